@@ -1,0 +1,274 @@
+"""Schema checks for the input layers, gathering every problem into one error.
+
+Each layer is described by a :class:`LayerSpec`; :func:`check_layer` returns a
+list of human-readable problems (layer, column, rows, fix) instead of raising
+at the first one, so a user fixes a file in one pass. The caller raises a
+single :class:`~siting.DataError` with everything found.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from ._errors import DataError
+
+#: How many row ids a message lists before it summarises the rest.
+MAX_IDS_SHOWN = 8
+
+
+@dataclass(frozen=True)
+class LayerSpec:
+    """What one input layer must look like.
+
+    Parameters
+    ----------
+    name : str
+        Layer name used in messages (``"substations"``).
+    id_column : str
+        Column that identifies a row; must be unique.
+    required : dict of str to str
+        Column name to kind: ``"str"``, ``"number"``, ``"int"`` or ``"bool"``.
+    optional : dict of str to str
+        Columns that may be absent (a documented default then applies) but
+        must have the right kind when present.
+    geom_types : tuple of str
+        Allowed geometry types; empty means the layer may have no geometry.
+    nonnegative : tuple of str
+        Numeric columns that must be finite and ``>= 0``.
+    allowed : dict of str to tuple
+        Columns restricted to a set of values.
+    """
+
+    name: str
+    id_column: str
+    required: dict[str, str]
+    optional: dict[str, str] = field(default_factory=dict)
+    geom_types: tuple[str, ...] = ()
+    nonnegative: tuple[str, ...] = ()
+    allowed: dict[str, tuple] = field(default_factory=dict)
+
+
+TECHNOLOGIES = ("solar", "onshore_wind", "offshore_wind", "hydro", "pumped_storage", "tidal")
+STATUSES = ("operating", "construction", "planned")
+
+PROVINCES = LayerSpec(
+    "provinces",
+    "code",
+    required={"code": "str", "name": "str"},
+    optional={"name_ko": "str", "capital_region": "bool"},
+    geom_types=("Polygon", "MultiPolygon"),
+)
+SUBSTATIONS = LayerSpec(
+    "substations",
+    "substation_id",
+    required={"substation_id": "str", "voltage_kv": "number"},
+    optional={"name": "str", "name_ko": "str", "headroom_mw": "number"},
+    geom_types=("Point",),
+    nonnegative=("voltage_kv", "headroom_mw"),
+)
+LINES = LayerSpec(
+    "lines",
+    "line_id",
+    required={"line_id": "str", "from_id": "str", "to_id": "str", "voltage_kv": "number"},
+    optional={
+        "circuits": "int",
+        "kind": "str",
+        "capacity_mw": "number",
+        "residual_mw": "number",
+        "reactance": "number",
+        "name": "str",
+    },
+    geom_types=("LineString", "MultiLineString"),
+    nonnegative=("voltage_kv", "circuits", "capacity_mw", "residual_mw", "reactance"),
+    allowed={"kind": ("ac", "hvdc")},
+)
+RENEWABLES = LayerSpec(
+    "renewables",
+    "site_id",
+    required={
+        "site_id": "str",
+        "technology": "str",
+        "capacity_mw": "number",
+        "capacity_factor": "number",
+    },
+    optional={"name": "str", "name_ko": "str", "status": "str"},
+    geom_types=("Point",),
+    nonnegative=("capacity_mw", "capacity_factor"),
+    allowed={"technology": TECHNOLOGIES, "status": STATUSES},
+)
+PLANTS = LayerSpec(
+    "plants",
+    "plant_id",
+    required={"plant_id": "str", "fuel": "str", "capacity_mw": "number"},
+    optional={"name": "str", "name_ko": "str", "status": "str", "supply_mw": "number"},
+    geom_types=("Point",),
+    nonnegative=("capacity_mw", "supply_mw"),
+    allowed={"status": STATUSES},
+)
+SPECS = {s.name: s for s in (PROVINCES, SUBSTATIONS, LINES, RENEWABLES, PLANTS)}
+
+
+def show_ids(ids) -> str:
+    """Format row ids for a message, listing at most :data:`MAX_IDS_SHOWN`.
+
+    Examples
+    --------
+    >>> show_ids(["a", "b"])
+    "['a', 'b']"
+    """
+    ids = [str(i) for i in ids]
+    shown = ids[:MAX_IDS_SHOWN]
+    more = len(ids) - len(shown)
+    return repr(shown) + (f" and {more} more" if more else "")
+
+
+def _row_ids(df: pd.DataFrame, spec: LayerSpec, mask) -> str:
+    mask = np.asarray(mask, dtype=bool)
+    if spec.id_column in df.columns:
+        return show_ids(df.loc[mask, spec.id_column].tolist())
+    return "rows " + show_ids(np.flatnonzero(mask).tolist())
+
+
+def _check_kind(df: pd.DataFrame, spec: LayerSpec, col: str, kind: str) -> list[str]:
+    s = df[col]
+    where = f"layer '{spec.name}', column '{col}'"
+    if kind == "str":
+        bad = s.isna() | (s.astype(str).str.strip() == "")
+        if col == spec.id_column and bad.any():
+            return [f"{where}: empty ids in {_row_ids(df, spec, bad)}; fix: give every row an id."]
+        return []
+    if kind == "bool":
+        if s.dtype == bool:
+            return []
+        ok = s.isin([True, False, 0, 1, "true", "false", "True", "False", "TRUE", "FALSE"])
+        if (~ok).any():
+            return [f"{where}: not true/false in {_row_ids(df, spec, ~ok)}; fix: use true or false."]
+        return []
+    num = pd.to_numeric(s, errors="coerce")
+    bad = num.isna() & s.notna()
+    problems = []
+    if bad.any():
+        problems.append(
+            f"{where}: not a number in {_row_ids(df, spec, bad)} "
+            f"(e.g. {s[bad].iloc[0]!r}); fix: write plain numbers in the units documented."
+        )
+    if kind == "int":
+        frac = num.notna() & (num != np.round(num))
+        if frac.any():
+            problems.append(f"{where}: not a whole number in {_row_ids(df, spec, frac)}; fix: use integers.")
+    return problems
+
+
+def check_layer(gdf: pd.DataFrame, spec: LayerSpec, *, needs_geometry: bool = True) -> list[str]:
+    """Return every problem with one layer, without raising.
+
+    Parameters
+    ----------
+    gdf : GeoDataFrame or DataFrame
+        The layer after column renaming.
+    spec : LayerSpec
+        What the layer must look like.
+    needs_geometry : bool, default True
+        ``False`` for layers whose geometry can be built later (lines given by
+        endpoint ids).
+
+    Returns
+    -------
+    list of str
+        Problems found, each naming the layer, column, rows and the fix.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> check_layer(pd.DataFrame({"code": ["A"]}), PROVINCES, needs_geometry=False)
+    ["layer 'provinces': missing column 'name' (str); fix: add it, or map your column to it with columns={'provinces': {'your_column': 'name'}}."]
+    """
+    problems: list[str] = []
+    missing = [c for c in spec.required if c not in gdf.columns]
+    for col in missing:
+        problems.append(
+            f"layer '{spec.name}': missing column '{col}' ({spec.required[col]}); fix: add it, or map "
+            f"your column to it with columns={{'{spec.name}': {{'your_column': '{col}'}}}}."
+        )
+    kinds = {**spec.optional, **spec.required}
+    for col, kind in kinds.items():
+        if col in gdf.columns:
+            problems += _check_kind(gdf, spec, col, kind)
+    idc = spec.id_column
+    if idc in gdf.columns:
+        dup = gdf[idc].duplicated(keep=False) & gdf[idc].notna()
+        if dup.any():
+            problems.append(
+                f"layer '{spec.name}', column '{idc}': duplicate ids {show_ids(sorted(set(gdf.loc[dup, idc].astype(str))))}; "
+                "fix: make every id unique."
+            )
+    for col in spec.nonnegative:
+        if col in gdf.columns:
+            num = pd.to_numeric(gdf[col], errors="coerce")
+            bad = (num < 0) | np.isinf(num)
+            if col in spec.required:
+                bad = bad | num.isna()
+            if bad.any():
+                problems.append(
+                    f"layer '{spec.name}', column '{col}': negative, infinite or missing values in "
+                    f"{_row_ids(gdf, spec, bad)}; fix: give a finite value >= 0."
+                )
+    for col, values in spec.allowed.items():
+        if col in gdf.columns:
+            bad = ~gdf[col].isin(values) & gdf[col].notna()
+            if bad.any():
+                problems.append(
+                    f"layer '{spec.name}', column '{col}': unknown values "
+                    f"{show_ids(sorted(set(gdf.loc[bad, col].astype(str))))} in {_row_ids(gdf, spec, bad)}; "
+                    f"fix: use one of {list(values)}."
+                )
+    if spec.geom_types and needs_geometry:
+        problems += _check_geometry(gdf, spec)
+    return problems
+
+
+def _check_geometry(gdf: pd.DataFrame, spec: LayerSpec) -> list[str]:
+    if not isinstance(gdf, gpd.GeoDataFrame) or gdf.geometry.name not in gdf.columns:
+        return [f"layer '{spec.name}': no geometry; fix: give a spatial file or lon/lat columns."]
+    problems = []
+    if gdf.crs is None:
+        problems.append(
+            f"layer '{spec.name}': no CRS; fix: set it (gdf.set_crs('EPSG:4326') for lon/lat) "
+            "or pass crs= to the reader."
+        )
+    geom = gdf.geometry
+    empty = geom.isna() | geom.is_empty
+    if empty.any():
+        problems.append(f"layer '{spec.name}', column 'geometry': empty geometry in {_row_ids(gdf, spec, empty)}; fix: drop those rows or give coordinates.")
+    invalid = ~empty & ~geom.is_valid
+    if invalid.any():
+        problems.append(
+            f"layer '{spec.name}', column 'geometry': invalid geometry in {_row_ids(gdf, spec, invalid)}; "
+            "fix: repair with shapely.make_valid or GeoSeries.make_valid()."
+        )
+    wrong = ~empty & ~geom.geom_type.isin(spec.geom_types)
+    if wrong.any():
+        problems.append(
+            f"layer '{spec.name}', column 'geometry': {sorted(set(geom[wrong].geom_type))} in "
+            f"{_row_ids(gdf, spec, wrong)}; fix: this layer takes {list(spec.geom_types)}."
+        )
+    if gdf.crs is not None and gdf.crs.is_geographic and not empty.all():
+        b = geom[~empty].bounds
+        off = ((b.minx < -180) | (b.maxx > 180) | (b.miny < -90) | (b.maxy > 90)).reindex(gdf.index, fill_value=False)
+        if off.any():
+            problems.append(
+                f"layer '{spec.name}': coordinates outside -180..180 / -90..90 in {_row_ids(gdf, spec, off)} "
+                f"although the CRS ({gdf.crs.to_string()}) is geographic; fix: declare the projected CRS the "
+                "coordinates are really in (crs=...), or swap lon and lat columns."
+            )
+    return problems
+
+
+def raise_if(problems: list[str]) -> None:
+    """Raise one :class:`~siting.DataError` listing ``problems``, if any."""
+    if problems:
+        raise DataError(problems)

@@ -1,0 +1,301 @@
+"""The validated input data: provinces, substations, lines, renewables, plants.
+
+:class:`SitingData` holds one GeoDataFrame per layer in EPSG:4326. Building
+one validates every layer at once (one :class:`~siting.DataError` listing all
+problems) and fills documented defaults for optional columns, so that
+everything downstream can trust the schema in ``data/geo/README.md``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from . import _validate as V
+from .io import PathLike, lines_from_endpoints, read_layer
+from .settings import (
+    GEOGRAPHIC_CRS,
+    HEADROOM_MW_BY_KV,
+    KOREA_METRIC_CRS,
+    PLANT_SPARE_FRACTION,
+    RATING_MW_PER_CIRCUIT,
+    REACTANCE_OHM_PER_KM,
+    RESIDUAL_FRACTION,
+)
+
+__all__ = ["SitingData"]
+
+#: How far (km) a substation or plant may lie outside every province polygon
+#: and still be assigned to the nearest one (coarse boundaries).
+PROVINCE_SNAP_KM = 15.0
+
+
+def by_voltage_class(kv: pd.Series, table: Mapping[int, float]) -> pd.Series:
+    """Look up a per-voltage rule for each value, using the nearest class at or below.
+
+    Examples
+    --------
+    >>> by_voltage_class(pd.Series([154, 345, 500]), {154: 1.0, 345: 2.0}).tolist()
+    [1.0, 2.0, 2.0]
+    """
+    classes = np.array(sorted(table))
+    kvs = kv.to_numpy(dtype=float)
+    idx = np.clip(np.searchsorted(classes, kvs, side="right") - 1, 0, len(classes) - 1)
+    return pd.Series([table[int(c)] for c in classes[idx]], index=kv.index, dtype=float)
+
+
+def _as_bool(s: pd.Series) -> pd.Series:
+    return s.map(lambda v: str(v).strip().lower() in ("true", "1", "1.0")).astype(bool)
+
+
+@dataclass(frozen=True)
+class SitingData:
+    """Validated GeoDataFrames for one region, all in EPSG:4326.
+
+    Construct it from frames (validated here), with :meth:`from_files`, or with
+    :func:`siting.load_korea`. Replace a layer with :meth:`replace`, which
+    validates again.
+
+    Parameters
+    ----------
+    provinces : GeoDataFrame
+        ``code``, ``name``, optional ``name_ko`` and ``capital_region`` (bool,
+        default false); (multi)polygons.
+    substations : GeoDataFrame
+        ``substation_id``, ``voltage_kv``, optional ``name``, ``name_ko`` and
+        ``headroom_mw`` (default by voltage class, ``settings.HEADROOM_MW_BY_KV``);
+        points. ``province`` is added.
+    lines : GeoDataFrame or DataFrame
+        ``line_id``, ``from_id``, ``to_id``, ``voltage_kv``; optional
+        ``circuits`` (default 1), ``kind`` (``ac``/``hvdc``, default ``ac``),
+        ``capacity_mw`` (default circuits x rating by voltage class; required
+        for HVDC), ``residual_mw`` (default ``capacity_mw x RESIDUAL_FRACTION``),
+        ``reactance`` (per unit on 100 MVA; default from length and voltage).
+        Without geometry, straight segments between the endpoints are built.
+        ``length_km`` is computed from the geometry.
+    renewables : GeoDataFrame
+        ``site_id``, ``technology``, ``capacity_mw``, ``capacity_factor``;
+        optional ``status`` (default ``operating``); points. ``province`` is added.
+    plants : GeoDataFrame, optional
+        ``plant_id``, ``fuel``, ``capacity_mw``; optional ``supply_mw`` (MW
+        available to new load, default ``capacity_mw x PLANT_SPARE_FRACTION``).
+    metric_crs : str, default "EPSG:5179"
+        Projected CRS for lengths, areas and distances.
+
+    Examples
+    --------
+    >>> import siting
+    >>> data = siting.load_korea()
+    >>> sorted(data.layers())
+    ['lines', 'plants', 'provinces', 'renewables', 'substations']
+    """
+
+    provinces: gpd.GeoDataFrame
+    substations: gpd.GeoDataFrame
+    lines: gpd.GeoDataFrame
+    renewables: gpd.GeoDataFrame
+    plants: gpd.GeoDataFrame | None = None
+    metric_crs: str = KOREA_METRIC_CRS
+
+    def __post_init__(self) -> None:
+        layers = {n: getattr(self, n) for n in ("provinces", "substations", "lines", "renewables", "plants")}
+        problems: list[str] = []
+        for name, frame in layers.items():
+            if frame is None:
+                if name != "plants":
+                    problems.append(f"layer '{name}' is missing; fix: pass {name}=...")
+                continue
+            problems += V.check_layer(frame, V.SPECS[name], needs_geometry=name != "lines")
+        V.raise_if(problems)
+        problems += self._check_lines(layers["lines"], layers["substations"])
+        V.raise_if(problems)
+        out = {
+            "provinces": self._provinces(layers["provinces"]),
+        }
+        out["substations"] = self._points(layers["substations"], out["provinces"], "substations")
+        out["lines"] = self._lines(layers["lines"], out["substations"])
+        out["renewables"] = self._points(layers["renewables"], out["provinces"], "renewables", snap_km=None)
+        if layers["plants"] is not None:
+            out["plants"] = self._points(layers["plants"], out["provinces"], "plants")
+        for name, frame in out.items():
+            object.__setattr__(self, name, frame)
+
+    # -- construction helpers -------------------------------------------------
+    @staticmethod
+    def _check_lines(lines: pd.DataFrame, substations: gpd.GeoDataFrame) -> list[str]:
+        ids = set(substations["substation_id"].astype(str))
+        problems = []
+        for end in ("from_id", "to_id"):
+            bad = ~lines[end].astype(str).isin(ids)
+            if bad.any():
+                problems.append(
+                    f"layer 'lines', column '{end}': endpoints {V.show_ids(sorted(set(lines.loc[bad, end].astype(str))))} "
+                    f"are not substations (lines {V.show_ids(lines.loc[bad, 'line_id'])}); fix: add those substations "
+                    "or correct the ids."
+                )
+        loop = lines["from_id"].astype(str) == lines["to_id"].astype(str)
+        if loop.any():
+            problems.append(f"layer 'lines': from_id equals to_id in lines {V.show_ids(lines.loc[loop, 'line_id'])}; fix: drop them.")
+        kind = lines["kind"] if "kind" in lines.columns else pd.Series("ac", index=lines.index)
+        cap = pd.to_numeric(lines["capacity_mw"], errors="coerce") if "capacity_mw" in lines.columns else pd.Series(np.nan, index=lines.index)
+        hvdc_nocap = (kind == "hvdc") & cap.isna()
+        if hvdc_nocap.any():
+            problems.append(
+                f"layer 'lines', column 'capacity_mw': HVDC links {V.show_ids(lines.loc[hvdc_nocap, 'line_id'])} have no rating; "
+                "fix: give capacity_mw for every hvdc row (there is no voltage rule for HVDC)."
+            )
+        return problems
+
+    def _provinces(self, gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+        gdf = gdf.to_crs(GEOGRAPHIC_CRS).copy()
+        gdf["code"] = gdf["code"].astype(str)
+        gdf["name_ko"] = gdf["name_ko"].fillna("").astype(str) if "name_ko" in gdf else ""
+        gdf["capital_region"] = _as_bool(gdf["capital_region"]) if "capital_region" in gdf else False
+        return gdf.reset_index(drop=True)
+
+    def _points(self, gdf: gpd.GeoDataFrame, provinces: gpd.GeoDataFrame, name: str, *, snap_km: float | None = PROVINCE_SNAP_KM) -> gpd.GeoDataFrame:
+        spec = V.SPECS[name]
+        gdf = gdf.to_crs(GEOGRAPHIC_CRS).copy()
+        gdf[spec.id_column] = gdf[spec.id_column].astype(str)
+        for col in ("name", "name_ko"):
+            gdf[col] = gdf[col].fillna("").astype(str) if col in gdf else ""
+        if name == "substations":
+            kv = pd.to_numeric(gdf["voltage_kv"])
+            gdf["voltage_kv"] = kv
+            given = pd.to_numeric(gdf["headroom_mw"], errors="coerce") if "headroom_mw" in gdf else pd.Series(np.nan, index=gdf.index)
+            gdf["headroom_mw"] = given.fillna(by_voltage_class(kv, HEADROOM_MW_BY_KV))
+        elif name == "renewables":
+            gdf["status"] = gdf["status"].fillna("operating") if "status" in gdf else "operating"
+            for col in ("capacity_mw", "capacity_factor"):
+                gdf[col] = pd.to_numeric(gdf[col])
+        elif name == "plants":
+            gdf["capacity_mw"] = pd.to_numeric(gdf["capacity_mw"])
+            gdf["status"] = gdf["status"].fillna("operating") if "status" in gdf else "operating"
+            given = pd.to_numeric(gdf["supply_mw"], errors="coerce") if "supply_mw" in gdf else pd.Series(np.nan, index=gdf.index)
+            gdf["supply_mw"] = given.fillna(gdf["capacity_mw"] * PLANT_SPARE_FRACTION)
+        gdf["province"] = self._assign_province(gdf, provinces, name, spec.id_column, snap_km)
+        return gdf.reset_index(drop=True)
+
+    def _assign_province(self, pts, provinces, name, idc, snap_km) -> pd.Series:
+        m_pts = pts[[idc, pts.geometry.name]].to_crs(self.metric_crs)
+        m_prov = provinces[["code", "geometry"]].to_crs(self.metric_crs)
+        joined = gpd.sjoin_nearest(m_pts, m_prov, how="left", distance_col="_d")
+        joined = joined[~joined.index.duplicated(keep="first")]
+        if "province" in pts.columns:  # an explicit province column wins
+            given = pts["province"].astype(str)
+            return given.where(pts["province"].notna() & (given != ""), joined["code"])
+        if snap_km is not None:
+            far = joined["_d"] > snap_km * 1000
+            if far.any():
+                V.raise_if([
+                    f"layer '{name}': {V.show_ids(joined.loc[far, idc])} lie more than {snap_km:g} km outside "
+                    "every province; fix: drop them, correct their coordinates or CRS, or extend the provinces layer."
+                ])
+        return joined["code"]
+
+    def _lines(self, lines: pd.DataFrame, substations: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+        gdf = lines_from_endpoints(lines, substations).copy()
+        for col in ("line_id", "from_id", "to_id"):
+            gdf[col] = gdf[col].astype(str)
+        gdf["voltage_kv"] = pd.to_numeric(gdf["voltage_kv"])
+        gdf["kind"] = gdf["kind"].fillna("ac") if "kind" in gdf else "ac"
+        gdf["name"] = gdf["name"].fillna("").astype(str) if "name" in gdf else ""
+        gdf["circuits"] = pd.to_numeric(gdf["circuits"]).fillna(1).astype(int) if "circuits" in gdf else 1
+        gdf["length_km"] = gdf.to_crs(self.metric_crs).length / 1000.0
+        rule = gdf["circuits"] * by_voltage_class(gdf["voltage_kv"], RATING_MW_PER_CIRCUIT)
+        cap = pd.to_numeric(gdf["capacity_mw"], errors="coerce") if "capacity_mw" in gdf else pd.Series(np.nan, index=gdf.index)
+        gdf["capacity_mw"] = cap.fillna(rule)
+        res = pd.to_numeric(gdf["residual_mw"], errors="coerce") if "residual_mw" in gdf else pd.Series(np.nan, index=gdf.index)
+        gdf["residual_mw"] = res.fillna(gdf["capacity_mw"] * RESIDUAL_FRACTION)
+        # per unit on 100 MVA: x_pu = X_ohm / (kV^2 / 100); parallel circuits divide it
+        x_ohm = by_voltage_class(gdf["voltage_kv"], REACTANCE_OHM_PER_KM) * gdf["length_km"] / gdf["circuits"]
+        x_pu = x_ohm / (gdf["voltage_kv"] ** 2 / 100.0)
+        given_x = pd.to_numeric(gdf["reactance"], errors="coerce") if "reactance" in gdf else pd.Series(np.nan, index=gdf.index)
+        gdf["reactance"] = given_x.fillna(x_pu).where(gdf["kind"] == "ac", np.nan)
+        return gdf.reset_index(drop=True)
+
+    # -- public API -------------------------------------------------------------
+    @classmethod
+    def from_files(
+        cls,
+        *,
+        provinces: PathLike | pd.DataFrame,
+        substations: PathLike | pd.DataFrame,
+        lines: PathLike | pd.DataFrame,
+        renewables: PathLike | pd.DataFrame,
+        plants: PathLike | pd.DataFrame | None = None,
+        columns: Mapping[str, Mapping[str, str]] | None = None,
+        layers: Mapping[str, str] | None = None,
+        crs: Mapping[str, str] | None = None,
+        metric_crs: str = KOREA_METRIC_CRS,
+    ) -> "SitingData":
+        """Read every layer from files and validate them together.
+
+        Parameters
+        ----------
+        provinces, substations, lines, renewables, plants : path or frame
+            GeoJSON, GeoPackage, Shapefile, or CSV with lon/lat columns. Lines
+            may be a CSV without coordinates: straight segments between the
+            ``from_id`` and ``to_id`` substations are then built.
+        columns : mapping, optional
+            Per layer, ``{"your_column": "siting_column"}``, e.g.
+            ``{"substations": {"id": "substation_id", "kv": "voltage_kv"}}``.
+        layers : mapping, optional
+            Per layer, the layer name inside a multi-layer file (GeoPackage).
+        crs : mapping, optional
+            Per layer, the CRS of CSV coordinates or of a file that declares none.
+        metric_crs : str, default "EPSG:5179"
+            Projected CRS used for lengths and distances.
+
+        Returns
+        -------
+        SitingData
+
+        Raises
+        ------
+        DataError
+            Listing every problem in every layer.
+
+        Examples
+        --------
+        >>> from siting.datasets import bundled_path
+        >>> data = SitingData.from_files(
+        ...     provinces=bundled_path("provinces"), substations=bundled_path("substations"),
+        ...     lines=bundled_path("lines"), renewables=bundled_path("renewables"))
+        >>> len(data.provinces)
+        17
+        """
+        columns, layers, crs = columns or {}, layers or {}, crs or {}
+        unknown = set(columns) | set(layers) | set(crs)
+        unknown -= set(V.SPECS)
+        if unknown:
+            V.raise_if([f"columns/layers/crs name unknown layers {sorted(unknown)}; fix: use {sorted(V.SPECS)}."])
+        sources = dict(provinces=provinces, substations=substations, lines=lines, renewables=renewables, plants=plants)
+        frames = {
+            name: None if src is None else read_layer(src, name=name, columns=columns.get(name), layer=layers.get(name), crs=crs.get(name))
+            for name, src in sources.items()
+        }
+        return cls(**frames, metric_crs=metric_crs)
+
+    def replace(self, **layers) -> "SitingData":
+        """Return a copy with some layers replaced, validated again.
+
+        Examples
+        --------
+        >>> import siting
+        >>> data = siting.load_korea()
+        >>> subs = data.substations.assign(headroom_mw=100.0)
+        >>> float(data.replace(substations=subs).substations.headroom_mw.max())
+        100.0
+        """
+        return dataclasses.replace(self, **layers)
+
+    def layers(self) -> dict[str, gpd.GeoDataFrame]:
+        """The layers present, by name."""
+        names = ("provinces", "substations", "lines", "renewables", "plants")
+        return {n: getattr(self, n) for n in names if getattr(self, n) is not None}

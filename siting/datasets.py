@@ -1,0 +1,120 @@
+"""The bundled Korean data set and the Korea-specific defaults applied to it.
+
+The files in ``data/geo/`` (installed as the ``siting.geodata`` package) are
+written by the project from public facts; ``data/geo/README.md`` gives every
+source and assumption. This module only knows where they are and which
+Korean figures turn them into model inputs; the core never imports it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from importlib import resources
+from pathlib import Path
+from typing import Final
+
+import pandas as pd
+
+from .data import SitingData, by_voltage_class
+from .io import read_layer
+from .settings import HEADROOM_MW_BY_KV, KOREA_METRIC_CRS
+
+__all__ = ["load_korea", "bundled_path", "KOREA_HELD_BACK_MW", "KOREA_CORRIDOR_RESIDUAL_MW"]
+
+_FILES: Final[dict[str, str]] = {
+    "provinces": "provinces.geojson",
+    "substations": "substations.csv",
+    "lines": "lines.csv",
+    "renewables": "renewables.csv",
+    "plants": "plants.csv",
+}
+
+#: Generation held back for lack of export capacity, MW, by ``export_region``
+#: of ``plants.csv``: the east coast generates about 18 GW but can export about
+#: 11 GW; about 3.2 GW on the west coast is also held back (KBS, 2025-06-20).
+#: Spread over the region's plants by capacity: it is what new load *there*
+#: can use (ASSUMPTION: all of it is available at system peak).
+KOREA_HELD_BACK_MW: Final[dict[str, float]] = {"east_coast": 18000.0 - 11000.0, "west_coast": 3200.0}
+
+#: Residual capacity for new load, MW per line, on tagged corridors
+#: (ASSUMPTION: the east-coast and west-coast export corridors run at their
+#: export limit, KBS 2025-06-20; lines into the capital region are full, as the
+#: refusal of every large-load request in Incheon since 2024 shows, Newsis
+#: 2025-10-28). Untagged lines keep ``settings.RESIDUAL_FRACTION`` of rating.
+KOREA_CORRIDOR_RESIDUAL_MW: Final[dict[str, float]] = {
+    "east_coast_export": 0.0,
+    "west_coast_export": 0.0,
+    "capital_inflow": 0.0,
+}
+
+#: Headroom for new large loads at capital-region substations, MW
+#: (ASSUMPTION: the grid there is full; Newsis 2025-10-28).
+KOREA_CAPITAL_HEADROOM_MW: Final[float] = 0.0
+
+
+def bundled_path(layer: str) -> Path:
+    """Path of a bundled layer file, from an installed wheel or a source checkout.
+
+    Parameters
+    ----------
+    layer : {"provinces", "substations", "lines", "renewables", "plants", "README"}
+
+    Examples
+    --------
+    >>> bundled_path("provinces").name
+    'provinces.geojson'
+    """
+    fname = "README.md" if layer == "README" else _FILES[layer]
+    try:
+        path = Path(str(resources.files("siting.geodata") / fname))
+    except ModuleNotFoundError:  # running from a source tree that is not installed
+        path = Path(__file__).resolve().parent.parent / "data" / "geo" / fname
+    return path
+
+
+def load_korea(*, headroom_by_kv: Mapping[int, float] | None = None) -> SitingData:
+    """Load the bundled South Korean data with the documented Korean defaults.
+
+    Defaults applied on top of the files (each an assumption documented in
+    ``data/geo/README.md``): substation headroom by voltage class
+    (``settings.HEADROOM_MW_BY_KV``, or ``headroom_by_kv``) and zero in the
+    capital region; zero residual capacity on the tagged export and
+    capital-inflow corridors; held-back generation on the east and west
+    coasts as supply for new load there.
+
+    Parameters
+    ----------
+    headroom_by_kv : mapping of int to float, optional
+        Headroom in MW by substation voltage class, replacing the default rule
+        outside the capital region.
+
+    Returns
+    -------
+    SitingData
+
+    Examples
+    --------
+    >>> import siting
+    >>> data = siting.load_korea()
+    >>> int(data.provinces.capital_region.sum())
+    3
+    """
+    frames = {name: read_layer(bundled_path(name), name=name) for name in _FILES}
+
+    lines = frames["lines"]
+    lines["residual_mw"] = lines["corridor"].map(KOREA_CORRIDOR_RESIDUAL_MW)
+
+    plants = frames["plants"]
+    region = plants["export_region"].fillna("")
+    share = plants["capacity_mw"] / plants.groupby(region)["capacity_mw"].transform("sum")
+    plants["supply_mw"] = share * region.map(KOREA_HELD_BACK_MW)  # NaN elsewhere: generic default
+
+    subs = frames["substations"]
+    subs["headroom_mw"] = by_voltage_class(pd.to_numeric(subs["voltage_kv"]), headroom_by_kv or HEADROOM_MW_BY_KV)
+    data = SitingData(**frames, metric_crs=KOREA_METRIC_CRS)
+    # provinces are assigned by SitingData (nearest polygon), so the capital
+    # rule is applied afterwards
+    capital = data.provinces.loc[data.provinces["capital_region"], "code"]
+    subs = data.substations.copy()
+    subs.loc[subs["province"].isin(capital), "headroom_mw"] = KOREA_CAPITAL_HEADROOM_MW
+    return data.replace(substations=subs)
