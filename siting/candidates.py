@@ -1,0 +1,208 @@
+"""Candidate campus sites: where a campus may go and what it could connect to.
+
+Candidates are a regular grid over the allowed land, or the user's own points
+or polygons. Everything here is vectorised over candidates (Shapely 2 STRtree
+queries, NumPy arrays); distances are in the data's metric CRS.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from . import _validate as V
+from .data import SitingData
+from .io import read_layer
+from .scenario import Scenario
+from .settings import RENEWABLE_ENERGY_TECHNOLOGIES
+
+__all__ = ["Candidates", "build_candidates", "allowed_area", "excluded_codes"]
+
+
+@dataclass(frozen=True)
+class Candidates:
+    """Candidate sites and their eligible connections.
+
+    Attributes
+    ----------
+    sites : GeoDataFrame
+        One row per site in the metric CRS: ``site_id``, ``province``,
+        ``renewable_avg_mw`` (average renewable output within the scenario's
+        radius), ``geometry`` (the point used for distances) and ``footprint``
+        (the user's polygon, or the point).
+    pairs : DataFrame
+        Site-substation pairs within the longest connection distance:
+        ``site`` (row position in ``sites``), ``substation`` (row position in
+        ``data.substations``), ``distance_km``.
+    dropped : int
+        User candidates removed because they lie in an excluded area.
+    """
+
+    sites: gpd.GeoDataFrame
+    pairs: pd.DataFrame
+    dropped: int = 0
+
+
+def excluded_codes(data: SitingData, scenario: Scenario) -> list[str]:
+    """Province codes the scenario excludes (default: the capital region).
+
+    Examples
+    --------
+    >>> import siting
+    >>> excluded_codes(siting.load_korea(), siting.Scenario(target_mw=1))
+    ['KR-11', 'KR-28', 'KR-41']
+    """
+    if scenario.exclude_provinces is not None:
+        unknown = sorted(set(scenario.exclude_provinces) - set(data.provinces["code"]))
+        if unknown:
+            from ._errors import ScenarioError
+
+            raise ScenarioError(
+                f"scenario field 'exclude_provinces' names unknown province codes {unknown}; "
+                f"known: {sorted(data.provinces['code'])}."
+            )
+        return sorted(scenario.exclude_provinces)
+    return sorted(data.provinces.loc[data.provinces["capital_region"], "code"])
+
+
+def allowed_area(
+    data: SitingData, scenario: Scenario, *, exclusions: gpd.GeoDataFrame | None = None
+) -> tuple[gpd.GeoDataFrame, shapely.Geometry]:
+    """Allowed provinces (metric CRS) and the excluded area (with its buffer).
+
+    Returns
+    -------
+    provinces : GeoDataFrame
+        Provinces not excluded, in the metric CRS.
+    excluded : shapely geometry
+        Union of the excluded provinces buffered by ``exclude_buffer_km``,
+        the scenario's exclusion files and ``exclusions``.
+    """
+    prov = data.provinces.to_crs(data.metric_crs)
+    codes = excluded_codes(data, scenario)
+    parts = [prov.loc[prov["code"].isin(codes), "geometry"].union_all().buffer(scenario.exclude_buffer_km * 1000.0)]
+    layers = [read_layer(p, name="exclusions") for p in scenario.exclusion_files]
+    if exclusions is not None:
+        layers.append(exclusions)
+    for i, layer in enumerate(layers):
+        if not isinstance(layer, gpd.GeoDataFrame) or layer.crs is None:
+            V.raise_if([f"layer 'exclusions' #{i}: needs polygons with a CRS; fix: give a spatial file or set_crs()."])
+        parts.append(layer.to_crs(data.metric_crs).union_all())
+    return prov.loc[~prov["code"].isin(codes)], shapely.union_all(parts)
+
+
+def _grid_points(area: shapely.Geometry, spacing_m: float) -> np.ndarray:
+    """Regular grid aligned to multiples of the spacing (deterministic), inside ``area``."""
+    if area.is_empty:
+        return np.empty((0, 2))
+    x0, y0, x1, y1 = area.bounds
+    xs = np.arange(np.ceil(x0 / spacing_m), np.floor(x1 / spacing_m) + 1) * spacing_m
+    ys = np.arange(np.ceil(y0 / spacing_m), np.floor(y1 / spacing_m) + 1) * spacing_m
+    gx, gy = np.meshgrid(xs, ys)
+    gx, gy = gx.ravel(), gy.ravel()
+    shapely.prepare(area)
+    keep = shapely.contains_xy(area, gx, gy)
+    return np.column_stack([gx[keep], gy[keep]])
+
+
+def build_candidates(
+    data: SitingData,
+    scenario: Scenario,
+    *,
+    candidates: gpd.GeoDataFrame | None = None,
+    exclusions: gpd.GeoDataFrame | None = None,
+) -> Candidates:
+    """Candidate sites with province, renewable proximity and eligible substations.
+
+    Parameters
+    ----------
+    data : SitingData
+    scenario : Scenario
+    candidates : GeoDataFrame, optional
+        The user's own points or polygons (a polygon is placed at its
+        representative point); an optional ``site_id`` column names them.
+        Default: a grid with ``scenario.grid_spacing_km`` over allowed land.
+    exclusions : GeoDataFrame, optional
+        Further no-go polygons.
+
+    Returns
+    -------
+    Candidates
+
+    Examples
+    --------
+    >>> import siting
+    >>> c = build_candidates(siting.load_korea(), siting.Scenario(target_mw=100, grid_spacing_km=20))
+    >>> bool(c.sites.province.isin(["KR-11", "KR-28", "KR-41"]).any())
+    False
+    """
+    provinces, excluded = allowed_area(data, scenario, exclusions=exclusions)
+    crs = data.metric_crs
+    dropped = 0
+    if candidates is None:
+        land = shapely.difference(provinces.union_all(), excluded)
+        xy = _grid_points(land, scenario.grid_spacing_km * 1000.0)
+        pts = shapely.points(xy)
+        ids = [f"g{int(x // 1000)}_{int(y // 1000)}" for x, y in xy]
+        sites = gpd.GeoDataFrame({"site_id": ids}, geometry=pts, crs=crs)
+        sites["footprint"] = sites.geometry
+    else:
+        sites = _user_candidates(candidates, crs)
+        inside = ~shapely.intersects(excluded, sites["footprint"].values)
+        dropped = int((~inside).sum())
+        sites = sites.loc[inside]
+    # province: the allowed province containing the point, else the nearest
+    joined = gpd.sjoin_nearest(sites[["geometry"]], provinces[["code", "geometry"]], how="left")
+    sites["province"] = joined.loc[~joined.index.duplicated(), "code"]
+    sites = sites.reset_index(drop=True)
+    sites["renewable_avg_mw"] = _renewable_within(data, scenario, sites)
+    return Candidates(sites=sites, pairs=_pairs(data, scenario, sites), dropped=dropped)
+
+
+def _user_candidates(candidates: gpd.GeoDataFrame, crs: str) -> gpd.GeoDataFrame:
+    problems = []
+    if not isinstance(candidates, gpd.GeoDataFrame) or candidates.crs is None:
+        V.raise_if(["layer 'candidates': needs a GeoDataFrame with a CRS; fix: gpd.GeoDataFrame(..., crs=...)."])
+    geom = candidates.geometry
+    bad = geom.isna() | geom.is_empty | ~geom.geom_type.isin(["Point", "Polygon", "MultiPolygon"])
+    if bad.any():
+        problems.append(f"layer 'candidates', column 'geometry': empty or not point/polygon in rows {V.show_ids(np.flatnonzero(bad.values))}; fix: drop them.")
+    if "site_id" in candidates.columns and candidates["site_id"].duplicated().any():
+        dup = candidates.loc[candidates["site_id"].duplicated(keep=False), "site_id"]
+        problems.append(f"layer 'candidates', column 'site_id': duplicate ids {V.show_ids(sorted(set(dup.astype(str))))}; fix: make them unique.")
+    V.raise_if(problems)
+    metric = candidates.to_crs(crs)
+    ids = metric["site_id"].astype(str).values if "site_id" in metric.columns else [f"c{i}" for i in range(len(metric))]
+    out = gpd.GeoDataFrame({"site_id": ids}, geometry=metric.geometry.representative_point().values, crs=crs)
+    out["footprint"] = metric.geometry.values
+    return out
+
+
+def _renewable_within(data: SitingData, scenario: Scenario, sites: gpd.GeoDataFrame) -> np.ndarray:
+    """Average renewable output (MW) within the scenario's radius of each site."""
+    ren = data.renewables
+    ren = ren[ren["status"].isin(scenario.renewable_status) & ren["technology"].isin(RENEWABLE_ENERGY_TECHNOLOGIES)]
+    out = np.zeros(len(sites))
+    if ren.empty or sites.empty or scenario.renewable_radius_km == 0:
+        return out
+    pts = ren.to_crs(data.metric_crs).geometry.values
+    avg = (ren["capacity_mw"] * ren["capacity_factor"]).to_numpy()
+    tree = shapely.STRtree(pts)
+    i_site, i_ren = tree.query(sites.geometry.values, predicate="dwithin", distance=scenario.renewable_radius_km * 1000.0)
+    np.add.at(out, i_site, avg[i_ren])
+    return out
+
+
+def _pairs(data: SitingData, scenario: Scenario, sites: gpd.GeoDataFrame) -> pd.DataFrame:
+    """Site-substation pairs within the longest allowed connection, with distances."""
+    subs = data.substations.to_crs(data.metric_crs).geometry.values
+    tree = shapely.STRtree(subs)
+    dmax = max(scenario.max_connection_km.values()) * 1000.0
+    i_site, i_sub = tree.query(sites.geometry.values, predicate="dwithin", distance=dmax)
+    dist = shapely.distance(sites.geometry.values[i_site], subs[i_sub]) / 1000.0
+    pairs = pd.DataFrame({"site": i_site, "substation": i_sub, "distance_km": dist})
+    return pairs.sort_values(["site", "substation"], kind="stable").reset_index(drop=True)

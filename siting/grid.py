@@ -1,0 +1,201 @@
+"""The transmission network as a NetworkX graph, and what the model derives from it.
+
+Substations are nodes (voltage, headroom, supply for new load, renewable
+energy), lines are edges of a :class:`networkx.MultiGraph` keyed by
+``line_id`` (capacity, residual capacity, length, reactance, kind). The model
+reads the incidence structure and, for the DC option, the PTDFs from here.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import geopandas as gpd
+import networkx as nx
+import numpy as np
+import pandas as pd
+
+from .data import SitingData
+from .scenario import Scenario
+from .settings import RENEWABLE_ENERGY_TECHNOLOGIES, RENEWABLE_PEAK_CREDIT
+
+__all__ = ["build_grid", "islands", "node_supply", "ptdf"]
+
+
+def _nearest_substation(data: SitingData, points: gpd.GeoDataFrame) -> np.ndarray:
+    """Row position in ``data.substations`` of the nearest substation to each point."""
+    if points.empty:
+        return np.empty(0, dtype=int)
+    subs = data.substations[["geometry"]].to_crs(data.metric_crs).reset_index(drop=True)
+    pts = points[[points.geometry.name]].to_crs(data.metric_crs).reset_index(drop=True)
+    joined = gpd.sjoin_nearest(pts, subs, how="left")
+    return joined.loc[~joined.index.duplicated(), "index_right"].to_numpy(dtype=int)
+
+
+def node_supply(data: SitingData, scenario: Scenario) -> pd.DataFrame:
+    """Supply for new load and renewable energy at each substation.
+
+    Plants and renewables attach to their nearest substation. ``supply_mw`` is
+    the plants' ``supply_mw`` plus renewable capacity x peak credit
+    (``settings.RENEWABLE_PEAK_CREDIT``); ``renewable_avg_mw`` is renewable
+    capacity x capacity factor for the technologies that count as renewable
+    energy. Only rows whose status is in ``scenario.renewable_status`` count.
+
+    Returns
+    -------
+    DataFrame
+        Indexed like ``data.substations``: ``supply_mw``, ``renewable_avg_mw``.
+
+    Examples
+    --------
+    >>> import siting
+    >>> s = node_supply(siting.load_korea(), siting.Scenario(target_mw=1))
+    >>> bool((s.supply_mw >= 0).all())
+    True
+    """
+    n = len(data.substations)
+    supply = np.zeros(n)
+    ren_avg = np.zeros(n)
+    ren = data.renewables[data.renewables["status"].isin(scenario.renewable_status)]
+    at = _nearest_substation(data, ren)
+    credit = ren["technology"].map(RENEWABLE_PEAK_CREDIT).fillna(0.0).to_numpy()
+    np.add.at(supply, at, ren["capacity_mw"].to_numpy() * credit)
+    energy = ren["technology"].isin(RENEWABLE_ENERGY_TECHNOLOGIES).to_numpy()
+    np.add.at(ren_avg, at[energy], (ren["capacity_mw"] * ren["capacity_factor"]).to_numpy()[energy])
+    if data.plants is not None:
+        plants = data.plants[data.plants["status"].isin(scenario.renewable_status)]
+        np.add.at(supply, _nearest_substation(data, plants), plants["supply_mw"].to_numpy())
+    return pd.DataFrame({"supply_mw": supply, "renewable_avg_mw": ren_avg}, index=data.substations.index)
+
+
+def build_grid(data: SitingData, scenario: Scenario | None = None) -> nx.MultiGraph:
+    """The network graph: substations as nodes, lines as keyed edges.
+
+    Parameters
+    ----------
+    data : SitingData
+    scenario : Scenario, optional
+        Decides which plants and renewables count as supply; without one,
+        operating and under-construction ones do.
+
+    Returns
+    -------
+    networkx.MultiGraph
+        Nodes keyed by ``substation_id`` with ``name``, ``province``,
+        ``voltage_kv``, ``headroom_mw``, ``supply_mw``, ``renewable_avg_mw``;
+        edges keyed by ``line_id`` with ``capacity_mw``, ``residual_mw``,
+        ``length_km``, ``reactance``, ``kind``, ``voltage_kv``.
+
+    Examples
+    --------
+    >>> import siting
+    >>> G = build_grid(siting.load_korea())
+    >>> G.number_of_edges() == len(siting.load_korea().lines)
+    True
+    """
+    scenario = scenario or Scenario(target_mw=1.0)
+    subs = data.substations
+    sup = node_supply(data, scenario)
+    G = nx.MultiGraph()
+    for row, s, r in zip(subs.itertuples(index=False), sup["supply_mw"], sup["renewable_avg_mw"]):
+        G.add_node(
+            row.substation_id,
+            name=row.name,
+            province=row.province,
+            voltage_kv=float(row.voltage_kv),
+            headroom_mw=float(row.headroom_mw),
+            supply_mw=float(s),
+            renewable_avg_mw=float(r),
+        )
+    cols = ["capacity_mw", "residual_mw", "length_km", "reactance", "kind", "voltage_kv", "name"]
+    for row in data.lines[["line_id", "from_id", "to_id", *cols]].itertuples(index=False):
+        G.add_edge(row.from_id, row.to_id, key=row.line_id, line_id=row.line_id, **{c: getattr(row, c) for c in cols})
+    return G
+
+
+def islands(G: nx.MultiGraph, *, ac_only: bool = False) -> list[list[str]]:
+    """Connected parts of the network, largest first, each as sorted node ids.
+
+    With ``ac_only`` HVDC links do not connect (the synchronous areas, as DC
+    power flow needs them).
+
+    Examples
+    --------
+    >>> import siting
+    >>> len(islands(build_grid(siting.load_korea())))
+    1
+    """
+    H = G
+    if ac_only:
+        H = nx.MultiGraph()
+        H.add_nodes_from(G.nodes)
+        H.add_edges_from((u, v, k) for u, v, k, d in G.edges(keys=True, data=True) if d["kind"] == "ac")
+    parts = [sorted(c) for c in nx.connected_components(H)]
+    return sorted(parts, key=lambda c: (-len(c), c[0]))
+
+
+def describe_islands(G: nx.MultiGraph) -> list[str]:
+    """Human-readable lines naming every island beyond the largest, for warnings.
+
+    Examples
+    --------
+    >>> G = nx.MultiGraph(); G.add_node("a", name="A"); G.add_node("b", name="B")
+    >>> describe_islands(G)
+    ['island of 1 substation(s): B']
+    """
+    out = []
+    for part in islands(G)[1:]:
+        names = [G.nodes[n].get("name") or n for n in part]
+        out.append(f"island of {len(part)} substation(s): {', '.join(names[:10])}{' ...' if len(names) > 10 else ''}")
+    return out
+
+
+def check_connected(G: nx.MultiGraph) -> None:
+    """Warn, naming them, when the network has islands (they can only serve themselves)."""
+    lines = describe_islands(G)
+    if lines:
+        warnings.warn("the network is not connected; " + "; ".join(lines), stacklevel=2)
+
+
+def ptdf(G: nx.MultiGraph, nodes: list[str]) -> tuple[list[str], np.ndarray]:
+    """Power transfer distribution factors of the AC lines of one synchronous area.
+
+    The slack is the first node; an injection at node j and withdrawal at the
+    slack changes flow on line e by ``PTDF[e, j]`` (positive from ``from_id``
+    to ``to_id`` as stored on the edge).
+
+    Parameters
+    ----------
+    G : networkx.MultiGraph
+        From :func:`build_grid`.
+    nodes : list of str
+        One synchronous area (``islands(G, ac_only=True)``).
+
+    Returns
+    -------
+    line_ids : list of str
+    matrix : ndarray, shape (len(line_ids), len(nodes))
+
+    Examples
+    --------
+    >>> G = nx.MultiGraph()
+    >>> for k, (u, v) in enumerate([("a", "b"), ("b", "c"), ("a", "c")]):
+    ...     G.add_edge(u, v, key=str(k), kind="ac", reactance=1.0, from_id=u, to_id=v)
+    >>> ids, M = ptdf(G, ["a", "b", "c"])
+    >>> np.round(M[:, 1], 3).tolist()  # inject at b, withdraw at a
+    [-0.667, 0.333, 0.333]
+    """
+    pos = {n: i for i, n in enumerate(nodes)}
+    edges = [(u, v, k, d) for u, v, k, d in G.edges(nodes, keys=True, data=True) if d["kind"] == "ac"]
+    edges.sort(key=lambda e: e[2])
+    ids = [k for _, _, k, _ in edges]
+    A = np.zeros((len(edges), len(nodes)))
+    for r, (u, v, _, d) in enumerate(edges):
+        a, b = d.get("from_id", u), d.get("to_id", v)
+        A[r, pos[a]], A[r, pos[b]] = 1.0, -1.0
+    b_diag = np.array([1.0 / d["reactance"] for *_, d in edges])
+    B = A.T @ (b_diag[:, None] * A)
+    M = np.zeros_like(A)
+    if len(nodes) > 1:
+        M[:, 1:] = (b_diag[:, None] * A[:, 1:]) @ np.linalg.inv(B[1:, 1:])
+    return ids, M

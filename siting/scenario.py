@@ -1,0 +1,336 @@
+"""What to build and under which rules: :class:`Scenario` and its cost terms.
+
+Every field has a documented default except the target. Values are checked
+when a scenario is created; a bad one raises :class:`~siting.ScenarioError`
+naming the field, the value and the allowed range.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping
+
+from ._errors import ScenarioError
+
+__all__ = ["Scenario", "Costs", "KW_PER_GPU", "PUE"]
+
+#: Grid power per high-end GPU including its share of the server, kW: one
+#: 8-GPU H100-class server draws about 10.2 kW (KOREA_FACTS, vendor figures).
+KW_PER_GPU = 1.3
+#: Power usage effectiveness of a new Korean build; 1.2-1.5 is typical
+#: (ASSUMPTION: a middle value).
+PUE = 1.3
+
+SOLVERS = ("cbc", "highs")
+FLOW_MODELS = ("transport", "dc")
+STATUSES = ("operating", "construction", "planned")
+
+
+def _frozen(d: Mapping) -> dict:
+    # plain dicts, not MappingProxyType: scenarios must pickle (Dask sweeps)
+    return dict(d)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Costs:
+    """Cost coefficients, in KRW billion (illustrative defaults: set your own).
+
+    The objective is connection + transmission use + site cost minus the
+    renewable-proximity incentive and the outside-capital subsidy; each term
+    is reported separately in ``SitingResult.costs``.
+
+    Parameters
+    ----------
+    connection_fixed : mapping of int to float
+        Per campus, by connection voltage (kV): bay, switchgear, protection.
+        Default {154: 15, 345: 60} (ASSUMPTION).
+    connection_per_km : mapping of int to float
+        Per km of connection line by voltage. Default {154: 3, 345: 6}
+        (ASSUMPTION: overhead line).
+    transmission_per_mw_km : float
+        Use of the existing network per MW of peak flow per km. Default 0.002
+        (ASSUMPTION).
+    site_per_mw : float
+        Land and site preparation per MW of campus. Default 0.5 (ASSUMPTION).
+    site_per_mw_by_province : mapping of str to float
+        Overrides of ``site_per_mw`` by province code.
+    renewable_incentive_per_mw : float
+        Credit per MW of campus load that renewables within the scenario's
+        radius could cover on average. Default 0.2 (ASSUMPTION).
+    subsidy_per_mw : float
+        Credit per MW outside the capital region (connection-levy discount,
+        no reserve-power fee; W.Media). Default 0.1 (ASSUMPTION).
+
+    Examples
+    --------
+    >>> Costs(site_per_mw=0.8).site_per_mw
+    0.8
+    """
+
+    connection_fixed: Mapping[int, float] = field(default_factory=lambda: _frozen({154: 15.0, 345: 60.0}))
+    connection_per_km: Mapping[int, float] = field(default_factory=lambda: _frozen({154: 3.0, 345: 6.0}))
+    transmission_per_mw_km: float = 0.002
+    site_per_mw: float = 0.5
+    site_per_mw_by_province: Mapping[str, float] = field(default_factory=lambda: _frozen({}))
+    renewable_incentive_per_mw: float = 0.2
+    subsidy_per_mw: float = 0.1
+
+    def __post_init__(self) -> None:
+        for name in ("connection_fixed", "connection_per_km"):
+            object.__setattr__(self, name, _frozen({int(k): float(v) for k, v in getattr(self, name).items()}))
+            for kv, v in getattr(self, name).items():
+                _check_range(f"costs.{name}[{kv}]", v, 0, math.inf)
+        object.__setattr__(
+            self, "site_per_mw_by_province", _frozen({str(k): float(v) for k, v in self.site_per_mw_by_province.items()})
+        )
+        for name in ("transmission_per_mw_km", "site_per_mw", "renewable_incentive_per_mw", "subsidy_per_mw"):
+            _check_range(f"costs.{name}", getattr(self, name), 0, math.inf)
+
+
+def _check_range(name: str, value: Any, lo: float, hi: float, *, lo_open: bool = False) -> None:
+    ok = isinstance(value, (int, float)) and not isinstance(value, bool) and not math.isnan(value)
+    ok = ok and (value > lo if lo_open else value >= lo) and value <= hi
+    if not ok:
+        lo_s = f"{'>' if lo_open else '>='} {lo:g}"
+        raise ScenarioError(f"scenario field '{name}' = {value!r}: must be a number {lo_s} and <= {hi:g}.")
+
+
+def _check_choice(name: str, value: Any, allowed: tuple) -> None:
+    if value not in allowed:
+        raise ScenarioError(f"scenario field '{name}' = {value!r}: must be one of {list(allowed)}.")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Scenario:
+    """A siting scenario: the target and every rule the model applies.
+
+    Parameters
+    ----------
+    target_mw : float
+        Total campus capacity to place, MW (> 0). See :meth:`from_gpus`.
+    name : str, default "scenario"
+        Label used in outputs.
+    tiers_mw : tuple of float, default (50, 100, 200, 400)
+        Campus sizes to choose from, MW.
+    connection_kv : mapping of float to int, default {400: 154, inf: 345}
+        Connection voltage by campus size: the smallest key >= size applies
+        (KEPCO supply-voltage rule, about 40-400 MW at 154 kV and above at
+        345 kV; a documented default, not checked against KEPCO).
+    max_connection_km : mapping of int to float, default {154: 20, 345: 40}
+        Longest connection line by connection voltage, km.
+    exclude_provinces : tuple of str, optional
+        Province codes where no campus may go. Default: the provinces whose
+        ``capital_region`` column is true.
+    exclude_buffer_km : float, default 0
+        Keep campuses this far from the excluded provinces.
+    exclusion_files : tuple of str, default ()
+        Polygon files (GeoJSON, GeoPackage, Shapefile) of further no-go areas.
+    grid_spacing_km : float, default 10
+        Spacing of the regular candidate grid.
+    province_share_cap : float, default 0.5
+        Largest share of the total placed in one province (0-1].
+    min_host_provinces : int, default 3
+        Fewest provinces that must host a campus.
+    min_spacing_km : float, default 0
+        Least distance between two campuses (0 = off).
+    renewable_share : float, default 0.2
+        Share of campus energy that renewables must be able to deliver over
+        the residual network (0-1).
+    renewable_radius_km : float, default 30
+        Radius for the renewable-proximity incentive.
+    renewable_status : tuple of str, default ("operating", "construction")
+        Which renewable and plant statuses count as supply.
+    load_factor : float, default 0.8
+        Average campus load as a share of its capacity (ASSUMPTION).
+    flow_model : {"transport", "dc"}, default "transport"
+        Network model: transport (flows limited by line capacity) or DC power
+        flow (flows follow PTDFs from line reactances; HVDC links controllable).
+    costs : Costs
+        Cost coefficients.
+    solver : {"cbc", "highs"}, default "cbc"
+        CBC ships with PuLP; HiGHS needs ``pip install siting[highs]``.
+    time_limit_s : float, default 300
+        Solver time limit; a run stopped by it reports ``status="feasible"``
+        and the gap.
+    mip_gap : float, default 1e-4
+        Relative MIP gap at which the solver may stop.
+    gpus : int, optional
+        Set by :meth:`from_gpus`, for the record.
+
+    Examples
+    --------
+    >>> sc = Scenario(target_mw=2000)
+    >>> sc.tiers_mw
+    (50.0, 100.0, 200.0, 400.0)
+    >>> Scenario(target_mw=-1)
+    Traceback (most recent call last):
+    ...
+    siting._errors.ScenarioError: scenario field 'target_mw' = -1: must be a number > 0 and <= inf.
+    """
+
+    target_mw: float
+    name: str = "scenario"
+    tiers_mw: tuple[float, ...] = (50.0, 100.0, 200.0, 400.0)
+    connection_kv: Mapping[float, int] = field(default_factory=lambda: _frozen({400.0: 154, math.inf: 345}))
+    max_connection_km: Mapping[int, float] = field(default_factory=lambda: _frozen({154: 20.0, 345: 40.0}))
+    exclude_provinces: tuple[str, ...] | None = None
+    exclude_buffer_km: float = 0.0
+    exclusion_files: tuple[str, ...] = ()
+    grid_spacing_km: float = 10.0
+    province_share_cap: float = 0.5
+    min_host_provinces: int = 3
+    min_spacing_km: float = 0.0
+    renewable_share: float = 0.2
+    renewable_radius_km: float = 30.0
+    renewable_status: tuple[str, ...] = ("operating", "construction")
+    load_factor: float = 0.8
+    flow_model: str = "transport"
+    costs: Costs = field(default_factory=Costs)
+    solver: str = "cbc"
+    time_limit_s: float = 300.0
+    mip_gap: float = 1e-4
+    gpus: int | None = None
+
+    def __post_init__(self) -> None:
+        _check_range("target_mw", self.target_mw, 0, math.inf, lo_open=True)
+        if not isinstance(self.tiers_mw, (tuple, list)) or not self.tiers_mw:
+            raise ScenarioError(f"scenario field 'tiers_mw' = {self.tiers_mw!r}: must be a non-empty list of sizes in MW.")
+        for t in self.tiers_mw:
+            _check_range("tiers_mw", t, 0, math.inf, lo_open=True)
+        object.__setattr__(self, "tiers_mw", tuple(sorted(float(t) for t in set(self.tiers_mw))))
+        conn = {float(k): int(v) for k, v in dict(self.connection_kv).items()}
+        if not conn or max(conn) < max(self.tiers_mw):
+            raise ScenarioError(
+                f"scenario field 'connection_kv' = {conn!r}: must give a voltage for every tier up to "
+                f"{max(self.tiers_mw):g} MW (use key inf for 'and above')."
+            )
+        object.__setattr__(self, "connection_kv", _frozen(conn))
+        maxkm = {int(k): float(v) for k, v in dict(self.max_connection_km).items()}
+        for kv in set(conn.values()):
+            if kv not in maxkm:
+                raise ScenarioError(f"scenario field 'max_connection_km' = {maxkm!r}: needs a distance for {kv} kV.")
+            _check_range(f"max_connection_km[{kv}]", maxkm[kv], 0, 1000, lo_open=True)
+        object.__setattr__(self, "max_connection_km", _frozen(maxkm))
+        for kv in set(conn.values()):
+            for name in ("connection_fixed", "connection_per_km"):
+                if kv not in getattr(self.costs, name):
+                    raise ScenarioError(f"scenario field 'costs.{name}' needs a value for {kv} kV.")
+        if self.exclude_provinces is not None:
+            object.__setattr__(self, "exclude_provinces", tuple(str(c) for c in self.exclude_provinces))
+        object.__setattr__(self, "exclusion_files", tuple(str(p) for p in self.exclusion_files))
+        _check_range("exclude_buffer_km", self.exclude_buffer_km, 0, 500)
+        _check_range("grid_spacing_km", self.grid_spacing_km, 0.1, 200)
+        _check_range("province_share_cap", self.province_share_cap, 0, 1, lo_open=True)
+        if not isinstance(self.min_host_provinces, int) or isinstance(self.min_host_provinces, bool) or self.min_host_provinces < 0:
+            raise ScenarioError(f"scenario field 'min_host_provinces' = {self.min_host_provinces!r}: must be a whole number >= 0.")
+        _check_range("min_spacing_km", self.min_spacing_km, 0, 500)
+        _check_range("renewable_share", self.renewable_share, 0, 1)
+        _check_range("renewable_radius_km", self.renewable_radius_km, 0, 500)
+        object.__setattr__(self, "renewable_status", tuple(self.renewable_status))
+        for s in self.renewable_status:
+            _check_choice("renewable_status", s, STATUSES)
+        _check_range("load_factor", self.load_factor, 0, 1, lo_open=True)
+        _check_choice("flow_model", self.flow_model, FLOW_MODELS)
+        _check_choice("solver", self.solver, SOLVERS)
+        _check_range("time_limit_s", self.time_limit_s, 0, 7 * 86400, lo_open=True)
+        _check_range("mip_gap", self.mip_gap, 0, 1)
+        if not isinstance(self.costs, Costs):
+            raise ScenarioError(f"scenario field 'costs' = {self.costs!r}: must be a siting.Costs.")
+
+    def connection_kv_for(self, size_mw: float) -> int:
+        """Connection voltage (kV) for a campus of ``size_mw``.
+
+        Examples
+        --------
+        >>> Scenario(target_mw=100).connection_kv_for(400), Scenario(target_mw=100).connection_kv_for(800)
+        (154, 345)
+        """
+        return self.connection_kv[min(k for k in self.connection_kv if k >= size_mw)]
+
+    def replace(self, **changes: Any) -> "Scenario":
+        """A copy with some fields changed (validated again).
+
+        Examples
+        --------
+        >>> Scenario(target_mw=100).replace(target_mw=200).target_mw
+        200
+        """
+        return dataclasses.replace(self, **changes)
+
+    @classmethod
+    def from_gpus(cls, gpus: int, *, kw_per_gpu: float = KW_PER_GPU, pue: float = PUE, **fields: Any) -> "Scenario":
+        """A scenario sized by GPU count: ``target_mw = gpus x kw_per_gpu x pue / 1000``.
+
+        Parameters
+        ----------
+        gpus : int
+            Number of accelerators (> 0).
+        kw_per_gpu : float, default 1.3
+            Grid power per GPU including its share of the server, kW.
+        pue : float, default 1.3
+            Power usage effectiveness (>= 1).
+        **fields
+            Any other :class:`Scenario` field.
+
+        Examples
+        --------
+        >>> round(Scenario.from_gpus(50_000).target_mw, 1)
+        84.5
+        """
+        _check_range("gpus", gpus, 0, math.inf, lo_open=True)
+        _check_range("kw_per_gpu", kw_per_gpu, 0, 100, lo_open=True)
+        _check_range("pue", pue, 1, 5)
+        return cls(target_mw=gpus * kw_per_gpu * pue / 1000.0, gpus=int(gpus), **fields)
+
+    @classmethod
+    def from_toml(cls, path: str | os.PathLike) -> "Scenario":
+        """Read a scenario from a TOML file.
+
+        Top-level keys are :class:`Scenario` fields; a ``[costs]`` table holds
+        :class:`Costs` fields; ``gpus`` (with optional ``kw_per_gpu`` and
+        ``pue``) may replace ``target_mw``. Mapping keys such as voltages are
+        written as strings (``[max_connection_km]`` ``"154" = 20``); ``inf``
+        is written ``"inf"``. Relative ``exclusion_files`` are resolved
+        against the TOML file's folder.
+
+        Examples
+        --------
+        >>> import tempfile, pathlib
+        >>> p = pathlib.Path(tempfile.mkdtemp()) / "s.toml"
+        >>> _ = p.write_text('target_mw = 1000\\nmin_host_provinces = 2\\n[costs]\\nsite_per_mw = 0.7\\n')
+        >>> Scenario.from_toml(p).costs.site_per_mw
+        0.7
+        """
+        path = Path(path)
+        try:
+            raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise ScenarioError(f"cannot read scenario file {path}: {exc}") from exc
+        known = {f.name for f in dataclasses.fields(cls)} | {"kw_per_gpu", "pue"}
+        unknown = sorted(set(raw) - known)
+        if unknown:
+            raise ScenarioError(f"scenario file {path}: unknown fields {unknown}; known fields: {sorted(known)}.")
+        costs = raw.pop("costs", {})
+        cost_fields = {f.name for f in dataclasses.fields(Costs)}
+        if set(costs) - cost_fields:
+            raise ScenarioError(f"scenario file {path}: unknown [costs] fields {sorted(set(costs) - cost_fields)}; known: {sorted(cost_fields)}.")
+        raw["costs"] = Costs(**costs)
+        if "connection_kv" in raw:
+            raw["connection_kv"] = {float(k): v for k, v in raw["connection_kv"].items()}
+        for key in ("tiers_mw", "exclude_provinces", "exclusion_files", "renewable_status"):
+            if key in raw:
+                raw[key] = tuple(raw[key])
+        raw["exclusion_files"] = tuple(str((path.parent / p).resolve()) for p in raw.get("exclusion_files", ()))
+        if "gpus" in raw and "target_mw" not in raw:
+            gpus = raw.pop("gpus")
+            opts = {k: raw.pop(k) for k in ("kw_per_gpu", "pue") if k in raw}
+            return cls.from_gpus(gpus, **opts, **raw)
+        try:
+            return cls(**raw)
+        except TypeError as exc:
+            raise ScenarioError(f"scenario file {path}: {exc}") from exc
