@@ -1,0 +1,116 @@
+"""Command line: ``siting run SCENARIO.toml`` and ``siting data``.
+
+``run`` solves a scenario on the bundled Korean data and writes a PNG map, a
+GeoPackage and a text summary under ``--out``; ``data`` maps and summarises
+the bundled data alone.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+__all__ = ["main"]
+
+
+def _save_figure(ax, path: Path) -> None:
+    """Save atomically: write a temporary file beside the target, then rename."""
+    import matplotlib.pyplot as plt
+
+    fd, tmp = tempfile.mkstemp(suffix=path.suffix, prefix=f".{path.stem}-", dir=path.parent)
+    os.close(fd)
+    try:
+        ax.figure.savefig(tmp, bbox_inches="tight")
+        os.replace(tmp, path)
+    finally:
+        plt.close(ax.figure)
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def _write_text(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def _data_summary(data) -> str:
+    out = ["Bundled data:"]
+    for name, frame in data.layers().items():
+        out.append(f"  {name:12s} {len(frame):5d} rows")
+    subs = data.substations.groupby("voltage_kv").size()
+    out.append("  substations by kV: " + ", ".join(f"{int(k)} kV: {v}" for k, v in subs.sort_index(ascending=False).items()))
+    lines = data.lines.groupby(["kind", "voltage_kv"])["length_km"].agg(["size", "sum"])
+    out.append("  lines: " + ", ".join(f"{k} {int(v)} kV: {r['size']} ({r['sum']:,.0f} km)" for (k, v), r in lines.iterrows()))
+    ren = data.renewables[data.renewables["status"] == "operating"].groupby("technology")["capacity_mw"].sum()
+    out.append("  operating renewables MW: " + ", ".join(f"{t} {v:,.0f}" for t, v in ren.items()))
+    return "\n".join(out)
+
+
+def _cmd_data(args) -> int:
+    import siting
+
+    data = siting.load_korea()
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    text = _data_summary(data)
+    _save_figure(siting.plot_data(data, title="South Korea: grid and renewables (bundled data)"), out / "korea_data.png")
+    _write_text(out / "korea_data.txt", text + "\n")
+    print(text)
+    print(f"Wrote {out / 'korea_data.png'}")
+    return 0
+
+
+def _cmd_run(args) -> int:
+    import siting
+
+    t0 = time.perf_counter()
+    scenario = siting.Scenario.from_toml(args.scenario)
+    if args.solver:
+        scenario = scenario.replace(solver=args.solver)
+    data = siting.load_korea()
+    result = siting.solve(data, scenario)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    stem = scenario.name.replace(" ", "_")
+    gpkg = result.to_file(out / f"{stem}.gpkg")
+    png = out / f"{stem}.png"
+    _save_figure(siting.plot_siting(result), png)
+    text = result.summary() + f"\nWall time including data loading and outputs: {time.perf_counter() - t0:.1f} s\n"
+    _write_text(out / f"{stem}_summary.txt", text)
+    print(text)
+    print(f"Wrote {gpkg}, {png} and {out / (stem + '_summary.txt')}")
+    return 0 if result.status in ("optimal", "feasible") else 2
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``siting`` command.
+
+    Examples
+    --------
+    >>> main(["--help"])  # doctest: +SKIP
+    """
+    parser = argparse.ArgumentParser(prog="siting", description="Site data centres where the grid has room.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="solve a scenario on the bundled Korean data")
+    run.add_argument("scenario", help="scenario TOML file")
+    run.add_argument("--out", default="out", help="output folder (default: out)")
+    run.add_argument("--solver", choices=["cbc", "highs"], help="override the scenario's solver")
+    run.set_defaults(func=_cmd_run)
+    data = sub.add_parser("data", help="map and summarise the bundled data")
+    data.add_argument("--out", default="out")
+    data.set_defaults(func=_cmd_data)
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except ValueError as exc:  # SitingError and friends: show the message, not a traceback
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,325 @@
+"""What a solve returns: :class:`SitingResult`, its tables, summary and GeoPackage.
+
+The tables are plain GeoDataFrames in EPSG:4326 so that they can be checked,
+mapped and written without the model: ``sites``, ``substations``, ``lines``.
+"""
+
+from __future__ import annotations
+
+import enum
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pulp
+
+from .model import COST_TERMS
+from .settings import GEOGRAPHIC_CRS
+
+__all__ = ["Status", "SitingResult", "Diagnosis", "extract"]
+
+
+class Status(str, enum.Enum):
+    """Outcome of a solve; compares equal to its string value.
+
+    ``optimal``: proven optimal within the MIP gap. ``feasible``: the time limit
+    stopped the solver with a solution (see ``gap``). ``infeasible``: no plan
+    meets every limit (see ``diagnosis``). ``no_solution``: the time limit
+    stopped the solver before it found any plan.
+    """
+
+    OPTIMAL = "optimal"
+    FEASIBLE = "feasible"
+    INFEASIBLE = "infeasible"
+    NO_SOLUTION = "no_solution"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@dataclass
+class Diagnosis:
+    """Why a scenario is infeasible.
+
+    Attributes
+    ----------
+    necessary : list of str
+        Necessary conditions that fail, found without solving (e.g. the target
+        against all headroom reachable outside the excluded region).
+    limits : DataFrame
+        From the elastic relaxation: ``family`` (target, headroom, lines,
+        supply, province_cap, hosts, renewable), ``id``, ``name`` and
+        ``over_mw``, the MW by which that limit must give to meet the target;
+        largest first.
+    max_achievable_mw : float or None
+        The most MW that can be placed with every limit kept.
+    """
+
+    necessary: list[str] = field(default_factory=list)
+    limits: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["family", "id", "name", "over_mw"]))
+    max_achievable_mw: float | None = None
+
+    def __str__(self) -> str:
+        out = [f"- {n}" for n in self.necessary]
+        if self.max_achievable_mw is not None:
+            out.append(f"- at most {self.max_achievable_mw:,.0f} MW can be placed within every limit")
+        for r in self.limits.itertuples(index=False):
+            unit = "host province(s)" if r.family == "hosts" else "MW"
+            out.append(f"- {r.family} limit {r.name or r.id}: over by {r.over_mw:,.1f} {unit}")
+        return "\n".join(out) if out else "(no diagnosis)"
+
+
+@dataclass
+class SitingResult:
+    """The answer to one scenario.
+
+    Attributes
+    ----------
+    status : Status
+    objective : float or None
+        Total cost, KRW bn (sum of ``costs``).
+    gap : float or None
+        Relative MIP gap when ``status == "feasible"``; 0 when optimal.
+    costs : dict of str to float
+        connection, site, transmission, renewable_incentive, subsidy (KRW bn;
+        incentives negative).
+    provinces : GeoDataFrame
+        code, name, excluded, campuses, capacity_mw, geometry.
+    sites : GeoDataFrame
+        site_id, province, capacity_mw, substation_id, connection_km,
+        connection_kv, renewable_avg_mw, cost terms, geometry.
+    substations : GeoDataFrame
+        Every substation: substation_id, name, province, voltage_kv, load_mw,
+        headroom_mw, utilization, supply_mw, supply_used_mw, geometry.
+    lines : GeoDataFrame
+        Every line: line_id, from_id, to_id, name, kind, flow_mw (signed, from
+        -> to), capacity_mw, residual_mw, loading (|flow| / residual),
+        renewable_flow_mw, geometry.
+    diagnosis : Diagnosis or None
+        For infeasible runs.
+    scenario : Scenario
+    renewable_delivered_mw : float
+        Average renewable MW deliverable to the campuses.
+    model_size : dict
+        variables, binaries, constraints, options, candidates.
+    timings : dict
+        Seconds per stage (candidates, build, solve, total).
+    """
+
+    status: Status
+    objective: float | None
+    gap: float | None
+    costs: dict
+    provinces: gpd.GeoDataFrame
+    sites: gpd.GeoDataFrame
+    substations: gpd.GeoDataFrame
+    lines: gpd.GeoDataFrame
+    scenario: object
+    diagnosis: Diagnosis | None = None
+    renewable_delivered_mw: float = 0.0
+    model_size: dict = field(default_factory=dict)
+    timings: dict = field(default_factory=dict)
+
+    @property
+    def total_mw(self) -> float:
+        """Total campus capacity placed, MW."""
+        return float(self.sites["capacity_mw"].sum()) if len(self.sites) else 0.0
+
+    def by_province(self) -> pd.DataFrame:
+        """Campuses and MW by province, largest first.
+
+        Examples
+        --------
+        >>> import siting
+        >>> res = siting.solve(siting.load_korea(), siting.Scenario(target_mw=300, min_host_provinces=1))
+        >>> int(res.by_province()["capacity_mw"].sum()) >= 300
+        True
+        """
+        g = self.sites.groupby("province").agg(campuses=("site_id", "size"), capacity_mw=("capacity_mw", "sum"))
+        g["share"] = g["capacity_mw"] / max(self.total_mw, 1e-9)
+        return g.sort_values(["capacity_mw", "campuses"], ascending=False)
+
+    def summary(self) -> str:
+        """A readable multi-line summary: status, MW by province, substations, lines, costs, time."""
+        sc = self.scenario
+        out = [f"Scenario '{sc.name}': target {sc.target_mw:,.0f} MW" + (f" ({sc.gpus:,} GPUs)" if sc.gpus else "")]
+        status = f"Status: {self.status}"
+        if self.status == Status.FEASIBLE and self.gap is not None:
+            status += f" (gap {self.gap:.2%})"
+        out.append(status)
+        if self.status in (Status.OPTIMAL, Status.FEASIBLE):
+            out.append(f"Placed {self.total_mw:,.0f} MW in {len(self.sites)} campuses, {self.sites.province.nunique()} provinces")
+            bp = self.by_province()
+            out.append("  province     campuses        MW   share")
+            for code, r in bp.iterrows():
+                out.append(f"  {code:10s} {int(r.campuses):9d} {r.capacity_mw:9,.0f} {r.share:7.1%}")
+            used = self.substations[self.substations["load_mw"] > 0].sort_values("load_mw", ascending=False)
+            out.append(f"Substations used: {len(used)}")
+            for r in used.head(10).itertuples():
+                out.append(f"  {r.name:22s} {r.voltage_kv:4.0f} kV {r.load_mw:7,.0f} / {r.headroom_mw:5,.0f} MW ({r.utilization:.0%})")
+            busy = self.lines[self.lines["flow_mw"].abs() > 1e-6].sort_values("loading", ascending=False)
+            out.append(f"Most loaded lines (of {len(busy)} carrying new flow):")
+            for r in busy.head(5).itertuples():
+                out.append(f"  {r.name or r.line_id:36s} {abs(r.flow_mw):7,.0f} / {r.residual_mw:6,.0f} MW residual ({r.loading:.0%})")
+            share = self.renewable_delivered_mw / max(sc.load_factor * self.total_mw, 1e-9)
+            out.append(f"Renewable energy deliverable: {self.renewable_delivered_mw:,.0f} MW average ({share:.0%} of campus energy)")
+            out.append("Costs (KRW bn): " + ", ".join(f"{k} {v:,.1f}" for k, v in self.costs.items()) + f"; total {self.objective:,.1f}")
+        if self.diagnosis is not None:
+            out.append("Diagnosis:")
+            out.append(str(self.diagnosis))
+        ms = self.model_size
+        if ms:
+            out.append(
+                f"Model: {ms.get('candidates', 0):,} candidate sites, {ms.get('options_all', 0):,} options "
+                f"-> {ms.get('options', 0):,} after reduction; {ms.get('variables', 0):,} variables "
+                f"({ms.get('binaries', 0):,} binary), {ms.get('constraints', 0):,} constraints"
+            )
+        if self.timings:
+            out.append("Time (s): " + ", ".join(f"{k} {v:.2f}" for k, v in self.timings.items()))
+        return "\n".join(out)
+
+    def to_file(self, path: str | os.PathLike) -> Path:
+        """Write sites, substations, lines and a summary table to one GeoPackage, atomically.
+
+        The file is written under a temporary name in the same folder and
+        renamed into place, so a crash never leaves a half-written GeoPackage.
+
+        Parameters
+        ----------
+        path : path
+            Target ``.gpkg``; parent folders are created.
+
+        Returns
+        -------
+        Path
+
+        Examples
+        --------
+        >>> import siting, tempfile, pyogrio
+        >>> res = siting.solve(siting.load_korea(), siting.Scenario(target_mw=300, min_host_provinces=1))
+        >>> p = res.to_file(tempfile.mkdtemp() + "/r.gpkg")
+        >>> sorted(pyogrio.list_layers(p)[:, 0].tolist())
+        ['costs', 'lines', 'provinces', 'sites', 'substations']
+        """
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(suffix=".gpkg", prefix=f".{path.stem}-", dir=path.parent)
+        os.close(fd)
+        os.unlink(tmp)
+        try:
+            for name in ("provinces", "sites", "substations", "lines"):
+                frame = getattr(self, name)
+                frame.to_file(tmp, layer=name, driver="GPKG")
+            costs = pd.DataFrame(
+                {"term": [*self.costs, "total"], "krw_bn": [*self.costs.values(), self.objective or 0.0]}
+            )
+            costs["status"] = str(self.status)
+            gpd.GeoDataFrame(costs, geometry=[None] * len(costs), crs=GEOGRAPHIC_CRS).to_file(tmp, layer="costs", driver="GPKG")
+            os.replace(tmp, path)
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+        return path
+
+
+def _value(v) -> float:
+    if isinstance(v, (int, float)):
+        return float(v)
+    val = pulp.value(v)
+    return float(val) if val is not None else 0.0
+
+
+def extract(model, data, scenario, cand, outcome: dict, graph, *, excluded, diagnosis=None, size=None, timings=None) -> SitingResult:
+    """Read a solved :class:`~siting.model.SitingModel` into a :class:`SitingResult`."""
+    status = Status(outcome["status"])
+    solved = status in (Status.OPTIMAL, Status.FEASIBLE)
+    opts = model.opts
+    subs = data.substations
+    chosen = np.array([_value(v) > 0.5 for v in model.x], dtype=bool) if solved else np.zeros(len(opts), bool)
+    sel = opts.loc[chosen]
+    sites_m = cand.sites.iloc[sel["site"].to_numpy()]
+    sites = gpd.GeoDataFrame(
+        {
+            "site_id": sites_m["site_id"].to_numpy(),
+            "province": sel["province"].to_numpy(),
+            "capacity_mw": sel["tier_mw"].to_numpy(),
+            "substation_id": subs["substation_id"].to_numpy()[sel["substation"].to_numpy()],
+            "connection_km": sel["distance_km"].to_numpy(),
+            "connection_kv": sel["kv"].to_numpy(),
+            "renewable_avg_mw": sites_m["renewable_avg_mw"].to_numpy(),
+            "connection_cost": sel["connection_cost"].to_numpy(),
+            "site_cost": sel["site_cost"].to_numpy(),
+            "renewable_incentive": sel["renewable_incentive"].to_numpy(),
+            "subsidy": sel["subsidy"].to_numpy(),
+        },
+        geometry=sites_m["footprint"].to_numpy(),
+        crs=cand.sites.crs,
+    ).to_crs(GEOGRAPHIC_CRS)
+    load = np.zeros(len(subs))
+    np.add.at(load, sel["substation"].to_numpy(), sel["tier_mw"].to_numpy())
+    supply_used = np.array([_value(model.supply[n]) if n in model.supply else 0.0 for n in range(len(subs))])
+    supply_cap = np.array([graph.nodes[s]["supply_mw"] for s in subs["substation_id"]])
+    head = subs["headroom_mw"].to_numpy()
+    st = gpd.GeoDataFrame(
+        {
+            "substation_id": subs["substation_id"],
+            "name": subs["name"],
+            "province": subs["province"],
+            "voltage_kv": subs["voltage_kv"],
+            "load_mw": load,
+            "headroom_mw": head,
+            "utilization": np.divide(load, head, out=np.zeros_like(load), where=head > 0),
+            "supply_mw": supply_cap,
+            "supply_used_mw": supply_used if solved else 0.0,
+        },
+        geometry=subs.geometry,
+        crs=subs.crs,
+    )
+    lines = data.lines
+    flow = np.array([_value(model.flow[l][0]) - _value(model.flow[l][1]) if (solved and l in model.flow) else 0.0 for l in lines["line_id"]])
+    ren = np.array([_value(model.ren_flow[l]) if (solved and l in model.ren_flow) else 0.0 for l in lines["line_id"]])
+    res_mw = lines["residual_mw"].to_numpy()
+    ln = gpd.GeoDataFrame(
+        {
+            "line_id": lines["line_id"],
+            "from_id": lines["from_id"],
+            "to_id": lines["to_id"],
+            "name": lines["name"],
+            "kind": lines["kind"],
+            "voltage_kv": lines["voltage_kv"],
+            "length_km": lines["length_km"],
+            "flow_mw": flow,
+            "capacity_mw": lines["capacity_mw"],
+            "residual_mw": res_mw,
+            "loading": np.divide(np.abs(flow), res_mw, out=np.where(np.abs(flow) > 1e-6, np.inf, 0.0), where=res_mw > 0),
+            "renewable_flow_mw": ren,
+        },
+        geometry=lines.geometry,
+        crs=lines.crs,
+    )
+    prov = data.provinces[["code", "name", "name_ko", "geometry"]].copy()
+    prov["excluded"] = prov["code"].isin(excluded)
+    per = sites.groupby("province")["capacity_mw"].agg(["size", "sum"])
+    prov["campuses"] = prov["code"].map(per["size"]).fillna(0).astype(int)
+    prov["capacity_mw"] = prov["code"].map(per["sum"]).fillna(0.0)
+    costs = {k: (_value(model.terms[k]) if solved else 0.0) for k in COST_TERMS}
+    delivered = sum(_value(v) for v in model.ren_delivered.values()) if solved else 0.0
+    return SitingResult(
+        status=status,
+        objective=sum(costs.values()) if solved else None,
+        gap=outcome.get("gap"),
+        costs=costs,
+        provinces=prov,
+        sites=sites,
+        substations=st,
+        lines=ln,
+        scenario=scenario,
+        diagnosis=diagnosis,
+        renewable_delivered_mw=delivered,
+        model_size=size or {},
+        timings=timings or {},
+    )
