@@ -83,7 +83,8 @@ def build_grid(data: SitingData, scenario: Scenario | None = None) -> nx.MultiGr
     networkx.MultiGraph
         Nodes keyed by ``substation_id`` with ``name``, ``province``,
         ``voltage_kv``, ``headroom_mw``, ``supply_mw``, ``renewable_avg_mw``;
-        edges keyed by ``line_id`` with ``capacity_mw``, ``residual_mw``,
+        edges keyed by ``line_id`` with ``from_id``, ``to_id`` (the stored
+        direction of flows), ``capacity_mw``, ``residual_mw``,
         ``length_km``, ``reactance``, ``kind``, ``voltage_kv``.
 
     Examples
@@ -107,8 +108,8 @@ def build_grid(data: SitingData, scenario: Scenario | None = None) -> nx.MultiGr
             supply_mw=float(s),
             renewable_avg_mw=float(r),
         )
-    cols = ["capacity_mw", "residual_mw", "length_km", "reactance", "kind", "voltage_kv", "name"]
-    for row in data.lines[["line_id", "from_id", "to_id", *cols]].itertuples(index=False):
+    cols = ["from_id", "to_id", "capacity_mw", "residual_mw", "length_km", "reactance", "kind", "voltage_kv", "name"]
+    for row in data.lines[["line_id", *cols]].itertuples(index=False):
         G.add_edge(row.from_id, row.to_id, key=row.line_id, line_id=row.line_id, **{c: getattr(row, c) for c in cols})
     return G
 
@@ -183,7 +184,7 @@ def ptdf(G: nx.MultiGraph, nodes: list[str]) -> tuple[list[str], np.ndarray]:
     ...     G.add_edge(u, v, key=str(k), kind="ac", reactance=1.0, from_id=u, to_id=v)
     >>> ids, M = ptdf(G, ["a", "b", "c"])
     >>> np.round(M[:, 1], 3).tolist()  # inject at b, withdraw at a
-    [-0.667, 0.333, 0.333]
+    [-0.667, 0.333, -0.333]
     """
     pos = {n: i for i, n in enumerate(nodes)}
     edges = [(u, v, k, d) for u, v, k, d in G.edges(nodes, keys=True, data=True) if d["kind"] == "ac"]
@@ -191,7 +192,7 @@ def ptdf(G: nx.MultiGraph, nodes: list[str]) -> tuple[list[str], np.ndarray]:
     ids = [k for _, _, k, _ in edges]
     A = np.zeros((len(edges), len(nodes)))
     for r, (u, v, _, d) in enumerate(edges):
-        a, b = d.get("from_id", u), d.get("to_id", v)
+        a, b = d["from_id"], d["to_id"]
         A[r, pos[a]], A[r, pos[b]] = 1.0, -1.0
     b_diag = np.array([1.0 / d["reactance"] for *_, d in edges])
     B = A.T @ (b_diag[:, None] * A)
