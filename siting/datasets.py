@@ -105,9 +105,11 @@ def load_korea(*, headroom_by_kv: Mapping[int, float] | None = None) -> SitingDa
     lines["residual_mw"] = lines["corridor"].map(KOREA_CORRIDOR_RESIDUAL_MW)
 
     plants = frames["plants"]
-    region = plants["export_region"].fillna("")
+    # held-back generation is today's: spread it over the region's operating plants;
+    # other rows get NaN and so the generic default
+    region = plants["export_region"].fillna("").where(plants["status"] == "operating", "")
     share = plants["capacity_mw"] / plants.groupby(region)["capacity_mw"].transform("sum")
-    plants["supply_mw"] = share * region.map(KOREA_HELD_BACK_MW)  # NaN elsewhere: generic default
+    plants["supply_mw"] = share * region.map(KOREA_HELD_BACK_MW)
 
     subs = frames["substations"]
     subs["headroom_mw"] = by_voltage_class(pd.to_numeric(subs["voltage_kv"]), headroom_by_kv or HEADROOM_MW_BY_KV)

@@ -181,7 +181,7 @@ def ptdf(G: nx.MultiGraph, nodes: list[str]) -> tuple[list[str], np.ndarray]:
     --------
     >>> G = nx.MultiGraph()
     >>> for k, (u, v) in enumerate([("a", "b"), ("b", "c"), ("a", "c")]):
-    ...     G.add_edge(u, v, key=str(k), kind="ac", reactance=1.0, from_id=u, to_id=v)
+    ...     _ = G.add_edge(u, v, key=str(k), kind="ac", reactance=1.0, from_id=u, to_id=v)
     >>> ids, M = ptdf(G, ["a", "b", "c"])
     >>> np.round(M[:, 1], 3).tolist()  # inject at b, withdraw at a
     [-0.667, 0.333, -0.333]

@@ -79,7 +79,7 @@ def plot_data(data: SitingData, *, ax=None, title: str | None = "Grid and renewa
         part.plot(ax=ax, color=color, markersize=8 + 6 * width, edgecolor="white", linewidth=0.4, zorder=4)
     ren = data.renewables.to_crs(crs)
     for tech, part in ren.groupby("technology"):
-        part.plot(ax=ax, marker="^", color=TECH_COLOR.get(tech, "green"), markersize=np.sqrt(part["capacity_mw"]) * 1.5, alpha=0.7, zorder=3)
+        part.plot(ax=ax, marker="^", color=TECH_COLOR.get(tech, "green"), markersize=np.sqrt(part["capacity_mw"].to_numpy()) * 1.5, alpha=0.7, zorder=3)
     handles = [Line2D([], [], color=c, lw=w * 1.5, label=f"{kv} kV") for kv, (c, w) in VOLTAGE_STYLE.items()]
     handles.append(Line2D([], [], color="#37474f", lw=1.2, ls="--", label="HVDC"))
     handles += [Line2D([], [], marker="^", ls="", color=c, label=t.replace("_", " ")) for t, c in TECH_COLOR.items()]
@@ -124,7 +124,7 @@ def plot_siting(result: SitingResult, *, ax=None, crs: str = KOREA_METRIC_CRS, t
     busy = lines[lines["flow_mw"].abs() > 1e-6]
     if len(busy):
         load = busy["loading"].clip(upper=1.0)
-        busy.plot(ax=ax, column=load, cmap="YlOrRd", vmin=0, vmax=1, linewidth=1 + 3 * load, zorder=3)
+        busy.plot(ax=ax, column=load.to_numpy(), cmap="YlOrRd", vmin=0, vmax=1, linewidth=(1 + 3 * load).to_numpy(), zorder=3)
         sm = plt.cm.ScalarMappable(cmap="YlOrRd", norm=plt.Normalize(0, 1))
         cb = plt.colorbar(sm, ax=ax, shrink=0.35, pad=0.01)
         cb.set_label("line loading (new flow / residual capacity)")
@@ -137,7 +137,7 @@ def plot_siting(result: SitingResult, *, ax=None, crs: str = KOREA_METRIC_CRS, t
     if len(sites):
         pts = sites.to_crs(crs)
         pts["geometry"] = pts.geometry.representative_point()
-        pts.plot(ax=ax, color="#1565c0", edgecolor="white", markersize=pts["capacity_mw"] * 0.8, alpha=0.85, linewidth=0.8, zorder=6)
+        pts.plot(ax=ax, color="#1565c0", edgecolor="white", markersize=pts["capacity_mw"].to_numpy() * 0.8, alpha=0.85, linewidth=0.8, zorder=6)
         for r in pts.itertuples():
             ax.annotate(f"{r.capacity_mw:.0f}", (r.geometry.x, r.geometry.y), xytext=(4, 4), textcoords="offset points", fontsize=7, zorder=7)
     sizes = sorted(set(result.scenario.tiers_mw))

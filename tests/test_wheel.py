@@ -1,0 +1,38 @@
+"""The data loads the same from an installed wheel as from the repository."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import siting
+
+ROOT = Path(__file__).resolve().parent.parent
+
+PROBE = """
+import json, siting
+d = siting.load_korea()
+print(json.dumps({"file": siting.__file__, "data": str(siting.datasets.bundled_path("provinces")),
+  "counts": {k: len(v) for k, v in d.layers().items()},
+  "headroom": float(d.substations.headroom_mw.sum()), "length": round(float(d.lines.length_km.sum()), 6)}))
+"""
+
+
+def test_installed_wheel_loads_same_data(tmp_path, korea):
+    wheels = tmp_path / "wheels"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(wheels), str(ROOT)],
+        check=True,
+    )
+    (wheel,) = wheels.glob("siting-*.whl")
+    target = tmp_path / "site"
+    subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(target), str(wheel)], check=True)
+    env = {**os.environ, "PYTHONPATH": str(target)}
+    out = subprocess.run([sys.executable, "-c", PROBE], cwd=tmp_path, env=env, check=True, capture_output=True, text=True)
+    got = json.loads(out.stdout)
+    assert got["file"].startswith(str(target)), got["file"]  # really the wheel, not the checkout
+    assert got["data"].startswith(str(target))
+    assert got["counts"] == {k: len(v) for k, v in korea.layers().items()}
+    assert got["headroom"] == float(korea.substations.headroom_mw.sum())
+    assert got["length"] == round(float(korea.lines.length_km.sum()), 6)

@@ -1,0 +1,84 @@
+"""A small synthetic region for tests: four provinces in a row, seven substations.
+
+Province KR-T1 is the 'capital region' (excluded by default). Coordinates are
+near 36 N, 127 E so the Korean metric CRS applies. Everything is written by
+the tests; nothing is downloaded.
+"""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+
+
+def provinces() -> gpd.GeoDataFrame:
+    boxes = [shapely.box(126.0 + 0.5 * i, 36.0, 126.5 + 0.5 * i, 36.5) for i in range(4)]
+    return gpd.GeoDataFrame(
+        {
+            "code": ["KR-T1", "KR-T2", "KR-T3", "KR-T4"],
+            "name": ["Capital", "West", "Middle", "East"],
+            "name_ko": ["수도", "서", "중", "동"],
+            "capital_region": [True, False, False, False],
+        },
+        geometry=boxes,
+        crs="EPSG:4326",
+    )
+
+
+def substations() -> gpd.GeoDataFrame:
+    rows = [
+        ("s-cap", "Capital", 345, 126.25, 36.25),
+        ("s-west", "West", 345, 126.70, 36.25),
+        ("s-west2", "West Two", 154, 126.85, 36.40),
+        ("s-mid", "Middle", 154, 127.25, 36.25),
+        ("s-mid2", "Middle Two", 154, 127.30, 36.10),
+        ("s-east", "East", 345, 127.75, 36.25),
+        ("s-east2", "East Two", 154, 127.90, 36.40),
+    ]
+    df = pd.DataFrame(rows, columns=["substation_id", "name", "voltage_kv", "lon", "lat"])
+    df["headroom_mw"] = [0, 300, 100, 150, 100, 400, 100]
+    return gpd.GeoDataFrame(df.drop(columns=["lon", "lat"]), geometry=gpd.points_from_xy(df.lon, df.lat), crs="EPSG:4326")
+
+
+def lines() -> pd.DataFrame:
+    rows = [
+        ("L1", "s-cap", "s-west", 345, 2, 0.0),
+        ("L2", "s-west", "s-west2", 154, 1, 200.0),
+        ("L3", "s-west", "s-mid", 345, 1, 250.0),
+        ("L4", "s-mid", "s-mid2", 154, 1, 100.0),
+        ("L5", "s-mid", "s-east", 345, 1, 300.0),
+        ("L6", "s-east", "s-east2", 154, 1, 150.0),
+        ("L7", "s-west2", "s-east2", 154, 1, 80.0),
+    ]
+    return pd.DataFrame(rows, columns=["line_id", "from_id", "to_id", "voltage_kv", "circuits", "residual_mw"])
+
+
+def renewables() -> gpd.GeoDataFrame:
+    rows = [
+        ("r-solar", "solar", 400.0, 0.15, "operating", 127.2, 36.3),
+        ("r-wind", "onshore_wind", 300.0, 0.25, "operating", 127.85, 36.35),
+        ("r-hydro", "hydro", 50.0, 0.2, "planned", 126.8, 36.2),
+    ]
+    df = pd.DataFrame(rows, columns=["site_id", "technology", "capacity_mw", "capacity_factor", "status", "lon", "lat"])
+    return gpd.GeoDataFrame(df.drop(columns=["lon", "lat"]), geometry=gpd.points_from_xy(df.lon, df.lat), crs="EPSG:4326")
+
+
+def plants() -> gpd.GeoDataFrame:
+    rows = [
+        ("p-cap", "lng", 2000.0, 500.0, 126.26, 36.26),
+        ("p-west", "coal", 1000.0, 350.0, 126.71, 36.26),
+        ("p-east", "nuclear", 2000.0, 400.0, 127.76, 36.26),
+    ]
+    df = pd.DataFrame(rows, columns=["plant_id", "fuel", "capacity_mw", "supply_mw", "lon", "lat"])
+    return gpd.GeoDataFrame(df.drop(columns=["lon", "lat"]), geometry=gpd.points_from_xy(df.lon, df.lat), crs="EPSG:4326")
+
+
+def layers() -> dict:
+    return {
+        "provinces": provinces(),
+        "substations": substations(),
+        "lines": lines(),
+        "renewables": renewables(),
+        "plants": plants(),
+    }
