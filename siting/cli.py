@@ -45,7 +45,7 @@ def _data_summary(data) -> str:
     subs = data.substations.groupby("voltage_kv").size()
     out.append("  substations by kV: " + ", ".join(f"{int(k)} kV: {v}" for k, v in subs.sort_index(ascending=False).items()))
     lines = data.lines.groupby(["kind", "voltage_kv"])["length_km"].agg(["size", "sum"])
-    out.append("  lines: " + ", ".join(f"{k} {int(v)} kV: {int(r["size"])} ({r['sum']:,.0f} km)" for (k, v), r in lines.iterrows()))
+    out.append("  lines: " + ", ".join(f"{k} {int(v)} kV: {int(r['size'])} ({r['sum']:,.0f} km)" for (k, v), r in lines.iterrows()))
     ren = data.renewables[data.renewables["status"] == "operating"].groupby("technology")["capacity_mw"].sum()
     out.append("  operating renewables MW: " + ", ".join(f"{t} {v:,.0f}" for t, v in ren.items()))
     return "\n".join(out)
