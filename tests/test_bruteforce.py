@@ -19,7 +19,6 @@ import geopandas as gpd
 import networkx as nx
 import numpy as np
 import pytest
-import shapely
 
 import siting
 from siting.settings import RENEWABLE_PEAK_CREDIT
