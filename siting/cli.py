@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -21,8 +20,7 @@ def _save_figure(ax, path: Path) -> None:
     """Save atomically: write a temporary file beside the target, then rename."""
     import matplotlib.pyplot as plt
 
-    fd, tmp = tempfile.mkstemp(suffix=path.suffix, prefix=f".{path.stem}-", dir=path.parent)
-    os.close(fd)
+    tmp = path.with_name(f".{path.stem}-{os.getpid()}{path.suffix}")
     try:
         ax.figure.savefig(tmp, bbox_inches="tight")
         os.replace(tmp, path)
