@@ -15,6 +15,7 @@ import pandas as pd
 import shapely
 
 from . import _validate as V
+from ._errors import ScenarioError
 from .data import SitingData
 from .io import read_layer
 from .scenario import Scenario
@@ -59,8 +60,6 @@ def excluded_codes(data: SitingData, scenario: Scenario) -> list[str]:
     if scenario.exclude_provinces is not None:
         unknown = sorted(set(scenario.exclude_provinces) - set(data.provinces["code"]))
         if unknown:
-            from ._errors import ScenarioError
-
             raise ScenarioError(
                 f"scenario field 'exclude_provinces' names unknown province codes {unknown}; "
                 f"known: {sorted(data.provinces['code'])}."

@@ -69,7 +69,9 @@ class SitingData:
     substations : GeoDataFrame
         ``substation_id``, ``voltage_kv``, optional ``name``, ``name_ko`` and
         ``headroom_mw`` (default by voltage class, ``settings.HEADROOM_MW_BY_KV``);
-        points. ``province`` is added.
+        points. ``province`` is added: the province polygon nearest to the
+        point (within ``PROVINCE_SNAP_KM``), unless a ``province`` column of
+        codes is given, which wins (coarse boundaries misplace border points).
     lines : GeoDataFrame or DataFrame
         ``line_id``, ``from_id``, ``to_id``, ``voltage_kv``; optional
         ``circuits`` (default 1), ``kind`` (``ac``/``hvdc``, default ``ac``),

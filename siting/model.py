@@ -29,6 +29,7 @@ import pandas as pd
 import pulp
 import shapely
 
+from ._errors import ScenarioError
 from .candidates import Candidates
 from .data import SitingData
 from .grid import build_grid, islands, ptdf
@@ -130,6 +131,11 @@ def reduce_options(opts: pd.DataFrame, data: SitingData, scenario: Scenario) -> 
     limit = keep_n.reindex(pd.MultiIndex.from_frame(order[["substation", "province"]])).to_numpy()
     kept = order.loc[rank.to_numpy() < limit]
     return kept.sort_values(["site", "substation", "tier_mw"], kind="stable").reset_index(drop=True)
+
+
+def _edges(G: nx.MultiGraph) -> list[tuple[str, dict]]:
+    """The network's lines as (line_id, attributes), in line_id order (deterministic models)."""
+    return sorted(((k, d) for _, _, k, d in G.edges(keys=True, data=True)), key=lambda e: e[0])
 
 
 def _sum(pairs) -> pulp.LpAffineExpression:
@@ -240,19 +246,19 @@ class SitingModel:
         tx = []
         ac_in = {n: pulp.LpAffineExpression() for n in range(len(subs))}  # net AC inflow
         dc_in = {n: pulp.LpAffineExpression() for n in range(len(subs))}  # net HVDC inflow
-        for row in data.lines.itertuples(index=False):
-            r = float(row.residual_mw)
+        for lid, e in _edges(G):
+            r = float(e["residual_mw"])
             if r <= 0 and "lines" not in elastic:
                 continue
-            key = re.sub(r"[^A-Za-z0-9]", "_", row.line_id)
+            key = re.sub(r"[^A-Za-z0-9]", "_", lid)
             fp = pulp.LpVariable(f"fp_{key}", lowBound=0)
             fm = pulp.LpVariable(f"fm_{key}", lowBound=0)
-            prob += fp + fm <= r + slack("lines", row.line_id), f"line_{key}"
-            self.flow[row.line_id] = (fp, fm)
-            tx += [(fp, c_tx * row.length_km), (fm, c_tx * row.length_km)]
-            into = dc_in if row.kind == "hvdc" else ac_in
-            into[pos[row.from_id]] -= fp - fm
-            into[pos[row.to_id]] += fp - fm
+            prob += fp + fm <= r + slack("lines", lid), f"line_{key}"
+            self.flow[lid] = (fp, fm)
+            tx += [(fp, c_tx * e["length_km"]), (fm, c_tx * e["length_km"])]
+            into = dc_in if e["kind"] == "hvdc" else ac_in
+            into[pos[e["from_id"]]] -= fp - fm
+            into[pos[e["to_id"]]] += fp - fm
         self.terms["transmission"] = _sum(tx)
         inj = {}  # supply - load (+ unserved slack) at each node
         for n, sid in enumerate(ids):
@@ -299,15 +305,15 @@ class SitingModel:
         subs = data.substations
         pos = {sid: i for i, sid in enumerate(subs["substation_id"])}
         net = {n: pulp.LpAffineExpression() for n in range(len(subs))}
-        for lid, row in data.lines.set_index("line_id").iterrows():
-            r = float(row["residual_mw"])
+        for lid, e in _edges(G):
+            r = float(e["residual_mw"])
             if r <= 0:
                 continue
             key = re.sub(r"[^A-Za-z0-9]", "_", lid)
             g = pulp.LpVariable(f"g_{key}", lowBound=-r, upBound=r)
             self.ren_flow[lid] = g
-            net[pos[row["from_id"]]] -= g
-            net[pos[row["to_id"]]] += g
+            net[pos[e["from_id"]]] -= g
+            net[pos[e["to_id"]]] += g
         lf = scenario.load_factor
         delivered = []
         for n in range(len(subs)):
@@ -357,8 +363,6 @@ class SitingModel:
                     msg=False, timeLimit=scenario.time_limit_s, gapRel=scenario.mip_gap, threads=1, logPath=str(log)
                 )
             if not solver.available():
-                from ._errors import ScenarioError
-
                 raise ScenarioError(
                     f"scenario field 'solver' = {scenario.solver!r}: not available here; "
                     "fix: pip install 'siting[highs]' or use solver='cbc'."

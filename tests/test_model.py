@@ -176,3 +176,19 @@ def test_plot_siting_draws_campuses(toy_data):
     ax = siting.plot_siting(res)
     assert "optimal" in ax.get_title()
     assert len(ax.texts) == len(res.sites)
+
+
+def test_time_limit_reports_gap(korea):
+    """A fine grid stopped by a short time limit returns the incumbent with its gap."""
+    from pathlib import Path
+
+    sc = siting.Scenario.from_toml(Path(__file__).parent.parent / "scenarios" / "korea_default.toml")
+    res = siting.solve(korea, sc.replace(grid_spacing_km=2, time_limit_s=2, mip_gap=0.0))
+    assert res.status in ("feasible", "optimal", "no_solution")
+    if res.status == "feasible":
+        assert res.gap is not None and 0 < res.gap < 1
+        assert "gap" in res.summary()
+    if res.status != "no_solution":
+        assert_result_valid(res, korea)
+    else:
+        assert res.objective is None and len(res.sites) == 0
