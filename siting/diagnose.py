@@ -19,8 +19,9 @@ from .scenario import Scenario
 
 __all__ = ["necessary_conditions", "diagnose"]
 
-#: Time limit for each elastic solve, seconds (capped by the scenario's).
-ELASTIC_TIME_LIMIT_S = 120.0
+#: Time limit for each elastic solve, seconds (capped by the scenario's). The
+#: most-MW solve can be slow to prove; its incumbent and bound are reported.
+ELASTIC_TIME_LIMIT_S = 30.0
 
 
 def necessary_conditions(data: SitingData, scenario: Scenario, cand: Candidates, opts: pd.DataFrame) -> list[str]:
@@ -93,11 +94,14 @@ def diagnose(data: SitingData, scenario: Scenario, cand: Candidates, opts: pd.Da
     if necessary:
         return Diagnosis(necessary=necessary)
     quick = scenario.replace(time_limit_s=min(scenario.time_limit_s, ELASTIC_TIME_LIMIT_S), mip_gap=max(scenario.mip_gap, 1e-3))
-    most = SitingModel.build(data, quick, cand, opts, elastic=("target",), graph=graph)
+    most = SitingModel.build(data, quick, cand, opts, elastic=("target",), tie_break=False, graph=graph)
     done = most.solve(quick)
-    max_mw = None
+    max_mw = max_bound = None
     if done["status"] in ("optimal", "feasible"):
         max_mw = scenario.target_mw - _value(most.slacks[("target", "total")])
+        max_bound = max_mw if done["status"] == "optimal" else None
+        if done["bound"] is not None and done["status"] == "feasible":
+            max_bound = scenario.target_mw - max(done["bound"], 0.0)
     relaxed = SitingModel.build(data, quick, cand, opts, elastic=tuple(f for f in ELASTIC_FAMILIES if f != "target"), graph=graph)
     done = relaxed.solve(quick)
     rows = []
@@ -111,4 +115,4 @@ def diagnose(data: SitingData, scenario: Scenario, cand: Candidates, opts: pd.Da
                     over /= min_tier
                 rows.append({"family": family, "id": key, "name": names.get((family, key), str(key)), "over_mw": over})
     limits = pd.DataFrame(rows, columns=["family", "id", "name", "over_mw"]).sort_values("over_mw", ascending=False, kind="stable")
-    return Diagnosis(necessary=[], limits=limits.reset_index(drop=True), max_achievable_mw=max_mw)
+    return Diagnosis(necessary=[], limits=limits.reset_index(drop=True), max_achievable_mw=max_mw, max_achievable_bound_mw=max_bound)

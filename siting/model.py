@@ -169,6 +169,7 @@ class SitingModel:
         opts: pd.DataFrame,
         *,
         elastic: tuple[str, ...] = (),
+        tie_break: bool = True,
         graph: nx.MultiGraph | None = None,
     ) -> "SitingModel":
         """Build the MILP from the options table.
@@ -178,6 +179,9 @@ class SitingModel:
         elastic : tuple of str
             Families from :data:`ELASTIC_FAMILIES` to relax with slacks; the
             objective then minimises total slack (MW) first and cost second.
+        tie_break : bool, default True
+            With ``elastic``, add the cost (weighted 1e-6) to break ties;
+            ``False`` minimises slack alone, which solves faster.
         graph : networkx.MultiGraph, optional
             From :func:`siting.grid.build_grid`, built when not given.
         """
@@ -231,7 +235,7 @@ class SitingModel:
             + list(m.terms["transmission"].items())
         )
         if elastic:
-            prob += _sum((v, 1.0) for v in m.slacks.values()) + 1e-6 * cost
+            prob += _sum((v, 1.0) for v in m.slacks.values()) + (1e-6 * cost if tie_break else 0)
         else:
             prob += cost
         return m

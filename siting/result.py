@@ -41,6 +41,18 @@ class Status(str, enum.Enum):
         return self.value
 
 
+#: How each relaxed limit reads in a diagnosis.
+LIMIT_WORDS = {
+    "target": "target: short by {mw:,.1f} MW",
+    "headroom": "substation {name}: headroom exceeded by {mw:,.1f} MW",
+    "lines": "line {name}: residual capacity exceeded by {mw:,.1f} MW",
+    "supply": "substation {name}: {mw:,.1f} MW more supply for new load needed there",
+    "province_cap": "{name} exceeded by {mw:,.1f} MW",
+    "hosts": "minimum host provinces: {mw:,.1f} province(s) short",
+    "renewable": "renewable share: {mw:,.1f} MW (average) short",
+}
+
+
 @dataclass
 class Diagnosis:
     """Why a scenario is infeasible.
@@ -56,20 +68,26 @@ class Diagnosis:
         ``over_mw``, the MW by which that limit must give to meet the target;
         largest first.
     max_achievable_mw : float or None
-        The most MW that can be placed with every limit kept.
+        The most MW found that can be placed with every limit kept.
+    max_achievable_bound_mw : float or None
+        Proven upper bound on that (equal to it when the solve was optimal).
     """
 
     necessary: list[str] = field(default_factory=list)
     limits: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["family", "id", "name", "over_mw"]))
     max_achievable_mw: float | None = None
+    max_achievable_bound_mw: float | None = None
 
     def __str__(self) -> str:
         out = [f"- {n}" for n in self.necessary]
         if self.max_achievable_mw is not None:
-            out.append(f"- at most {self.max_achievable_mw:,.0f} MW can be placed within every limit")
+            most = f"- {self.max_achievable_mw:,.0f} MW can be placed within every limit"
+            bound = self.max_achievable_bound_mw
+            if bound is not None and bound > self.max_achievable_mw + 0.5:
+                most += f" (the solver proved at most {bound:,.0f} MW)"
+            out.append(most)
         for r in self.limits.itertuples(index=False):
-            unit = "host province(s)" if r.family == "hosts" else "MW"
-            out.append(f"- {r.family} limit {r.name or r.id}: over by {r.over_mw:,.1f} {unit}")
+            out.append(f"- {LIMIT_WORDS[r.family].format(name=r.name or r.id, mw=r.over_mw)}")
         return "\n".join(out) if out else "(no diagnosis)"
 
 
