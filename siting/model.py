@@ -79,6 +79,12 @@ def build_options(data: SitingData, scenario: Scenario, cand: Candidates) -> pd.
     sites = cand.sites
     opts["province"] = sites["province"].to_numpy()[opts["site"].to_numpy()]
     c = scenario.costs
+    unknown = sorted(set(c.site_per_mw_by_province) - set(data.provinces["code"]))
+    if unknown:
+        raise ScenarioError(
+            f"scenario field 'costs.site_per_mw_by_province' names unknown province codes {unknown}; "
+            f"known: {sorted(data.provinces['code'])}."
+        )
     kv = opts["kv"].astype(int)
     opts["connection_cost"] = kv.map(c.connection_fixed) + kv.map(c.connection_per_km) * opts["distance_km"]
     rate = opts["province"].map(c.site_per_mw_by_province).fillna(c.site_per_mw)

@@ -6,8 +6,11 @@ distances look right; both functions return the Axes for further styling.
 
 from __future__ import annotations
 
+import geopandas as gpd
+import matplotlib.patheffects as pe
 import matplotlib.pyplot as plt
 import numpy as np
+import shapely
 from matplotlib.lines import Line2D
 
 from .data import SitingData
@@ -16,6 +19,7 @@ from .settings import KOREA_METRIC_CRS
 
 __all__ = ["plot_data", "plot_siting"]
 
+HALO = [pe.withStroke(linewidth=2.5, foreground="white")]
 VOLTAGE_STYLE = {765: ("#7b1fa2", 2.2), 345: ("#c62828", 1.2), 154: ("#ef6c00", 0.5)}
 TECH_COLOR = {
     "solar": "#f9a825",
@@ -119,6 +123,9 @@ def plot_siting(result: SitingResult, *, ax=None, crs: str = KOREA_METRIC_CRS, t
     prov.plot(ax=ax, color=face, edgecolor="#9e9e9e", linewidth=0.6, zorder=1)
     if prov["excluded"].any():
         prov[prov["excluded"]].plot(ax=ax, facecolor="none", edgecolor="#757575", hatch="///", linewidth=0.0, zorder=1)
+    host = prov[prov["capacity_mw"] > 0]
+    if len(host):
+        host.plot(ax=ax, column=host["capacity_mw"].to_numpy(), cmap="Blues", vmin=0, vmax=host["capacity_mw"].max() * 1.8, zorder=1)
     lines = result.lines.to_crs(crs)
     lines.plot(ax=ax, color="#bdbdbd", linewidth=0.6, zorder=2)
     busy = lines[lines["flow_mw"].abs() > 1e-6]
@@ -137,13 +144,22 @@ def plot_siting(result: SitingResult, *, ax=None, crs: str = KOREA_METRIC_CRS, t
     if len(sites):
         pts = sites.to_crs(crs)
         pts["geometry"] = pts.geometry.representative_point()
-        pts.plot(ax=ax, color="#1565c0", edgecolor="white", markersize=pts["capacity_mw"].to_numpy() * 0.8, alpha=0.85, linewidth=0.8, zorder=6)
+        at = subs.set_index("substation_id").geometry.loc[pts["substation_id"]].to_numpy()
+        links = shapely.linestrings(np.stack([shapely.get_coordinates(pts.geometry.values), shapely.get_coordinates(at)], axis=1))
+        gpd.GeoSeries(links, crs=crs).plot(ax=ax, color="#0d47a1", linewidth=1.0, zorder=5)
+        pts.plot(ax=ax, color="#1565c0", edgecolor="white", markersize=pts["capacity_mw"].to_numpy() * 0.6, alpha=0.8, linewidth=0.8, zorder=6)
         for r in pts.itertuples():
-            ax.annotate(f"{r.capacity_mw:.0f}", (r.geometry.x, r.geometry.y), xytext=(4, 4), textcoords="offset points", fontsize=7, zorder=7)
+            ax.annotate(f"{r.capacity_mw:.0f}", (r.geometry.x, r.geometry.y), xytext=(5, 5), textcoords="offset points", fontsize=7, zorder=7, path_effects=HALO)
+    if len(host):
+        rows = host.sort_values("capacity_mw", ascending=False)
+        table = "\n".join(f"{r.name:<11s}{r.capacity_mw:>7,.0f}" for r in rows.itertuples())
+        ax.text(0.99, 0.99, "MW by province\n" + table, transform=ax.transAxes, ha="right", va="top", fontsize=8,
+                family="monospace", color="#0d47a1", bbox={"facecolor": "white", "edgecolor": "#90a4ae", "alpha": 0.9}, zorder=9)
     sizes = sorted(set(result.scenario.tiers_mw))
-    handles = [Line2D([], [], marker="o", ls="", color="#1565c0", markersize=np.sqrt(s * 0.8), label=f"campus {s:g} MW") for s in sizes]
+    handles = [Line2D([], [], marker="o", ls="", color="#1565c0", markersize=np.sqrt(s * 0.6), label=f"campus {s:g} MW") for s in sizes]
     handles += [
         Line2D([], [], marker="o", ls="", markerfacecolor="white", markeredgecolor="#212121", markersize=7, label="substation used"),
+        Line2D([], [], color="#0d47a1", lw=1, label="connection"),
         Line2D([], [], color="#bdbdbd", lw=1, label="line, no new flow"),
     ]
     if prov["excluded"].any():

@@ -195,3 +195,11 @@ def test_time_limit_reports_gap(korea):
         assert_result_valid(res, korea)
     else:
         assert res.objective is None and len(res.sites) == 0
+
+
+def test_unknown_province_codes_in_scenario(toy_data):
+    with pytest.raises(siting.ScenarioError, match="exclude_provinces.*KR-99"):
+        siting.solve(toy_data, siting.Scenario(target_mw=100, exclude_provinces=("KR-99",)))
+    costs = siting.Costs(site_per_mw_by_province={"KR-98": 1.0})
+    with pytest.raises(siting.ScenarioError, match="site_per_mw_by_province.*KR-98"):
+        siting.solve(toy_data, siting.Scenario(target_mw=100, costs=costs))
