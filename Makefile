@@ -19,6 +19,7 @@ demo: $(STAMP)
 	$(PY) -m siting run scenarios/korea_default.toml --out out
 
 test: $(STAMP)
+	$(VENV)/bin/ruff check siting tests scripts benchmarks
 	$(PY) -m pytest
 
 bench: $(STAMP)

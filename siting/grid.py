@@ -187,14 +187,12 @@ def ptdf(G: nx.MultiGraph, nodes: list[str]) -> tuple[list[str], np.ndarray]:
     [-0.667, 0.333, -0.333]
     """
     pos = {n: i for i, n in enumerate(nodes)}
-    edges = [(u, v, k, d) for u, v, k, d in G.edges(nodes, keys=True, data=True) if d["kind"] == "ac"]
-    edges.sort(key=lambda e: e[2])
-    ids = [k for _, _, k, _ in edges]
+    edges = sorted((k, d) for _, _, k, d in G.edges(nodes, keys=True, data=True) if d["kind"] == "ac")
+    ids = [k for k, _ in edges]
     A = np.zeros((len(edges), len(nodes)))
-    for r, (u, v, _, d) in enumerate(edges):
-        a, b = d["from_id"], d["to_id"]
-        A[r, pos[a]], A[r, pos[b]] = 1.0, -1.0
-    b_diag = np.array([1.0 / d["reactance"] for *_, d in edges])
+    for r, (_, d) in enumerate(edges):
+        A[r, pos[d["from_id"]]], A[r, pos[d["to_id"]]] = 1.0, -1.0
+    b_diag = np.array([1.0 / d["reactance"] for _, d in edges])
     B = A.T @ (b_diag[:, None] * A)
     M = np.zeros_like(A)
     if len(nodes) > 1:

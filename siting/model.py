@@ -158,7 +158,7 @@ class SitingModel:
     prob: pulp.LpProblem
     opts: pd.DataFrame
     x: list
-    flow: dict = field(default_factory=dict)  # line_id -> (plus, minus) or expression
+    flow: dict = field(default_factory=dict)  # line_id -> (plus, minus) flow variables
     supply: dict = field(default_factory=dict)  # substation position -> var
     ren_flow: dict = field(default_factory=dict)
     ren_delivered: dict = field(default_factory=dict)

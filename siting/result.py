@@ -298,8 +298,10 @@ def extract(model, data, scenario, cand, outcome: dict, graph, *, excluded, diag
         crs=subs.crs,
     )
     lines = data.lines
-    flow = np.array([_value(model.flow[l][0]) - _value(model.flow[l][1]) if (solved and l in model.flow) else 0.0 for l in lines["line_id"]])
-    ren = np.array([_value(model.ren_flow[l]) if (solved and l in model.ren_flow) else 0.0 for l in lines["line_id"]])
+    ids = lines["line_id"] if solved else []
+    flows = {lid: _value(model.flow[lid][0]) - _value(model.flow[lid][1]) for lid in ids if lid in model.flow}
+    flow = lines["line_id"].map(flows).fillna(0.0).to_numpy()
+    ren = lines["line_id"].map({lid: _value(model.ren_flow[lid]) for lid in ids if lid in model.ren_flow}).fillna(0.0).to_numpy()
     res_mw = lines["residual_mw"].to_numpy()
     ln = gpd.GeoDataFrame(
         {

@@ -1,10 +1,8 @@
 """End-to-end solves, every result re-checked from its own tables (siting.testing)."""
 
 import os
-import warnings
 
 import geopandas as gpd
-import pandas as pd
 import pyogrio
 import pytest
 import shapely
