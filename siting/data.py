@@ -190,7 +190,15 @@ class SitingData:
         joined = joined[~joined.index.duplicated(keep="first")]
         if "province" in pts.columns:  # an explicit province column wins
             given = pts["province"].astype(str)
-            return given.where(pts["province"].notna() & (given != ""), joined["code"])
+            has = pts["province"].notna() & (given != "")
+            bad = has & ~given.isin(provinces["code"])
+            if bad.any():
+                V.raise_if([
+                    f"layer '{name}', column 'province': unknown codes {V.show_ids(sorted(set(given[bad])))} in "
+                    f"{V.show_ids(pts.loc[bad, idc])}; fix: use the provinces layer's codes "
+                    f"({V.show_ids(sorted(provinces['code']))}) or leave it empty to assign by location."
+                ])
+            return given.where(has, joined["code"])
         if snap_km is not None:
             far = joined["_d"] > snap_km * 1000
             if far.any():

@@ -214,3 +214,13 @@ def test_missing_file(tmp_path):
     paths["lines"] = tmp_path / "nope.csv"
     with pytest.raises(siting.DataError, match="file not found"):
         siting.SitingData.from_files(**paths)
+
+
+def test_explicit_province_column_wins_and_is_checked():
+    subs = toy.substations()
+    subs["province"] = ["KR-T1", "KR-T3", "", None, "KR-T3", "KR-T4", "KR-T4"]
+    data = siting.SitingData(**{**toy.layers(), "substations": subs})
+    assert list(data.substations.province) == ["KR-T1", "KR-T3", "KR-T2", "KR-T3", "KR-T3", "KR-T4", "KR-T4"]
+    subs["province"] = "Middle"
+    msg = _error(substations=subs)
+    assert "column 'province': unknown codes ['Middle']" in msg and "KR-T1" in msg
