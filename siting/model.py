@@ -100,15 +100,18 @@ def build_options(data: SitingData, scenario: Scenario, cand: Candidates) -> pd.
 def reduce_options(opts: pd.DataFrame, data: SitingData, scenario: Scenario) -> pd.DataFrame:
     """Drop options that cannot be in any optimal solution (exact without spacing).
 
-    Options with the same substation n, province p and tier t differ only in
-    their own cost. At most ``cap_n = floor(headroom_n / smallest tier)``
-    campuses can connect at n, and a site of group (n, p) can also be taken by
-    campuses at the other substations n' reachable from that group's sites.
-    So among the cheapest ``cap_n + sum(cap_n')`` options of group (n, p, t)
-    at least one site is always free, and any optimal solution that uses a
-    costlier option of the group can swap to it without changing any other
-    constraint or raising the cost. With ``min_spacing_km > 0`` sites are no
-    longer interchangeable and nothing is dropped.
+    Options of one group g = (substation n, province p, tier t) differ only in
+    their own cost. Take the K cheapest sites T of g. Besides a campus of g,
+    substation n hosts at most ``base = floor((headroom_n - t) / smallest
+    tier)`` other campuses, and another substation n' can place at most
+    ``min(cap_n', |T reachable from n'|)`` campuses on sites of T, with
+    ``cap_n' = floor(headroom_n' / smallest tier)``. Once
+    ``K > base + sum over n' of min(cap_n', |T reachable from n'|)``, some
+    site of T is always free, so any solution that uses a costlier option of g
+    can move that campus to it: same substation, province and tier, so every
+    other constraint is unchanged and the cost does not rise. Each group keeps
+    its cheapest K options for the smallest such K. With ``min_spacing_km > 0``
+    sites are no longer interchangeable and nothing is dropped.
 
     Examples
     --------
@@ -122,20 +125,26 @@ def reduce_options(opts: pd.DataFrame, data: SitingData, scenario: Scenario) -> 
     if scenario.min_spacing_km > 0 or opts.empty:
         return opts
     min_tier = min(scenario.tiers_mw)
-    cap = np.floor(data.substations["headroom_mw"].to_numpy() / min_tier + 1e-9)
-    sp = opts[["site", "substation", "province"]].drop_duplicates()
-    # other substations reachable from the sites of each (substation, province) group
-    both = sp.merge(sp[["site", "substation"]], on="site", suffixes=("", "_other"))
-    both = both.loc[both["substation"] != both["substation_other"], ["substation", "province", "substation_other"]]
-    both = both.drop_duplicates()
-    both["cap_other"] = cap[both["substation_other"].to_numpy()]
-    keep_n = both.groupby(["substation", "province"])["cap_other"].sum()
-    groups = opts[["substation", "province"]].drop_duplicates().set_index(["substation", "province"])
-    keep_n = keep_n.reindex(groups.index, fill_value=0.0) + cap[groups.index.get_level_values(0)]
-    order = opts.sort_values(["substation", "province", "tier_mw", "cost", "site"], kind="stable")
-    rank = order.groupby(["substation", "province", "tier_mw"]).cumcount()
-    limit = keep_n.reindex(pd.MultiIndex.from_frame(order[["substation", "province"]])).to_numpy()
-    kept = order.loc[rank.to_numpy() < limit]
+    head = data.substations["headroom_mw"].to_numpy()
+    cap = np.floor(head / min_tier + 1e-9)
+    group = ["substation", "province", "tier_mw"]
+    order = opts.sort_values([*group, "cost", "site"], kind="stable").reset_index(drop=True)
+    order["rank"] = order.groupby(group).cumcount()
+    # for each option, the other substations its site can serve (any tier)
+    reach = opts[["site", "substation"]].drop_duplicates().rename(columns={"substation": "other"})
+    ex = order[[*group, "rank", "site"]].merge(reach, on="site")
+    ex = ex.loc[ex["other"] != ex["substation"]].sort_values([*group, "rank"], kind="stable")
+    # min(cap_n', count) grows by one while the count of reachable sites is below cap_n'
+    seen = ex.groupby([*group, "other"]).cumcount().to_numpy()
+    ex["occ"] = (seen < cap[ex["other"].to_numpy()]).astype(int)
+    occ = ex.groupby([*group, "rank"])["occ"].sum()
+    order["occ"] = occ.reindex(pd.MultiIndex.from_frame(order[[*group, "rank"]]), fill_value=0).to_numpy()
+    order["occ"] = order.groupby(group)["occ"].cumsum()
+    base = np.floor((head[order["substation"].to_numpy()] - order["tier_mw"].to_numpy()) / min_tier + 1e-9)
+    stop = (order["rank"].to_numpy() + 1) > base + order["occ"].to_numpy()
+    order["stop"] = stop.astype(int)
+    before = order.groupby(group)["stop"].cumsum() - order["stop"]
+    kept = order.loc[before.to_numpy() == 0].drop(columns=["rank", "occ", "stop"])
     return kept.sort_values(["site", "substation", "tier_mw"], kind="stable").reset_index(drop=True)
 
 

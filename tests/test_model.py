@@ -205,3 +205,23 @@ def test_unknown_province_codes_in_scenario(toy_data):
     costs = siting.Costs(site_per_mw_by_province={"KR-98": 1.0})
     with pytest.raises(siting.ScenarioError, match="site_per_mw_by_province.*KR-98"):
         siting.solve(toy_data, siting.Scenario(target_mw=100, costs=costs))
+
+
+@pytest.mark.parametrize(
+    "kw",
+    [{}, {"target_mw": 750, "renewable_share": 0.0}, {"min_host_provinces": 3, "province_share_cap": 0.34, "tiers_mw": (50, 150)}],
+    ids=["default", "big", "three_hosts"],
+)
+def test_reduction_exact_on_fine_grid(toy_data, kw):
+    """On a 2 km grid the reduction drops almost every option and keeps the optimum.
+
+    The naive model is solved with HiGHS, which proves these optima in seconds
+    where CBC can take minutes.
+    """
+    sc = siting.Scenario(**{"target_mw": 500, "grid_spacing_km": 2, "min_host_provinces": 2, "mip_gap": 0.0, **kw})
+    reduced = siting.solve(toy_data, sc)
+    naive = siting.solve(toy_data, sc.replace(solver="highs"), reduce=False)
+    assert reduced.status == naive.status == "optimal"
+    assert reduced.objective == pytest.approx(naive.objective, rel=1e-9)
+    assert reduced.model_size["options"] < 0.1 * naive.model_size["options"]
+    assert_result_valid(reduced, toy_data)
