@@ -91,7 +91,7 @@ class Diagnosis:
         return "\n".join(out) if out else "(no diagnosis)"
 
 
-@dataclass
+@dataclass(repr=False)
 class SitingResult:
     """The answer to one scenario.
 
@@ -141,6 +141,13 @@ class SitingResult:
     renewable_delivered_mw: float = 0.0
     model_size: dict = field(default_factory=dict)
     timings: dict = field(default_factory=dict)
+
+    def __repr__(self) -> str:
+        obj = "n/a" if self.objective is None else f"{self.objective:,.1f} KRW bn"
+        return (
+            f"SitingResult(status={str(self.status)!r}, campuses={len(self.sites)}, total_mw={self.total_mw:,.0f}, "
+            f"target_mw={self.scenario.target_mw:,.0f}, objective={obj})"
+        )
 
     @property
     def total_mw(self) -> float:
