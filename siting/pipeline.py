@@ -57,9 +57,11 @@ def solve(
     t0 = time.perf_counter()
     cand = build_candidates(data, scenario, candidates=candidates, exclusions=exclusions)
     excluded = excluded_codes(data, scenario)
+    timings["candidates"] = time.perf_counter() - t0
+    t = time.perf_counter()
     G = build_grid(data, scenario)
     check_connected(G)
-    timings["candidates"] = time.perf_counter() - t0
+    timings["grid"] = time.perf_counter() - t
     t = time.perf_counter()
     all_opts = build_options(data, scenario, cand)
     opts = reduce_options(all_opts, data, scenario) if reduce else all_opts
