@@ -41,6 +41,10 @@ def test_verifier_catches_broken_results(toy_data):
     res.lines.loc[res.lines.flow_mw.abs().idxmax(), "flow_mw"] *= 2
     with pytest.raises(AssertionError):
         assert_result_valid(res, toy_data)
+    res = siting.solve(toy_data, siting.Scenario(target_mw=500, grid_spacing_km=5, min_host_provinces=2))
+    res.sites.loc[0, "geometry"] = shapely.Point(126.25, 36.25)  # into the capital region
+    with pytest.raises(AssertionError, match="excluded region"):
+        assert_result_valid(res, toy_data)
 
 
 def test_korea_default_scenario_verifies(korea):
