@@ -53,6 +53,18 @@ def _as_bool(s: pd.Series) -> pd.Series:
     return s.map(lambda v: str(v).strip().lower() in ("true", "1", "1.0")).astype(bool)
 
 
+def _number(df: pd.DataFrame, col: str) -> pd.Series:
+    """An optional numeric column, NaN where absent or empty (a rule fills it in)."""
+    if col in df.columns:
+        return pd.to_numeric(df[col], errors="coerce")
+    return pd.Series(np.nan, index=df.index)
+
+
+def _text(df: pd.DataFrame, col: str, default: str) -> pd.Series | str:
+    """An optional text column with ``default`` where absent or empty."""
+    return df[col].fillna(default).astype(str) if col in df.columns else default
+
+
 @dataclass(frozen=True, repr=False)
 class SitingData:
     """Validated GeoDataFrames for one region, all in EPSG:4326.
@@ -144,7 +156,7 @@ class SitingData:
         if loop.any():
             problems.append(f"layer 'lines': from_id equals to_id in lines {V.show_ids(lines.loc[loop, 'line_id'])}; fix: drop them.")
         kind = lines["kind"] if "kind" in lines.columns else pd.Series("ac", index=lines.index)
-        cap = pd.to_numeric(lines["capacity_mw"], errors="coerce") if "capacity_mw" in lines.columns else pd.Series(np.nan, index=lines.index)
+        cap = _number(lines, "capacity_mw")
         hvdc_nocap = (kind == "hvdc") & cap.isna()
         if hvdc_nocap.any():
             problems.append(
@@ -156,7 +168,7 @@ class SitingData:
     def _provinces(self, gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         gdf = gdf.to_crs(GEOGRAPHIC_CRS).copy()
         gdf["code"] = gdf["code"].astype(str)
-        gdf["name_ko"] = gdf["name_ko"].fillna("").astype(str) if "name_ko" in gdf else ""
+        gdf["name_ko"] = _text(gdf, "name_ko", "")
         gdf["capital_region"] = _as_bool(gdf["capital_region"]) if "capital_region" in gdf else False
         return gdf.reset_index(drop=True)
 
@@ -165,21 +177,19 @@ class SitingData:
         gdf = gdf.to_crs(GEOGRAPHIC_CRS).copy()
         gdf[spec.id_column] = gdf[spec.id_column].astype(str)
         for col in ("name", "name_ko"):
-            gdf[col] = gdf[col].fillna("").astype(str) if col in gdf else ""
+            gdf[col] = _text(gdf, col, "")
         if name == "substations":
             kv = pd.to_numeric(gdf["voltage_kv"])
             gdf["voltage_kv"] = kv
-            given = pd.to_numeric(gdf["headroom_mw"], errors="coerce") if "headroom_mw" in gdf else pd.Series(np.nan, index=gdf.index)
-            gdf["headroom_mw"] = given.fillna(by_voltage_class(kv, HEADROOM_MW_BY_KV))
+            gdf["headroom_mw"] = _number(gdf, "headroom_mw").fillna(by_voltage_class(kv, HEADROOM_MW_BY_KV))
         elif name == "renewables":
-            gdf["status"] = gdf["status"].fillna("operating") if "status" in gdf else "operating"
+            gdf["status"] = _text(gdf, "status", "operating")
             for col in ("capacity_mw", "capacity_factor"):
                 gdf[col] = pd.to_numeric(gdf[col])
         elif name == "plants":
             gdf["capacity_mw"] = pd.to_numeric(gdf["capacity_mw"])
-            gdf["status"] = gdf["status"].fillna("operating") if "status" in gdf else "operating"
-            given = pd.to_numeric(gdf["supply_mw"], errors="coerce") if "supply_mw" in gdf else pd.Series(np.nan, index=gdf.index)
-            gdf["supply_mw"] = given.fillna(gdf["capacity_mw"] * PLANT_SPARE_FRACTION)
+            gdf["status"] = _text(gdf, "status", "operating")
+            gdf["supply_mw"] = _number(gdf, "supply_mw").fillna(gdf["capacity_mw"] * PLANT_SPARE_FRACTION)
         gdf["province"] = self._assign_province(gdf, provinces, name, spec.id_column, snap_km)
         return gdf.reset_index(drop=True)
 
@@ -213,20 +223,17 @@ class SitingData:
         for col in ("line_id", "from_id", "to_id"):
             gdf[col] = gdf[col].astype(str)
         gdf["voltage_kv"] = pd.to_numeric(gdf["voltage_kv"])
-        gdf["kind"] = gdf["kind"].fillna("ac") if "kind" in gdf else "ac"
-        gdf["name"] = gdf["name"].fillna("").astype(str) if "name" in gdf else ""
+        gdf["kind"] = _text(gdf, "kind", "ac")
+        gdf["name"] = _text(gdf, "name", "")
         gdf["circuits"] = pd.to_numeric(gdf["circuits"]).fillna(1).astype(int) if "circuits" in gdf else 1
         gdf["length_km"] = gdf.to_crs(self.metric_crs).length / 1000.0
         rule = gdf["circuits"] * by_voltage_class(gdf["voltage_kv"], RATING_MW_PER_CIRCUIT)
-        cap = pd.to_numeric(gdf["capacity_mw"], errors="coerce") if "capacity_mw" in gdf else pd.Series(np.nan, index=gdf.index)
-        gdf["capacity_mw"] = cap.fillna(rule)
-        res = pd.to_numeric(gdf["residual_mw"], errors="coerce") if "residual_mw" in gdf else pd.Series(np.nan, index=gdf.index)
-        gdf["residual_mw"] = res.fillna(gdf["capacity_mw"] * RESIDUAL_FRACTION)
+        gdf["capacity_mw"] = _number(gdf, "capacity_mw").fillna(rule)
+        gdf["residual_mw"] = _number(gdf, "residual_mw").fillna(gdf["capacity_mw"] * RESIDUAL_FRACTION)
         # per unit on 100 MVA: x_pu = X_ohm / (kV^2 / 100); parallel circuits divide it
         x_ohm = by_voltage_class(gdf["voltage_kv"], REACTANCE_OHM_PER_KM) * gdf["length_km"] / gdf["circuits"]
         x_pu = x_ohm / (gdf["voltage_kv"] ** 2 / 100.0)
-        given_x = pd.to_numeric(gdf["reactance"], errors="coerce") if "reactance" in gdf else pd.Series(np.nan, index=gdf.index)
-        gdf["reactance"] = given_x.fillna(x_pu).where(gdf["kind"] == "ac", np.nan)
+        gdf["reactance"] = _number(gdf, "reactance").fillna(x_pu).where(gdf["kind"] == "ac", np.nan)
         return gdf.reset_index(drop=True)
 
     # -- public API -------------------------------------------------------------
