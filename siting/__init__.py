@@ -12,6 +12,8 @@ Examples
 from ._errors import DataError, ScenarioError, SitingError
 from .data import SitingData
 from .datasets import load_korea
+from .gppd import read_gppd
+from .osm import OsmGrid, read_osm_grid
 from .pipeline import solve
 from .plot import plot_data, plot_siting
 from .result import Diagnosis, SitingResult, Status
@@ -23,6 +25,7 @@ __all__ = [
     "Costs",
     "DataError",
     "Diagnosis",
+    "OsmGrid",
     "Scenario",
     "ScenarioError",
     "SitingData",
@@ -32,5 +35,7 @@ __all__ = [
     "load_korea",
     "plot_data",
     "plot_siting",
+    "read_gppd",
+    "read_osm_grid",
     "solve",
 ]
