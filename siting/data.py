@@ -20,11 +20,11 @@ from . import _validate as V
 from .io import PathLike, lines_from_endpoints, read_layer
 from .settings import (
     GEOGRAPHIC_CRS,
+    DC_LINE_TYPES,
     HEADROOM_MW_BY_KV,
     KOREA_METRIC_CRS,
+    LINE_TYPES,
     PLANT_SPARE_FRACTION,
-    RATING_MW_PER_CIRCUIT,
-    REACTANCE_OHM_PER_KM,
     RESIDUAL_FRACTION,
 )
 
@@ -47,6 +47,40 @@ def by_voltage_class(kv: pd.Series, table: Mapping[int, float]) -> pd.Series:
     kvs = kv.to_numpy(dtype=float)
     idx = np.clip(np.searchsorted(classes, kvs, side="right") - 1, 0, len(classes) - 1)
     return pd.Series([table[int(c)] for c in classes[idx]], index=kv.index, dtype=float)
+
+
+def headroom_rule(kv: pd.Series, takes_load: pd.Series | bool = True, table: Mapping[int, float] | None = None) -> pd.Series:
+    """Default headroom for new large loads: by voltage class where a bus takes load, else 0.
+
+    Examples
+    --------
+    >>> headroom_rule(pd.Series([154.0, 345.0]), pd.Series([True, False]), {154: 150.0, 345: 600.0}).tolist()
+    [150.0, 0.0]
+    """
+    return by_voltage_class(kv, table or HEADROOM_MW_BY_KV).where(takes_load, 0.0)
+
+
+def line_type(kv: pd.Series, kind: pd.Series) -> pd.DataFrame:
+    """PyPSA-Earth's standard line type for each line: the type of the nearest voltage key.
+
+    Returns ``type``, ``rating_mw`` (one circuit: sqrt(3) x i_nom x kV) and
+    ``x_ohm_per_km`` (one circuit), from ``settings.LINE_TYPES`` (AC) and
+    ``settings.DC_LINE_TYPES`` (HVDC).
+
+    Examples
+    --------
+    >>> t = line_type(pd.Series([154.0, 345.0, 765.0]), pd.Series(["ac", "ac", "ac"]))
+    >>> t["type"].tolist()
+    ['243-AL1/39-ST1A 20.0', 'Al/St 240/40 4-bundle 380.0', 'Al/St 560/50 4-bundle 750.0']
+    >>> t["rating_mw"].round(0).tolist()
+    [172.0, 1542.0, 5512.0]
+    """
+    rows = []
+    for v, k in zip(kv.to_numpy(dtype=float), kind.to_numpy()):
+        table = DC_LINE_TYPES if k == "hvdc" else LINE_TYPES
+        name, i_nom, x = table[min(table, key=lambda key: (abs(key - v), key))]
+        rows.append((name, np.sqrt(3.0) * i_nom * v, x))
+    return pd.DataFrame(rows, columns=["type", "rating_mw", "x_ohm_per_km"], index=kv.index)
 
 
 def _as_bool(s: pd.Series) -> pd.Series:
@@ -80,7 +114,9 @@ class SitingData:
         default false); (multi)polygons.
     substations : GeoDataFrame
         ``substation_id``, ``voltage_kv``, optional ``name``, ``name_ko`` and
-        ``headroom_mw`` (default by voltage class, ``settings.HEADROOM_MW_BY_KV``);
+        ``takes_load`` (bool, default true: whether a new large load may
+        connect) and ``headroom_mw`` (default by voltage class,
+        ``settings.HEADROOM_MW_BY_KV``, and 0 where ``takes_load`` is false);
         points. ``province`` is added: the province polygon nearest to the
         point (within ``PROVINCE_SNAP_KM``), unless a ``province`` column of
         codes is given, which wins (coarse boundaries misplace border points).
@@ -181,7 +217,8 @@ class SitingData:
         if name == "substations":
             kv = pd.to_numeric(gdf["voltage_kv"])
             gdf["voltage_kv"] = kv
-            gdf["headroom_mw"] = _number(gdf, "headroom_mw").fillna(by_voltage_class(kv, HEADROOM_MW_BY_KV))
+            gdf["takes_load"] = _as_bool(gdf["takes_load"]) if "takes_load" in gdf else True
+            gdf["headroom_mw"] = _number(gdf, "headroom_mw").fillna(headroom_rule(kv, gdf["takes_load"]))
         elif name == "renewables":
             gdf["status"] = _text(gdf, "status", "operating")
             for col in ("capacity_mw", "capacity_factor"):
@@ -194,10 +231,8 @@ class SitingData:
         return gdf.reset_index(drop=True)
 
     def _assign_province(self, pts, provinces, name, idc, snap_km) -> pd.Series:
-        m_pts = pts[[idc, pts.geometry.name]].to_crs(self.metric_crs)
-        m_prov = provinces[["code", "geometry"]].to_crs(self.metric_crs)
-        joined = gpd.sjoin_nearest(m_pts, m_prov, how="left", distance_col="_d")
-        joined = joined[~joined.index.duplicated(keep="first")]
+        """Province code of each point: an explicit ``province`` wins, then the polygon containing it, then the nearest."""
+        code = pd.Series(np.nan, index=pts.index, dtype=object)
         if "province" in pts.columns:  # an explicit province column wins
             given = pts["province"].astype(str)
             has = pts["province"].notna() & (given != "")
@@ -208,15 +243,28 @@ class SitingData:
                     f"{V.show_ids(pts.loc[bad, idc])}; fix: use the provinces layer's codes "
                     f"({V.show_ids(sorted(provinces['code']))}) or leave it empty to assign by location."
                 ])
-            return given.where(has, joined["code"])
-        if snap_km is not None:
-            far = joined["_d"] > snap_km * 1000
-            if far.any():
-                V.raise_if([
-                    f"layer '{name}': {V.show_ids(joined.loc[far, idc])} lie more than {snap_km:g} km outside "
-                    "every province; fix: drop them, correct their coordinates or CRS, or extend the provinces layer."
-                ])
-        return joined["code"]
+            code = given.where(has)
+        todo = code.isna()
+        if not todo.any():
+            return code
+        m_pts = pts.loc[todo, [idc, pts.geometry.name]].to_crs(self.metric_crs)
+        m_prov = provinces[["code", "geometry"]].to_crs(self.metric_crs)
+        inside = gpd.sjoin(m_pts, m_prov, how="inner", predicate="within")
+        inside = inside[~inside.index.duplicated(keep="first")]
+        code.loc[inside.index] = inside["code"]
+        rest = m_pts.loc[m_pts.index.difference(inside.index)]
+        if len(rest):  # outside every polygon (coast, islands): the nearest one
+            near = gpd.sjoin_nearest(rest, m_prov, how="left", distance_col="_d")
+            near = near[~near.index.duplicated(keep="first")]
+            if snap_km is not None:
+                far = near["_d"] > snap_km * 1000
+                if far.any():
+                    V.raise_if([
+                        f"layer '{name}': {V.show_ids(near.loc[far, idc])} lie more than {snap_km:g} km outside "
+                        "every province; fix: drop them, correct their coordinates or CRS, or extend the provinces layer."
+                    ])
+            code.loc[near.index] = near["code"]
+        return code
 
     def _lines(self, lines: pd.DataFrame, substations: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         gdf = lines_from_endpoints(lines, substations).copy()
@@ -227,11 +275,11 @@ class SitingData:
         gdf["name"] = _text(gdf, "name", "")
         gdf["circuits"] = pd.to_numeric(gdf["circuits"]).fillna(1).astype(int) if "circuits" in gdf else 1
         gdf["length_km"] = gdf.to_crs(self.metric_crs).length / 1000.0
-        rule = gdf["circuits"] * by_voltage_class(gdf["voltage_kv"], RATING_MW_PER_CIRCUIT)
-        gdf["capacity_mw"] = _number(gdf, "capacity_mw").fillna(rule)
+        types = line_type(gdf["voltage_kv"], gdf["kind"])
+        gdf["capacity_mw"] = _number(gdf, "capacity_mw").fillna(gdf["circuits"] * types["rating_mw"])
         gdf["residual_mw"] = _number(gdf, "residual_mw").fillna(gdf["capacity_mw"] * RESIDUAL_FRACTION)
         # per unit on 100 MVA: x_pu = X_ohm / (kV^2 / 100); parallel circuits divide it
-        x_ohm = by_voltage_class(gdf["voltage_kv"], REACTANCE_OHM_PER_KM) * gdf["length_km"] / gdf["circuits"]
+        x_ohm = types["x_ohm_per_km"] * gdf["length_km"] / gdf["circuits"]
         x_pu = x_ohm / (gdf["voltage_kv"] ** 2 / 100.0)
         gdf["reactance"] = _number(gdf, "reactance").fillna(x_pu).where(gdf["kind"] == "ac", np.nan)
         return gdf.reset_index(drop=True)

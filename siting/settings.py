@@ -16,18 +16,31 @@ GEOGRAPHIC_CRS: Final[str] = "EPSG:4326"
 #: Metric CRS for distances and areas in Korea (Korea 2000 / Unified CS).
 KOREA_METRIC_CRS: Final[str] = "EPSG:5179"
 
-#: Thermal rating per AC circuit in MW by voltage class (ASSUMPTION: order of
-#: magnitude of typical conductor bundles at unity power factor; HVDC links
-#: carry their own rating).
-RATING_MW_PER_CIRCUIT: Final[dict[int, float]] = {765: 5000.0, 345: 1500.0, 154: 300.0}
+#: Standard line types by nominal voltage in kV, as PyPSA-Earth assigns them to
+#: OpenStreetMap lines (its config ``lines: ac_types``; a line takes the type
+#: of the *nearest* key), with the current rating ``i_nom`` (kA) and series
+#: reactance ``x`` (ohm/km) per circuit from PyPSA's standard line types
+#: (``pypsa/data/standard_types/line_types.csv``, after pandapower). The
+#: thermal rating of one circuit is sqrt(3) x i_nom x kV (MVA, read as MW at
+#: unity power factor): 154 kV -> 172 MW, 345 kV -> 1,542 MW, 765 kV -> 5,512 MW.
+#: ASSUMPTION: Korean conductors are not in OSM; these are the generic types.
+LINE_TYPES: Final[dict[float, tuple[str, float, float]]] = {
+    132.0: ("243-AL1/39-ST1A 20.0", 0.645, 0.32),
+    220.0: ("Al/St 240/40 2-bundle 220.0", 1.29, 0.301),
+    300.0: ("Al/St 240/40 3-bundle 300.0", 1.935, 0.265),
+    380.0: ("Al/St 240/40 4-bundle 380.0", 2.58, 0.246),
+    500.0: ("Al/St 240/40 4-bundle 380.0", 2.58, 0.246),
+    750.0: ("Al/St 560/50 4-bundle 750.0", 4.16, 0.276),
+}
+
+#: PyPSA-Earth's type for DC lines (config ``lines: dc_types``): "HVDC XLPE
+#: 1000", i_nom 1.638 kA; the same rating formula applies. ASSUMPTION where
+#: a link's real rating is not given.
+DC_LINE_TYPES: Final[dict[float, tuple[str, float, float]]] = {500.0: ("HVDC XLPE 1000", 1.638, 0.0)}
 
 #: Share of a line's rating that is left for *new* load after today's flows and
 #: the N-1 security margin (ASSUMPTION; overridden per corridor in Korea).
 RESIDUAL_FRACTION: Final[float] = 0.25
-
-#: Series reactance in ohm per km by voltage class (ASSUMPTION: typical
-#: overhead lines), converted to per unit on 100 MVA for DC power flow.
-REACTANCE_OHM_PER_KM: Final[dict[int, float]] = {765: 0.28, 345: 0.32, 154: 0.40}
 
 #: Headroom for new large loads at a substation, MW, by its highest voltage
 #: (ASSUMPTION; KEPCO does not supply customers at 765 kV).

@@ -112,8 +112,13 @@ def test_defaults_filled_by_documented_rules(toy_data):
     data = siting.SitingData(**layers)
     rule = siting.settings.HEADROOM_MW_BY_KV
     assert list(data.substations.headroom_mw) == [rule[int(v)] for v in data.substations.voltage_kv]
-    per = siting.settings.RATING_MW_PER_CIRCUIT
-    assert list(data.lines.capacity_mw) == [per[int(v)] * c for v, c in zip(data.lines.voltage_kv, data.lines.circuits)]
+    # PyPSA-Earth's rule: the line type of the nearest voltage key, sqrt(3) x i_nom x kV per circuit
+    types = siting.settings.LINE_TYPES
+    i_nom = [types[min(types, key=lambda k: abs(k - v))][1] for v in data.lines.voltage_kv]
+    want = [3**0.5 * i * v * c for i, v, c in zip(i_nom, data.lines.voltage_kv, data.lines.circuits)]
+    assert np.allclose(data.lines.capacity_mw, want)
+    assert {v: types[min(types, key=lambda k: abs(k - v))][0] for v in (154, 345, 765)} == {
+        154: "243-AL1/39-ST1A 20.0", 345: "Al/St 240/40 4-bundle 380.0", 765: "Al/St 560/50 4-bundle 750.0"}
     assert np.allclose(data.lines.residual_mw, data.lines.capacity_mw * siting.settings.RESIDUAL_FRACTION)
 
 
