@@ -9,28 +9,28 @@ from __future__ import annotations
 
 from typing import Final
 
-#: Official land area of each province, km², rounded (MOLIT cadastral
-#: statistics as reported for 2022, i.e. before Gunwi county moved from
-#: Gyeongbuk to Daegu in July 2023, matching the Natural Earth boundaries).
-#: Recalled from public statistics, not re-checked here; good to about 1%.
-OFFICIAL_AREA_KM2: Final[dict[str, float]] = {
-    "KR-11": 605,
-    "KR-26": 770,
-    "KR-27": 884,
-    "KR-28": 1067,
-    "KR-29": 501,
-    "KR-30": 540,
-    "KR-31": 1062,
-    "KR-41": 10199,
-    "KR-42": 16830,
-    "KR-43": 7407,
-    "KR-44": 8246,
-    "KR-45": 8069,
-    "KR-46": 12348,
-    "KR-47": 19034,
-    "KR-48": 10541,
-    "KR-49": 1850,
-    "KR-50": 465,
+#: Installed renewable capacity, MW, September 2025, by province (ISO 3166-2)
+#: and group: KPX/EPSIS statistics, rounded, as listed in
+#: ``../shared/KOREA_FACTS.md`` ("Installed renewable capacity, MW, September
+#: 2025"). ``wind`` is onshore + offshore; ``hydro`` excludes pumped storage.
+KPX_RENEWABLES_MW: Final[dict[str, dict[str, float]]] = {
+    "KR-46": {"solar": 6350, "wind": 555, "hydro": 37},  # Jeonnam
+    "KR-45": {"solar": 4745, "wind": 80, "hydro": 79},  # Jeonbuk
+    "KR-47": {"solar": 4220, "wind": 578, "hydro": 180},  # Gyeongbuk
+    "KR-44": {"solar": 3960, "wind": 2, "hydro": 32},  # Chungnam
+    "KR-41": {"solar": 2195, "wind": 8, "hydro": 276},  # Gyeonggi
+    "KR-48": {"solar": 2180, "wind": 102, "hydro": 145},  # Gyeongnam
+    "KR-42": {"solar": 1995, "wind": 589, "hydro": 526},  # Gangwon
+    "KR-43": {"solar": 1685, "wind": 0, "hydro": 519},  # Chungbuk
+    "KR-49": {"solar": 665, "wind": 422, "hydro": 1},  # Jeju
+    "KR-27": {"solar": 445, "wind": 0, "hydro": 4},  # Daegu
+    "KR-29": {"solar": 396, "wind": 0, "hydro": 2},  # Gwangju
+    "KR-26": {"solar": 311, "wind": 1, "hydro": 0},  # Busan
+    "KR-28": {"solar": 197, "wind": 49, "hydro": 13},  # Incheon
+    "KR-31": {"solar": 165, "wind": 0, "hydro": 0},  # Ulsan
+    "KR-50": {"solar": 93, "wind": 0, "hydro": 2},  # Sejong
+    "KR-30": {"solar": 69, "wind": 0, "hydro": 0},  # Daejeon
+    "KR-11": {"solar": 48, "wind": 0, "hydro": 0},  # Seoul
 }
 
 
