@@ -15,16 +15,16 @@ from typing import Final
 
 import pandas as pd
 
-from .data import SitingData, by_voltage_class
+from .data import SitingData, headroom_rule
 from .io import read_layer
-from .settings import HEADROOM_MW_BY_KV, KOREA_METRIC_CRS
+from .settings import KOREA_METRIC_CRS
 
 __all__ = ["load_korea", "bundled_path", "KOREA_HELD_BACK_MW", "KOREA_CORRIDOR_RESIDUAL_MW"]
 
 _FILES: Final[dict[str, str]] = {
     "provinces": "provinces.geojson",
     "substations": "substations.csv",
-    "lines": "lines.csv",
+    "lines": "lines.geojson",
     "renewables": "renewables.csv",
     "plants": "plants.csv",
 }
@@ -32,8 +32,9 @@ _FILES: Final[dict[str, str]] = {
 #: Generation held back for lack of export capacity, MW, by ``export_region``
 #: of ``plants.csv``: the east coast generates about 18 GW but can export about
 #: 11 GW; about 3.2 GW on the west coast is also held back (KBS, 2025-06-20).
-#: Spread over the region's plants by capacity: it is what new load *there*
-#: can use (ASSUMPTION: all of it is available at system peak).
+#: ``scripts/build_korea.py`` spreads it over the region's plants by capacity
+#: into ``plants.csv`` ``supply_mw``: it is what new load *there* can use
+#: (ASSUMPTION: all of it is available at system peak).
 KOREA_HELD_BACK_MW: Final[dict[str, float]] = {"east_coast": 18000.0 - 11000.0, "west_coast": 3200.0}
 
 #: Residual capacity for new load, MW per line, on tagged corridors
@@ -104,15 +105,9 @@ def load_korea(*, headroom_by_kv: Mapping[int, float] | None = None) -> SitingDa
     lines = frames["lines"]
     lines["residual_mw"] = lines["corridor"].map(KOREA_CORRIDOR_RESIDUAL_MW)
 
-    plants = frames["plants"]
-    # held-back generation is today's: spread it over the region's operating plants;
-    # other rows get NaN and so the generic default
-    region = plants["export_region"].fillna("").where(plants["status"] == "operating", "")
-    share = plants["capacity_mw"] / plants.groupby(region)["capacity_mw"].transform("sum")
-    plants["supply_mw"] = share * region.map(KOREA_HELD_BACK_MW)
-
     subs = frames["substations"]
-    subs["headroom_mw"] = by_voltage_class(pd.to_numeric(subs["voltage_kv"]), headroom_by_kv or HEADROOM_MW_BY_KV)
+    takes = subs["takes_load"].astype(str).str.lower().eq("true")
+    subs["headroom_mw"] = headroom_rule(pd.to_numeric(subs["voltage_kv"]), takes, headroom_by_kv)
     data = SitingData(**frames, metric_crs=KOREA_METRIC_CRS)
     # provinces are assigned by SitingData (nearest polygon), so the capital
     # rule is applied afterwards
