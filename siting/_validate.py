@@ -8,13 +8,15 @@ single :class:`~siting.DataError` with everything found.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from ._errors import DataError
+from ._errors import DataError, ScenarioError
+from .constants import STATUSES, TECHNOLOGIES
 
 #: How many row ids a message lists before it summarises the rest.
 MAX_IDS_SHOWN = 8
@@ -51,9 +53,6 @@ class LayerSpec:
     nonnegative: tuple[str, ...] = ()
     allowed: dict[str, tuple] = field(default_factory=dict)
 
-
-TECHNOLOGIES = ("solar", "onshore_wind", "offshore_wind", "hydro", "pumped_storage", "tidal")
-STATUSES = ("operating", "construction", "planned")
 
 PROVINCES = LayerSpec(
     "provinces",
@@ -266,6 +265,23 @@ def _check_geometry(gdf: pd.DataFrame, spec: LayerSpec) -> list[str]:
                 "coordinates are really in (crs=...), or swap lon and lat columns."
             )
     return problems
+
+
+def check_province_codes(codes: Iterable[str], known: Iterable[str], *, field: str) -> None:
+    """Raise a :class:`~siting.ScenarioError` when scenario field ``field`` names unknown province codes.
+
+    Examples
+    --------
+    >>> check_province_codes(["KR-26"], ["KR-11", "KR-26"], field="exclude_provinces")
+    >>> check_province_codes(["KR-99"], ["KR-11"], field="exclude_provinces")
+    Traceback (most recent call last):
+    ...
+    siting._errors.ScenarioError: scenario field 'exclude_provinces' names unknown province codes ['KR-99']; known: ['KR-11'].
+    """
+    known = sorted(set(known))
+    unknown = sorted(set(codes) - set(known))
+    if unknown:
+        raise ScenarioError(f"scenario field '{field}' names unknown province codes {unknown}; known: {known}.")
 
 
 def raise_if(problems: list[str]) -> None:

@@ -15,7 +15,6 @@ import pandas as pd
 import shapely
 
 from . import _validate as V
-from ._errors import ScenarioError
 from .data import SitingData
 from .io import read_layer
 from .scenario import Scenario
@@ -58,12 +57,7 @@ def excluded_codes(data: SitingData, scenario: Scenario) -> list[str]:
     ['KR-11', 'KR-28', 'KR-41']
     """
     if scenario.exclude_provinces is not None:
-        unknown = sorted(set(scenario.exclude_provinces) - set(data.provinces["code"]))
-        if unknown:
-            raise ScenarioError(
-                f"scenario field 'exclude_provinces' names unknown province codes {unknown}; "
-                f"known: {sorted(data.provinces['code'])}."
-            )
+        V.check_province_codes(scenario.exclude_provinces, data.provinces["code"], field="exclude_provinces")
         return sorted(scenario.exclude_provinces)
     return sorted(data.provinces.loc[data.provinces["capital_region"], "code"])
 

@@ -8,35 +8,34 @@ the bundled data alone.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ._utils import atomic_path, write_text_atomic
+from .constants import SOLVERS
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+    from .data import SitingData
 
 __all__ = ["main"]
 
 
-def _save_figure(ax, path: Path) -> None:
-    """Save atomically: write a temporary file beside the target, then rename."""
+def _save_figure(ax: Axes, path: Path) -> None:
+    """Save a figure atomically and close it."""
     import matplotlib.pyplot as plt
 
-    tmp = path.with_name(f".{path.stem}-{os.getpid()}{path.suffix}")
     try:
-        ax.figure.savefig(tmp, bbox_inches="tight")
-        os.replace(tmp, path)
+        with atomic_path(path) as tmp:
+            ax.figure.savefig(tmp, bbox_inches="tight")
     finally:
         plt.close(ax.figure)
-        if os.path.exists(tmp):
-            os.unlink(tmp)
 
 
-def _write_text(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
-
-
-def _data_summary(data) -> str:
+def _data_summary(data: SitingData) -> str:
     out = ["Bundled data:"]
     for name, frame in data.layers().items():
         out.append(f"  {name:12s} {len(frame):5d} rows")
@@ -49,7 +48,7 @@ def _data_summary(data) -> str:
     return "\n".join(out)
 
 
-def _cmd_data(args) -> int:
+def _cmd_data(args: argparse.Namespace) -> int:
     import siting
 
     data = siting.load_korea()
@@ -57,21 +56,19 @@ def _cmd_data(args) -> int:
     out.mkdir(parents=True, exist_ok=True)
     text = _data_summary(data)
     _save_figure(siting.plot_data(data, title="South Korea: grid and renewables (bundled data)"), out / "korea_data.png")
-    _write_text(out / "korea_data.txt", text + "\n")
+    write_text_atomic(out / "korea_data.txt", text + "\n")
     print(text)
     print(f"Wrote {out / 'korea_data.png'}")
     return 0
 
 
-def _cmd_run(args) -> int:
+def _cmd_run(args: argparse.Namespace) -> int:
     import siting
 
     t0 = time.perf_counter()
     scenario = siting.Scenario.from_toml(args.scenario)
-    if args.solver:
-        scenario = scenario.replace(solver=args.solver)
     data = siting.load_korea()
-    result = siting.solve(data, scenario)
+    result = siting.solve(data, scenario, solver=args.solver)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     stem = scenario.name.replace(" ", "_")
@@ -79,7 +76,7 @@ def _cmd_run(args) -> int:
     png = out / f"{stem}.png"
     _save_figure(siting.plot_siting(result), png)
     text = result.summary() + f"\nWall time including data loading and outputs: {time.perf_counter() - t0:.1f} s\n"
-    _write_text(out / f"{stem}_summary.txt", text)
+    write_text_atomic(out / f"{stem}_summary.txt", text)
     print(text)
     print(f"Wrote {gpkg}, {png} and {out / (stem + '_summary.txt')}")
     return 0 if result.status in ("optimal", "feasible") else 2
@@ -101,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
     run = sub.add_parser("run", help="solve a scenario on the bundled Korean data")
     run.add_argument("scenario", help="scenario TOML file")
     run.add_argument("--out", default="out", help="output folder (default: out)")
-    run.add_argument("--solver", choices=["cbc", "highs"], help="override the scenario's solver")
+    run.add_argument("--solver", choices=list(SOLVERS), help="override the scenario's solver")
     run.set_defaults(func=_cmd_run)
     data = sub.add_parser("data", help="map and summarise the bundled data")
     data.add_argument("--out", default="out")

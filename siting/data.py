@@ -21,7 +21,6 @@ from .io import PathLike, lines_from_endpoints, read_layer
 from .settings import (
     GEOGRAPHIC_CRS,
     HEADROOM_MW_BY_KV,
-    KOREA_METRIC_CRS,
     PLANT_SPARE_FRACTION,
     RATING_MW_PER_CIRCUIT,
     REACTANCE_OHM_PER_KM,
@@ -47,6 +46,18 @@ def by_voltage_class(kv: pd.Series, table: Mapping[int, float]) -> pd.Series:
     kvs = kv.to_numpy(dtype=float)
     idx = np.clip(np.searchsorted(classes, kvs, side="right") - 1, 0, len(classes) - 1)
     return pd.Series([table[int(c)] for c in classes[idx]], index=kv.index, dtype=float)
+
+
+def default_metric_crs(provinces: gpd.GeoDataFrame) -> str:
+    """The UTM zone (WGS 84) around the provinces' centre, as "EPSG:326xx" / "EPSG:327xx".
+
+    Examples
+    --------
+    >>> import shapely
+    >>> default_metric_crs(gpd.GeoDataFrame(geometry=[shapely.box(126, 36, 127, 37)], crs=4326))
+    'EPSG:32652'
+    """
+    return str(provinces.to_crs(GEOGRAPHIC_CRS).estimate_utm_crs().to_string())
 
 
 def _as_bool(s: pd.Series) -> pd.Series:
@@ -98,8 +109,10 @@ class SitingData:
     plants : GeoDataFrame, optional
         ``plant_id``, ``fuel``, ``capacity_mw``; optional ``supply_mw`` (MW
         available to new load, default ``capacity_mw x PLANT_SPARE_FRACTION``).
-    metric_crs : str, default "EPSG:5179"
-        Projected CRS for lengths, areas and distances.
+    metric_crs : str, optional
+        Projected CRS for lengths, areas and distances. Default: the UTM zone
+        of the provinces' centre (``GeoDataFrame.estimate_utm_crs``);
+        :func:`siting.load_korea` passes EPSG:5179.
 
     Examples
     --------
@@ -114,7 +127,7 @@ class SitingData:
     lines: gpd.GeoDataFrame
     renewables: gpd.GeoDataFrame
     plants: gpd.GeoDataFrame | None = None
-    metric_crs: str = KOREA_METRIC_CRS
+    metric_crs: str = ""
 
     def __post_init__(self) -> None:
         layers = {n: getattr(self, n) for n in ("provinces", "substations", "lines", "renewables", "plants")}
@@ -128,6 +141,8 @@ class SitingData:
         V.raise_if(problems)
         problems += self._check_lines(layers["lines"], layers["substations"])
         V.raise_if(problems)
+        if not self.metric_crs:
+            object.__setattr__(self, "metric_crs", default_metric_crs(layers["provinces"]))
         out = {
             "provinces": self._provinces(layers["provinces"]),
         }
@@ -249,7 +264,7 @@ class SitingData:
         columns: Mapping[str, Mapping[str, str]] | None = None,
         layers: Mapping[str, str] | None = None,
         crs: Mapping[str, str] | None = None,
-        metric_crs: str = KOREA_METRIC_CRS,
+        metric_crs: str = "",
     ) -> "SitingData":
         """Read every layer from files and validate them together.
 
@@ -266,8 +281,9 @@ class SitingData:
             Per layer, the layer name inside a multi-layer file (GeoPackage).
         crs : mapping, optional
             Per layer, the CRS of CSV coordinates or of a file that declares none.
-        metric_crs : str, default "EPSG:5179"
-            Projected CRS used for lengths and distances.
+        metric_crs : str, optional
+            Projected CRS used for lengths and distances; default the UTM
+            zone of the provinces' centre.
 
         Returns
         -------

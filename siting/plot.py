@@ -1,6 +1,6 @@
 """Static maps with matplotlib: the input data, and a siting result.
 
-Maps are drawn in the data's metric CRS (EPSG:5179 for Korea) so that
+Maps are drawn in the data's metric CRS (carried by the data and the result) so that
 distances look right; both functions return the Axes for further styling.
 """
 
@@ -11,11 +11,11 @@ import matplotlib.patheffects as pe
 import matplotlib.pyplot as plt
 import numpy as np
 import shapely
+from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
 
 from .data import SitingData
 from .result import SitingResult
-from .settings import KOREA_METRIC_CRS
 
 __all__ = ["plot_data", "plot_siting"]
 
@@ -38,21 +38,21 @@ def _style(kv: float) -> tuple[str, float]:
     return ("#9e9e9e", 0.4)
 
 
-def _axes(ax):
+def _axes(ax: Axes | None) -> Axes:
     if ax is None:
         _, ax = plt.subplots(figsize=(9, 11), dpi=110)
     ax.set_axis_off()
     return ax
 
 
-def _draw_lines(ax, lines, crs, *, alpha=0.8):
+def _draw_lines(ax: Axes, lines: gpd.GeoDataFrame, crs: str, *, alpha: float = 0.8) -> None:
     lines = lines.to_crs(crs)
     for kv, part in lines.groupby(lines["voltage_kv"].where(lines["kind"] == "ac", -1)):
         color, width = ("#37474f", 1.2) if kv == -1 else _style(kv)
         part.plot(ax=ax, color=color, linewidth=width, alpha=alpha, linestyle="--" if kv == -1 else "-", zorder=2)
 
 
-def plot_data(data: SitingData, *, ax=None, title: str | None = "Grid and renewables"):
+def plot_data(data: SitingData, *, ax: Axes | None = None, title: str | None = "Grid and renewables") -> Axes:
     """Map provinces, substations, lines and renewables.
 
     Parameters
@@ -93,15 +93,15 @@ def plot_data(data: SitingData, *, ax=None, title: str | None = "Grid and renewa
     return ax
 
 
-def plot_siting(result: SitingResult, *, ax=None, crs: str = KOREA_METRIC_CRS, title: str | None = None):
+def plot_siting(result: SitingResult, *, ax: Axes | None = None, crs: str | None = None, title: str | None = None) -> Axes:
     """Map a siting result: campuses by size, used substations, loaded lines, excluded region.
 
     Parameters
     ----------
     result : SitingResult
     ax : matplotlib Axes, optional
-    crs : str, default "EPSG:5179"
-        Projected CRS to draw in.
+    crs : str, optional
+        Projected CRS to draw in; default the result's ``metric_crs``.
     title : str, optional
         Default: scenario name, status and MW placed.
 
@@ -118,6 +118,7 @@ def plot_siting(result: SitingResult, *, ax=None, crs: str = KOREA_METRIC_CRS, t
     True
     """
     ax = _axes(ax)
+    crs = crs or result.metric_crs
     prov = result.provinces.to_crs(crs)
     face = np.where(prov["excluded"], "#e0e0e0", "#f7f7f2")
     prov.plot(ax=ax, color=face, edgecolor="#9e9e9e", linewidth=0.6, zorder=1)

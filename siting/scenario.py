@@ -13,9 +13,11 @@ import os
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from ._errors import ScenarioError
+from .constants import FLOW_MODELS, SOLVERS, STATUSES, FlowModel, SolverName
 
 __all__ = ["Scenario", "Costs", "KW_PER_GPU", "PUE"]
 
@@ -25,10 +27,6 @@ KW_PER_GPU = 1.3
 #: Power usage effectiveness of a new Korean build; 1.2-1.5 is typical
 #: (ASSUMPTION: a middle value).
 PUE = 1.3
-
-SOLVERS = ("cbc", "highs")
-FLOW_MODELS = ("transport", "dc")
-STATUSES = ("operating", "construction", "planned")
 
 
 def _frozen(d: Mapping) -> dict:
@@ -159,6 +157,11 @@ class Scenario:
         and the gap.
     mip_gap : float, default 1e-4
         Relative MIP gap at which the solver may stop.
+    threads : int, default 1
+        Solver threads; 1 keeps runs deterministic.
+
+    ``solver``, ``time_limit_s``, ``mip_gap`` and ``threads`` are defaults that
+    :func:`siting.solve` can override per call.
     gpus : int, optional
         Set by :meth:`from_gpus`, for the record.
 
@@ -189,11 +192,12 @@ class Scenario:
     renewable_radius_km: float = 30.0
     renewable_status: tuple[str, ...] = ("operating", "construction")
     load_factor: float = 0.8
-    flow_model: str = "transport"
+    flow_model: FlowModel = "transport"
     costs: Costs = field(default_factory=Costs)
-    solver: str = "cbc"
+    solver: SolverName = "cbc"
     time_limit_s: float = 300.0
     mip_gap: float = 1e-4
+    threads: int = 1
     gpus: int | None = None
 
     def __post_init__(self) -> None:
@@ -239,6 +243,8 @@ class Scenario:
         _check_choice("solver", self.solver, SOLVERS)
         _check_range("time_limit_s", self.time_limit_s, 0, 7 * 86400, lo_open=True)
         _check_range("mip_gap", self.mip_gap, 0, 1)
+        if not isinstance(self.threads, int) or isinstance(self.threads, bool) or self.threads < 1:
+            raise ScenarioError(f"scenario field 'threads' = {self.threads!r}: must be a whole number >= 1.")
         if not isinstance(self.costs, Costs):
             raise ScenarioError(f"scenario field 'costs' = {self.costs!r}: must be a siting.Costs.")
 

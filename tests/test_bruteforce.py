@@ -170,7 +170,7 @@ def _data(residual: dict) -> siting.SitingData:
     if residual:
         lines = layers["lines"]
         lines["residual_mw"] = [residual.get(lid, r) for lid, r in zip(lines["line_id"], lines["residual_mw"])]
-    return siting.SitingData(**layers)
+    return siting.SitingData(**layers, metric_crs=METRIC)
 
 
 def _candidates(names: str) -> gpd.GeoDataFrame:
