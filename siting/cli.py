@@ -27,12 +27,15 @@ __all__ = ["main"]
 def _save_figure(ax: Axes, path: Path) -> None:
     """Save a figure atomically and close it."""
     import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
 
+    fig = ax.figure
+    assert isinstance(fig, Figure), "draw on a top-level figure"
     try:
         with atomic_path(path) as tmp:
-            ax.figure.savefig(tmp, bbox_inches="tight")
+            fig.savefig(tmp, bbox_inches="tight")
     finally:
-        plt.close(ax.figure)
+        plt.close(fig)
 
 
 def _data_summary(data: SitingData) -> str:
@@ -40,9 +43,17 @@ def _data_summary(data: SitingData) -> str:
     for name, frame in data.layers().items():
         out.append(f"  {name:12s} {len(frame):5d} rows")
     subs = data.substations.groupby("voltage_kv").size()
-    out.append("  substations by kV: " + ", ".join(f"{int(k)} kV: {v}" for k, v in subs.sort_index(ascending=False).items()))
+    out.append(
+        "  substations by kV: "
+        + ", ".join(f"{int(k)} kV: {v}" for k, v in subs.sort_index(ascending=False).items())
+    )
     lines = data.lines.groupby(["kind", "voltage_kv"])["length_km"].agg(["size", "sum"])
-    out.append("  lines: " + ", ".join(f"{k} {int(v)} kV: {int(r['size'])} ({r['sum']:,.0f} km)" for (k, v), r in lines.iterrows()))
+    out.append(
+        "  lines: "
+        + ", ".join(
+            f"{k} {int(v)} kV: {int(r['size'])} ({r['sum']:,.0f} km)" for (k, v), r in lines.iterrows()
+        )
+    )
     ren = data.renewables[data.renewables["status"] == "operating"].groupby("technology")["capacity_mw"].sum()
     out.append("  operating renewables MW: " + ", ".join(f"{t} {v:,.0f}" for t, v in ren.items()))
     return "\n".join(out)
@@ -55,7 +66,10 @@ def _cmd_data(args: argparse.Namespace) -> int:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     text = _data_summary(data)
-    _save_figure(siting.plot_data(data, title="South Korea: grid and renewables (bundled data)"), out / "korea_data.png")
+    _save_figure(
+        siting.plot_data(data, title="South Korea: grid and renewables (bundled data)"),
+        out / "korea_data.png",
+    )
     write_text_atomic(out / "korea_data.txt", text + "\n")
     print(text)
     print(f"Wrote {out / 'korea_data.png'}")
@@ -75,7 +89,10 @@ def _cmd_run(args: argparse.Namespace) -> int:
     gpkg = result.to_file(out / f"{stem}.gpkg")
     png = out / f"{stem}.png"
     _save_figure(siting.plot_siting(result), png)
-    text = result.summary() + f"\nWall time including data loading and outputs: {time.perf_counter() - t0:.1f} s\n"
+    text = (
+        result.summary()
+        + f"\nWall time including data loading and outputs: {time.perf_counter() - t0:.1f} s\n"
+    )
     write_text_atomic(out / f"{stem}_summary.txt", text)
     print(text)
     print(f"Wrote {gpkg}, {png} and {out / (stem + '_summary.txt')}")

@@ -32,7 +32,7 @@ __all__ = [
 ]
 
 
-class Status(str, enum.Enum):
+class Status(enum.StrEnum):
     """Outcome of a solve; compares equal to its string value.
 
     ``optimal``: proven optimal within the MIP gap. ``feasible``: the time limit
@@ -51,9 +51,6 @@ class Status(str, enum.Enum):
     INFEASIBLE = "infeasible"
     NO_SOLUTION = "no_solution"
 
-    def __str__(self) -> str:
-        return self.value
-
     @property
     def has_solution(self) -> bool:
         """Whether a plan was found (optimal or feasible)."""
@@ -62,7 +59,13 @@ class Status(str, enum.Enum):
 
 CostTerm = Literal["connection", "site", "transmission", "renewable_incentive", "subsidy"]
 #: Terms of the objective, in reporting order (KRW bn; incentives negative).
-COST_TERMS: Final[tuple[CostTerm, ...]] = ("connection", "site", "transmission", "renewable_incentive", "subsidy")
+COST_TERMS: Final[tuple[CostTerm, ...]] = (
+    "connection",
+    "site",
+    "transmission",
+    "renewable_incentive",
+    "subsidy",
+)
 
 SolverName = Literal["cbc", "highs"]
 #: Solvers ``solve`` accepts: CBC ships with PuLP, HiGHS needs ``siting[highs]``.
@@ -73,7 +76,14 @@ FlowModel = Literal["transport", "dc"]
 FLOW_MODELS: Final[tuple[FlowModel, ...]] = ("transport", "dc")
 
 #: Values of the renewables layer's ``technology`` column.
-TECHNOLOGIES: Final[tuple[str, ...]] = ("solar", "onshore_wind", "offshore_wind", "hydro", "pumped_storage", "tidal")
+TECHNOLOGIES: Final[tuple[str, ...]] = (
+    "solar",
+    "onshore_wind",
+    "offshore_wind",
+    "hydro",
+    "pumped_storage",
+    "tidal",
+)
 
 #: Values of the ``status`` column of renewables and plants (and of ``Scenario.renewable_status``).
 STATUSES: Final[tuple[str, ...]] = ("operating", "construction", "planned")

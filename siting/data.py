@@ -208,7 +208,9 @@ class SitingData:
         gdf["province"] = self._assign_province(gdf, provinces, name, spec.id_column, snap_km)
         return gdf.reset_index(drop=True)
 
-    def _assign_province(self, pts, provinces, name, idc, snap_km) -> pd.Series:
+    def _assign_province(
+        self, pts: gpd.GeoDataFrame, provinces: gpd.GeoDataFrame, name: str, idc: str, snap_km: float | None
+    ) -> pd.Series:
         m_pts = pts[[idc, pts.geometry.name]].to_crs(self.metric_crs)
         m_prov = provinces[["code", "geometry"]].to_crs(self.metric_crs)
         joined = gpd.sjoin_nearest(m_pts, m_prov, how="left", distance_col="_d")
@@ -315,7 +317,7 @@ class SitingData:
         }
         return cls(**frames, metric_crs=metric_crs)
 
-    def replace(self, **layers) -> "SitingData":
+    def replace(self, **layers: gpd.GeoDataFrame) -> SitingData:
         """Return a copy with some layers replaced, validated again.
 
         Examples

@@ -86,9 +86,11 @@ def diagnose(
     if necessary:
         return Diagnosis(necessary=necessary)
     enabled = _enabled(scenario, families)
-    quick = {"time_limit_s": min(scenario.time_limit_s, ELASTIC_TIME_LIMIT_S), "mip_gap": max(scenario.mip_gap, 1e-3)}
-    most = SitingModel.build(data, scenario, cand, opts, elastic=(TARGET,), tie_break=False, graph=graph, families=enabled)
-    done = most.solve(**quick)
+    limit_s, gap = min(scenario.time_limit_s, ELASTIC_TIME_LIMIT_S), max(scenario.mip_gap, 1e-3)
+    most = SitingModel.build(
+        data, scenario, cand, opts, elastic=(TARGET,), tie_break=False, graph=graph, families=enabled
+    )
+    done = most.solve(time_limit_s=limit_s, mip_gap=gap)
     max_mw = max_bound = None
     if done.status.has_solution:
         max_mw = scenario.target_mw - most.read().slacks[(TARGET, "total")]
@@ -98,7 +100,7 @@ def diagnose(
     owner = {limit: f for f in enabled for limit in f.limits}
     relax = tuple(limit for limit in owner if limit != TARGET)
     relaxed = SitingModel.build(data, scenario, cand, opts, elastic=relax, graph=graph, families=enabled)
-    done = relaxed.solve(**quick)
+    done = relaxed.solve(time_limit_s=limit_s, mip_gap=gap)
     rows = []
     if done.status.has_solution:
         names: dict[tuple[str, Hashable], str] = {}
@@ -112,4 +114,9 @@ def diagnose(
                 text = family.limits[limit].format(name=name or key, mw=over)
                 rows.append({"family": limit, "id": key, "name": name, "over_mw": over, "text": text})
     limits = pd.DataFrame(rows, columns=LIMIT_COLUMNS).sort_values("over_mw", ascending=False, kind="stable")
-    return Diagnosis(necessary=[], limits=limits.reset_index(drop=True), max_achievable_mw=max_mw, max_achievable_bound_mw=max_bound)
+    return Diagnosis(
+        necessary=[],
+        limits=limits.reset_index(drop=True),
+        max_achievable_mw=max_mw,
+        max_achievable_bound_mw=max_bound,
+    )

@@ -7,7 +7,7 @@ the assembled layers in :class:`siting.SitingData`.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import geopandas as gpd
@@ -26,7 +26,7 @@ LON_NAMES = ("lon", "longitude", "lng", "x")
 LAT_NAMES = ("lat", "latitude", "y")
 
 
-def _pick(columns, names) -> str | None:
+def _pick(columns: Iterable[str], names: Iterable[str]) -> str | None:
     lower = {c.lower(): c for c in columns}
     return next((lower[n] for n in names if n in lower), None)
 

@@ -122,8 +122,11 @@ class SitingModel:
         self.prob = pulp.LpProblem("siting", pulp.LpMinimize)
         self.x = [pulp.LpVariable(f"x{k}", cat=pulp.LpBinary) for k in range(len(opts))]
         self.mw = opts["tier_mw"].to_numpy()
-        self.total = linear(zip(self.x, self.mw))
-        self.load = {n: linear((self.x[k], self.mw[k]) for k in idx) for n, idx in self.options_by("substation").items()}
+        self.total = linear(zip(self.x, self.mw, strict=True))
+        self.load = {
+            n: linear((self.x[k], self.mw[k]) for k in idx)
+            for n, idx in self.options_by("substation").items()
+        }
         self.terms: dict[str, pulp.LpAffineExpression] = {}
         self.slacks: dict[tuple[str, Hashable], pulp.LpVariable] = {}
         self.families: list[Family] = []
@@ -183,7 +186,9 @@ class SitingModel:
         enabled = [f for f in (DEFAULT_FAMILIES if families is None else families) if f.enabled(scenario)]
         relaxable = {limit for f in enabled for limit in f.limits}
         if m.elastic - relaxable:
-            raise ValueError(f"elastic names unknown limits {sorted(m.elastic - relaxable)}; known: {sorted(relaxable)}")
+            raise ValueError(
+                f"elastic names unknown limits {sorted(m.elastic - relaxable)}; known: {sorted(relaxable)}"
+            )
         for site, idx in m.options_by("site").items():
             if len(idx) > 1:
                 m.prob += linear((m.x[k], 1) for k in idx) <= 1, f"one_per_site_{site}"
@@ -192,8 +197,8 @@ class SitingModel:
             family.add(m)
             m.families.append(family)
         for term, col in OPTION_COST_COLUMNS.items():
-            m.terms[term] = linear(zip(m.x, opts[col].to_numpy()))
-        own = [(v, c) for v, c in zip(m.x, opts["cost"].to_numpy())]
+            m.terms[term] = linear(zip(m.x, opts[col].to_numpy(), strict=True))
+        own = [(v, c) for v, c in zip(m.x, opts["cost"].to_numpy(), strict=True)]
         extra = [item for t, e in m.terms.items() if t not in OPTION_COST_COLUMNS for item in e.items()]
         cost = linear(own + extra)
         if m.elastic:
@@ -224,7 +229,10 @@ class SitingModel:
         """The solved values as a :class:`Solution` (call after a solve that found a plan)."""
         sol = Solution(
             chosen=np.array([value(v) > 0.5 for v in self.x], dtype=bool),
-            costs={t: value(self.terms.get(t, 0)) for t in [*COST_TERMS, *(t for t in self.terms if t not in COST_TERMS)]},
+            costs={
+                t: value(self.terms.get(t, 0))
+                for t in [*COST_TERMS, *(t for t in self.terms if t not in COST_TERMS)]
+            },
             supply_used_mw=np.zeros(len(self.data.substations)),
             slacks={k: value(v) for k, v in self.slacks.items()},
         )
@@ -235,5 +243,13 @@ class SitingModel:
     def size(self) -> dict[str, int]:
         """Model size: variables, binaries, constraints, options."""
         vs = self.prob.variables()
-        binary = sum(v.cat == pulp.LpBinary or (v.cat == pulp.LpInteger and v.lowBound == 0 and v.upBound == 1) for v in vs)
-        return {"variables": len(vs), "binaries": binary, "constraints": len(self.prob.constraints), "options": len(self.opts)}
+        binary = sum(
+            v.cat == pulp.LpBinary or (v.cat == pulp.LpInteger and v.lowBound == 0 and v.upBound == 1)
+            for v in vs
+        )
+        return {
+            "variables": len(vs),
+            "binaries": binary,
+            "constraints": len(self.prob.constraints),
+            "options": len(self.opts),
+        }

@@ -50,15 +50,25 @@ def build_options(data: SitingData, scenario: Scenario, cand: Candidates) -> pd.
     frames = []
     for tier in scenario.tiers_mw:
         kv = scenario.connection_kv_for(tier)
-        ok = (kv_sub >= kv) & (head >= tier - 1e-9) & (pairs["distance_km"].to_numpy() <= scenario.max_connection_km[kv])
+        ok = (
+            (kv_sub >= kv)
+            & (head >= tier - 1e-9)
+            & (pairs["distance_km"].to_numpy() <= scenario.max_connection_km[kv])
+        )
         f = pairs.loc[ok].copy()
         f["tier_mw"], f["kv"] = tier, kv
         frames.append(f)
-    opts = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=[*pairs.columns, "tier_mw", "kv"])
+    opts = (
+        pd.concat(frames, ignore_index=True)
+        if frames
+        else pd.DataFrame(columns=[*pairs.columns, "tier_mw", "kv"])
+    )
     sites = cand.sites
     opts["province"] = sites["province"].to_numpy()[opts["site"].to_numpy()]
     c = scenario.costs
-    check_province_codes(c.site_per_mw_by_province, data.provinces["code"], field="costs.site_per_mw_by_province")
+    check_province_codes(
+        c.site_per_mw_by_province, data.provinces["code"], field="costs.site_per_mw_by_province"
+    )
     kv = opts["kv"].astype(int)
     opts["connection_cost"] = kv.map(c.connection_fixed) + kv.map(c.connection_per_km) * opts["distance_km"]
     rate = opts["province"].map(c.site_per_mw_by_province).fillna(c.site_per_mw)

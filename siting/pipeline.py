@@ -89,22 +89,47 @@ def solve(
     all_opts = build_options(data, scenario, cand)
     opts = reduce_options(all_opts, data, scenario) if reduce else all_opts
     size = {"candidates": len(cand.sites), "options_all": len(all_opts), "options": len(opts)}
-    common = {"excluded": excluded, "families": enabled, "size": size, "timings": timings}
     necessary = necessary_conditions(data, scenario, cand, all_opts, families=enabled)
     if necessary:
         timings["total"] = time.perf_counter() - t0
-        diagnosis = Diagnosis(necessary=necessary)
-        return assemble(data, scenario, cand, opts, None, G, status=Status.INFEASIBLE, diagnosis=diagnosis, **common)
+        return assemble(
+            data,
+            scenario,
+            cand,
+            opts,
+            None,
+            G,
+            status=Status.INFEASIBLE,
+            excluded=excluded,
+            families=enabled,
+            diagnosis=Diagnosis(necessary=necessary),
+            size=size,
+            timings=timings,
+        )
     model = SitingModel.build(data, scenario, cand, opts, graph=G, families=enabled)
     size.update(model.size())
     timings["build"] = time.perf_counter() - t
     report = model.solve()
     timings["solve"] = report.seconds
     solution = model.read() if report.status.has_solution else None
-    diagnosis = None
+    diagnosis: Diagnosis | None = None
     if report.status == Status.INFEASIBLE:
         t = time.perf_counter()
         diagnosis = diagnose(data, scenario, cand, opts, G, families=enabled)
         timings["diagnose"] = time.perf_counter() - t
     timings["total"] = time.perf_counter() - t0
-    return assemble(data, scenario, cand, opts, solution, G, status=report.status, report=report, diagnosis=diagnosis, **common)
+    return assemble(
+        data,
+        scenario,
+        cand,
+        opts,
+        solution,
+        G,
+        status=report.status,
+        excluded=excluded,
+        families=enabled,
+        report=report,
+        diagnosis=diagnosis,
+        size=size,
+        timings=timings,
+    )

@@ -136,7 +136,8 @@ class SitingResult:
     def __repr__(self) -> str:
         obj = "n/a" if self.objective is None else f"{self.objective:,.1f} KRW bn"
         return (
-            f"SitingResult(status={str(self.status)!r}, campuses={len(self.sites)}, total_mw={self.total_mw:,.0f}, "
+            f"SitingResult(status={str(self.status)!r}, campuses={len(self.sites)}, "
+            f"total_mw={self.total_mw:,.0f}, "
             f"target_mw={self.scenario.target_mw:,.0f}, objective={obj})"
         )
 
@@ -155,20 +156,28 @@ class SitingResult:
         >>> int(res.by_province()["capacity_mw"].sum()) >= 300
         True
         """
-        g = self.sites.groupby("province").agg(campuses=("site_id", "size"), capacity_mw=("capacity_mw", "sum"))
+        g = self.sites.groupby("province").agg(
+            campuses=("site_id", "size"), capacity_mw=("capacity_mw", "sum")
+        )
         g["share"] = g["capacity_mw"] / max(self.total_mw, 1e-9)
         return g.sort_values(["capacity_mw", "campuses"], ascending=False)
 
     def summary(self) -> str:
         """A readable multi-line summary: status, MW by province, substations, lines, costs, time."""
         sc = self.scenario
-        out = [f"Scenario '{sc.name}': target {sc.target_mw:,.0f} MW" + (f" ({sc.gpus:,} GPUs)" if sc.gpus else "")]
+        out = [
+            f"Scenario '{sc.name}': target {sc.target_mw:,.0f} MW"
+            + (f" ({sc.gpus:,} GPUs)" if sc.gpus else "")
+        ]
         status = f"Status: {self.status}"
         if self.status == Status.FEASIBLE and self.gap is not None:
             status += f" (gap {self.gap:.2%})"
         out.append(status)
         if self.status in (Status.OPTIMAL, Status.FEASIBLE):
-            out.append(f"Placed {self.total_mw:,.0f} MW in {len(self.sites)} campuses, {self.sites.province.nunique()} provinces")
+            out.append(
+                f"Placed {self.total_mw:,.0f} MW in {len(self.sites)} campuses, "
+                f"{self.sites.province.nunique()} provinces"
+            )
             bp = self.by_province()
             out.append("  province     campuses        MW   share")
             for code, r in bp.iterrows():
@@ -176,14 +185,27 @@ class SitingResult:
             used = self.substations[self.substations["load_mw"] > 0].sort_values("load_mw", ascending=False)
             out.append(f"Substations used: {len(used)}")
             for r in used.head(10).itertuples():
-                out.append(f"  {r.name:22s} {r.voltage_kv:4.0f} kV {r.load_mw:7,.0f} / {r.headroom_mw:5,.0f} MW ({r.utilization:.0%})")
+                out.append(
+                    f"  {r.name:22s} {r.voltage_kv:4.0f} kV {r.load_mw:7,.0f} / {r.headroom_mw:5,.0f} MW "
+                    f"({r.utilization:.0%})"
+                )
             busy = self.lines[self.lines["flow_mw"].abs() > 1e-6].sort_values("loading", ascending=False)
             out.append(f"Most loaded lines (of {len(busy)} carrying new flow):")
             for r in busy.head(5).itertuples():
-                out.append(f"  {r.name or r.line_id:36s} {abs(r.flow_mw):7,.0f} / {r.residual_mw:6,.0f} MW residual ({r.loading:.0%})")
+                out.append(
+                    f"  {r.name or r.line_id:36s} {abs(r.flow_mw):7,.0f} / {r.residual_mw:6,.0f} MW "
+                    f"residual ({r.loading:.0%})"
+                )
             share = self.renewable_delivered_mw / max(sc.load_factor * self.total_mw, 1e-9)
-            out.append(f"Renewable energy deliverable: {self.renewable_delivered_mw:,.0f} MW average ({share:.0%} of campus energy)")
-            out.append("Costs (KRW bn): " + ", ".join(f"{k} {v:,.1f}" for k, v in self.costs.items()) + f"; total {self.objective:,.1f}")
+            out.append(
+                f"Renewable energy deliverable: {self.renewable_delivered_mw:,.0f} MW average ({share:.0%} "
+                "of campus energy)"
+            )
+            out.append(
+                "Costs (KRW bn): "
+                + ", ".join(f"{k} {v:,.1f}" for k, v in self.costs.items())
+                + f"; total {self.objective:,.1f}"
+            )
         if self.diagnosis is not None:
             out.append("Diagnosis:")
             out.append(str(self.diagnosis))
@@ -226,7 +248,9 @@ class SitingResult:
             for name in ("provinces", "sites", "substations", "lines"):
                 frame = getattr(self, name)
                 frame.to_file(tmp, layer=name, driver="GPKG")
-            costs = pd.DataFrame({"term": [*self.costs, "total"], "krw_bn": [*self.costs.values(), self.objective or 0.0]})
+            costs = pd.DataFrame(
+                {"term": [*self.costs, "total"], "krw_bn": [*self.costs.values(), self.objective or 0.0]}
+            )
             costs["status"] = str(self.status)
             table = gpd.GeoDataFrame(costs, geometry=[None] * len(costs), crs=GEOGRAPHIC_CRS)
             table.to_file(tmp, layer="costs", driver="GPKG")
@@ -249,7 +273,7 @@ def assemble(
     size: dict[str, int] | None = None,
     timings: dict[str, float] | None = None,
 ) -> SitingResult:
-    """Turn solved values (a :class:`~siting.model.Solution`, or None: no plan) into a :class:`SitingResult`."""
+    """Turn solved values (a :class:`~siting.model.Solution`; None: no plan) into a result."""
     solved = solution is not None and status.has_solution
     subs = data.substations
     chosen = solution.chosen if solution is not None and solved else np.zeros(len(opts), dtype=bool)
@@ -309,7 +333,9 @@ def assemble(
             "flow_mw": flow,
             "capacity_mw": lines["capacity_mw"],
             "residual_mw": res_mw,
-            "loading": np.divide(np.abs(flow), res_mw, out=np.where(np.abs(flow) > 1e-6, np.inf, 0.0), where=res_mw > 0),
+            "loading": np.divide(
+                np.abs(flow), res_mw, out=np.where(np.abs(flow) > 1e-6, np.inf, 0.0), where=res_mw > 0
+            ),
             "renewable_flow_mw": ren,
         },
         geometry=lines.geometry,
@@ -320,7 +346,9 @@ def assemble(
     per = sites.groupby("province")["capacity_mw"].agg(["size", "sum"])
     prov["campuses"] = prov["code"].map(per["size"]).fillna(0).astype(int)
     prov["capacity_mw"] = prov["code"].map(per["sum"]).fillna(0.0)
-    costs = dict(solution.costs) if solution is not None and solved else dict.fromkeys(COST_TERMS, 0.0)
+    costs: dict[str, float] = (
+        dict(solution.costs) if solution is not None and solved else dict.fromkeys(COST_TERMS, 0.0)
+    )
     return SitingResult(
         status=status,
         objective=sum(costs.values()) if solved else None,

@@ -48,13 +48,17 @@ class SolveReport:
     solver: SolverName
 
 
-def _make_solver(solver: SolverName, time_limit_s: float, mip_gap: float, threads: int, log: Path) -> pulp.LpSolver:
+def _make_solver(
+    solver: SolverName, time_limit_s: float, mip_gap: float, threads: int, log: Path
+) -> pulp.LpSolver:
     if solver not in SOLVERS:
         raise ScenarioError(f"solver = {solver!r}: must be one of {list(SOLVERS)}.")
     if solver == "highs":
         made = pulp.HiGHS(msg=False, timeLimit=time_limit_s, gapRel=mip_gap, threads=threads)
     else:
-        made = pulp.PULP_CBC_CMD(msg=False, timeLimit=time_limit_s, gapRel=mip_gap, threads=threads, logPath=str(log))
+        made = pulp.PULP_CBC_CMD(
+            msg=False, timeLimit=time_limit_s, gapRel=mip_gap, threads=threads, logPath=str(log)
+        )
     if not made.available():
         raise ScenarioError(
             f"scenario field 'solver' = {solver!r}: not available here; "
@@ -122,15 +126,17 @@ def solve_problem(
             gap = 0.0
         elif bound is not None and math.isfinite(bound):
             gap = abs(objective - bound) / max(abs(objective), 1e-9)
-    return SolveReport(status=status, objective=objective, bound=bound, gap=gap, seconds=seconds, solver=solver)
+    return SolveReport(
+        status=status, objective=objective, bound=bound, gap=gap, seconds=seconds, solver=solver
+    )
 
 
 def _cbc_bound(text: str) -> float | None:
-    """Best bound from CBC's final summary ("Lower bound: ..."), if printed.
+    r"""Best bound from CBC's final summary ("Lower bound: ..."), if printed.
 
     Examples
     --------
-    >>> _cbc_bound("Result - Stopped on time limit\\nLower bound:  12.5\\n")
+    >>> _cbc_bound("Result - Stopped on time limit\nLower bound:  12.5\n")
     12.5
     """
     m = re.findall(r"Lower bound:\s*([-+0-9.eE]+)", text)

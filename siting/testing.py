@@ -95,26 +95,41 @@ def assert_result_valid(
     assert set(sites["capacity_mw"]) <= set(sc.tiers_mw), "a campus size is not a tier"
 
     prov = data.provinces.to_crs(metric)
-    codes = list(sc.exclude_provinces) if sc.exclude_provinces is not None else list(prov.loc[prov["capital_region"], "code"])
+    codes = (
+        list(sc.exclude_provinces)
+        if sc.exclude_provinces is not None
+        else list(prov.loc[prov["capital_region"], "code"])
+    )
     site_m = sites.to_crs(metric)
     if codes:
         excluded = prov.loc[prov["code"].isin(codes)].union_all()
         geoms = site_m.geometry.values
-        too_close = shapely.intersects(excluded, geoms) | (shapely.distance(excluded, geoms) / 1000.0 < sc.exclude_buffer_km - 1e-6)
+        too_close = shapely.intersects(excluded, geoms) | (
+            shapely.distance(excluded, geoms) / 1000.0 < sc.exclude_buffer_km - 1e-6
+        )
         assert not too_close.any(), (
-            f"campus in the excluded region or its {sc.exclude_buffer_km} km buffer: {list(sites.site_id[too_close])}"
+            f"campus in the excluded region or its {sc.exclude_buffer_km} km buffer: "
+            f"{list(sites.site_id[too_close])}"
         )
 
     sub_in = data.substations.set_index("substation_id")
     sub_m = sub_in.geometry.to_crs(metric)
     pts = site_m.geometry.representative_point() if (site_m.geom_type != "Point").any() else site_m.geometry
-    for r, pt in zip(sites.itertuples(), pts):
+    for r, pt in zip(sites.itertuples(), pts, strict=True):
         kv = sc.connection_kv_for(r.capacity_mw)
-        assert r.connection_kv == kv, f"site {r.site_id}: connected at {r.connection_kv} kV, rule says {kv} kV"
-        assert sub_in.at[r.substation_id, "voltage_kv"] >= kv, f"site {r.site_id}: substation {r.substation_id} below {kv} kV"
+        assert r.connection_kv == kv, (
+            f"site {r.site_id}: connected at {r.connection_kv} kV, rule says {kv} kV"
+        )
+        assert sub_in.at[r.substation_id, "voltage_kv"] >= kv, (
+            f"site {r.site_id}: substation {r.substation_id} below {kv} kV"
+        )
         dist = pt.distance(sub_m[r.substation_id]) / 1000.0
-        assert abs(dist - r.connection_km) < 1e-3, f"site {r.site_id}: connection_km {r.connection_km} but distance is {dist}"
-        assert dist <= sc.max_connection_km[kv] + 1e-6, f"site {r.site_id}: {dist:.1f} km > {sc.max_connection_km[kv]} km"
+        assert abs(dist - r.connection_km) < 1e-3, (
+            f"site {r.site_id}: connection_km {r.connection_km} but distance is {dist}"
+        )
+        assert dist <= sc.max_connection_km[kv] + 1e-6, (
+            f"site {r.site_id}: {dist:.1f} km > {sc.max_connection_km[kv]} km"
+        )
 
     if families is None:
         families = result.families or tuple(f for f in DEFAULT_FAMILIES if f.enabled(sc))
@@ -122,9 +137,18 @@ def assert_result_valid(
         family.check(result, data, tol)
 
     c = sc.costs
-    conn = sum(c.connection_fixed[r.connection_kv] + c.connection_per_km[r.connection_kv] * r.connection_km for r in sites.itertuples())
-    assert abs(conn - result.costs["connection"]) <= 1e-6 * max(1.0, abs(conn)) + 1e-6, f"connection cost {result.costs['connection']} != {conn}"
+    conn = sum(
+        c.connection_fixed[r.connection_kv] + c.connection_per_km[r.connection_kv] * r.connection_km
+        for r in sites.itertuples()
+    )
+    assert abs(conn - result.costs["connection"]) <= 1e-6 * max(1.0, abs(conn)) + 1e-6, (
+        f"connection cost {result.costs['connection']} != {conn}"
+    )
     tx = c.transmission_per_mw_km * float((lines["flow_mw"].abs() * lines["length_km"]).sum())
-    assert abs(tx - result.costs["transmission"]) <= 1e-5 * max(1.0, tx), f"transmission cost {result.costs['transmission']} != {tx}"
+    assert abs(tx - result.costs["transmission"]) <= 1e-5 * max(1.0, tx), (
+        f"transmission cost {result.costs['transmission']} != {tx}"
+    )
     assert result.objective is not None
-    assert abs(sum(result.costs.values()) - result.objective) <= 1e-6 * max(1.0, abs(result.objective)), "cost terms do not add up"
+    assert abs(sum(result.costs.values()) - result.objective) <= 1e-6 * max(1.0, abs(result.objective)), (
+        "cost terms do not add up"
+    )

@@ -25,7 +25,9 @@ TOY_CASES = {
 
 @pytest.mark.parametrize("case", sorted(TOY_CASES))
 def test_toy_results_verify(toy_data, case):
-    sc = siting.Scenario(**{"target_mw": 500, "grid_spacing_km": 5, "min_host_provinces": 2, **TOY_CASES[case]})
+    sc = siting.Scenario(
+        **{"target_mw": 500, "grid_spacing_km": 5, "min_host_provinces": 2, **TOY_CASES[case]}
+    )
     res = siting.solve(toy_data, sc)
     assert res.status == "optimal", res.summary()
     assert_result_valid(res, toy_data)
@@ -70,7 +72,12 @@ def test_from_gpus_small_build(korea):
 def test_user_candidates_points_and_polygons(toy_data):
     pts = gpd.GeoDataFrame(
         {"site_id": ["a", "b", "c", "inside-capital"]},
-        geometry=[shapely.Point(126.72, 36.27), shapely.box(127.2, 36.2, 127.28, 36.3), shapely.Point(127.77, 36.27), shapely.Point(126.2, 36.2)],
+        geometry=[
+            shapely.Point(126.72, 36.27),
+            shapely.box(127.2, 36.2, 127.28, 36.3),
+            shapely.Point(127.77, 36.27),
+            shapely.Point(126.2, 36.2),
+        ],
         crs="EPSG:4326",
     )
     sc = siting.Scenario(target_mw=300, min_host_provinces=2, renewable_share=0.0)
@@ -85,7 +92,9 @@ def test_user_candidates_points_and_polygons(toy_data):
 
 def test_exclusion_layer_respected(toy_data):
     no_go = gpd.GeoDataFrame(geometry=[shapely.box(127.5, 36.0, 128.0, 36.5)], crs="EPSG:4326")
-    res = siting.solve(toy_data, siting.Scenario(target_mw=300, grid_spacing_km=5, min_host_provinces=2), exclusions=no_go)
+    res = siting.solve(
+        toy_data, siting.Scenario(target_mw=300, grid_spacing_km=5, min_host_provinces=2), exclusions=no_go
+    )
     assert res.status == "optimal"
     assert not res.sites.to_crs(4326).geometry.intersects(no_go.geometry.iloc[0]).any()
     assert (res.sites.province != "KR-T4").all()
@@ -112,8 +121,13 @@ def test_infeasible_line_limit_named_with_mw():
     lines.loc[lines.line_id == "L5", "residual_mw"] = 0.0
     data = siting.SitingData(**layers)
     sc = siting.Scenario(
-        target_mw=200, grid_spacing_km=5, exclude_provinces=("KR-T1", "KR-T2", "KR-T4"),
-        min_host_provinces=1, province_share_cap=1.0, renewable_share=0.0, tiers_mw=(50, 100),
+        target_mw=200,
+        grid_spacing_km=5,
+        exclude_provinces=("KR-T1", "KR-T2", "KR-T4"),
+        min_host_provinces=1,
+        province_share_cap=1.0,
+        renewable_share=0.0,
+        tiers_mw=(50, 100),
         max_connection_km={154: 5, 345: 5},  # only s-mid and s-mid2 are in reach
     )
     res = siting.solve(data, sc)
@@ -172,7 +186,15 @@ def test_to_file_is_atomic(toy_data, tmp_path, monkeypatch):
 def test_summary_mentions_everything(toy_data):
     res = siting.solve(toy_data, siting.Scenario(target_mw=500, grid_spacing_km=5, min_host_provinces=2))
     text = res.summary()
-    for words in ("Status: optimal", "KR-T", "Substations used", "Most loaded lines", "Costs (KRW bn)", "Model:", "Time (s)"):
+    for words in (
+        "Status: optimal",
+        "KR-T",
+        "Substations used",
+        "Most loaded lines",
+        "Costs (KRW bn)",
+        "Model:",
+        "Time (s)",
+    ):
         assert words in text
 
 
@@ -213,7 +235,11 @@ def test_unknown_province_codes_in_scenario(toy_data):
 
 @pytest.mark.parametrize(
     "kw",
-    [{}, {"target_mw": 750, "renewable_share": 0.0}, {"min_host_provinces": 3, "province_share_cap": 0.34, "tiers_mw": (50, 150)}],
+    [
+        {},
+        {"target_mw": 750, "renewable_share": 0.0},
+        {"min_host_provinces": 3, "province_share_cap": 0.34, "tiers_mw": (50, 150)},
+    ],
     ids=["default", "big", "three_hosts"],
 )
 def test_reduction_exact_on_fine_grid(toy_data, kw):
@@ -222,7 +248,9 @@ def test_reduction_exact_on_fine_grid(toy_data, kw):
     The naive model is solved with HiGHS, which proves these optima in seconds
     where CBC can take minutes.
     """
-    sc = siting.Scenario(**{"target_mw": 500, "grid_spacing_km": 2, "min_host_provinces": 2, "mip_gap": 0.0, **kw})
+    sc = siting.Scenario(
+        **{"target_mw": 500, "grid_spacing_km": 2, "min_host_provinces": 2, "mip_gap": 0.0, **kw}
+    )
     reduced = siting.solve(toy_data, sc)
     naive = siting.solve(toy_data, sc.replace(solver="highs"), reduce=False)
     assert reduced.status == naive.status == "optimal"

@@ -25,9 +25,22 @@ def _toy_hvdc() -> siting.SitingData:
     """Toy grid with corridor L5 cut to 30 MW and an HVDC link s-east -> s-mid2 around it."""
     layers = toy.layers()
     lines = layers["lines"]
-    lines["residual_mw"] = [30.0 if lid == "L5" else r for lid, r in zip(lines["line_id"], lines["residual_mw"])]
+    lines["residual_mw"] = [
+        30.0 if lid == "L5" else r for lid, r in zip(lines["line_id"], lines["residual_mw"], strict=True)
+    ]
     hvdc = pd.DataFrame(
-        [dict(line_id="H1", from_id="s-east", to_id="s-mid2", voltage_kv=154, circuits=1, kind="hvdc", capacity_mw=200.0, residual_mw=100.0)]
+        [
+            dict(
+                line_id="H1",
+                from_id="s-east",
+                to_id="s-mid2",
+                voltage_kv=154,
+                circuits=1,
+                kind="hvdc",
+                capacity_mw=200.0,
+                residual_mw=100.0,
+            )
+        ]
     )
     layers["lines"] = pd.concat([lines, hvdc], ignore_index=True)
     return siting.SitingData(**layers)
@@ -60,7 +73,9 @@ def _assert_same_optimum(cbc, highs):
 TOY_SCENARIOS = {
     "transport": dict(target_mw=300),
     "transport_spacing_renewable": dict(target_mw=300, min_spacing_km=10.0, renewable_share=0.4),
-    "transport_hosts": dict(target_mw=600, tiers_mw=(100, 200, 300), min_host_provinces=3, province_share_cap=0.34),
+    "transport_hosts": dict(
+        target_mw=600, tiers_mw=(100, 200, 300), min_host_provinces=3, province_share_cap=0.34
+    ),
     "dc": dict(target_mw=750, flow_model="dc"),
     "dc_hosts": dict(target_mw=600, flow_model="dc", min_host_provinces=3, province_share_cap=0.34),
 }
@@ -123,9 +138,15 @@ def _kvl_residuals(cycles, flow: dict, reactance: dict) -> list[tuple[float, flo
 
 DC_CASES = {
     "toy_dc": ("toy", dict(target_mw=750, flow_model="dc")),
-    "toy_dc_hosts": ("toy", dict(target_mw=700, flow_model="dc", min_host_provinces=3, province_share_cap=0.34)),
+    "toy_dc_hosts": (
+        "toy",
+        dict(target_mw=700, flow_model="dc", min_host_provinces=3, province_share_cap=0.34),
+    ),
     "toy_hvdc_dc": ("toy_hvdc", dict(target_mw=700, flow_model="dc")),
-    "toy_hvdc_dc_hosts": ("toy_hvdc", dict(target_mw=600, flow_model="dc", min_host_provinces=3, province_share_cap=0.34)),
+    "toy_hvdc_dc_hosts": (
+        "toy_hvdc",
+        dict(target_mw=600, flow_model="dc", min_host_provinces=3, province_share_cap=0.34),
+    ),
 }
 
 
@@ -136,14 +157,14 @@ def test_dc_flow_kirchhoff(case):
     res = siting.solve(data, siting.Scenario(grid_spacing_km=5, **EXACT, **kw))
     assert str(res.status) == "optimal"
 
-    flow = dict(zip(res.lines["line_id"], res.lines["flow_mw"]))
-    reactance = dict(zip(data.lines["line_id"], data.lines["reactance"]))
+    flow = dict(zip(res.lines["line_id"], res.lines["flow_mw"], strict=True))
+    reactance = dict(zip(data.lines["line_id"], data.lines["reactance"], strict=True))
     cycles = _ac_cycles(data.lines)
     assert cycles, "the toy AC grid has a loop"
 
     # Kirchhoff's voltage law around every independent AC cycle
     kvl = _kvl_residuals(cycles, flow, reactance)
-    for (resid, scale), cyc in zip(kvl, cycles):
+    for (resid, scale), cyc in zip(kvl, cycles, strict=True):
         assert abs(resid) <= 1e-7 + 1e-6 * scale, f"KVL broken on cycle {cyc}: {resid} (scale {scale})"
     # the check is not vacuous: some loop carries flow, and a circulating flow would be caught
     assert max(scale for _, scale in kvl) > 0.1

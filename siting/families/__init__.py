@@ -35,4 +35,12 @@ __all__ = [
 ]
 
 #: The built-in families, in the order they are added to a model.
-DEFAULT_FAMILIES: Final[tuple[type[Family], ...]] = (Target, Headroom, Network, Renewable, ProvinceCap, Hosts, Spacing)
+DEFAULT_FAMILIES: Final[tuple[type[Family], ...]] = (
+    Target,
+    Headroom,
+    Network,
+    Renewable,
+    ProvinceCap,
+    Hosts,
+    Spacing,
+)

@@ -78,8 +78,9 @@ class Family(ABC):
     def add(self, m: SitingModel) -> None:
         """Add variables and constraints to ``m.prob``; slacks come from ``m.slack(limit, key)``."""
 
-    def read(self, m: SitingModel, sol: Solution) -> None:  # noqa: B027 - optional hook
+    def read(self, m: SitingModel, sol: Solution) -> None:
         """Copy this family's part of the solved values into ``sol`` (default: nothing)."""
+        return None
 
     @classmethod
     def necessary(cls, data: SitingData, scenario: Scenario, opts: pd.DataFrame) -> list[str]:
@@ -97,9 +98,10 @@ class Family(ABC):
         return slack
 
     @classmethod
-    def check(cls, result: SitingResult, data: SitingData, tol: float) -> None:  # noqa: B027
+    def check(cls, result: SitingResult, data: SitingData, tol: float) -> None:  # noqa: B027 - optional hook
         """Raise ``AssertionError`` when ``result`` breaks this family's limits (default: no check).
 
         Recompute from the result's tables and the input data only: a check
         that reused the formulation would confirm its own mistakes.
         """
+        return None

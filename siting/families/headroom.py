@@ -56,7 +56,9 @@ class Headroom(Family):
         """Substation loads equal the sites connected and stay within the input headroom."""
         load = result.sites.groupby("substation_id")["capacity_mw"].sum()
         s = result.substations.set_index("substation_id")
-        assert np.allclose(s["load_mw"], load.reindex(s.index, fill_value=0.0)), "substation load_mw differs from the sites connected"
+        assert np.allclose(s["load_mw"], load.reindex(s.index, fill_value=0.0)), (
+            "substation load_mw differs from the sites connected"
+        )
         head = data.substations.set_index("substation_id")["headroom_mw"]
         over = s.index[s["load_mw"] > head.loc[s.index] + tol]
         assert len(over) == 0, f"substations over headroom: {list(over)}"

@@ -44,7 +44,10 @@ class Hosts(Family):
             self.host[p] = y
             m.prob += y <= linear((m.x[k], 1) for k in idx), f"host_{p}"
         short = m.slack(HOSTS, "count") * (1.0 / min(m.scenario.tiers_mw))
-        m.prob += linear((y, 1) for y in self.host.values()) + short >= m.scenario.min_host_provinces, "min_hosts"
+        m.prob += (
+            linear((y, 1) for y in self.host.values()) + short >= m.scenario.min_host_provinces,
+            "min_hosts",
+        )
 
     @classmethod
     def necessary(cls, data: SitingData, scenario: Scenario, opts: pd.DataFrame) -> list[str]:

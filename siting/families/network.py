@@ -98,7 +98,9 @@ class Network(Family):
                 m.prob += area == 0, f"area_balance_{safe_name(part[0])}"
             ids, M = ptdf(m.graph, part)
             for r, lid in enumerate(ids):
-                expr = pulp.lpSum(float(M[r, j]) * p[i] for j, i in enumerate(idx) if abs(M[r, j]) > 1e-9 and len(p[i]))
+                expr = pulp.lpSum(
+                    float(M[r, j]) * p[i] for j, i in enumerate(idx) if abs(M[r, j]) > 1e-9 and len(p[i])
+                )
                 if lid in self.flow:
                     fp, fm = self.flow[lid]
                     m.prob += fp - fm == expr, f"ptdf_{safe_name(lid)}"
@@ -123,8 +125,11 @@ class Network(Family):
 
     @classmethod
     def check(cls, result: SitingResult, data: SitingData, tol: float) -> None:
-        """Supply used within supply, |flow| within residual capacity, balance at every node, and
-        for DC power flow Kirchhoff's voltage law around every AC cycle (from a cycle basis, not PTDFs).
+        """Check supply, line capacities, node balance and, for DC power flow, Kirchhoff's voltage law.
+
+        Supply used within supply; |flow| within residual capacity; balance at
+        every substation; with ``flow_model = "dc"``, the reactance-weighted
+        flow around every AC cycle is zero (from a cycle basis, not the PTDFs).
         """
         s = result.substations.set_index("substation_id")
         assert (s["supply_used_mw"] <= s["supply_mw"] + tol).all(), "supply used above supply"
@@ -137,10 +142,14 @@ class Network(Family):
         np.add.at(inflow, s.index.get_indexer(dl.loc[flow.index, "to_id"]), flow.to_numpy())
         np.subtract.at(inflow, s.index.get_indexer(dl.loc[flow.index, "from_id"]), flow.to_numpy())
         balance = s["supply_used_mw"] - s["load_mw"] + inflow
-        assert (balance.abs() < tol * 10).all(), f"node balance broken at {list(balance.index[balance.abs() >= tol * 10])[:5]}"
+        assert (balance.abs() < tol * 10).all(), (
+            f"node balance broken at {list(balance.index[balance.abs() >= tol * 10])[:5]}"
+        )
         if result.scenario.flow_model == "dc":
             for resid, scale, cycle in kvl_residuals(data, flow.to_dict()):
-                assert abs(resid) <= 1e-6 + 1e-5 * scale, f"Kirchhoff's voltage law broken around {cycle}: {resid:.3g}"
+                assert abs(resid) <= 1e-6 + 1e-5 * scale, (
+                    f"Kirchhoff's voltage law broken around {cycle}: {resid:.3g}"
+                )
 
 
 def kvl_residuals(data: SitingData, flow: dict[str, float]) -> list[tuple[float, float, list[str]]]:
@@ -156,7 +165,7 @@ def kvl_residuals(data: SitingData, flow: dict[str, float]) -> list[tuple[float,
         ends[r.line_id] = (r.from_id, r.to_id)
         H.add_edge(("sub", r.from_id), ("line", r.line_id))
         H.add_edge(("line", r.line_id), ("sub", r.to_id))
-    x = dict(zip(ac["line_id"], ac["reactance"]))
+    x = dict(zip(ac["line_id"], ac["reactance"], strict=True))
     out = []
     for cyc in nx.cycle_basis(H):
         terms, lids = [], []

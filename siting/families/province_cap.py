@@ -45,7 +45,7 @@ class ProvinceCap(Family):
 
     @classmethod
     def limit_names(cls, data: SitingData) -> dict[tuple[str, Hashable], str]:
-        """"<name> (<code>) share cap" per province."""
+        """Read each province's slack as "<name> (<code>) share cap"."""
         return {(PROVINCE_CAP, r.code): f"{r.name} ({r.code}) share cap" for r in data.provinces.itertuples()}
 
     @classmethod

@@ -66,7 +66,10 @@ class Renewable(Family):
                 continue
             prob += expr == 0, f"ren_balance_{n}"
         need = m.scenario.renewable_share * lf * m.total
-        prob += linear((d, 1) for d in self.delivered.values()) + m.slack(RENEWABLE, "share") >= need, "renewable_share"
+        prob += (
+            linear((d, 1) for d in self.delivered.values()) + m.slack(RENEWABLE, "share") >= need,
+            "renewable_share",
+        )
 
     def read(self, m: SitingModel, sol: Solution) -> None:
         """Renewable flows by line and the total delivered."""
@@ -83,4 +86,6 @@ class Renewable(Family):
         """The reported deliverable renewable energy covers the share of campus energy."""
         sc = result.scenario
         need = sc.renewable_share * sc.load_factor * float(result.sites["capacity_mw"].sum())
-        assert result.renewable_delivered_mw >= need - tol, f"renewable {result.renewable_delivered_mw} MW < {need} MW"
+        assert result.renewable_delivered_mw >= need - tol, (
+            f"renewable {result.renewable_delivered_mw} MW < {need} MW"
+        )

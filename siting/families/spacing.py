@@ -40,7 +40,7 @@ class Spacing(Family):
         a, b = tree.query(pts, predicate="dwithin", distance=m.scenario.min_spacing_km * 1000.0 - 1e-6)
         keep = a < b
         by_site = m.options_by("site")
-        for i, j in zip(used[a[keep]], used[b[keep]]):
+        for i, j in zip(used[a[keep]], used[b[keep]], strict=True):
             both = [(m.x[k], 1) for k in by_site[i]] + [(m.x[k], 1) for k in by_site[j]]
             m.prob += linear(both) <= 1, f"spacing_{i}_{j}"
 
