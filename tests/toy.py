@@ -84,6 +84,35 @@ def plants() -> gpd.GeoDataFrame:
     )
 
 
+#: Solver settings tight enough that two optima compare at 1e-6.
+EXACT = dict(mip_gap=1e-9, time_limit_s=120)
+
+
+def hvdc_layers() -> dict:
+    """Toy layers with corridor L5 cut to 30 MW and an HVDC link s-east -> s-mid2 around it."""
+    out = layers()
+    lines = out["lines"]
+    lines["residual_mw"] = [
+        30.0 if lid == "L5" else r for lid, r in zip(lines["line_id"], lines["residual_mw"], strict=True)
+    ]
+    hvdc = pd.DataFrame(
+        [
+            dict(
+                line_id="H1",
+                from_id="s-east",
+                to_id="s-mid2",
+                voltage_kv=154,
+                circuits=1,
+                kind="hvdc",
+                capacity_mw=200.0,
+                residual_mw=100.0,
+            )
+        ]
+    )
+    out["lines"] = pd.concat([lines, hvdc], ignore_index=True)
+    return out
+
+
 def layers() -> dict:
     return {
         "provinces": provinces(),
