@@ -20,6 +20,8 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(VENV)/bin/ruff check siting tests scripts benchmarks
+	$(VENV)/bin/ruff format --check siting tests scripts benchmarks
+	$(VENV)/bin/mypy siting
 	$(PY) -m pytest
 
 bench: $(STAMP)

@@ -42,12 +42,23 @@ def main() -> None:
     ap.add_argument("--spacings", type=float, nargs="+", default=[10.0, 5.0])
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--solver", default="cbc")
-    ap.add_argument("--naive-down-to", type=float, default=3.0, help="finest spacing (km) at which the naive model is solved too")
+    ap.add_argument(
+        "--naive-down-to",
+        type=float,
+        default=3.0,
+        help="finest spacing (km) at which the naive model is solved too",
+    )
     args = ap.parse_args()
     data = siting.load_korea()
     base = siting.Scenario.from_toml(ROOT / "scenarios" / "korea_default.toml").replace(solver=args.solver)
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; solver {args.solver}, 1 thread")
-    print(f"{'km':>5} {'model':8} {'options':>8} {'binaries':>8} {'build s':>8} {'solve s':>8} {'total s':>8} {'objective':>12}")
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
+        f"solver {args.solver}, 1 thread"
+    )
+    print(
+        f"{'km':>5} {'model':8} {'options':>8} {'binaries':>8} {'build s':>8} {'solve s':>8} "
+        f"{'total s':>8} {'objective':>12}"
+    )
     for km in args.spacings:
         sc = base.replace(grid_spacing_km=km)
         rows = {}
@@ -56,14 +67,18 @@ def main() -> None:
             med = {k: statistics.median(r[k] for r in runs) for k in ("build", "solve", "total")}
             rows[reduce] = {**runs[0], **med}
             r = rows[reduce]
-            print(f"{km:5g} {'reduced' if reduce else 'naive':8} {r['options']:8,d} {r['binaries']:8,d} {r['build']:8.2f} {r['solve']:8.2f} {r['total']:8.2f} {r['objective']:12.3f}")
+            print(
+                f"{km:5g} {'reduced' if reduce else 'naive':8} {r['options']:8,d} {r['binaries']:8,d} "
+                f"{r['build']:8.2f} {r['solve']:8.2f} {r['total']:8.2f} {r['objective']:12.3f}"
+            )
         if False not in rows:
             continue
         a, b = rows[True], rows[False]
         # both solves stop within the relative MIP gap, so agree to within it
         same = abs(a["objective"] - b["objective"]) <= sc.mip_gap * abs(b["objective"])
         print(
-            f"      naive/reduced: options x{b['options'] / a['options']:.1f}, total time x{b['total'] / a['total']:.1f}; "
+            f"      naive/reduced: options x{b['options'] / a['options']:.1f}, total time "
+            f"x{b['total'] / a['total']:.1f}; "
             f"same optimum (within mip_gap {sc.mip_gap:g}): {same}"
         )
 

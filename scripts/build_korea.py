@@ -103,11 +103,18 @@ def name_substations(subs: gpd.GeoDataFrame, provinces: gpd.GeoDataFrame) -> gpd
     subs["province"] = _province_of(subs, provinces)
     names = pd.read_csv(NAMES_V01)
     pts_b = subs.to_crs(KOREA_METRIC_CRS).geometry
-    pts_n = gpd.GeoSeries(gpd.points_from_xy(names["lon"], names["lat"]), crs=GEOGRAPHIC_CRS).to_crs(KOREA_METRIC_CRS)
-    ib, inn = shapely.STRtree(pts_b.values).query(pts_n.values, predicate="dwithin", distance=float(names["precision_km"].max()) * 1000)
+    pts_n = gpd.GeoSeries(gpd.points_from_xy(names["lon"], names["lat"]), crs=GEOGRAPHIC_CRS).to_crs(
+        KOREA_METRIC_CRS
+    )
+    ib, inn = shapely.STRtree(pts_b.values).query(
+        pts_n.values, predicate="dwithin", distance=float(names["precision_km"].max()) * 1000
+    )
     pairs = pd.DataFrame({"bus": inn, "name": ib})
     pairs["km"] = shapely.distance(pts_b.values[pairs["bus"]], pts_n.values[pairs["name"]]) / 1000
-    kv_ok = [str(int(names["voltage_kv"].iat[n])) in subs["voltages"].iat[b].split(";") for b, n in zip(pairs["bus"], pairs["name"])]
+    kv_ok = [
+        str(int(names["voltage_kv"].iat[n])) in subs["voltages"].iat[b].split(";")
+        for b, n in zip(pairs["bus"], pairs["name"], strict=False)
+    ]
     pairs = pairs.loc[np.array(kv_ok) & (pairs["km"] <= names["precision_km"].to_numpy()[pairs["name"]])]
     pairs = pairs.sort_values(["km", "bus", "name"], kind="stable")
     taken_b, taken_n, match = set(), set(), {}
@@ -143,7 +150,9 @@ def name_substations(subs: gpd.GeoDataFrame, provinces: gpd.GeoDataFrame) -> gpd
     return subs
 
 
-def tag_corridors(lines: gpd.GeoDataFrame, subs: gpd.GeoDataFrame, plants: gpd.GeoDataFrame, provinces: gpd.GeoDataFrame) -> pd.Series:
+def tag_corridors(
+    lines: gpd.GeoDataFrame, subs: gpd.GeoDataFrame, plants: gpd.GeoDataFrame, provinces: gpd.GeoDataFrame
+) -> pd.Series:
     """Corridor tag of each line: export out of a coastal generation area, into the capital region, or none."""
     prov = subs.set_index("substation_id")["province"]
     capital = set(provinces.loc[provinces["capital_region"], "code"])
@@ -162,7 +171,7 @@ def tag_corridors(lines: gpd.GeoDataFrame, subs: gpd.GeoDataFrame, plants: gpd.G
 
 
 def _round_geoms(geoms: gpd.GeoSeries) -> gpd.GeoSeries:
-    return geoms.set_precision(10 ** -COORD_DECIMALS)
+    return geoms.set_precision(10**-COORD_DECIMALS)
 
 
 def tables(source: Path) -> dict[str, gpd.GeoDataFrame]:
@@ -170,7 +179,9 @@ def tables(source: Path) -> dict[str, gpd.GeoDataFrame]:
     provinces = korea_provinces.build_provinces(source / korea_provinces.SOURCE_RELATIVE)
     grid = build_grid(source)
     subs = name_substations(grid.substations, provinces)
-    plants = korea_supply.build_plants(source / "gppd" / "kor_power_plants_gppd.csv", buses=subs, provinces=provinces)
+    plants = korea_supply.build_plants(
+        source / "gppd" / "kor_power_plants_gppd.csv", buses=subs, provinces=provinces
+    )
     renewables = korea_supply.build_renewables(
         plants, source / "osm_pypsa_kr" / "kr_osm_generators.csv", buses=subs, provinces=provinces
     )
@@ -182,10 +193,48 @@ def tables(source: Path) -> dict[str, gpd.GeoDataFrame]:
     lines["capacity_mw"] = (lines["circuits"] * rule["rating_mw"]).round(1).where(hvdc)
     lines["corridor"] = tag_corridors(lines, subs, plants, provinces)
     label = subs.set_index("substation_id")["name"]
-    lines["name"] = [f"{label[a]} – {label[b]}" for a, b in zip(lines["from_id"], lines["to_id"])]
-    lines = lines[["line_id", "from_id", "to_id", "voltage_kv", "circuits", "kind", "cable", "capacity_mw", "corridor", "route_km", "name", "osm_ids", "geometry"]]
-    subs = subs[["substation_id", "name", "name_ko", "name_source", "voltage_kv", "voltages", "role", "takes_load", "lines", "province", "osm_substation", "geometry"]]
-    return {"provinces": provinces, "substations": subs, "lines": lines, "plants": plants, "renewables": renewables, "_grid": grid}
+    lines["name"] = [f"{label[a]} – {label[b]}" for a, b in zip(lines["from_id"], lines["to_id"], strict=False)]
+    lines = lines[
+        [
+            "line_id",
+            "from_id",
+            "to_id",
+            "voltage_kv",
+            "circuits",
+            "kind",
+            "cable",
+            "capacity_mw",
+            "corridor",
+            "route_km",
+            "name",
+            "osm_ids",
+            "geometry",
+        ]
+    ]
+    subs = subs[
+        [
+            "substation_id",
+            "name",
+            "name_ko",
+            "name_source",
+            "voltage_kv",
+            "voltages",
+            "role",
+            "takes_load",
+            "lines",
+            "province",
+            "osm_substation",
+            "geometry",
+        ]
+    ]
+    return {
+        "provinces": provinces,
+        "substations": subs,
+        "lines": lines,
+        "plants": plants,
+        "renewables": renewables,
+        "_grid": grid,
+    }
 
 
 def _to_csv(gdf: gpd.GeoDataFrame, path: Path) -> None:
@@ -204,8 +253,15 @@ def write(layers: dict[str, gpd.GeoDataFrame], out: Path) -> list[Path]:
         "substations.csv": lambda p: _to_csv(layers["substations"], p),
         "plants.csv": lambda p: _to_csv(layers["plants"], p),
         "renewables.csv": lambda p: _to_csv(layers["renewables"], p),
-        "lines.geojson": lambda p: layers["lines"].assign(geometry=_round_geoms(layers["lines"].geometry)).to_file(
-            p, driver="GeoJSON", engine="pyogrio", layer_options={"COORDINATE_PRECISION": COORD_DECIMALS, "RFC7946": "YES"}
+        "lines.geojson": lambda p: (
+            layers["lines"]
+            .assign(geometry=_round_geoms(layers["lines"].geometry))
+            .to_file(
+                p,
+                driver="GeoJSON",
+                engine="pyogrio",
+                layer_options={"COORDINATE_PRECISION": COORD_DECIMALS, "RFC7946": "YES"},
+            )
         ),
     }
     for fname, job in jobs.items():
@@ -223,16 +279,24 @@ def report(layers: dict[str, gpd.GeoDataFrame]) -> str:
     grid = layers["_grid"]
     lines, subs = layers["lines"], layers["substations"]
     out = [korea_provinces.report(layers["provinces"]), ""]
-    out.append(f"substations: {len(subs)}; by role: {subs['role'].value_counts().sort_index().to_dict()}; take load: {int(subs['takes_load'].sum())}")
-    out.append(f"  by voltage: {subs['voltage_kv'].value_counts().sort_index().to_dict()}; named from siting 0.1: {int((subs['name_source'] != 'descriptive').sum())}")
+    out.append(
+        f"substations: {len(subs)}; by role: {subs['role'].value_counts().sort_index().to_dict()}; take load: {int(subs['takes_load'].sum())}"
+    )
+    out.append(
+        f"  by voltage: {subs['voltage_kv'].value_counts().sort_index().to_dict()}; named from siting 0.1: {int((subs['name_source'] != 'descriptive').sum())}"
+    )
     km = (lines.to_crs(KOREA_METRIC_CRS).length / 1000).groupby([lines["kind"], lines["voltage_kv"]]).sum()
     route = lines.groupby(["kind", "voltage_kv"])["route_km"].sum()
     count = lines.groupby(["kind", "voltage_kv"]).size()
     out.append(f"lines: {len(lines)}")
     for key in km.index:
-        out.append(f"  {key[0]} {key[1]:g} kV: {count[key]} lines, {km[key]:,.0f} km bundled, {route[key]:,.0f} km full route ({km[key] / route[key] - 1:+.2%})")
+        out.append(
+            f"  {key[0]} {key[1]:g} kV: {count[key]} lines, {km[key]:,.0f} km bundled, {route[key]:,.0f} km full route ({km[key] / route[key] - 1:+.2%})"
+        )
     out.append(f"  corridors: {lines['corridor'].replace('', 'none').value_counts().to_dict()}")
-    out.append(f"dropped OSM rows: {len(grid.dropped)}; by reason: {grid.dropped['reason'].str.replace(r'[0-9]+', 'N', regex=True).value_counts().to_dict()}")
+    out.append(
+        f"dropped OSM rows: {len(grid.dropped)}; by reason: {grid.dropped['reason'].str.replace(r'[0-9]+', 'N', regex=True).value_counts().to_dict()}"
+    )
     out.append("")
     out.append(korea_supply.describe(layers["plants"], layers["renewables"]))
     return "\n".join(out)
@@ -241,13 +305,23 @@ def report(layers: dict[str, gpd.GeoDataFrame]) -> str:
 def main(argv: list[str] | None = None) -> int:
     """Build the layers; with ``--check``, compare them with the bundled files instead."""
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--source", type=Path, default=DEFAULT_SOURCE, help="folder of the raw public data (default ../shared/realdata)")
+    ap.add_argument(
+        "--source",
+        type=Path,
+        default=DEFAULT_SOURCE,
+        help="folder of the raw public data (default ../shared/realdata)",
+    )
     ap.add_argument("--out", type=Path, default=TARGET, help="where to write (default data/geo)")
-    ap.add_argument("--check", action="store_true", help="exit 1 if the files in --out differ from what would be written")
+    ap.add_argument(
+        "--check", action="store_true", help="exit 1 if the files in --out differ from what would be written"
+    )
     ap.add_argument("--quiet", action="store_true", help="do not print the report")
     args = ap.parse_args(argv)
     if not args.source.is_dir():
-        print(f"raw data folder not found: {args.source}; fix: pass --source DIR (see ../shared/realdata/README.md)", file=sys.stderr)
+        print(
+            f"raw data folder not found: {args.source}; fix: pass --source DIR (see ../shared/realdata/README.md)",
+            file=sys.stderr,
+        )
         return 2
     layers = tables(args.source)
     if not args.quiet:
@@ -258,10 +332,17 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     with tempfile.TemporaryDirectory() as tmp:
         fresh = write(layers, Path(tmp))
-        differ = [p.name for p in fresh if (args.out / p.name).exists() and not filecmp.cmp(p, args.out / p.name, shallow=False)]
+        differ = [
+            p.name
+            for p in fresh
+            if (args.out / p.name).exists() and not filecmp.cmp(p, args.out / p.name, shallow=False)
+        ]
         missing = [p.name for p in fresh if not (args.out / p.name).exists()]
     if differ or missing:
-        print(f"bundled data out of date: differ {differ}, missing {missing}; fix: run python scripts/build_korea.py", file=sys.stderr)
+        print(
+            f"bundled data out of date: differ {differ}, missing {missing}; fix: run python scripts/build_korea.py",
+            file=sys.stderr,
+        )
         return 1
     print(f"bundled data matches the sources ({len(fresh)} files)")
     return 0

@@ -153,7 +153,9 @@ def coverage_defects(geoms: np.ndarray) -> dict[str, float]:
     pairs = left < right
     overlap = shapely.area(shapely.intersection(geoms[left[pairs]], geoms[right[pairs]])).sum()
     union = shapely.union_all(geoms)
-    holes = np.array([shapely.Polygon(ring) for part in polygonal_parts(union) for ring in part.interiors], dtype=object)
+    holes = np.array(
+        [shapely.Polygon(ring) for part in polygonal_parts(union) for ring in part.interiors], dtype=object
+    )
     # a hole touched by a single polygon is inside it; one between neighbours is a gap
     n_sides = np.array([len(tree.query(h, predicate="intersects")) for h in holes], dtype=int)
     gap = n_sides > 1
@@ -189,18 +191,18 @@ def check_provinces(gdf: gpd.GeoDataFrame) -> None:
     bad = ~shapely.is_valid(geo) | (shapely.get_type_id(geo) != shapely.GeometryType.MULTIPOLYGON)
     if bad.any():
         reasons = shapely.is_valid_reason(geo[bad])
-        problems.append(f"invalid geometry: {dict(zip(gdf.loc[bad, 'code'], reasons))}")
+        problems.append(f"invalid geometry: {dict(zip(gdf.loc[bad, 'code'], reasons, strict=False))}")
     if not shapely.coverage_is_valid(geo):
         problems.append(f"not a valid coverage in {GEOGRAPHIC_CRS}")
     if not shapely.coverage_is_valid(metric):
         edges = shapely.length(shapely.coverage_invalid_edges(metric))
-        where = {c: round(float(e), 1) for c, e in zip(gdf["code"], edges) if e > 0}
+        where = {c: round(float(e), 1) for c, e in zip(gdf["code"], edges, strict=False) if e > 0}
         problems.append(f"not a valid coverage in {METRIC_CRS}; invalid edge length (m) by province: {where}")
     error = shapely.area(metric) / 1e6 / gdf["source_area_km2"].to_numpy() - 1
     off = np.abs(error) > MAX_AREA_ERROR
     if off.any():
         problems.append(
-            f"area off by more than {MAX_AREA_ERROR:.0%}: {dict(zip(gdf.loc[off, 'code'], np.round(100 * error[off], 2)))} %"
+            f"area off by more than {MAX_AREA_ERROR:.0%}: {dict(zip(gdf.loc[off, 'code'], np.round(100 * error[off], 2), strict=False))} %"
         )
     if problems:
         raise ValueError("province layer broken: " + "; ".join(problems))
@@ -260,7 +262,7 @@ def build_provinces(
         )
 
     rows, stats = [], []
-    for code, parts in zip(codes, repaired):
+    for code, parts in zip(codes, repaired, strict=False):
         area = shapely.area(parts)
         keep = area >= min_part_km2 * 1e6
         kept = [fill_small_holes(p, min_hole_km2 * 1e6) for p in parts[keep]]
@@ -280,9 +282,15 @@ def build_provinces(
     )
     gdf = gdf[COLUMNS].sort_values("code").reset_index(drop=True)
     check_provinces(gdf)
-    gdf.attrs["parts"] = pd.DataFrame(stats, columns=["code", "kept", "dropped", "dropped_km2"]).set_index("code").sort_index()
+    gdf.attrs["parts"] = (
+        pd.DataFrame(stats, columns=["code", "kept", "dropped", "dropped_km2"]).set_index("code").sort_index()
+    )
     gdf.attrs["source_coverage"] = defects
-    gdf.attrs["settings"] = {"tolerance_m": tolerance_m, "min_part_km2": min_part_km2, "min_hole_km2": min_hole_km2}
+    gdf.attrs["settings"] = {
+        "tolerance_m": tolerance_m,
+        "min_part_km2": min_part_km2,
+        "min_hole_km2": min_hole_km2,
+    }
     return gdf
 
 
@@ -303,7 +311,13 @@ def to_geojson_bytes(gdf: gpd.GeoDataFrame) -> bytes:
     out = gdf[cols].sort_values("code").reset_index(drop=True).to_crs(GEOGRAPHIC_CRS)
     buf = io.BytesIO()
     pyogrio.write_dataframe(
-        out, buf, driver="GeoJSON", layer="provinces", RFC7946=True, COORDINATE_PRECISION=DECIMALS, WRITE_NAME=False
+        out,
+        buf,
+        driver="GeoJSON",
+        layer="provinces",
+        RFC7946=True,
+        COORDINATE_PRECISION=DECIMALS,
+        WRITE_NAME=False,
     )
     return buf.getvalue()
 
@@ -334,7 +348,9 @@ def write_provinces(gdf: gpd.GeoDataFrame, path: Path) -> None:
     """
     data = to_geojson_bytes(gdf)
     if len(data) >= MAX_BYTES:
-        raise ValueError(f"{path}: {len(data):,} bytes, over the {MAX_BYTES:,} limit; raise the simplification tolerance")
+        raise ValueError(
+            f"{path}: {len(data):,} bytes, over the {MAX_BYTES:,} limit; raise the simplification tolerance"
+        )
     check_provinces(gpd.read_file(io.BytesIO(data)))
     path = Path(path)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")

@@ -129,13 +129,38 @@ NAME_PROVINCE_QUIRKS: Final[dict[str, str]] = {"WRI1029932": "KR-46"}
 RAW_SOURCE_NAME: Final[str] = "kor_wri_raw_source_South_Korea.csv"
 
 PLANT_COLUMNS: Final[list[str]] = [
-    "plant_id", "name", "fuel", "technology", "capacity_mw", "commissioning_year", "owner", "status",
-    "province", "province_distance_km", "export_region", "substation_id", "bus_distance_km", "supply_mw",
-    "note", "geometry",
+    "plant_id",
+    "name",
+    "fuel",
+    "technology",
+    "capacity_mw",
+    "commissioning_year",
+    "owner",
+    "status",
+    "province",
+    "province_distance_km",
+    "export_region",
+    "substation_id",
+    "bus_distance_km",
+    "supply_mw",
+    "note",
+    "geometry",
 ]
 RENEWABLE_COLUMNS: Final[list[str]] = [
-    "site_id", "name", "technology", "capacity_mw", "capacity_factor", "status", "aggregate", "source",
-    "province", "kpx_group", "source_capacity_mw", "osm_ids", "note", "geometry",
+    "site_id",
+    "name",
+    "technology",
+    "capacity_mw",
+    "capacity_factor",
+    "status",
+    "aggregate",
+    "source",
+    "province",
+    "kpx_group",
+    "source_capacity_mw",
+    "osm_ids",
+    "note",
+    "geometry",
 ]
 
 
@@ -143,13 +168,16 @@ RENEWABLE_COLUMNS: Final[list[str]] = [
 # Helpers
 # --------------------------------------------------------------------------
 
+
 def _metric(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return gdf.to_crs(KOREA_METRIC_CRS)
 
 
 def _geoms(gdf: gpd.GeoDataFrame, *columns: str) -> gpd.GeoDataFrame:
     """``columns`` and the geometry (named ``geometry``) of ``gdf``, same index, in EPSG:5179."""
-    out = gpd.GeoDataFrame({c: gdf[c] for c in columns}, geometry=gdf.geometry.values, index=gdf.index, crs=gdf.crs)
+    out = gpd.GeoDataFrame(
+        {c: gdf[c] for c in columns}, geometry=gdf.geometry.values, index=gdf.index, crs=gdf.crs
+    )
     return _metric(out)
 
 
@@ -187,10 +215,18 @@ def _nearest_bus(points: gpd.GeoDataFrame, buses: gpd.GeoDataFrame) -> pd.DataFr
     bus = _geoms(buses, "substation_id")
     bus = bus.sort_values("substation_id").reset_index(drop=True)
     near = gpd.sjoin_nearest(pts, bus, how="left", distance_col="_d")
-    near = near.reset_index().sort_values(["index", "_d", "substation_id"]).drop_duplicates("index").set_index("index")
+    near = (
+        near.reset_index()
+        .sort_values(["index", "_d", "substation_id"])
+        .drop_duplicates("index")
+        .set_index("index")
+    )
     near.index.name = None
     return pd.DataFrame(
-        {"substation_id": near["substation_id"].astype(str), "bus_distance_km": (near["_d"] / 1000.0).round(3)},
+        {
+            "substation_id": near["substation_id"].astype(str),
+            "bus_distance_km": (near["_d"] / 1000.0).round(3),
+        },
         index=points.index,
     )
 
@@ -232,12 +268,15 @@ def _check_inputs(buses: gpd.GeoDataFrame, provinces: gpd.GeoDataFrame) -> None:
 # Plants
 # --------------------------------------------------------------------------
 
+
 def _raw_source(path: Path) -> pd.DataFrame:
     """WRI's raw country source, keyed by ``WRI`` + Power Plant ID (the GPPD id scheme)."""
     raw = pd.read_csv(path, dtype={"Power Plant ID": str})
     raw["plant_id"] = "WRI" + raw["Power Plant ID"].str.strip()
     if raw["plant_id"].duplicated().any():
-        raise ValueError(f"{path}: duplicate Power Plant ID {sorted(raw.loc[raw['plant_id'].duplicated(), 'plant_id'])}")
+        raise ValueError(
+            f"{path}: duplicate Power Plant ID {sorted(raw.loc[raw['plant_id'].duplicated(), 'plant_id'])}"
+        )
     return raw.set_index("plant_id")
 
 
@@ -297,7 +336,9 @@ def build_plants(
     plants.loc[(plants["fuel"] == "hydro") & (tech == "pumped storage"), "technology"] = "pumped_storage"
     plants.loc[(plants["fuel"] == "wind") & (tech == "offshore wind"), "technology"] = "offshore_wind"
     plants["owner"] = matched["Owner"].fillna("").astype(str).str.strip()
-    plants["commissioning_year"] = plants["commissioning_year"].fillna(_single_year(matched["Commissioning Date"]))
+    plants["commissioning_year"] = plants["commissioning_year"].fillna(
+        _single_year(matched["Commissioning Date"])
+    )
     ps = plants["technology"] == "pumped_storage"
     log = [
         f"WRI raw source: {int(same_name.sum())} of {len(plants)} GPPD rows matched by id and name; "
@@ -315,7 +356,10 @@ def build_plants(
     # ---- export regions (ASSUMPTION, geographic)
     conventional = plants["fuel"].isin(CONVENTIONAL_FUELS)
     x, y = plants.geometry.x, plants.geometry.y
-    east = conventional & ((plants["province"] == "KR-42") | ((plants["province"] == "KR-47") & (y > EAST_COAST_GYEONGBUK_MIN_LAT)))
+    east = conventional & (
+        (plants["province"] == "KR-42")
+        | ((plants["province"] == "KR-47") & (y > EAST_COAST_GYEONGBUK_MIN_LAT))
+    )
     west = conventional & (plants["province"] == "KR-44") & (x < WEST_COAST_CHUNGNAM_MAX_LON)
     plants["export_region"] = np.select([east, west], ["east_coast", "west_coast"], default="")
 
@@ -333,13 +377,20 @@ def build_plants(
     for pid, named in NAME_PROVINCE_QUIRKS.items():
         hit = (plants["plant_id"] == pid) & (plants["province"] != named)
         notes[hit] = (
-            f"name points to {named} but the GPPD point lies in " + plants.loc[hit, "province"]
+            f"name points to {named} but the GPPD point lies in "
+            + plants.loc[hit, "province"]
             + "; point kept: no second source in realdata places it elsewhere (the renewables build checks OSM at the point)"
         )
     m = _metric(plants)
-    pairs = gpd.sjoin(m[["plant_id", "fuel", "geometry"]], m[["plant_id", "fuel", "geometry"]], predicate="dwithin",
-                      distance=COINCIDENT_M)
-    pairs = pairs[(pairs["plant_id_left"] != pairs["plant_id_right"]) & (pairs["fuel_left"] == pairs["fuel_right"])]
+    pairs = gpd.sjoin(
+        m[["plant_id", "fuel", "geometry"]],
+        m[["plant_id", "fuel", "geometry"]],
+        predicate="dwithin",
+        distance=COINCIDENT_M,
+    )
+    pairs = pairs[
+        (pairs["plant_id_left"] != pairs["plant_id_right"]) & (pairs["fuel_left"] == pairs["fuel_right"])
+    ]
     for idx, grp in pairs.groupby(level=0):
         others = ", ".join(sorted(grp["plant_id_right"]))
         text = f"same point as {others} (within {COINCIDENT_M:g} m, same fuel): one of them is probably misplaced"
@@ -356,6 +407,7 @@ def build_plants(
 # Renewables
 # --------------------------------------------------------------------------
 
+
 def _osm_clusters(osm: pd.DataFrame, *, provinces: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """Group OSM generators of one ``source`` into farms (connected components within CLUSTER_KM)."""
     pts = gpd.GeoDataFrame(osm, geometry=gpd.points_from_xy(osm["lon"], osm["lat"]), crs=GEOGRAPHIC_CRS)
@@ -368,22 +420,26 @@ def _osm_clusters(osm: pd.DataFrame, *, provinces: gpd.GeoDataFrame) -> gpd.GeoD
         a, b = tree.query(grp.geometry.values, predicate="dwithin", distance=CLUSTER_KM * 1000)
         graph = nx.Graph()
         graph.add_nodes_from(range(len(grp)))
-        graph.add_edges_from(zip(a.tolist(), b.tolist()))
+        graph.add_edges_from(zip(a.tolist(), b.tolist(), strict=False))
         for comp in nx.connected_components(graph):
             members = grp.iloc[sorted(comp)]
             ids = members["osm_id"].astype(np.int64).sort_values()
             centre = shapely.Point(members.geometry.x.mean(), members.geometry.y.mean())
-            rows.append({
-                "source_kind": source,
-                "osm_ids": ";".join(f"{t}/{i}" for t, i in zip(members.loc[ids.index, "osm_type"], ids)),
-                "first_id": int(ids.iloc[0]),
-                "n": len(members),
-                "mw": float(pd.to_numeric(members["power_output_MW"], errors="coerce").fillna(0).sum()),
-                "n_untagged": int((pd.to_numeric(members["power_output_MW"], errors="coerce").fillna(0) <= 0).sum()),
-                "offshore": bool(members["offshore"].all()),
-                "members": shapely.MultiPoint(list(members.geometry.values)),
-                "geometry": centre,
-            })
+            rows.append(
+                {
+                    "source_kind": source,
+                    "osm_ids": ";".join(f"{t}/{i}" for t, i in zip(members.loc[ids.index, "osm_type"], ids, strict=False)),
+                    "first_id": int(ids.iloc[0]),
+                    "n": len(members),
+                    "mw": float(pd.to_numeric(members["power_output_MW"], errors="coerce").fillna(0).sum()),
+                    "n_untagged": int(
+                        (pd.to_numeric(members["power_output_MW"], errors="coerce").fillna(0) <= 0).sum()
+                    ),
+                    "offshore": bool(members["offshore"].all()),
+                    "members": shapely.MultiPoint(list(members.geometry.values)),
+                    "geometry": centre,
+                }
+            )
     return gpd.GeoDataFrame(rows, geometry="geometry", crs=KOREA_METRIC_CRS)
 
 
@@ -454,17 +510,29 @@ def build_renewables(
     log.append(
         f"OSM generators used: {len(osm)} ({', '.join(f'{k} {v}' for k, v in osm['source'].value_counts().sort_index().items())}); "
         "each is one unit (wind: method=wind_turbine); tagged power_output_MW (whole MW) sums to "
-        + ", ".join(f"{k} {v:,.0f} MW" for k, v in
-                    pd.to_numeric(osm["power_output_MW"], errors="coerce").groupby(osm["source"]).sum().sort_index().items())
+        + ", ".join(
+            f"{k} {v:,.0f} MW"
+            for k, v in pd.to_numeric(osm["power_output_MW"], errors="coerce")
+            .groupby(osm["source"])
+            .sum()
+            .sort_index()
+            .items()
+        )
     )
     clusters = _osm_clusters(osm, provinces=provinces)
     clusters["kpx_group"] = clusters["source_kind"].map(osm_group)
-    log.append(f"OSM clusters (generators within {CLUSTER_KM:g} km, chained): "
-               + ", ".join(f"{k} {v}" for k, v in clusters["source_kind"].value_counts().sort_index().items()))
+    log.append(
+        f"OSM clusters (generators within {CLUSTER_KM:g} km, chained): "
+        + ", ".join(f"{k} {v}" for k, v in clusters["source_kind"].value_counts().sort_index().items())
+    )
     # dedupe: any generator of the cluster within DEDUPE_KM of a GPPD row of the same group
     gm = _metric(gppd_rows)
-    members = gpd.GeoDataFrame(clusters[["kpx_group"]], geometry=clusters["members"].values, crs=KOREA_METRIC_CRS)
-    hits = gpd.sjoin(members, gm[["site_id", "kpx_group", "geometry"]], predicate="dwithin", distance=DEDUPE_KM * 1000)
+    members = gpd.GeoDataFrame(
+        clusters[["kpx_group"]], geometry=clusters["members"].values, crs=KOREA_METRIC_CRS
+    )
+    hits = gpd.sjoin(
+        members, gm[["site_id", "kpx_group", "geometry"]], predicate="dwithin", distance=DEDUPE_KM * 1000
+    )
     hits = hits[hits["kpx_group_left"] == hits["kpx_group_right"]]
     dup = clusters.index.isin(hits.index)
     for cidx, grp in hits.groupby(level=0):
@@ -472,14 +540,24 @@ def build_renewables(
         for sid in sorted(grp["site_id"]):
             i = gppd_rows.index[gppd_rows["site_id"] == sid][0]
             d = float(clusters.loc[[cidx], "members"].iloc[0].distance(gm.loc[i, "geometry"])) / 1000
-            text = (f"OSM maps {c['n']} {c['source_kind']} generator(s), {c['mw']:g} MW tagged, {d:.1f} km from this point "
-                    "(same site; OSM cluster dropped)")
-            gppd_rows.loc[i, "note"] = f"{gppd_rows.loc[i, 'note']}; {text}" if gppd_rows.loc[i, "note"] else text
-            gppd_rows.loc[i, "osm_ids"] = ";".join(x for x in (gppd_rows.loc[i, "osm_ids"], c["osm_ids"]) if x)
-        log.append(f"  dedupe: OSM {c['source_kind']} cluster of {c['n']} ({c['mw']:g} MW) = {', '.join(sorted(grp['site_id']))}")
+            text = (
+                f"OSM maps {c['n']} {c['source_kind']} generator(s), {c['mw']:g} MW tagged, {d:.1f} km from this point "
+                "(same site; OSM cluster dropped)"
+            )
+            gppd_rows.loc[i, "note"] = (
+                f"{gppd_rows.loc[i, 'note']}; {text}" if gppd_rows.loc[i, "note"] else text
+            )
+            gppd_rows.loc[i, "osm_ids"] = ";".join(
+                x for x in (gppd_rows.loc[i, "osm_ids"], c["osm_ids"]) if x
+            )
+        log.append(
+            f"  dedupe: OSM {c['source_kind']} cluster of {c['n']} ({c['mw']:g} MW) = {', '.join(sorted(grp['site_id']))}"
+        )
     empty = clusters["mw"] <= 0
     for _, c in clusters[empty & ~dup].iterrows():
-        log.append(f"  dropped: OSM {c['source_kind']} cluster {c['osm_ids']} has no capacity tagged (all 0 MW)")
+        log.append(
+            f"  dropped: OSM {c['source_kind']} cluster {c['osm_ids']} has no capacity tagged (all 0 MW)"
+        )
     keep = clusters[~dup & ~empty].copy()
     # report (do not merge) kept clusters that may still be a GPPD site placed farther away
     for _, c in keep.iterrows():
@@ -490,21 +568,37 @@ def build_renewables(
         j = dist.idxmin()
         cap = gppd_rows.loc[j, "source_capacity_mw"]
         if dist[j] <= POSSIBLE_DUPLICATE_KM and abs(cap - c["mw"]) <= 0.1 * max(cap, c["mw"]):
-            log.append(f"  possible duplicate, kept apart: OSM {c['source_kind']} cluster of {c['n']} ({c['mw']:g} MW) "
-                       f"is {dist[j]:.1f} km from {gppd_rows.loc[j, 'site_id']} {gppd_rows.loc[j, 'name']} ({cap:g} MW)")
-    log.append(f"OSM clusters kept as sites: {len(keep)} ({keep['mw'].sum():,.0f} MW); duplicates of GPPD: {int(dup.sum())}; "
-               f"without capacity: {int((empty & ~dup).sum())}")
-    tech = np.where(keep["source_kind"] == "wind", np.where(keep["offshore"], "offshore_wind", "onshore_wind"), keep["source_kind"])
+            log.append(
+                f"  possible duplicate, kept apart: OSM {c['source_kind']} cluster of {c['n']} ({c['mw']:g} MW) "
+                f"is {dist[j]:.1f} km from {gppd_rows.loc[j, 'site_id']} {gppd_rows.loc[j, 'name']} ({cap:g} MW)"
+            )
+    log.append(
+        f"OSM clusters kept as sites: {len(keep)} ({keep['mw'].sum():,.0f} MW); duplicates of GPPD: {int(dup.sum())}; "
+        f"without capacity: {int((empty & ~dup).sum())}"
+    )
+    tech = np.where(
+        keep["source_kind"] == "wind",
+        np.where(keep["offshore"], "offshore_wind", "onshore_wind"),
+        keep["source_kind"],
+    )
     osm_rows = gpd.GeoDataFrame(
         {
-            "site_id": [f"osm-{s}-{i}" for s, i in zip(keep["source_kind"], keep["first_id"])],
-            "name": [f"OSM {s} cluster ({n} generator{'s' if n > 1 else ''})" for s, n in zip(keep["source_kind"], keep["n"])],
+            "site_id": [f"osm-{s}-{i}" for s, i in zip(keep["source_kind"], keep["first_id"], strict=False)],
+            "name": [
+                f"OSM {s} cluster ({n} generator{'s' if n > 1 else ''})"
+                for s, n in zip(keep["source_kind"], keep["n"], strict=False)
+            ],
             "technology": tech,
             "source_capacity_mw": keep["mw"].to_numpy(),
-            "source": [f"OSM {i} and {n - 1} more" if n > 1 else f"OSM {i}"
-                       for i, n in zip(keep["osm_ids"].str.split(";").str[0], keep["n"])],
+            "source": [
+                f"OSM {i} and {n - 1} more" if n > 1 else f"OSM {i}"
+                for i, n in zip(keep["osm_ids"].str.split(";").str[0], keep["n"], strict=False)
+            ],
             "osm_ids": keep["osm_ids"].to_numpy(),
-            "note": [f"{u} of {n} generators tagged 0 MW" if u else "" for u, n in zip(keep["n_untagged"], keep["n"])],
+            "note": [
+                f"{u} of {n} generators tagged 0 MW" if u else ""
+                for u, n in zip(keep["n_untagged"], keep["n"], strict=False)
+            ],
             "kpx_group": keep["kpx_group"].to_numpy(),
         },
         geometry=keep.geometry.values,
@@ -538,8 +632,10 @@ def build_renewables(
         for i in rows:
             placed.loc[i, "note"] = f"{placed.loc[i, 'note']}; {text}" if placed.loc[i, "note"] else text
         overshoots.append((code, group, mw, target, list(placed.loc[rows, "site_id"])))
-        log.append(f"KPX overshoot: {code} {group}: placed {mw:,.2f} MW > KPX {target:g} MW; scaled "
-                   f"{', '.join(placed.loc[rows, 'site_id'])}")
+        log.append(
+            f"KPX overshoot: {code} {group}: placed {mw:,.2f} MW > KPX {target:g} MW; scaled "
+            f"{', '.join(placed.loc[rows, 'site_id'])}"
+        )
     if not overshoots:
         log.append("KPX overshoot: none")
     zero = placed["kpx_group"].notna() & (placed["capacity_mw"] <= 0)
@@ -552,7 +648,11 @@ def build_renewables(
     bus["province"] = _bus_provinces(bus, provinces)
     bus = bus[bus["takes_load"].astype(bool)].sort_values("substation_id")
     placed_sum = placed[placed["kpx_group"].notna()].groupby(["province", "kpx_group"])["capacity_mw"].sum()
-    rep = provinces.set_index(provinces["code"].astype(str)).to_crs(GEOGRAPHIC_CRS).geometry.representative_point()
+    rep = (
+        provinces.set_index(provinces["code"].astype(str))
+        .to_crs(GEOGRAPHIC_CRS)
+        .geometry.representative_point()
+    )
     rem_rows = []
     for (code, group), target in kpx.sort_index().items():
         left = float(target) - float(placed_sum.get((code, group), 0.0))
@@ -561,26 +661,34 @@ def build_renewables(
         here = bus[bus["province"] == code]
         technology = "onshore_wind" if group == "wind" else group
         if here.empty:
-            ids, geoms, note = ["rep"], [rep[code]], "no load bus in the province: placed at its representative point"
-            log.append(f"remainder {code} {group}: no bus with takes_load; one row at the representative point")
+            ids, geoms, note = (
+                ["rep"],
+                [rep[code]],
+                "no load bus in the province: placed at its representative point",
+            )
+            log.append(
+                f"remainder {code} {group}: no bus with takes_load; one row at the representative point"
+            )
         else:
             ids, geoms, note = list(here["substation_id"]), list(here.geometry), ""
         parts = _split_kw(left, np.ones(len(ids)))
-        for sid, geom, mw in zip(ids, geoms, parts):
-            rem_rows.append({
-                "site_id": f"rem-{code}-{group}-{sid}",
-                "name": f"{group} remainder, {code}, at {sid}",
-                "technology": technology,
-                "capacity_mw": mw,
-                "source_capacity_mw": np.nan,
-                "source": "KPX remainder",
-                "osm_ids": "",
-                "note": note,
-                "kpx_group": group,
-                "province": code,
-                "aggregate": True,
-                "geometry": geom,
-            })
+        for sid, geom, mw in zip(ids, geoms, parts, strict=False):
+            rem_rows.append(
+                {
+                    "site_id": f"rem-{code}-{group}-{sid}",
+                    "name": f"{group} remainder, {code}, at {sid}",
+                    "technology": technology,
+                    "capacity_mw": mw,
+                    "source_capacity_mw": np.nan,
+                    "source": "KPX remainder",
+                    "osm_ids": "",
+                    "note": note,
+                    "kpx_group": group,
+                    "province": code,
+                    "aggregate": True,
+                    "geometry": geom,
+                }
+            )
     rem = gpd.GeoDataFrame(rem_rows, geometry="geometry", crs=GEOGRAPHIC_CRS)
 
     out = pd.concat([placed, rem], ignore_index=True)
@@ -603,6 +711,7 @@ def build_renewables(
 # Report
 # --------------------------------------------------------------------------
 
+
 def describe(plants: gpd.GeoDataFrame, renewables: gpd.GeoDataFrame) -> str:
     """A short text report of both layers, for the build log and the data README.
 
@@ -619,25 +728,39 @@ def describe(plants: gpd.GeoDataFrame, renewables: gpd.GeoDataFrame) -> str:
         and the renewables build log (dedupe, clusters, overshoots) when the
         frame still carries it.
     """
-    lines = [f"plants: {len(plants)} rows, {plants['capacity_mw'].sum():,.0f} MW; supply for new load {plants['supply_mw'].sum():,.0f} MW"]
-    by_fuel = plants.groupby(["fuel", "technology"]).agg(n=("plant_id", "count"), mw=("capacity_mw", "sum"), supply=("supply_mw", "sum"))
+    lines = [
+        f"plants: {len(plants)} rows, {plants['capacity_mw'].sum():,.0f} MW; supply for new load {plants['supply_mw'].sum():,.0f} MW"
+    ]
+    by_fuel = plants.groupby(["fuel", "technology"]).agg(
+        n=("plant_id", "count"), mw=("capacity_mw", "sum"), supply=("supply_mw", "sum")
+    )
     for (fuel, tech), n, mw, sup in by_fuel.itertuples():
         lines.append(f"  {fuel:<15} {tech:<15} {n:>3}  {mw:>9,.1f} MW  supply {sup:>8,.1f} MW")
     lines.append("export regions (ASSUMPTION, geographic; capacity of the plants in each):")
     for region, held in HELD_BACK_MW.items():
         sel = plants[plants["export_region"] == region]
-        ref = f" against KBS's about {KBS_EAST_COAST_MW / 1000:g} GW generated there" if region == "east_coast" else ""
-        lines.append(f"  {region}: {len(sel)} plants, {sel['capacity_mw'].sum():,.0f} MW{ref}; "
-                     f"held back {held:,.0f} MW shared as supply ({sel['supply_mw'].sum():,.0f} MW)")
-        lines.append("    " + ", ".join(f"{n} ({c:,.0f})" for n, c in zip(sel["name"], sel["capacity_mw"])))
+        ref = (
+            f" against KBS's about {KBS_EAST_COAST_MW / 1000:g} GW generated there"
+            if region == "east_coast"
+            else ""
+        )
+        lines.append(
+            f"  {region}: {len(sel)} plants, {sel['capacity_mw'].sum():,.0f} MW{ref}; "
+            f"held back {held:,.0f} MW shared as supply ({sel['supply_mw'].sum():,.0f} MW)"
+        )
+        lines.append("    " + ", ".join(f"{n} ({c:,.0f})" for n, c in zip(sel["name"], sel["capacity_mw"], strict=False)))
     lines += [f"  {line}" for line in plants.attrs.get("build_log", [])]
     noted = plants[plants["note"] != ""]
     for _, r in noted.iterrows():
         lines.append(f"  note {r['plant_id']} {r['name']}: {r['note']}")
 
-    lines.append(f"renewables: {len(renewables)} rows, {renewables['capacity_mw'].sum():,.0f} MW "
-                 f"({int((~renewables['aggregate']).sum())} placed sites, {int(renewables['aggregate'].sum())} remainder rows)")
-    by_tech = renewables.groupby(["technology", "aggregate"]).agg(n=("site_id", "size"), mw=("capacity_mw", "sum"))
+    lines.append(
+        f"renewables: {len(renewables)} rows, {renewables['capacity_mw'].sum():,.0f} MW "
+        f"({int((~renewables['aggregate']).sum())} placed sites, {int(renewables['aggregate'].sum())} remainder rows)"
+    )
+    by_tech = renewables.groupby(["technology", "aggregate"]).agg(
+        n=("site_id", "size"), mw=("capacity_mw", "sum")
+    )
     for (tech, agg), n, mw in by_tech.itertuples():
         lines.append(f"  {tech:<15} {'remainder' if agg else 'placed':<9} {n:>4}  {mw:>9,.1f} MW")
     src = renewables.loc[~renewables["aggregate"], "source"].str.split().str[0].value_counts().sort_index()
@@ -645,11 +768,16 @@ def describe(plants: gpd.GeoDataFrame, renewables: gpd.GeoDataFrame) -> str:
 
     lines.append("KPX check (MW, operating capacity per province and group; placed + remainder = KPX):")
     counted = renewables[renewables["kpx_group"] != ""]
-    got = counted.pivot_table(index="province", columns="kpx_group", values="capacity_mw", aggfunc="sum", fill_value=0.0)
-    placed = counted[~counted["aggregate"]].pivot_table(index="province", columns="kpx_group", values="capacity_mw",
-                                                        aggfunc="sum", fill_value=0.0)
+    got = counted.pivot_table(
+        index="province", columns="kpx_group", values="capacity_mw", aggfunc="sum", fill_value=0.0
+    )
+    placed = counted[~counted["aggregate"]].pivot_table(
+        index="province", columns="kpx_group", values="capacity_mw", aggfunc="sum", fill_value=0.0
+    )
     worst = 0.0
-    lines.append(f"  {'province':<8} " + " ".join(f"{g + ' kpx/placed':>20}" for g in ("solar", "wind", "hydro")))
+    lines.append(
+        f"  {'province':<8} " + " ".join(f"{g + ' kpx/placed':>20}" for g in ("solar", "wind", "hydro"))
+    )
     for code in sorted(KPX_RENEWABLES_MW):
         cells = []
         for g in ("solar", "wind", "hydro"):
@@ -660,8 +788,11 @@ def describe(plants: gpd.GeoDataFrame, renewables: gpd.GeoDataFrame) -> str:
             cells.append(f"{k:>9,.0f}/{p:>10,.1f}")
         lines.append(f"  {code:<8} " + " ".join(f"{c:>20}" for c in cells))
     totals = {g: sum(v[g] for v in KPX_RENEWABLES_MW.values()) for g in ("solar", "wind", "hydro")}
-    lines.append("  national KPX: " + ", ".join(f"{g} {v:,.0f} MW" for g, v in totals.items())
-                 + f"; largest |layer - KPX| per cell: {worst:.6f} MW")
+    lines.append(
+        "  national KPX: "
+        + ", ".join(f"{g} {v:,.0f} MW" for g, v in totals.items())
+        + f"; largest |layer - KPX| per cell: {worst:.6f} MW"
+    )
     for line in renewables.attrs.get("build_log", []):
         lines.append(line)
     return "\n".join(lines)

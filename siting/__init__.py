@@ -9,29 +9,36 @@ Examples
 'optimal'
 """
 
+__version__ = "0.1.0"
+
+from . import families
 from ._errors import DataError, ScenarioError, SitingError
+from .constants import Status
 from .data import SitingData
 from .datasets import load_korea
+from .families import Family
 from .gppd import read_gppd
 from .osm import OsmGrid, read_osm_grid
 from .pipeline import solve
 from .plot import plot_data, plot_siting
-from .result import Diagnosis, SitingResult, Status
+from .result import Diagnosis, SitingResult
 from .scenario import Costs, Scenario
-
-__version__ = "0.1.0"
+from .solvers import SolveReport
 
 __all__ = [
     "Costs",
     "DataError",
     "Diagnosis",
     "OsmGrid",
+    "Family",
     "Scenario",
     "ScenarioError",
     "SitingData",
     "SitingError",
     "SitingResult",
+    "SolveReport",
     "Status",
+    "families",
     "load_korea",
     "plot_data",
     "plot_siting",

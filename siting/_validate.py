@@ -8,13 +8,16 @@ single :class:`~siting.DataError` with everything found.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
-from ._errors import DataError
+from ._errors import DataError, ScenarioError
+from .constants import STATUSES, TECHNOLOGIES
 
 #: How many row ids a message lists before it summarises the rest.
 MAX_IDS_SHOWN = 8
@@ -51,9 +54,6 @@ class LayerSpec:
     nonnegative: tuple[str, ...] = ()
     allowed: dict[str, tuple] = field(default_factory=dict)
 
-
-TECHNOLOGIES = ("solar", "onshore_wind", "offshore_wind", "hydro", "pumped_storage", "tidal")
-STATUSES = ("operating", "construction", "planned")
 
 PROVINCES = LayerSpec(
     "provinces",
@@ -112,7 +112,7 @@ PLANTS = LayerSpec(
 SPECS = {s.name: s for s in (PROVINCES, SUBSTATIONS, LINES, RENEWABLES, PLANTS)}
 
 
-def show_ids(ids) -> str:
+def show_ids(ids: Iterable[object]) -> str:
     """Format row ids for a message, listing at most :data:`MAX_IDS_SHOWN`.
 
     Examples
@@ -120,13 +120,13 @@ def show_ids(ids) -> str:
     >>> show_ids(["a", "b"])
     "['a', 'b']"
     """
-    ids = [str(i) for i in ids]
-    shown = ids[:MAX_IDS_SHOWN]
-    more = len(ids) - len(shown)
+    texts = [str(i) for i in ids]
+    shown = texts[:MAX_IDS_SHOWN]
+    more = len(texts) - len(shown)
     return repr(shown) + (f" and {more} more" if more else "")
 
 
-def _row_ids(df: pd.DataFrame, spec: LayerSpec, mask) -> str:
+def _row_ids(df: pd.DataFrame, spec: LayerSpec, mask: ArrayLike) -> str:
     mask = np.asarray(mask, dtype=bool)
     if spec.id_column in df.columns:
         return show_ids(df.loc[mask, spec.id_column].tolist())
@@ -164,7 +164,7 @@ def _check_kind(df: pd.DataFrame, spec: LayerSpec, col: str, kind: str) -> list[
 
 
 def check_layer(gdf: pd.DataFrame, spec: LayerSpec, *, needs_geometry: bool = True) -> list[str]:
-    """Return every problem with one layer, without raising.
+    r"""Return every problem with one layer, without raising.
 
     Parameters
     ----------
@@ -184,8 +184,10 @@ def check_layer(gdf: pd.DataFrame, spec: LayerSpec, *, needs_geometry: bool = Tr
     Examples
     --------
     >>> import pandas as pd
-    >>> check_layer(pd.DataFrame({"code": ["A"]}), PROVINCES, needs_geometry=False)
-    ["layer 'provinces': missing column 'name' (str); fix: add it, or map your column to it with columns={'provinces': {'your_column': 'name'}}."]
+    >>> for p in check_layer(pd.DataFrame({"code": ["A"]}), PROVINCES, needs_geometry=False):
+    ...     print(p.replace("; ", ";\n"))
+    layer 'provinces': missing column 'name' (str);
+    fix: add it, or map your column to it with columns={'provinces': {'your_column': 'name'}}.
     """
     problems: list[str] = []
     missing = [c for c in spec.required if c not in gdf.columns]
@@ -203,7 +205,8 @@ def check_layer(gdf: pd.DataFrame, spec: LayerSpec, *, needs_geometry: bool = Tr
         dup = gdf[idc].duplicated(keep=False) & gdf[idc].notna()
         if dup.any():
             problems.append(
-                f"layer '{spec.name}', column '{idc}': duplicate ids {show_ids(sorted(set(gdf.loc[dup, idc].astype(str))))}; "
+                f"layer '{spec.name}', column '{idc}': duplicate ids "
+                f"{show_ids(sorted(set(gdf.loc[dup, idc].astype(str))))}; "
                 "fix: make every id unique."
             )
     for col in spec.nonnegative:
@@ -243,7 +246,10 @@ def _check_geometry(gdf: pd.DataFrame, spec: LayerSpec) -> list[str]:
     geom = gdf.geometry
     empty = geom.isna() | geom.is_empty
     if empty.any():
-        problems.append(f"layer '{spec.name}', column 'geometry': empty geometry in {_row_ids(gdf, spec, empty)}; fix: drop those rows or give coordinates.")
+        problems.append(
+            f"layer '{spec.name}', column 'geometry': empty geometry in {_row_ids(gdf, spec, empty)}; fix: "
+            "drop those rows or give coordinates."
+        )
     invalid = ~empty & ~geom.is_valid
     if invalid.any():
         problems.append(
@@ -258,7 +264,9 @@ def _check_geometry(gdf: pd.DataFrame, spec: LayerSpec) -> list[str]:
         )
     if gdf.crs is not None and gdf.crs.is_geographic and not empty.all():
         b = geom[~empty].bounds
-        off = ((b.minx < -180) | (b.maxx > 180) | (b.miny < -90) | (b.maxy > 90)).reindex(gdf.index, fill_value=False)
+        off = ((b.minx < -180) | (b.maxx > 180) | (b.miny < -90) | (b.maxy > 90)).reindex(
+            gdf.index, fill_value=False
+        )
         if off.any():
             problems.append(
                 f"layer '{spec.name}': coordinates outside -180..180 / -90..90 in {_row_ids(gdf, spec, off)} "
@@ -266,6 +274,25 @@ def _check_geometry(gdf: pd.DataFrame, spec: LayerSpec) -> list[str]:
                 "coordinates are really in (crs=...), or swap lon and lat columns."
             )
     return problems
+
+
+def check_province_codes(codes: Iterable[str], known: Iterable[str], *, field: str) -> None:
+    """Raise a :class:`~siting.ScenarioError` when scenario field ``field`` names unknown province codes.
+
+    Examples
+    --------
+    >>> check_province_codes(["KR-26"], ["KR-11", "KR-26"], field="exclude_provinces")
+    >>> check_province_codes(["KR-99"], ["KR-11"], field="exclude_provinces")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    siting._errors.ScenarioError: scenario field 'exclude_provinces' ... codes ['KR-99']; known: ['KR-11'].
+    """
+    known = sorted(set(known))
+    unknown = sorted(set(codes) - set(known))
+    if unknown:
+        raise ScenarioError(
+            f"scenario field '{field}' names unknown province codes {unknown}; known: {known}."
+        )
 
 
 def raise_if(problems: list[str]) -> None:

@@ -15,7 +15,6 @@ import pandas as pd
 import shapely
 
 from . import _validate as V
-from ._errors import ScenarioError
 from .data import SitingData
 from .io import read_layer
 from .scenario import Scenario
@@ -58,12 +57,7 @@ def excluded_codes(data: SitingData, scenario: Scenario) -> list[str]:
     ['KR-11', 'KR-28', 'KR-41']
     """
     if scenario.exclude_provinces is not None:
-        unknown = sorted(set(scenario.exclude_provinces) - set(data.provinces["code"]))
-        if unknown:
-            raise ScenarioError(
-                f"scenario field 'exclude_provinces' names unknown province codes {unknown}; "
-                f"known: {sorted(data.provinces['code'])}."
-            )
+        V.check_province_codes(scenario.exclude_provinces, data.provinces["code"], field="exclude_provinces")
         return sorted(scenario.exclude_provinces)
     return sorted(data.provinces.loc[data.provinces["capital_region"], "code"])
 
@@ -83,13 +77,20 @@ def allowed_area(
     """
     prov = data.provinces.to_crs(data.metric_crs)
     codes = excluded_codes(data, scenario)
-    parts = [prov.loc[prov["code"].isin(codes), "geometry"].union_all().buffer(scenario.exclude_buffer_km * 1000.0)]
+    parts = [
+        prov.loc[prov["code"].isin(codes), "geometry"].union_all().buffer(scenario.exclude_buffer_km * 1000.0)
+    ]
     layers = [read_layer(p, name="exclusions") for p in scenario.exclusion_files]
     if exclusions is not None:
         layers.append(exclusions)
     for i, layer in enumerate(layers):
         if not isinstance(layer, gpd.GeoDataFrame) or layer.crs is None:
-            V.raise_if([f"layer 'exclusions' #{i}: needs polygons with a CRS; fix: give a spatial file or set_crs()."])
+            V.raise_if(
+                [
+                    f"layer 'exclusions' #{i}: needs polygons with a CRS; fix: give a spatial file or "
+                    "set_crs()."
+                ]
+            )
         parts.append(layer.to_crs(data.metric_crs).union_all())
     return prov.loc[~prov["code"].isin(codes)], shapely.union_all(parts)
 
@@ -101,8 +102,8 @@ def _grid_points(area: shapely.Geometry, spacing_m: float) -> np.ndarray:
     x0, y0, x1, y1 = area.bounds
     xs = np.arange(np.ceil(x0 / spacing_m), np.floor(x1 / spacing_m) + 1) * spacing_m
     ys = np.arange(np.ceil(y0 / spacing_m), np.floor(y1 / spacing_m) + 1) * spacing_m
-    gx, gy = np.meshgrid(xs, ys)
-    gx, gy = gx.ravel(), gy.ravel()
+    mx, my = np.meshgrid(xs, ys)
+    gx, gy = mx.ravel(), my.ravel()
     shapely.prepare(area)
     keep = shapely.contains_xy(area, gx, gy)
     return np.column_stack([gx[keep], gy[keep]])
@@ -165,17 +166,29 @@ def build_candidates(
 def _user_candidates(candidates: gpd.GeoDataFrame, crs: str) -> gpd.GeoDataFrame:
     problems = []
     if not isinstance(candidates, gpd.GeoDataFrame) or candidates.crs is None:
-        V.raise_if(["layer 'candidates': needs a GeoDataFrame with a CRS; fix: gpd.GeoDataFrame(..., crs=...)."])
+        V.raise_if(
+            ["layer 'candidates': needs a GeoDataFrame with a CRS; fix: gpd.GeoDataFrame(..., crs=...)."]
+        )
     geom = candidates.geometry
     bad = geom.isna() | geom.is_empty | ~geom.geom_type.isin(["Point", "Polygon", "MultiPolygon"])
     if bad.any():
-        problems.append(f"layer 'candidates', column 'geometry': empty or not point/polygon in rows {V.show_ids(np.flatnonzero(bad.values))}; fix: drop them.")
+        problems.append(
+            "layer 'candidates', column 'geometry': empty or not point/polygon in rows "
+            f"{V.show_ids(np.flatnonzero(bad.values))}; fix: drop them."
+        )
     if "site_id" in candidates.columns and candidates["site_id"].duplicated().any():
         dup = candidates.loc[candidates["site_id"].duplicated(keep=False), "site_id"]
-        problems.append(f"layer 'candidates', column 'site_id': duplicate ids {V.show_ids(sorted(set(dup.astype(str))))}; fix: make them unique.")
+        problems.append(
+            "layer 'candidates', column 'site_id': duplicate ids "
+            f"{V.show_ids(sorted(set(dup.astype(str))))}; fix: make them unique."
+        )
     V.raise_if(problems)
     metric = candidates.to_crs(crs)
-    ids = metric["site_id"].astype(str).values if "site_id" in metric.columns else [f"c{i}" for i in range(len(metric))]
+    ids = (
+        metric["site_id"].astype(str).values
+        if "site_id" in metric.columns
+        else [f"c{i}" for i in range(len(metric))]
+    )
     out = gpd.GeoDataFrame({"site_id": ids}, geometry=metric.geometry.representative_point().values, crs=crs)
     out["footprint"] = metric.geometry.values
     return out
@@ -184,14 +197,18 @@ def _user_candidates(candidates: gpd.GeoDataFrame, crs: str) -> gpd.GeoDataFrame
 def _renewable_within(data: SitingData, scenario: Scenario, sites: gpd.GeoDataFrame) -> np.ndarray:
     """Average renewable output (MW) within the scenario's radius of each site."""
     ren = data.renewables
-    ren = ren[ren["status"].isin(scenario.renewable_status) & ren["technology"].isin(RENEWABLE_ENERGY_TECHNOLOGIES)]
+    ren = ren[
+        ren["status"].isin(scenario.renewable_status) & ren["technology"].isin(RENEWABLE_ENERGY_TECHNOLOGIES)
+    ]
     out = np.zeros(len(sites))
     if ren.empty or sites.empty or scenario.renewable_radius_km == 0:
         return out
     pts = ren.to_crs(data.metric_crs).geometry.values
     avg = (ren["capacity_mw"] * ren["capacity_factor"]).to_numpy()
     tree = shapely.STRtree(pts)
-    i_site, i_ren = tree.query(sites.geometry.values, predicate="dwithin", distance=scenario.renewable_radius_km * 1000.0)
+    i_site, i_ren = tree.query(
+        sites.geometry.values, predicate="dwithin", distance=scenario.renewable_radius_km * 1000.0
+    )
     np.add.at(out, i_site, avg[i_ren])
     return out
 

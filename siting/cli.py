@@ -8,78 +8,92 @@ the bundled data alone.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ._utils import atomic_path, write_text_atomic
+from .constants import SOLVERS
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+    from .data import SitingData
 
 __all__ = ["main"]
 
 
-def _save_figure(ax, path: Path) -> None:
-    """Save atomically: write a temporary file beside the target, then rename."""
+def _save_figure(ax: Axes, path: Path) -> None:
+    """Save a figure atomically and close it."""
     import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
 
-    tmp = path.with_name(f".{path.stem}-{os.getpid()}{path.suffix}")
+    fig = ax.figure
+    assert isinstance(fig, Figure), "draw on a top-level figure"
     try:
-        ax.figure.savefig(tmp, bbox_inches="tight")
-        os.replace(tmp, path)
+        with atomic_path(path) as tmp:
+            fig.savefig(tmp, bbox_inches="tight")
     finally:
-        plt.close(ax.figure)
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+        plt.close(fig)
 
 
-def _write_text(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
-
-
-def _data_summary(data) -> str:
+def _data_summary(data: SitingData) -> str:
     out = ["Bundled data:"]
     for name, frame in data.layers().items():
         out.append(f"  {name:12s} {len(frame):5d} rows")
     subs = data.substations.groupby("voltage_kv").size()
-    out.append("  substations by kV: " + ", ".join(f"{int(k)} kV: {v}" for k, v in subs.sort_index(ascending=False).items()))
+    out.append(
+        "  substations by kV: "
+        + ", ".join(f"{int(k)} kV: {v}" for k, v in subs.sort_index(ascending=False).items())
+    )
     lines = data.lines.groupby(["kind", "voltage_kv"])["length_km"].agg(["size", "sum"])
-    out.append("  lines: " + ", ".join(f"{k} {int(v)} kV: {int(r['size'])} ({r['sum']:,.0f} km)" for (k, v), r in lines.iterrows()))
+    out.append(
+        "  lines: "
+        + ", ".join(
+            f"{k} {int(v)} kV: {int(r['size'])} ({r['sum']:,.0f} km)" for (k, v), r in lines.iterrows()
+        )
+    )
     ren = data.renewables[data.renewables["status"] == "operating"].groupby("technology")["capacity_mw"].sum()
     out.append("  operating renewables MW: " + ", ".join(f"{t} {v:,.0f}" for t, v in ren.items()))
     return "\n".join(out)
 
 
-def _cmd_data(args) -> int:
+def _cmd_data(args: argparse.Namespace) -> int:
     import siting
 
     data = siting.load_korea()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     text = _data_summary(data)
-    _save_figure(siting.plot_data(data, title="South Korea: grid and renewables (bundled data)"), out / "korea_data.png")
-    _write_text(out / "korea_data.txt", text + "\n")
+    _save_figure(
+        siting.plot_data(data, title="South Korea: grid and renewables (bundled data)"),
+        out / "korea_data.png",
+    )
+    write_text_atomic(out / "korea_data.txt", text + "\n")
     print(text)
     print(f"Wrote {out / 'korea_data.png'}")
     return 0
 
 
-def _cmd_run(args) -> int:
+def _cmd_run(args: argparse.Namespace) -> int:
     import siting
 
     t0 = time.perf_counter()
     scenario = siting.Scenario.from_toml(args.scenario)
-    if args.solver:
-        scenario = scenario.replace(solver=args.solver)
     data = siting.load_korea()
-    result = siting.solve(data, scenario)
+    result = siting.solve(data, scenario, solver=args.solver)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     stem = scenario.name.replace(" ", "_")
     gpkg = result.to_file(out / f"{stem}.gpkg")
     png = out / f"{stem}.png"
     _save_figure(siting.plot_siting(result), png)
-    text = result.summary() + f"\nWall time including data loading and outputs: {time.perf_counter() - t0:.1f} s\n"
-    _write_text(out / f"{stem}_summary.txt", text)
+    text = (
+        result.summary()
+        + f"\nWall time including data loading and outputs: {time.perf_counter() - t0:.1f} s\n"
+    )
+    write_text_atomic(out / f"{stem}_summary.txt", text)
     print(text)
     print(f"Wrote {gpkg}, {png} and {out / (stem + '_summary.txt')}")
     return 0 if result.status in ("optimal", "feasible") else 2
@@ -101,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
     run = sub.add_parser("run", help="solve a scenario on the bundled Korean data")
     run.add_argument("scenario", help="scenario TOML file")
     run.add_argument("--out", default="out", help="output folder (default: out)")
-    run.add_argument("--solver", choices=["cbc", "highs"], help="override the scenario's solver")
+    run.add_argument("--solver", choices=list(SOLVERS), help="override the scenario's solver")
     run.set_defaults(func=_cmd_run)
     data = sub.add_parser("data", help="map and summarise the bundled data")
     data.add_argument("--out", default="out")

@@ -19,10 +19,9 @@ import pandas as pd
 from . import _validate as V
 from .io import PathLike, lines_from_endpoints, read_layer
 from .settings import (
-    GEOGRAPHIC_CRS,
     DC_LINE_TYPES,
+    GEOGRAPHIC_CRS,
     HEADROOM_MW_BY_KV,
-    KOREA_METRIC_CRS,
     LINE_TYPES,
     PLANT_SPARE_FRACTION,
     RESIDUAL_FRACTION,
@@ -49,7 +48,9 @@ def by_voltage_class(kv: pd.Series, table: Mapping[int, float]) -> pd.Series:
     return pd.Series([table[int(c)] for c in classes[idx]], index=kv.index, dtype=float)
 
 
-def headroom_rule(kv: pd.Series, takes_load: pd.Series | bool = True, table: Mapping[int, float] | None = None) -> pd.Series:
+def headroom_rule(
+    kv: pd.Series, takes_load: pd.Series | bool = True, table: Mapping[int, float] | None = None
+) -> pd.Series:
     """Default headroom for new large loads: by voltage class where a bus takes load, else 0.
 
     Examples
@@ -76,11 +77,23 @@ def line_type(kv: pd.Series, kind: pd.Series) -> pd.DataFrame:
     [172.0, 1542.0, 5512.0]
     """
     rows = []
-    for v, k in zip(kv.to_numpy(dtype=float), kind.to_numpy()):
+    for v, k in zip(kv.to_numpy(dtype=float), kind.to_numpy(), strict=False):
         table = DC_LINE_TYPES if k == "hvdc" else LINE_TYPES
         name, i_nom, x = table[min(table, key=lambda key: (abs(key - v), key))]
         rows.append((name, np.sqrt(3.0) * i_nom * v, x))
     return pd.DataFrame(rows, columns=["type", "rating_mw", "x_ohm_per_km"], index=kv.index)
+
+
+def default_metric_crs(provinces: gpd.GeoDataFrame) -> str:
+    """The UTM zone (WGS 84) around the provinces' centre, as "EPSG:326xx" / "EPSG:327xx".
+
+    Examples
+    --------
+    >>> import shapely
+    >>> default_metric_crs(gpd.GeoDataFrame(geometry=[shapely.box(126, 36, 127, 37)], crs=4326))
+    'EPSG:32652'
+    """
+    return str(provinces.to_crs(GEOGRAPHIC_CRS).estimate_utm_crs().to_string())
 
 
 def _as_bool(s: pd.Series) -> pd.Series:
@@ -134,8 +147,10 @@ class SitingData:
     plants : GeoDataFrame, optional
         ``plant_id``, ``fuel``, ``capacity_mw``; optional ``supply_mw`` (MW
         available to new load, default ``capacity_mw x PLANT_SPARE_FRACTION``).
-    metric_crs : str, default "EPSG:5179"
-        Projected CRS for lengths, areas and distances.
+    metric_crs : str, optional
+        Projected CRS for lengths, areas and distances. Default: the UTM zone
+        of the provinces' centre (``GeoDataFrame.estimate_utm_crs``);
+        :func:`siting.load_korea` passes EPSG:5179.
 
     Examples
     --------
@@ -150,7 +165,7 @@ class SitingData:
     lines: gpd.GeoDataFrame
     renewables: gpd.GeoDataFrame
     plants: gpd.GeoDataFrame | None = None
-    metric_crs: str = KOREA_METRIC_CRS
+    metric_crs: str = ""
 
     def __post_init__(self) -> None:
         layers = {n: getattr(self, n) for n in ("provinces", "substations", "lines", "renewables", "plants")}
@@ -164,6 +179,8 @@ class SitingData:
         V.raise_if(problems)
         problems += self._check_lines(layers["lines"], layers["substations"])
         V.raise_if(problems)
+        if not self.metric_crs:
+            object.__setattr__(self, "metric_crs", default_metric_crs(layers["provinces"]))
         out = {
             "provinces": self._provinces(layers["provinces"]),
         }
@@ -190,7 +207,9 @@ class SitingData:
                 )
         loop = lines["from_id"].astype(str) == lines["to_id"].astype(str)
         if loop.any():
-            problems.append(f"layer 'lines': from_id equals to_id in lines {V.show_ids(lines.loc[loop, 'line_id'])}; fix: drop them.")
+            problems.append(
+                f"layer 'lines': from_id equals to_id in lines {V.show_ids(lines.loc[loop, 'line_id'])}; fix: drop them."
+            )
         kind = lines["kind"] if "kind" in lines.columns else pd.Series("ac", index=lines.index)
         cap = _number(lines, "capacity_mw")
         hvdc_nocap = (kind == "hvdc") & cap.isna()
@@ -208,7 +227,14 @@ class SitingData:
         gdf["capital_region"] = _as_bool(gdf["capital_region"]) if "capital_region" in gdf else False
         return gdf.reset_index(drop=True)
 
-    def _points(self, gdf: gpd.GeoDataFrame, provinces: gpd.GeoDataFrame, name: str, *, snap_km: float | None = PROVINCE_SNAP_KM) -> gpd.GeoDataFrame:
+    def _points(
+        self,
+        gdf: gpd.GeoDataFrame,
+        provinces: gpd.GeoDataFrame,
+        name: str,
+        *,
+        snap_km: float | None = PROVINCE_SNAP_KM,
+    ) -> gpd.GeoDataFrame:
         spec = V.SPECS[name]
         gdf = gdf.to_crs(GEOGRAPHIC_CRS).copy()
         gdf[spec.id_column] = gdf[spec.id_column].astype(str)
@@ -230,7 +256,9 @@ class SitingData:
         gdf["province"] = self._assign_province(gdf, provinces, name, spec.id_column, snap_km)
         return gdf.reset_index(drop=True)
 
-    def _assign_province(self, pts, provinces, name, idc, snap_km) -> pd.Series:
+    def _assign_province(
+        self, pts: gpd.GeoDataFrame, provinces: gpd.GeoDataFrame, name: str, idc: str, snap_km: float | None
+    ) -> pd.Series:
         """Province code of each point: an explicit ``province`` wins, then the polygon containing it, then the nearest."""
         code = pd.Series(np.nan, index=pts.index, dtype=object)
         if "province" in pts.columns:  # an explicit province column wins
@@ -238,11 +266,13 @@ class SitingData:
             has = pts["province"].notna() & (given != "")
             bad = has & ~given.isin(provinces["code"])
             if bad.any():
-                V.raise_if([
-                    f"layer '{name}', column 'province': unknown codes {V.show_ids(sorted(set(given[bad])))} in "
-                    f"{V.show_ids(pts.loc[bad, idc])}; fix: use the provinces layer's codes "
-                    f"({V.show_ids(sorted(provinces['code']))}) or leave it empty to assign by location."
-                ])
+                V.raise_if(
+                    [
+                        f"layer '{name}', column 'province': unknown codes {V.show_ids(sorted(set(given[bad])))} in "
+                        f"{V.show_ids(pts.loc[bad, idc])}; fix: use the provinces layer's codes "
+                        f"({V.show_ids(sorted(provinces['code']))}) or leave it empty to assign by location."
+                    ]
+                )
             code = given.where(has)
         todo = code.isna()
         if not todo.any():
@@ -259,10 +289,12 @@ class SitingData:
             if snap_km is not None:
                 far = near["_d"] > snap_km * 1000
                 if far.any():
-                    V.raise_if([
-                        f"layer '{name}': {V.show_ids(near.loc[far, idc])} lie more than {snap_km:g} km outside "
-                        "every province; fix: drop them, correct their coordinates or CRS, or extend the provinces layer."
-                    ])
+                    V.raise_if(
+                        [
+                            f"layer '{name}': {V.show_ids(near.loc[far, idc])} lie more than {snap_km:g} km outside "
+                            "every province; fix: drop them, correct their coordinates or CRS, or extend the provinces layer."
+                        ]
+                    )
             code.loc[near.index] = near["code"]
         return code
 
@@ -297,8 +329,8 @@ class SitingData:
         columns: Mapping[str, Mapping[str, str]] | None = None,
         layers: Mapping[str, str] | None = None,
         crs: Mapping[str, str] | None = None,
-        metric_crs: str = KOREA_METRIC_CRS,
-    ) -> "SitingData":
+        metric_crs: str = "",
+    ) -> SitingData:
         """Read every layer from files and validate them together.
 
         Parameters
@@ -314,8 +346,9 @@ class SitingData:
             Per layer, the layer name inside a multi-layer file (GeoPackage).
         crs : mapping, optional
             Per layer, the CRS of CSV coordinates or of a file that declares none.
-        metric_crs : str, default "EPSG:5179"
-            Projected CRS used for lengths and distances.
+        metric_crs : str, optional
+            Projected CRS used for lengths and distances; default the UTM
+            zone of the provinces' centre.
 
         Returns
         -------
@@ -339,15 +372,23 @@ class SitingData:
         unknown = set(columns) | set(layers) | set(crs)
         unknown -= set(V.SPECS)
         if unknown:
-            V.raise_if([f"columns/layers/crs name unknown layers {sorted(unknown)}; fix: use {sorted(V.SPECS)}."])
-        sources = dict(provinces=provinces, substations=substations, lines=lines, renewables=renewables, plants=plants)
+            V.raise_if(
+                [f"columns/layers/crs name unknown layers {sorted(unknown)}; fix: use {sorted(V.SPECS)}."]
+            )
+        sources = dict(
+            provinces=provinces, substations=substations, lines=lines, renewables=renewables, plants=plants
+        )
         frames = {
-            name: None if src is None else read_layer(src, name=name, columns=columns.get(name), layer=layers.get(name), crs=crs.get(name))
+            name: None
+            if src is None
+            else read_layer(
+                src, name=name, columns=columns.get(name), layer=layers.get(name), crs=crs.get(name)
+            )
             for name, src in sources.items()
         }
         return cls(**frames, metric_crs=metric_crs)
 
-    def replace(self, **layers) -> "SitingData":
+    def replace(self, **layers: gpd.GeoDataFrame) -> SitingData:
         """Return a copy with some layers replaced, validated again.
 
         Examples

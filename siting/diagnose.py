@@ -1,43 +1,59 @@
 """Why a scenario is infeasible: necessary conditions first, then elastic relaxation.
 
 Necessary conditions are checked from the inputs alone (fast, exact when they
-fail). When they all hold the model is rebuilt with slacks (see
-:data:`siting.model.ELASTIC_FAMILIES`): once to find the most MW that fits
-within every limit, and once to find which limits must give, and by how many
-MW, to reach the target.
+fail); each constraint family lists its own. When they all hold the model is
+rebuilt with slacks on the families' limits: once to find the most MW that
+fits within every limit, and once to find which limits must give, and by how
+many MW, to reach the target. Each family names its limits in words.
 """
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Sequence
+from typing import Final
+
+import networkx as nx
 import pandas as pd
 
 from .candidates import Candidates
+from .constants import TARGET
 from .data import SitingData
-from .model import ELASTIC_FAMILIES, SitingModel
-from .result import Diagnosis, _value
+from .families import DEFAULT_FAMILIES, Family
+from .model import SitingModel
+from .result import LIMIT_COLUMNS, Diagnosis
 from .scenario import Scenario
 
 __all__ = ["necessary_conditions", "diagnose"]
 
 #: Time limit for each elastic solve, seconds (capped by the scenario's). The
 #: most-MW solve can be slow to prove; its incumbent and bound are reported.
-ELASTIC_TIME_LIMIT_S = 30.0
+ELASTIC_TIME_LIMIT_S: Final[float] = 30.0
 
 
-def necessary_conditions(data: SitingData, scenario: Scenario, cand: Candidates, opts: pd.DataFrame) -> list[str]:
+def _enabled(scenario: Scenario, families: Sequence[type[Family]] | None) -> list[type[Family]]:
+    return [f for f in (DEFAULT_FAMILIES if families is None else families) if f.enabled(scenario)]
+
+
+def necessary_conditions(
+    data: SitingData,
+    scenario: Scenario,
+    cand: Candidates,
+    opts: pd.DataFrame,
+    *,
+    families: Sequence[type[Family]] | None = None,
+) -> list[str]:
     """Failing necessary conditions, each as a sentence; empty when none fails.
 
     Examples
     --------
     >>> import siting
     >>> from siting.candidates import build_candidates
-    >>> from siting.model import build_options
+    >>> from siting.options import build_options
     >>> d, s = siting.load_korea(), siting.Scenario(target_mw=10_000_000)
     >>> c = build_candidates(d, s)
     >>> necessary_conditions(d, s, c, build_options(d, s, c))[0].startswith("target")
     True
     """
-    out = []
     if len(cand.sites) == 0:
         return ["no candidate site is left outside the excluded region and exclusion layers"]
     if opts.empty:
@@ -45,42 +61,18 @@ def necessary_conditions(data: SitingData, scenario: Scenario, cand: Candidates,
             "no candidate site is within reach of a substation with enough headroom for the smallest tier "
             f"({min(scenario.tiers_mw):g} MW within {dict(scenario.max_connection_km)} km)"
         ]
-    reach = data.substations.iloc[sorted(opts["substation"].unique())]
-    headroom = float(reach["headroom_mw"].sum())
-    if headroom < scenario.target_mw:
-        out.append(
-            f"target {scenario.target_mw:,.0f} MW exceeds the {headroom:,.0f} MW of headroom at the "
-            f"{len(reach)} substations reachable from allowed sites"
-        )
-    hostable = opts["province"].nunique()
-    if hostable < scenario.min_host_provinces:
-        out.append(
-            f"min_host_provinces = {scenario.min_host_provinces} but only {hostable} provinces have a "
-            "site within reach of a substation with headroom"
-        )
-    if scenario.province_share_cap * hostable < 1 - 1e-9:
-        out.append(
-            f"province_share_cap = {scenario.province_share_cap:g} x {hostable} hostable provinces "
-            "< 100%: the total cannot be split within the cap"
-        )
-    return out
+    return [text for f in _enabled(scenario, families) for text in f.necessary(data, scenario, opts)]
 
 
-def _names(data: SitingData) -> dict[tuple[str, str], str]:
-    names = {}
-    for r in data.substations.itertuples():
-        names[("headroom", r.substation_id)] = names[("supply", r.substation_id)] = r.name or r.substation_id
-    for r in data.lines.itertuples():
-        names[("lines", r.line_id)] = r.name or r.line_id
-    for r in data.provinces.itertuples():
-        names[("province_cap", r.code)] = f"{r.name} ({r.code}) share cap"
-    names[("renewable", "share")] = "renewable share"
-    names[("hosts", "count")] = "minimum host provinces"
-    names[("target", "total")] = "target"
-    return names
-
-
-def diagnose(data: SitingData, scenario: Scenario, cand: Candidates, opts: pd.DataFrame, graph) -> Diagnosis:
+def diagnose(
+    data: SitingData,
+    scenario: Scenario,
+    cand: Candidates,
+    opts: pd.DataFrame,
+    graph: nx.MultiGraph,
+    *,
+    families: Sequence[type[Family]] | None = None,
+) -> Diagnosis:
     """Diagnose an infeasible scenario.
 
     Returns
@@ -90,29 +82,41 @@ def diagnose(data: SitingData, scenario: Scenario, cand: Candidates, opts: pd.Da
         and ``limits``, the limits that must give to meet the target, in MW
         (``hosts``: number of provinces).
     """
-    necessary = necessary_conditions(data, scenario, cand, opts)
+    necessary = necessary_conditions(data, scenario, cand, opts, families=families)
     if necessary:
         return Diagnosis(necessary=necessary)
-    quick = scenario.replace(time_limit_s=min(scenario.time_limit_s, ELASTIC_TIME_LIMIT_S), mip_gap=max(scenario.mip_gap, 1e-3))
-    most = SitingModel.build(data, quick, cand, opts, elastic=("target",), tie_break=False, graph=graph)
-    done = most.solve(quick)
+    enabled = _enabled(scenario, families)
+    limit_s, gap = min(scenario.time_limit_s, ELASTIC_TIME_LIMIT_S), max(scenario.mip_gap, 1e-3)
+    most = SitingModel.build(
+        data, scenario, cand, opts, elastic=(TARGET,), tie_break=False, graph=graph, families=enabled
+    )
+    done = most.solve(time_limit_s=limit_s, mip_gap=gap)
     max_mw = max_bound = None
-    if done["status"] in ("optimal", "feasible"):
-        max_mw = scenario.target_mw - _value(most.slacks[("target", "total")])
-        max_bound = max_mw if done["status"] == "optimal" else None
-        if done["bound"] is not None and done["status"] == "feasible":
-            max_bound = scenario.target_mw - max(done["bound"], 0.0)
-    relaxed = SitingModel.build(data, quick, cand, opts, elastic=tuple(f for f in ELASTIC_FAMILIES if f != "target"), graph=graph)
-    done = relaxed.solve(quick)
+    if done.status.has_solution:
+        max_mw = scenario.target_mw - most.read().slacks[(TARGET, "total")]
+        max_bound = max_mw if done.status == "optimal" else None
+        if done.bound is not None and done.status == "feasible":
+            max_bound = scenario.target_mw - max(done.bound, 0.0)
+    owner = {limit: f for f in enabled for limit in f.limits}
+    relax = tuple(limit for limit in owner if limit != TARGET)
+    relaxed = SitingModel.build(data, scenario, cand, opts, elastic=relax, graph=graph, families=enabled)
+    done = relaxed.solve(time_limit_s=limit_s, mip_gap=gap)
     rows = []
-    if done["status"] in ("optimal", "feasible"):
-        names = _names(data)
-        min_tier = min(scenario.tiers_mw)
-        for (family, key), var in relaxed.slacks.items():
-            over = _value(var)
-            if over > 1e-6:
-                if family == "hosts":
-                    over /= min_tier
-                rows.append({"family": family, "id": key, "name": names.get((family, key), str(key)), "over_mw": over})
-    limits = pd.DataFrame(rows, columns=["family", "id", "name", "over_mw"]).sort_values("over_mw", ascending=False, kind="stable")
-    return Diagnosis(necessary=[], limits=limits.reset_index(drop=True), max_achievable_mw=max_mw, max_achievable_bound_mw=max_bound)
+    if done.status.has_solution:
+        names: dict[tuple[str, Hashable], str] = {}
+        for f in enabled:
+            names.update(f.limit_names(data))
+        for (limit, key), slack in relaxed.read().slacks.items():
+            if slack > 1e-6:
+                family = owner[limit]
+                over = family.over(limit, slack, scenario)
+                name = names.get((limit, key), str(key))
+                text = family.limits[limit].format(name=name or key, mw=over)
+                rows.append({"family": limit, "id": key, "name": name, "over_mw": over, "text": text})
+    limits = pd.DataFrame(rows, columns=LIMIT_COLUMNS).sort_values("over_mw", ascending=False, kind="stable")
+    return Diagnosis(
+        necessary=[],
+        limits=limits.reset_index(drop=True),
+        max_achievable_mw=max_mw,
+        max_achievable_bound_mw=max_bound,
+    )

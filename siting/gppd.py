@@ -48,7 +48,14 @@ GPPD_TECHNOLOGY: Final[dict[str, str]] = {
 }
 
 #: Columns without which a GPPD file cannot be read.
-REQUIRED: Final[tuple[str, ...]] = ("gppd_idnr", "name", "capacity_mw", "latitude", "longitude", "primary_fuel")
+REQUIRED: Final[tuple[str, ...]] = (
+    "gppd_idnr",
+    "name",
+    "capacity_mw",
+    "latitude",
+    "longitude",
+    "primary_fuel",
+)
 
 
 def _ids(frame: pd.DataFrame, mask: pd.Series) -> str:
@@ -124,16 +131,20 @@ def read_gppd(path: str | os.PathLike | pd.DataFrame, *, country: str | None = "
         if not p.exists():
             raise DataError([f"layer '{LAYER}': file not found: {p}; fix: check the path."])
         try:
-            raw = pd.read_csv(p, dtype={"gppd_idnr": str, "country": str}, keep_default_na=True, low_memory=False)
+            raw = pd.read_csv(
+                p, dtype={"gppd_idnr": str, "country": str}, keep_default_na=True, low_memory=False
+            )
         except Exception as exc:  # pandas raises many types
             raise DataError([f"layer '{LAYER}': cannot read {p}: {exc}; fix: give the GPPD CSV."]) from exc
 
     missing = [c for c in REQUIRED if c not in raw.columns]
     if missing:
-        raise DataError([
-            f"layer '{LAYER}': missing column '{c}'; fix: give the GPPD v1.3 CSV, or rename your column to '{c}'."
-            for c in missing
-        ])
+        raise DataError(
+            [
+                f"layer '{LAYER}': missing column '{c}'; fix: give the GPPD v1.3 CSV, or rename your column to '{c}'."
+                for c in missing
+            ]
+        )
 
     frame = raw.reset_index(drop=True)
     frame["_row"] = np.arange(len(frame))
@@ -144,10 +155,12 @@ def read_gppd(path: str | os.PathLike | pd.DataFrame, *, country: str | None = "
         keep = codes == country.strip().upper()
         if not keep.any():
             found = sorted(set(codes) - {""})
-            raise DataError([
-                f"layer '{LAYER}', column 'country': no rows for country '{country}' "
-                f"(the file has {show_ids(found)}); fix: pass country= one of those, or country=None for every row."
-            ])
+            raise DataError(
+                [
+                    f"layer '{LAYER}', column 'country': no rows for country '{country}' "
+                    f"(the file has {show_ids(found)}); fix: pass country= one of those, or country=None for every row."
+                ]
+            )
         frame = frame.loc[keep].copy()
 
     problems: list[str] = []

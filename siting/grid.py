@@ -98,7 +98,9 @@ def build_grid(data: SitingData, scenario: Scenario | None = None) -> nx.MultiGr
     subs = data.substations
     sup = node_supply(data, scenario)
     G = nx.MultiGraph()
-    for row, s, r in zip(subs.itertuples(index=False), sup["supply_mw"], sup["renewable_avg_mw"]):
+    for row, s, r in zip(
+        subs.itertuples(index=False), sup["supply_mw"], sup["renewable_avg_mw"], strict=True
+    ):
         G.add_node(
             row.substation_id,
             name=row.name,
@@ -108,9 +110,21 @@ def build_grid(data: SitingData, scenario: Scenario | None = None) -> nx.MultiGr
             supply_mw=float(s),
             renewable_avg_mw=float(r),
         )
-    cols = ["from_id", "to_id", "capacity_mw", "residual_mw", "length_km", "reactance", "kind", "voltage_kv", "name"]
+    cols = [
+        "from_id",
+        "to_id",
+        "capacity_mw",
+        "residual_mw",
+        "length_km",
+        "reactance",
+        "kind",
+        "voltage_kv",
+        "name",
+    ]
     for row in data.lines[["line_id", *cols]].itertuples(index=False):
-        G.add_edge(row.from_id, row.to_id, key=row.line_id, line_id=row.line_id, **{c: getattr(row, c) for c in cols})
+        G.add_edge(
+            row.from_id, row.to_id, key=row.line_id, line_id=row.line_id, **{c: getattr(row, c) for c in cols}
+        )
     return G
 
 
@@ -147,7 +161,9 @@ def describe_islands(G: nx.MultiGraph) -> list[str]:
     out = []
     for part in islands(G)[1:]:
         names = [G.nodes[n].get("name") or n for n in part]
-        out.append(f"island of {len(part)} substation(s): {', '.join(names[:10])}{' ...' if len(names) > 10 else ''}")
+        out.append(
+            f"island of {len(part)} substation(s): {', '.join(names[:10])}{' ...' if len(names) > 10 else ''}"
+        )
     return out
 
 

@@ -7,7 +7,7 @@ the assembled layers in :class:`siting.SitingData`.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import geopandas as gpd
@@ -26,7 +26,7 @@ LON_NAMES = ("lon", "longitude", "lng", "x")
 LAT_NAMES = ("lat", "latitude", "y")
 
 
-def _pick(columns, names) -> str | None:
+def _pick(columns: Iterable[str], names: Iterable[str]) -> str | None:
     lower = {c.lower(): c for c in columns}
     return next((lower[n] for n in names if n in lower), None)
 
@@ -81,7 +81,11 @@ def read_layer(
             else:
                 frame = gpd.read_file(path, layer=layer)
         except Exception as exc:  # pyogrio and pandas raise many types
-            raise DataError([f"layer '{name}': cannot read {path}: {exc}; fix: give a GeoJSON, GeoPackage, Shapefile or CSV."]) from exc
+            raise DataError(
+                [
+                    f"layer '{name}': cannot read {path}: {exc}; fix: give a GeoJSON, GeoPackage, Shapefile or CSV."
+                ]
+            ) from exc
     if columns:
         frame = frame.rename(columns=dict(columns))
     if isinstance(frame, gpd.GeoDataFrame):
@@ -95,7 +99,11 @@ def read_layer(
     y = pd.to_numeric(frame[lat], errors="coerce")
     bad = x.isna() | y.isna()
     if bad.any():
-        raise DataError([f"layer '{name}', columns '{lon}'/'{lat}': missing or non-numeric coordinates in rows {list(frame.index[bad][:8])}; fix: give numbers."])
+        raise DataError(
+            [
+                f"layer '{name}', columns '{lon}'/'{lat}': missing or non-numeric coordinates in rows {list(frame.index[bad][:8])}; fix: give numbers."
+            ]
+        )
     geometry = gpd.points_from_xy(x, y)
     return gpd.GeoDataFrame(frame.drop(columns=[lon, lat]), geometry=geometry, crs=crs or GEOGRAPHIC_CRS)
 
@@ -130,7 +138,7 @@ def lines_from_endpoints(lines: pd.DataFrame, substations: gpd.GeoDataFrame) -> 
     pts = substations.set_index("substation_id").geometry
     a = shapely.get_coordinates(pts.loc[lines["from_id"]].values)
     b = shapely.get_coordinates(pts.loc[lines["to_id"]].values)
-    straight = shapely.linestrings([[tuple(p), tuple(q)] for p, q in zip(a, b)])
+    straight = shapely.linestrings([[tuple(p), tuple(q)] for p, q in zip(a, b, strict=False)])
     if isinstance(lines, gpd.GeoDataFrame) and lines.geometry.name in lines.columns:
         geom = lines.geometry.to_crs(substations.crs) if lines.crs is not None else lines.geometry
         have = geom.notna() & ~geom.is_empty

@@ -168,7 +168,9 @@ def _circuits(frame: pd.DataFrame, how: str) -> pd.Series:
     return out.fillna(1).clip(lower=1).astype(int)
 
 
-def _explode_voltages(lines: gpd.GeoDataFrame, dropped: list[dict], *, min_kv: float, voltage_map: Mapping[float, float]) -> gpd.GeoDataFrame:
+def _explode_voltages(
+    lines: gpd.GeoDataFrame, dropped: list[dict], *, min_kv: float, voltage_map: Mapping[float, float]
+) -> gpd.GeoDataFrame:
     """One row per (way, voltage class); circuits shared out when a way carries several voltages."""
     kvs = lines["_voltage_raw"].map(parse_voltage_kv)
     none = kvs.str.len() == 0
@@ -181,8 +183,10 @@ def _explode_voltages(lines: gpd.GeoDataFrame, dropped: list[dict], *, min_kv: f
     # circuits on a multi-voltage way are split between the voltages (at least one each)
     lines["circuits"] = np.maximum(1, lines["circuits"] // n.reindex(lines.index).to_numpy())
     low = lines["_kv"] < min_kv
-    for rid, kv in zip(lines.loc[low, "_src"], lines.loc[low, "_kv"]):
-        dropped.append({"layer": "lines", "row": rid, "reason": f"voltage {kv:g} kV below min_kv = {min_kv:g}"})
+    for rid, kv in zip(lines.loc[low, "_src"], lines.loc[low, "_kv"], strict=False):
+        dropped.append(
+            {"layer": "lines", "row": rid, "reason": f"voltage {kv:g} kV below min_kv = {min_kv:g}"}
+        )
     lines = lines.loc[~low]
     multi = lines["_src"].duplicated(keep=False)
     lines["_src"] = lines["_src"].where(~multi, lines["_src"] + "@" + lines["_kv"].map("{:g}".format))
@@ -195,7 +199,7 @@ def _clusters(points: np.ndarray, radius: float) -> np.ndarray:
     a, b = tree.query(points, predicate="dwithin", distance=radius)
     G = nx.Graph()
     G.add_nodes_from(range(len(points)))
-    G.add_edges_from(zip(a[a < b].tolist(), b[a < b].tolist()))
+    G.add_edges_from(zip(a[a < b].tolist(), b[a < b].tolist(), strict=False))
     labels = np.empty(len(points), dtype=int)
     comps = sorted((sorted(c) for c in nx.connected_components(G)), key=lambda c: c[0])
     for k, comp in enumerate(comps):
@@ -219,9 +223,9 @@ def _merge_junctions(lines: gpd.GeoDataFrame, n_sites: int) -> gpd.GeoDataFrame:
     frm, to = lines["_from"].to_numpy().copy(), lines["_to"].to_numpy().copy()
     geom = list(lines.geometry.values)
     srcs = list(lines["_src"])
-    key = list(zip(lines["_kv"], lines["kind"], lines["circuits"], lines["cable"]))
+    key = list(zip(lines["_kv"], lines["kind"], lines["circuits"], lines["cable"], strict=False))
     ends: dict[int, list[int]] = {}
-    for i, (f, t) in enumerate(zip(frm, to)):
+    for i, (f, t) in enumerate(zip(frm, to, strict=False)):
         ends.setdefault(int(f), []).append(i)
         ends.setdefault(int(t), []).append(i)
     alive = np.ones(len(lines), dtype=bool)
@@ -297,7 +301,9 @@ def _split_at_taps(
     keep = np.setdiff1d(np.arange(n), cut_lines)
     parts = lines.iloc[rows].copy()
     parts["_src"] = parts["_src"] + "/" + parts.groupby(level=0).cumcount().add(1).astype(str)
-    parts = parts.set_geometry(gpd.GeoSeries(new_geom, index=parts.index, crs=lines.crs)).assign(_from=new_from, _to=new_to)
+    parts = parts.set_geometry(gpd.GeoSeries(new_geom, index=parts.index, crs=lines.crs)).assign(
+        _from=new_from, _to=new_to
+    )
     kept = lines.iloc[keep].assign(_from=frm[keep], _to=to[keep])
     out = pd.concat([kept, parts], ignore_index=True)
     out = gpd.GeoDataFrame(out, geometry="geometry", crs=lines.crs)
@@ -320,21 +326,31 @@ def _join_converters(lines: gpd.GeoDataFrame, pos: pd.DataFrame, *, converter_m:
     if not len(loose) or not len(ac_buses):
         return lines
     target = shapely.points(pos.loc[ac_buses, ["x", "y"]].to_numpy())
-    near = shapely.STRtree(target).query_nearest(shapely.points(pos.loc[loose, ["x", "y"]].to_numpy()), max_distance=converter_m, all_matches=False)
+    near = shapely.STRtree(target).query_nearest(
+        shapely.points(pos.loc[loose, ["x", "y"]].to_numpy()), max_distance=converter_m, all_matches=False
+    )
     move = pd.Series(ac_buses[near[1]], index=loose[near[0]])
-    return lines.assign(_from=lines["_from"].replace(move.to_dict()), _to=lines["_to"].replace(move.to_dict()))
+    return lines.assign(
+        _from=lines["_from"].replace(move.to_dict()), _to=lines["_to"].replace(move.to_dict())
+    )
 
 
 def _largest_component(lines: gpd.GeoDataFrame, dropped: list[dict]) -> gpd.GeoDataFrame:
     """Keep the lines of the largest connected network (HVDC links count); report the rest."""
     G = nx.MultiGraph()
-    G.add_edges_from(zip(lines["_from"], lines["_to"], range(len(lines))))
+    G.add_edges_from(zip(lines["_from"], lines["_to"], range(len(lines)), strict=False))
     parts = sorted(nx.connected_components(G), key=lambda c: (-len(c), min(c)))
     main = parts[0]
     out = lines["_from"].map(lambda b: b not in main).to_numpy()
     size = {b: len(c) for c in parts[1:] for b in c}
-    for rid, b in zip(lines.loc[out, "_src"], lines.loc[out, "_from"]):
-        dropped.append({"layer": "lines", "row": rid, "reason": f"not connected to the main network (a fragment of {size[b]} buses)"})
+    for rid, b in zip(lines.loc[out, "_src"], lines.loc[out, "_from"], strict=False):
+        dropped.append(
+            {
+                "layer": "lines",
+                "row": rid,
+                "reason": f"not connected to the main network (a fragment of {size[b]} buses)",
+            }
+        )
     return lines.loc[~out].reset_index(drop=True)
 
 
@@ -348,28 +364,52 @@ def _drop_loops(lines: gpd.GeoDataFrame, dropped: list[dict], why: str) -> gpd.G
 def _read(source: Source, name: str, crs: str | None) -> gpd.GeoDataFrame:
     frame = read_layer(source, name=name, crs=crs)
     if not isinstance(frame, gpd.GeoDataFrame):
-        V.raise_if([f"layer '{name}': no geometry and no lon/lat columns; fix: give a spatial file or a CSV with lon/lat."])
+        V.raise_if(
+            [
+                f"layer '{name}': no geometry and no lon/lat columns; fix: give a spatial file or a CSV with lon/lat."
+            ]
+        )
     return frame.to_crs(GEOGRAPHIC_CRS) if frame.crs is not None else frame.set_crs(GEOGRAPHIC_CRS)
 
 
-def _built_network(lines: pd.DataFrame, buses: pd.DataFrame, *, voltage_map: Mapping[float, float], min_kv: float, load_roles: Sequence[str]) -> OsmGrid:
+def _built_network(
+    lines: pd.DataFrame,
+    buses: pd.DataFrame,
+    *,
+    voltage_map: Mapping[float, float],
+    min_kv: float,
+    load_roles: Sequence[str],
+) -> OsmGrid:
     """PyPSA-Earth's built network: keep its buses and bus0/bus1 topology, straight segments."""
     dropped: list[dict] = []
     b = buses.copy()
     b["_id"] = b["bus_id"].astype(str)
-    kv = b["voltage"].map(lambda v: (parse_voltage_kv(v) or [np.nan])[0]).map(lambda v: float(voltage_map.get(v, v)))
+    kv = (
+        b["voltage"]
+        .map(lambda v: (parse_voltage_kv(v) or [np.nan])[0])
+        .map(lambda v: float(voltage_map.get(v, v)))
+    )
     b["voltage_kv"] = kv
     ln = lines.copy()
-    ln["_kv"] = ln["voltage"].map(lambda v: (parse_voltage_kv(v) or [np.nan])[0]).map(lambda v: float(voltage_map.get(v, v)))
+    ln["_kv"] = (
+        ln["voltage"]
+        .map(lambda v: (parse_voltage_kv(v) or [np.nan])[0])
+        .map(lambda v: float(voltage_map.get(v, v)))
+    )
     ln["_from"], ln["_to"] = ln["bus0"].astype(str), ln["bus1"].astype(str)
     ids = set(b["_id"])
     bad = ~ln["_from"].isin(ids) | ~ln["_to"].isin(ids) | (ln["_kv"] < min_kv) | ln["_kv"].isna()
     for rid in _source_ids(ln.loc[bad]):
-        dropped.append({"layer": "lines", "row": rid, "reason": "endpoint bus missing or voltage below min_kv"})
+        dropped.append(
+            {"layer": "lines", "row": rid, "reason": "endpoint bus missing or voltage below min_kv"}
+        )
     ln = ln.loc[~bad]
     pts = b.set_index("_id").geometry
     geom = shapely.linestrings(
-        [np.vstack([shapely.get_coordinates(pts[f]), shapely.get_coordinates(pts[t])]) for f, t in zip(ln["_from"], ln["_to"])]
+        [
+            np.vstack([shapely.get_coordinates(pts[f]), shapely.get_coordinates(pts[t])])
+            for f, t in zip(ln["_from"], ln["_to"], strict=False)
+        ]
     )
     dc = _flag(ln, "dc")
     out_lines = gpd.GeoDataFrame(
@@ -401,7 +441,9 @@ def _built_network(lines: pd.DataFrame, buses: pd.DataFrame, *, voltage_map: Map
         crs=GEOGRAPHIC_CRS,
     )
     subs["takes_load"] = subs["role"].isin(list(load_roles))
-    return OsmGrid(substations=subs, lines=out_lines, dropped=pd.DataFrame(dropped, columns=["layer", "row", "reason"]))
+    return OsmGrid(
+        substations=subs, lines=out_lines, dropped=pd.DataFrame(dropped, columns=["layer", "row", "reason"])
+    )
 
 
 def read_osm_grid(
@@ -496,15 +538,27 @@ def read_osm_grid(
     raw = read_layer(lines, name="lines", crs=crs)
     if "bus0" in raw.columns and raw["bus0"].notna().any():
         if substations is None:
-            V.raise_if(["layer 'lines' has bus0/bus1 (a built network) but no buses were given; fix: pass substations=<buses file>."])
+            V.raise_if(
+                [
+                    "layer 'lines' has bus0/bus1 (a built network) but no buses were given; fix: pass substations=<buses file>."
+                ]
+            )
         buses = _read(substations, "substations", crs)
         missing = [c for c in ("bus_id", "voltage") if c not in buses.columns]
         if missing:
-            V.raise_if([f"layer 'substations': missing columns {missing} for a built network; fix: give PyPSA-Earth's buses.csv."])
+            V.raise_if(
+                [
+                    f"layer 'substations': missing columns {missing} for a built network; fix: give PyPSA-Earth's buses.csv."
+                ]
+            )
         return _built_network(raw, buses, voltage_map=voltage_map, min_kv=min_kv, load_roles=load_roles)
     ways = _read(lines, "lines", crs)
     if "voltage" not in ways.columns:
-        V.raise_if(["layer 'lines': column 'voltage' is missing; fix: export the OSM tag voltage (volts, e.g. 345000)."])
+        V.raise_if(
+            [
+                "layer 'lines': column 'voltage' is missing; fix: export the OSM tag voltage (volts, e.g. 345000)."
+            ]
+        )
     dropped: list[dict] = []
     ways = ways.assign(_src=_source_ids(ways), _voltage_raw=ways["voltage"])
     geom = ways.geometry
@@ -514,36 +568,56 @@ def read_osm_grid(
     ways = ways.loc[~bad].copy()
     ways["geometry"] = shapely.line_merge(ways.geometry.values)
     ways = ways.explode(index_parts=False).reset_index(drop=True)
-    ways["_src"] = ways["_src"].where(~ways["_src"].duplicated(keep=False), ways["_src"] + "." + ways.groupby("_src").cumcount().astype(str))
-    freq = pd.to_numeric(_pick(ways, "frequency", "tag_frequency"), errors="coerce") if _pick(ways, "frequency", "tag_frequency") is not None else None
+    ways["_src"] = ways["_src"].where(
+        ~ways["_src"].duplicated(keep=False), ways["_src"] + "." + ways.groupby("_src").cumcount().astype(str)
+    )
+    freq = (
+        pd.to_numeric(_pick(ways, "frequency", "tag_frequency"), errors="coerce")
+        if _pick(ways, "frequency", "tag_frequency") is not None
+        else None
+    )
     dc = _flag(ways, "dc") | (freq.eq(0) if freq is not None else False)
     ways["kind"] = np.where(dc, "hvdc", "ac")
     kind_tag = _pick(ways, "tag_type", "power")
-    ways["cable"] = _flag(ways, "underground") | (kind_tag.astype(str).str.lower().eq("cable") if kind_tag is not None else False)
+    ways["cable"] = _flag(ways, "underground") | (
+        kind_tag.astype(str).str.lower().eq("cable") if kind_tag is not None else False
+    )
     if "location" in ways.columns:
-        ways["cable"] |= ways["location"].astype(str).str.lower().isin(["underground", "underwater", "submarine"])
+        ways["cable"] |= (
+            ways["location"].astype(str).str.lower().isin(["underground", "underwater", "submarine"])
+        )
     ways["circuits"] = _circuits(ways, circuits_from)
     constr = _flag(ways, "under_construction")
     for rid in ways.loc[constr, "_src"]:
         dropped.append({"layer": "lines", "row": rid, "reason": "under construction"})
     ways = _explode_voltages(ways.loc[~constr], dropped, min_kv=min_kv, voltage_map=voltage_map)
     if ways.empty:
-        V.raise_if([f"layer 'lines': no line is left after reading ({len(dropped)} dropped, e.g. {dropped[:3]}); fix: check the voltage tags and min_kv."])
+        V.raise_if(
+            [
+                f"layer 'lines': no line is left after reading ({len(dropped)} dropped, e.g. {dropped[:3]}); fix: check the voltage tags and min_kv."
+            ]
+        )
 
     metric = metric_crs or _metric_crs(ways)
     mways = ways.to_crs(metric)
     n = len(mways)
-    endpoints = np.concatenate([shapely.get_point(mways.geometry.values, 0), shapely.get_point(mways.geometry.values, -1)])
+    endpoints = np.concatenate(
+        [shapely.get_point(mways.geometry.values, 0), shapely.get_point(mways.geometry.values, -1)]
+    )
     tagged, site_xy = _tagged_sites(substations, crs=crs, metric=metric, merge_m=merge_m)
     n_sites = len(site_xy)
     bus_of = np.full(2 * n, -1)
     if n_sites:  # 1. ends near a substation connect to it
-        near = shapely.STRtree(tagged.geometry.values).query_nearest(endpoints, max_distance=snap_m, all_matches=False)
+        near = shapely.STRtree(tagged.geometry.values).query_nearest(
+            endpoints, max_distance=snap_m, all_matches=False
+        )
         bus_of[near[0]] = tagged["_site"].to_numpy()[near[1]]
     rest = np.flatnonzero(bus_of < 0)  # 2. coincident ends (way splits) join
     bus_of[rest] = n_sites + _clusters(endpoints[rest], join_m)
     mlines = mways.assign(_from=bus_of[:n], _to=bus_of[n:])
-    mlines, endpoints, bus_of, tees = _split_at_taps(mlines, endpoints, bus_of, n_sites=n_sites, join_m=join_m)
+    mlines, endpoints, bus_of, tees = _split_at_taps(
+        mlines, endpoints, bus_of, n_sites=n_sites, join_m=join_m
+    )
     xy = shapely.get_coordinates(endpoints)
     pos = pd.DataFrame({"bus": bus_of, "x": xy[:, 0], "y": xy[:, 1]}).groupby("bus")[["x", "y"]].mean()
     if n_sites:
@@ -559,7 +633,9 @@ def read_osm_grid(
         lab = _clusters(shapely.points(pos.loc[standin, ["x", "y"]].to_numpy()), merge_m)
         first = pd.Series(standin).groupby(lab).transform("min").to_numpy()
         relabel.loc[standin] = first
-    mlines = mlines.assign(_from=relabel.loc[mlines["_from"]].to_numpy(), _to=relabel.loc[mlines["_to"]].to_numpy())
+    mlines = mlines.assign(
+        _from=relabel.loc[mlines["_from"]].to_numpy(), _to=relabel.loc[mlines["_to"]].to_numpy()
+    )
     pos = pos.groupby(relabel.to_numpy()).mean()
     tees = set(relabel.loc[sorted(tees)].tolist())
     mlines = _drop_loops(mlines, dropped, f"stand-in buses within {merge_m:g} m merged")
@@ -568,16 +644,33 @@ def read_osm_grid(
         mlines = _merge_junctions(mlines, n_sites)
     if keep == "largest":
         mlines = _largest_component(mlines, dropped)
-    subs, out = _tables(mlines, pos, tagged, n_sites, dropped, metric=metric, voltage_map=voltage_map, load_roles=load_roles, keep=keep, tees=tees)
-    return OsmGrid(substations=subs, lines=out, dropped=pd.DataFrame(dropped, columns=["layer", "row", "reason"]))
+    subs, out = _tables(
+        mlines,
+        pos,
+        tagged,
+        n_sites,
+        dropped,
+        metric=metric,
+        voltage_map=voltage_map,
+        load_roles=load_roles,
+        keep=keep,
+        tees=tees,
+    )
+    return OsmGrid(
+        substations=subs, lines=out, dropped=pd.DataFrame(dropped, columns=["layer", "row", "reason"])
+    )
 
 
-def _tagged_sites(substations: Source | None, *, crs: str | None, metric: str, merge_m: float) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
+def _tagged_sites(
+    substations: Source | None, *, crs: str | None, metric: str, merge_m: float
+) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
     """Tagged substations in the metric CRS with a ``_site`` label (those within ``merge_m`` are one), and site positions."""
     if substations is None:
         return gpd.GeoDataFrame({"_site": []}, geometry=[], crs=metric), pd.DataFrame(columns=["x", "y"])
     subs = _read(substations, "substations", crs)
-    if "tag_area" in subs.columns and "symbol" in subs.columns:  # PyPSA-Earth: keep real substations, not line ends
+    if (
+        "tag_area" in subs.columns and "symbol" in subs.columns
+    ):  # PyPSA-Earth: keep real substations, not line ends
         subs = subs.loc[subs["tag_area"].isna()]
     subs = subs.loc[subs.geometry.notna() & ~subs.geometry.is_empty].to_crs(metric).reset_index(drop=True)
     ref = _pick(subs, "osm_id", "@id", "id", "bus_id")
@@ -606,7 +699,10 @@ def _tables(
 ) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
     """The output substations (with roles and stable ids) and lines."""
     long = pd.concat(
-        [mlines[["_from", "_kv", "kind"]].rename(columns={"_from": "bus"}), mlines[["_to", "_kv", "kind"]].rename(columns={"_to": "bus"})]
+        [
+            mlines[["_from", "_kv", "kind"]].rename(columns={"_from": "bus"}),
+            mlines[["_to", "_kv", "kind"]].rename(columns={"_to": "bus"}),
+        ]
     )
     buses = pd.DataFrame(index=pos.index)
     buses["_tagged"] = buses.index < n_sites
@@ -614,39 +710,71 @@ def _tables(
     unused = ~buses.index.isin(deg.index)
     if keep == "largest" or not n_sites:
         for b in buses.index[unused & buses["_tagged"]]:
-            dropped.append({"layer": "substations", "row": ";".join(tagged.loc[tagged["_site"] == b, "_osm"]), "reason": "no line reaches it"})
+            dropped.append(
+                {
+                    "layer": "substations",
+                    "row": ";".join(tagged.loc[tagged["_site"] == b, "_osm"]),
+                    "reason": "no line reaches it",
+                }
+            )
     else:
         unused &= ~buses["_tagged"]
     buses = buses.loc[~unused]
     buses["lines"] = deg.reindex(buses.index).fillna(0).astype(int)
     buses["voltage_kv"] = long.groupby("bus")["_kv"].max().reindex(buses.index)
     if n_sites and "voltage" in tagged.columns:
-        tag_kv = tagged.groupby("_site")["voltage"].agg(lambda s: max((v for x in s for v in parse_voltage_kv(x)), default=np.nan))
-        buses["voltage_kv"] = buses["voltage_kv"].fillna(tag_kv.map(lambda v: float(voltage_map.get(v, v))).reindex(buses.index))
+        tag_kv = tagged.groupby("_site")["voltage"].agg(
+            lambda s: max((v for x in s for v in parse_voltage_kv(x)), default=np.nan)
+        )
+        buses["voltage_kv"] = buses["voltage_kv"].fillna(
+            tag_kv.map(lambda v: float(voltage_map.get(v, v))).reindex(buses.index)
+        )
     no_kv = buses["voltage_kv"].isna()
     for b in buses.index[no_kv]:
         dropped.append(
-            {"layer": "substations", "row": ";".join(tagged.loc[tagged["_site"] == b, "_osm"]), "reason": "no line reaches it and it has no voltage tag"}
+            {
+                "layer": "substations",
+                "row": ";".join(tagged.loc[tagged["_site"] == b, "_osm"]),
+                "reason": "no line reaches it and it has no voltage tag",
+            }
         )
     buses = buses.loc[~no_kv]
-    ac = long.loc[long["kind"] == "ac"].groupby("bus")["_kv"].agg(lambda s: ";".join(f"{v:g}" for v in sorted(set(s), reverse=True)))
+    ac = (
+        long.loc[long["kind"] == "ac"]
+        .groupby("bus")["_kv"]
+        .agg(lambda s: ";".join(f"{v:g}" for v in sorted(set(s), reverse=True)))
+    )
     buses["voltages"] = ac.reindex(buses.index).fillna(buses["voltage_kv"].map("{:g}".format))
     classes = buses["voltages"].str.count(";") + 1
     buses["role"] = np.select(
-        [buses["_tagged"], classes >= 2, buses.index.isin(sorted(tees)), buses["lines"] >= 3, buses["lines"] == 1],
+        [
+            buses["_tagged"],
+            classes >= 2,
+            buses.index.isin(sorted(tees)),
+            buses["lines"] >= 3,
+            buses["lines"] == 1,
+        ],
         ["substation", "transformer", "tee", "switching", "line_end"],
         default="junction",
     )
-    ll = gpd.GeoSeries(shapely.points(pos.loc[buses.index, ["x", "y"]].to_numpy()), crs=metric).to_crs(GEOGRAPHIC_CRS)
+    ll = gpd.GeoSeries(shapely.points(pos.loc[buses.index, ["x", "y"]].to_numpy()), crs=metric).to_crs(
+        GEOGRAPHIC_CRS
+    )
     lon, lat = ll.x.to_numpy(), ll.y.to_numpy()
-    ids = pd.Series([f"b{kv:g}-{la:.3f}-{lo:.3f}" for kv, la, lo in zip(buses["voltage_kv"], lat, lon)], index=buses.index)
+    ids = pd.Series(
+        [f"b{kv:g}-{la:.3f}-{lo:.3f}" for kv, la, lo in zip(buses["voltage_kv"], lat, lon, strict=False)], index=buses.index
+    )
     ids = ids.where(~ids.duplicated(keep=False), ids + "-" + ids.groupby(ids).cumcount().astype(str))
     names = pd.Series("", index=buses.index)
     osm_ref = pd.Series("", index=buses.index)
     if n_sites:
         col = _pick(tagged, "name", "name:en")
         if col is not None:
-            first = tagged.assign(_n=col.fillna("").astype(str)).groupby("_site")["_n"].agg(lambda s: next((x for x in s if x), ""))
+            first = (
+                tagged.assign(_n=col.fillna("").astype(str))
+                .groupby("_site")["_n"]
+                .agg(lambda s: next((x for x in s if x), ""))
+            )
             names = first.reindex(buses.index).fillna("")
         osm_ref = tagged.groupby("_site")["_osm"].agg(";".join).reindex(buses.index).fillna("")
     subs = gpd.GeoDataFrame(
@@ -679,6 +807,8 @@ def _tables(
         crs=metric,
     ).to_crs(GEOGRAPHIC_CRS)
     dup = out["line_id"].duplicated(keep=False)
-    out["line_id"] = out["line_id"].where(~dup, out["line_id"] + "#" + out.groupby("line_id").cumcount().astype(str))
+    out["line_id"] = out["line_id"].where(
+        ~dup, out["line_id"] + "#" + out.groupby("line_id").cumcount().astype(str)
+    )
     subs = subs.sort_values("substation_id", kind="stable").reset_index(drop=True)
     return subs, out.sort_values("line_id", kind="stable").reset_index(drop=True)

@@ -1,17 +1,21 @@
-"""``siting.solve``: candidates -> options -> model -> result, with timings."""
+"""``siting.solve``: candidates -> options -> model -> solver -> result, with timings."""
 
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 
 import geopandas as gpd
 
 from .candidates import build_candidates, excluded_codes
+from .constants import SolverName, Status
 from .data import SitingData
 from .diagnose import diagnose, necessary_conditions
+from .families import DEFAULT_FAMILIES, Family
 from .grid import build_grid, check_connected
-from .model import SitingModel, build_options, reduce_options
-from .result import Diagnosis, SitingResult, extract
+from .model import SitingModel
+from .options import build_options, reduce_options
+from .result import Diagnosis, SitingResult, assemble
 from .scenario import Scenario
 
 __all__ = ["solve"]
@@ -21,9 +25,14 @@ def solve(
     data: SitingData,
     scenario: Scenario,
     *,
+    solver: SolverName | None = None,
+    time_limit_s: float | None = None,
+    mip_gap: float | None = None,
+    threads: int | None = None,
     candidates: gpd.GeoDataFrame | None = None,
     exclusions: gpd.GeoDataFrame | None = None,
     reduce: bool = True,
+    families: Sequence[type[Family]] | None = None,
 ) -> SitingResult:
     """Place campuses for ``scenario`` on ``data`` and return the checked-out plan.
 
@@ -32,14 +41,22 @@ def solve(
     data : SitingData
         From :func:`siting.load_korea` or :meth:`SitingData.from_files`.
     scenario : Scenario
+    solver : {"cbc", "highs"}, optional
+        Default ``scenario.solver``.
+    time_limit_s, mip_gap, threads : optional
+        Default the scenario's fields of the same names. The result's
+        ``scenario`` records the values used.
     candidates : GeoDataFrame, optional
         Your own candidate points or polygons (optional ``site_id``); default a
         grid of ``scenario.grid_spacing_km`` over the allowed land.
     exclusions : GeoDataFrame, optional
         More no-go polygons, on top of the scenario's.
     reduce : bool, default True
-        Apply the exact option reduction (:func:`siting.model.reduce_options`);
+        Apply the exact option reduction (:func:`siting.options.reduce_options`);
         ``False`` builds the model over every option, for comparison.
+    families : sequence of Family subclasses, optional
+        Constraint families to apply where the scenario enables them; default
+        :data:`siting.families.DEFAULT_FAMILIES`.
 
     Returns
     -------
@@ -52,8 +69,14 @@ def solve(
     >>> res = siting.solve(siting.load_korea(), siting.Scenario(target_mw=500))
     >>> res.status, res.total_mw >= 500
     (<Status.OPTIMAL: 'optimal'>, True)
+    >>> siting.solve(siting.load_korea(), siting.Scenario(target_mw=500), solver="highs").report.solver
+    'highs'
     """
-    timings = {}
+    overrides = {"solver": solver, "time_limit_s": time_limit_s, "mip_gap": mip_gap, "threads": threads}
+    scenario = scenario.replace(**{k: v for k, v in overrides.items() if v is not None})
+    families = tuple(DEFAULT_FAMILIES if families is None else families)
+    enabled = tuple(f for f in families if f.enabled(scenario))
+    timings: dict[str, float] = {}
     t0 = time.perf_counter()
     cand = build_candidates(data, scenario, candidates=candidates, exclusions=exclusions)
     excluded = excluded_codes(data, scenario)
@@ -66,21 +89,47 @@ def solve(
     all_opts = build_options(data, scenario, cand)
     opts = reduce_options(all_opts, data, scenario) if reduce else all_opts
     size = {"candidates": len(cand.sites), "options_all": len(all_opts), "options": len(opts)}
-    necessary = necessary_conditions(data, scenario, cand, all_opts)
+    necessary = necessary_conditions(data, scenario, cand, all_opts, families=enabled)
     if necessary:
-        model = SitingModel.build(data, scenario, cand, opts.iloc[:0], graph=G)
-        outcome = {"status": "infeasible", "gap": None}
         timings["total"] = time.perf_counter() - t0
-        return extract(model, data, scenario, cand, outcome, G, excluded=excluded, diagnosis=Diagnosis(necessary=necessary), size=size, timings=timings)
-    model = SitingModel.build(data, scenario, cand, opts, graph=G)
+        return assemble(
+            data,
+            scenario,
+            cand,
+            opts,
+            None,
+            G,
+            status=Status.INFEASIBLE,
+            excluded=excluded,
+            families=enabled,
+            diagnosis=Diagnosis(necessary=necessary),
+            size=size,
+            timings=timings,
+        )
+    model = SitingModel.build(data, scenario, cand, opts, graph=G, families=enabled)
     size.update(model.size())
     timings["build"] = time.perf_counter() - t
-    outcome = model.solve(scenario)
-    timings["solve"] = outcome["seconds"]
-    diagnosis = None
-    if outcome["status"] == "infeasible":
+    report = model.solve()
+    timings["solve"] = report.seconds
+    solution = model.read() if report.status.has_solution else None
+    diagnosis: Diagnosis | None = None
+    if report.status == Status.INFEASIBLE:
         t = time.perf_counter()
-        diagnosis = diagnose(data, scenario, cand, opts, G)
+        diagnosis = diagnose(data, scenario, cand, opts, G, families=enabled)
         timings["diagnose"] = time.perf_counter() - t
     timings["total"] = time.perf_counter() - t0
-    return extract(model, data, scenario, cand, outcome, G, excluded=excluded, diagnosis=diagnosis, size=size, timings=timings)
+    return assemble(
+        data,
+        scenario,
+        cand,
+        opts,
+        solution,
+        G,
+        status=report.status,
+        excluded=excluded,
+        families=enabled,
+        report=report,
+        diagnosis=diagnosis,
+        size=size,
+        timings=timings,
+    )

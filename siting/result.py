@@ -6,51 +6,32 @@ mapped and written without the model: ``sites``, ``substations``, ``lines``.
 
 from __future__ import annotations
 
-import enum
 import os
-import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import geopandas as gpd
+import networkx as nx
 import numpy as np
 import pandas as pd
-import pulp
 
-from .model import COST_TERMS
+from ._utils import atomic_path
+from .constants import COST_TERMS, Status
 from .settings import GEOGRAPHIC_CRS
 
-__all__ = ["Status", "SitingResult", "Diagnosis", "extract"]
+if TYPE_CHECKING:
+    from .candidates import Candidates
+    from .data import SitingData
+    from .families import Family
+    from .model import Solution
+    from .scenario import Scenario
+    from .solvers import SolveReport
 
+__all__ = ["Status", "SitingResult", "Diagnosis", "assemble"]
 
-class Status(str, enum.Enum):
-    """Outcome of a solve; compares equal to its string value.
-
-    ``optimal``: proven optimal within the MIP gap. ``feasible``: the time limit
-    stopped the solver with a solution (see ``gap``). ``infeasible``: no plan
-    meets every limit (see ``diagnosis``). ``no_solution``: the time limit
-    stopped the solver before it found any plan.
-    """
-
-    OPTIMAL = "optimal"
-    FEASIBLE = "feasible"
-    INFEASIBLE = "infeasible"
-    NO_SOLUTION = "no_solution"
-
-    def __str__(self) -> str:
-        return self.value
-
-
-#: How each relaxed limit reads in a diagnosis.
-LIMIT_WORDS = {
-    "target": "target: short by {mw:,.1f} MW",
-    "headroom": "substation {name}: headroom exceeded by {mw:,.1f} MW",
-    "lines": "line {name}: residual capacity exceeded by {mw:,.1f} MW",
-    "supply": "substation {name}: {mw:,.1f} MW more supply for new load needed there",
-    "province_cap": "{name} exceeded by {mw:,.1f} MW",
-    "hosts": "minimum host provinces: {mw:,.1f} province(s) short",
-    "renewable": "renewable share: {mw:,.1f} MW (average) short",
-}
+LIMIT_COLUMNS = ["family", "id", "name", "over_mw", "text"]
 
 
 @dataclass
@@ -63,10 +44,11 @@ class Diagnosis:
         Necessary conditions that fail, found without solving (e.g. the target
         against all headroom reachable outside the excluded region).
     limits : DataFrame
-        From the elastic relaxation: ``family`` (target, headroom, lines,
-        supply, province_cap, hosts, renewable), ``id``, ``name`` and
-        ``over_mw``, the MW by which that limit must give to meet the target;
-        largest first.
+        From the elastic relaxation: ``family`` (the limit: target, headroom,
+        lines, supply, province_cap, hosts, renewable, or a custom family's),
+        ``id``, ``name``, ``over_mw``, the MW by which that limit must give to
+        meet the target (``hosts``: provinces), and ``text``, the limit in
+        words; largest first.
     max_achievable_mw : float or None
         The most MW found that can be placed with every limit kept.
     max_achievable_bound_mw : float or None
@@ -74,7 +56,7 @@ class Diagnosis:
     """
 
     necessary: list[str] = field(default_factory=list)
-    limits: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["family", "id", "name", "over_mw"]))
+    limits: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=LIMIT_COLUMNS))
     max_achievable_mw: float | None = None
     max_achievable_bound_mw: float | None = None
 
@@ -86,8 +68,7 @@ class Diagnosis:
             if bound is not None and bound > self.max_achievable_mw + 0.5:
                 most += f" (the solver proved at most {bound:,.0f} MW)"
             out.append(most)
-        for r in self.limits.itertuples(index=False):
-            out.append(f"- {LIMIT_WORDS[r.family].format(name=r.name or r.id, mw=r.over_mw)}")
+        out += [f"- {text}" for text in self.limits["text"]]
         return "\n".join(out) if out else "(no diagnosis)"
 
 
@@ -126,26 +107,37 @@ class SitingResult:
         variables, binaries, constraints, options, candidates.
     timings : dict
         Seconds per stage (candidates, build, solve, total).
+    metric_crs : str
+        The data's projected CRS, for distances and maps.
+    report : SolveReport or None
+        What the solver reported (None when no model was solved).
+    families : tuple of Family subclasses
+        The constraint families the model applied (what
+        :func:`siting.testing.assert_result_valid` re-checks).
     """
 
     status: Status
     objective: float | None
     gap: float | None
-    costs: dict
+    costs: dict[str, float]
     provinces: gpd.GeoDataFrame
     sites: gpd.GeoDataFrame
     substations: gpd.GeoDataFrame
     lines: gpd.GeoDataFrame
-    scenario: object
+    scenario: Scenario
     diagnosis: Diagnosis | None = None
     renewable_delivered_mw: float = 0.0
-    model_size: dict = field(default_factory=dict)
-    timings: dict = field(default_factory=dict)
+    model_size: dict[str, int] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
+    metric_crs: str = GEOGRAPHIC_CRS
+    report: SolveReport | None = None
+    families: tuple[type[Family], ...] = ()
 
     def __repr__(self) -> str:
         obj = "n/a" if self.objective is None else f"{self.objective:,.1f} KRW bn"
         return (
-            f"SitingResult(status={str(self.status)!r}, campuses={len(self.sites)}, total_mw={self.total_mw:,.0f}, "
+            f"SitingResult(status={str(self.status)!r}, campuses={len(self.sites)}, "
+            f"total_mw={self.total_mw:,.0f}, "
             f"target_mw={self.scenario.target_mw:,.0f}, objective={obj})"
         )
 
@@ -164,20 +156,28 @@ class SitingResult:
         >>> int(res.by_province()["capacity_mw"].sum()) >= 300
         True
         """
-        g = self.sites.groupby("province").agg(campuses=("site_id", "size"), capacity_mw=("capacity_mw", "sum"))
+        g = self.sites.groupby("province").agg(
+            campuses=("site_id", "size"), capacity_mw=("capacity_mw", "sum")
+        )
         g["share"] = g["capacity_mw"] / max(self.total_mw, 1e-9)
         return g.sort_values(["capacity_mw", "campuses"], ascending=False)
 
     def summary(self) -> str:
         """A readable multi-line summary: status, MW by province, substations, lines, costs, time."""
         sc = self.scenario
-        out = [f"Scenario '{sc.name}': target {sc.target_mw:,.0f} MW" + (f" ({sc.gpus:,} GPUs)" if sc.gpus else "")]
+        out = [
+            f"Scenario '{sc.name}': target {sc.target_mw:,.0f} MW"
+            + (f" ({sc.gpus:,} GPUs)" if sc.gpus else "")
+        ]
         status = f"Status: {self.status}"
         if self.status == Status.FEASIBLE and self.gap is not None:
             status += f" (gap {self.gap:.2%})"
         out.append(status)
         if self.status in (Status.OPTIMAL, Status.FEASIBLE):
-            out.append(f"Placed {self.total_mw:,.0f} MW in {len(self.sites)} campuses, {self.sites.province.nunique()} provinces")
+            out.append(
+                f"Placed {self.total_mw:,.0f} MW in {len(self.sites)} campuses, "
+                f"{self.sites.province.nunique()} provinces"
+            )
             bp = self.by_province()
             out.append("  province     campuses        MW   share")
             for code, r in bp.iterrows():
@@ -185,14 +185,27 @@ class SitingResult:
             used = self.substations[self.substations["load_mw"] > 0].sort_values("load_mw", ascending=False)
             out.append(f"Substations used: {len(used)}")
             for r in used.head(10).itertuples():
-                out.append(f"  {r.name:22s} {r.voltage_kv:4.0f} kV {r.load_mw:7,.0f} / {r.headroom_mw:5,.0f} MW ({r.utilization:.0%})")
+                out.append(
+                    f"  {r.name:22s} {r.voltage_kv:4.0f} kV {r.load_mw:7,.0f} / {r.headroom_mw:5,.0f} MW "
+                    f"({r.utilization:.0%})"
+                )
             busy = self.lines[self.lines["flow_mw"].abs() > 1e-6].sort_values("loading", ascending=False)
             out.append(f"Most loaded lines (of {len(busy)} carrying new flow):")
             for r in busy.head(5).itertuples():
-                out.append(f"  {r.name or r.line_id:36s} {abs(r.flow_mw):7,.0f} / {r.residual_mw:6,.0f} MW residual ({r.loading:.0%})")
+                out.append(
+                    f"  {r.name or r.line_id:36s} {abs(r.flow_mw):7,.0f} / {r.residual_mw:6,.0f} MW "
+                    f"residual ({r.loading:.0%})"
+                )
             share = self.renewable_delivered_mw / max(sc.load_factor * self.total_mw, 1e-9)
-            out.append(f"Renewable energy deliverable: {self.renewable_delivered_mw:,.0f} MW average ({share:.0%} of campus energy)")
-            out.append("Costs (KRW bn): " + ", ".join(f"{k} {v:,.1f}" for k, v in self.costs.items()) + f"; total {self.objective:,.1f}")
+            out.append(
+                f"Renewable energy deliverable: {self.renewable_delivered_mw:,.0f} MW average ({share:.0%} "
+                "of campus energy)"
+            )
+            out.append(
+                "Costs (KRW bn): "
+                + ", ".join(f"{k} {v:,.1f}" for k, v in self.costs.items())
+                + f"; total {self.objective:,.1f}"
+            )
         if self.diagnosis is not None:
             out.append("Diagnosis:")
             out.append(str(self.diagnosis))
@@ -231,11 +244,7 @@ class SitingResult:
         ['costs', 'lines', 'provinces', 'sites', 'substations']
         """
         path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(suffix=".gpkg", prefix=f".{path.stem}-", dir=path.parent)
-        os.close(fd)
-        os.unlink(tmp)
-        try:
+        with atomic_path(path) as tmp:
             for name in ("provinces", "sites", "substations", "lines"):
                 frame = getattr(self, name)
                 frame.to_file(tmp, layer=name, driver="GPKG")
@@ -243,28 +252,31 @@ class SitingResult:
                 {"term": [*self.costs, "total"], "krw_bn": [*self.costs.values(), self.objective or 0.0]}
             )
             costs["status"] = str(self.status)
-            gpd.GeoDataFrame(costs, geometry=[None] * len(costs), crs=GEOGRAPHIC_CRS).to_file(tmp, layer="costs", driver="GPKG")
-            os.replace(tmp, path)
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
+            table = gpd.GeoDataFrame(costs, geometry=[None] * len(costs), crs=GEOGRAPHIC_CRS)
+            table.to_file(tmp, layer="costs", driver="GPKG")
         return path
 
 
-def _value(v) -> float:
-    if isinstance(v, (int, float)):
-        return float(v)
-    val = pulp.value(v)
-    return float(val) if val is not None else 0.0
-
-
-def extract(model, data, scenario, cand, outcome: dict, graph, *, excluded, diagnosis=None, size=None, timings=None) -> SitingResult:
-    """Read a solved :class:`~siting.model.SitingModel` into a :class:`SitingResult`."""
-    status = Status(outcome["status"])
-    solved = status in (Status.OPTIMAL, Status.FEASIBLE)
-    opts = model.opts
+def assemble(
+    data: SitingData,
+    scenario: Scenario,
+    cand: Candidates,
+    opts: pd.DataFrame,
+    solution: Solution | None,
+    graph: nx.MultiGraph,
+    *,
+    status: Status,
+    excluded: Sequence[str],
+    report: SolveReport | None = None,
+    families: Sequence[type[Family]] = (),
+    diagnosis: Diagnosis | None = None,
+    size: dict[str, int] | None = None,
+    timings: dict[str, float] | None = None,
+) -> SitingResult:
+    """Turn solved values (a :class:`~siting.model.Solution`; None: no plan) into a result."""
+    solved = solution is not None and status.has_solution
     subs = data.substations
-    chosen = np.array([_value(v) > 0.5 for v in model.x], dtype=bool) if solved else np.zeros(len(opts), bool)
+    chosen = solution.chosen if solution is not None and solved else np.zeros(len(opts), dtype=bool)
     sel = opts.loc[chosen]
     sites_m = cand.sites.iloc[sel["site"].to_numpy()]
     sites = gpd.GeoDataFrame(
@@ -286,7 +298,6 @@ def extract(model, data, scenario, cand, outcome: dict, graph, *, excluded, diag
     ).to_crs(GEOGRAPHIC_CRS)
     load = np.zeros(len(subs))
     np.add.at(load, sel["substation"].to_numpy(), sel["tier_mw"].to_numpy())
-    supply_used = np.array([_value(model.supply[n]) if n in model.supply else 0.0 for n in range(len(subs))])
     supply_cap = np.array([graph.nodes[s]["supply_mw"] for s in subs["substation_id"]])
     head = subs["headroom_mw"].to_numpy()
     st = gpd.GeoDataFrame(
@@ -299,16 +310,16 @@ def extract(model, data, scenario, cand, outcome: dict, graph, *, excluded, diag
             "headroom_mw": head,
             "utilization": np.divide(load, head, out=np.zeros_like(load), where=head > 0),
             "supply_mw": supply_cap,
-            "supply_used_mw": supply_used if solved else 0.0,
+            "supply_used_mw": solution.supply_used_mw if solution is not None and solved else 0.0,
         },
         geometry=subs.geometry,
         crs=subs.crs,
     )
     lines = data.lines
-    ids = lines["line_id"] if solved else []
-    flows = {lid: _value(model.flow[lid][0]) - _value(model.flow[lid][1]) for lid in ids if lid in model.flow}
+    flows: dict[str, float] = solution.line_flow_mw if solution is not None and solved else {}
+    ren_flows: dict[str, float] = solution.renewable_flow_mw if solution is not None and solved else {}
     flow = lines["line_id"].map(flows).fillna(0.0).to_numpy()
-    ren = lines["line_id"].map({lid: _value(model.ren_flow[lid]) for lid in ids if lid in model.ren_flow}).fillna(0.0).to_numpy()
+    ren = lines["line_id"].map(ren_flows).fillna(0.0).to_numpy()
     res_mw = lines["residual_mw"].to_numpy()
     ln = gpd.GeoDataFrame(
         {
@@ -322,23 +333,26 @@ def extract(model, data, scenario, cand, outcome: dict, graph, *, excluded, diag
             "flow_mw": flow,
             "capacity_mw": lines["capacity_mw"],
             "residual_mw": res_mw,
-            "loading": np.divide(np.abs(flow), res_mw, out=np.where(np.abs(flow) > 1e-6, np.inf, 0.0), where=res_mw > 0),
+            "loading": np.divide(
+                np.abs(flow), res_mw, out=np.where(np.abs(flow) > 1e-6, np.inf, 0.0), where=res_mw > 0
+            ),
             "renewable_flow_mw": ren,
         },
         geometry=lines.geometry,
         crs=lines.crs,
     )
     prov = data.provinces[["code", "name", "name_ko", "geometry"]].copy()
-    prov["excluded"] = prov["code"].isin(excluded)
+    prov["excluded"] = prov["code"].isin(list(excluded))
     per = sites.groupby("province")["capacity_mw"].agg(["size", "sum"])
     prov["campuses"] = prov["code"].map(per["size"]).fillna(0).astype(int)
     prov["capacity_mw"] = prov["code"].map(per["sum"]).fillna(0.0)
-    costs = {k: (_value(model.terms[k]) if solved else 0.0) for k in COST_TERMS}
-    delivered = sum(_value(v) for v in model.ren_delivered.values()) if solved else 0.0
+    costs: dict[str, float] = (
+        dict(solution.costs) if solution is not None and solved else dict.fromkeys(COST_TERMS, 0.0)
+    )
     return SitingResult(
         status=status,
         objective=sum(costs.values()) if solved else None,
-        gap=outcome.get("gap"),
+        gap=report.gap if report is not None else None,
         costs=costs,
         provinces=prov,
         sites=sites,
@@ -346,7 +360,10 @@ def extract(model, data, scenario, cand, outcome: dict, graph, *, excluded, diag
         lines=ln,
         scenario=scenario,
         diagnosis=diagnosis,
-        renewable_delivered_mw=delivered,
+        renewable_delivered_mw=solution.renewable_delivered_mw if solution is not None and solved else 0.0,
         model_size=size or {},
         timings=timings or {},
+        metric_crs=data.metric_crs,
+        report=report,
+        families=tuple(families),
     )

@@ -11,11 +11,13 @@ import dataclasses
 import math
 import os
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from ._errors import ScenarioError
+from .constants import FLOW_MODELS, SOLVERS, STATUSES, FlowModel, SolverName
 
 __all__ = ["Scenario", "Costs", "KW_PER_GPU", "PUE"]
 
@@ -25,10 +27,6 @@ KW_PER_GPU = 1.3
 #: Power usage effectiveness of a new Korean build; 1.2-1.5 is typical
 #: (ASSUMPTION: a middle value).
 PUE = 1.3
-
-SOLVERS = ("cbc", "highs")
-FLOW_MODELS = ("transport", "dc")
-STATUSES = ("operating", "construction", "planned")
 
 
 def _frozen(d: Mapping) -> dict:
@@ -82,11 +80,15 @@ class Costs:
 
     def __post_init__(self) -> None:
         for name in ("connection_fixed", "connection_per_km"):
-            object.__setattr__(self, name, _frozen({int(k): float(v) for k, v in getattr(self, name).items()}))
+            object.__setattr__(
+                self, name, _frozen({int(k): float(v) for k, v in getattr(self, name).items()})
+            )
             for kv, v in getattr(self, name).items():
                 _check_range(f"costs.{name}[{kv}]", v, 0, math.inf)
         object.__setattr__(
-            self, "site_per_mw_by_province", _frozen({str(k): float(v) for k, v in self.site_per_mw_by_province.items()})
+            self,
+            "site_per_mw_by_province",
+            _frozen({str(k): float(v) for k, v in self.site_per_mw_by_province.items()}),
         )
         for name in ("transmission_per_mw_km", "site_per_mw", "renewable_incentive_per_mw", "subsidy_per_mw"):
             _check_range(f"costs.{name}", getattr(self, name), 0, math.inf)
@@ -159,6 +161,11 @@ class Scenario:
         and the gap.
     mip_gap : float, default 1e-4
         Relative MIP gap at which the solver may stop.
+    threads : int, default 1
+        Solver threads; 1 keeps runs deterministic.
+
+    ``solver``, ``time_limit_s``, ``mip_gap`` and ``threads`` are defaults that
+    :func:`siting.solve` can override per call.
     gpus : int, optional
         Set by :meth:`from_gpus`, for the record.
 
@@ -189,17 +196,20 @@ class Scenario:
     renewable_radius_km: float = 30.0
     renewable_status: tuple[str, ...] = ("operating", "construction")
     load_factor: float = 0.8
-    flow_model: str = "transport"
+    flow_model: FlowModel = "transport"
     costs: Costs = field(default_factory=Costs)
-    solver: str = "cbc"
+    solver: SolverName = "cbc"
     time_limit_s: float = 300.0
     mip_gap: float = 1e-4
+    threads: int = 1
     gpus: int | None = None
 
     def __post_init__(self) -> None:
         _check_range("target_mw", self.target_mw, 0, math.inf, lo_open=True)
         if not isinstance(self.tiers_mw, (tuple, list)) or not self.tiers_mw:
-            raise ScenarioError(f"scenario field 'tiers_mw' = {self.tiers_mw!r}: must be a non-empty list of sizes in MW.")
+            raise ScenarioError(
+                f"scenario field 'tiers_mw' = {self.tiers_mw!r}: must be a non-empty list of sizes in MW."
+            )
         for t in self.tiers_mw:
             _check_range("tiers_mw", t, 0, math.inf, lo_open=True)
         object.__setattr__(self, "tiers_mw", tuple(sorted(float(t) for t in set(self.tiers_mw))))
@@ -213,7 +223,9 @@ class Scenario:
         maxkm = {int(k): float(v) for k, v in dict(self.max_connection_km).items()}
         for kv in set(conn.values()):
             if kv not in maxkm:
-                raise ScenarioError(f"scenario field 'max_connection_km' = {maxkm!r}: needs a distance for {kv} kV.")
+                raise ScenarioError(
+                    f"scenario field 'max_connection_km' = {maxkm!r}: needs a distance for {kv} kV."
+                )
             _check_range(f"max_connection_km[{kv}]", maxkm[kv], 0, 1000, lo_open=True)
         object.__setattr__(self, "max_connection_km", _frozen(maxkm))
         for kv in set(conn.values()):
@@ -226,8 +238,15 @@ class Scenario:
         _check_range("exclude_buffer_km", self.exclude_buffer_km, 0, 500)
         _check_range("grid_spacing_km", self.grid_spacing_km, 0.1, 200)
         _check_range("province_share_cap", self.province_share_cap, 0, 1, lo_open=True)
-        if not isinstance(self.min_host_provinces, int) or isinstance(self.min_host_provinces, bool) or self.min_host_provinces < 0:
-            raise ScenarioError(f"scenario field 'min_host_provinces' = {self.min_host_provinces!r}: must be a whole number >= 0.")
+        if (
+            not isinstance(self.min_host_provinces, int)
+            or isinstance(self.min_host_provinces, bool)
+            or self.min_host_provinces < 0
+        ):
+            raise ScenarioError(
+                f"scenario field 'min_host_provinces' = {self.min_host_provinces!r}: must be a whole "
+                "number >= 0."
+            )
         _check_range("min_spacing_km", self.min_spacing_km, 0, 500)
         _check_range("renewable_share", self.renewable_share, 0, 1)
         _check_range("renewable_radius_km", self.renewable_radius_km, 0, 500)
@@ -239,6 +258,8 @@ class Scenario:
         _check_choice("solver", self.solver, SOLVERS)
         _check_range("time_limit_s", self.time_limit_s, 0, 7 * 86400, lo_open=True)
         _check_range("mip_gap", self.mip_gap, 0, 1)
+        if not isinstance(self.threads, int) or isinstance(self.threads, bool) or self.threads < 1:
+            raise ScenarioError(f"scenario field 'threads' = {self.threads!r}: must be a whole number >= 1.")
         if not isinstance(self.costs, Costs):
             raise ScenarioError(f"scenario field 'costs' = {self.costs!r}: must be a siting.Costs.")
 
@@ -252,7 +273,7 @@ class Scenario:
         """
         return self.connection_kv[min(k for k in self.connection_kv if k >= size_mw)]
 
-    def replace(self, **changes: Any) -> "Scenario":
+    def replace(self, **changes: Any) -> Scenario:
         """A copy with some fields changed (validated again).
 
         Examples
@@ -263,7 +284,9 @@ class Scenario:
         return dataclasses.replace(self, **changes)
 
     @classmethod
-    def from_gpus(cls, gpus: int, *, kw_per_gpu: float = KW_PER_GPU, pue: float = PUE, **fields: Any) -> "Scenario":
+    def from_gpus(
+        cls, gpus: int, *, kw_per_gpu: float = KW_PER_GPU, pue: float = PUE, **fields: Any
+    ) -> Scenario:
         """A scenario sized by GPU count: ``target_mw = gpus x kw_per_gpu x pue / 1000``.
 
         Parameters
@@ -288,8 +311,8 @@ class Scenario:
         return cls(target_mw=gpus * kw_per_gpu * pue / 1000.0, gpus=int(gpus), **fields)
 
     @classmethod
-    def from_toml(cls, path: str | os.PathLike) -> "Scenario":
-        """Read a scenario from a TOML file.
+    def from_toml(cls, path: str | os.PathLike) -> Scenario:
+        r"""Read a scenario from a TOML file.
 
         Top-level keys are :class:`Scenario` fields; a ``[costs]`` table holds
         :class:`Costs` fields; ``gpus`` (with optional ``kw_per_gpu`` and
@@ -302,7 +325,7 @@ class Scenario:
         --------
         >>> import tempfile, pathlib
         >>> p = pathlib.Path(tempfile.mkdtemp()) / "s.toml"
-        >>> _ = p.write_text('target_mw = 1000\\nmin_host_provinces = 2\\n[costs]\\nsite_per_mw = 0.7\\n')
+        >>> _ = p.write_text('target_mw = 1000\nmin_host_provinces = 2\n[costs]\nsite_per_mw = 0.7\n')
         >>> Scenario.from_toml(p).costs.site_per_mw
         0.7
         """
@@ -314,18 +337,25 @@ class Scenario:
         known = {f.name for f in dataclasses.fields(cls)} | {"kw_per_gpu", "pue"}
         unknown = sorted(set(raw) - known)
         if unknown:
-            raise ScenarioError(f"scenario file {path}: unknown fields {unknown}; known fields: {sorted(known)}.")
+            raise ScenarioError(
+                f"scenario file {path}: unknown fields {unknown}; known fields: {sorted(known)}."
+            )
         costs = raw.pop("costs", {})
         cost_fields = {f.name for f in dataclasses.fields(Costs)}
         if set(costs) - cost_fields:
-            raise ScenarioError(f"scenario file {path}: unknown [costs] fields {sorted(set(costs) - cost_fields)}; known: {sorted(cost_fields)}.")
+            raise ScenarioError(
+                f"scenario file {path}: unknown [costs] fields {sorted(set(costs) - cost_fields)}; known: "
+                f"{sorted(cost_fields)}."
+            )
         raw["costs"] = Costs(**costs)
         if "connection_kv" in raw:
             raw["connection_kv"] = {float(k): v for k, v in raw["connection_kv"].items()}
         for key in ("tiers_mw", "exclude_provinces", "exclusion_files", "renewable_status"):
             if key in raw:
                 raw[key] = tuple(raw[key])
-        raw["exclusion_files"] = tuple(str((path.parent / p).resolve()) for p in raw.get("exclusion_files", ()))
+        raw["exclusion_files"] = tuple(
+            str((path.parent / p).resolve()) for p in raw.get("exclusion_files", ())
+        )
         if "gpus" in raw and "target_mw" not in raw:
             gpus = raw.pop("gpus")
             opts = {k: raw.pop(k) for k in ("kw_per_gpu", "pue") if k in raw}

@@ -15,3 +15,8 @@ def korea():
 @pytest.fixture(scope="session")
 def toy_data():
     return siting.SitingData(**toy.layers())
+
+
+@pytest.fixture(scope="session")
+def toy_hvdc_data():
+    return siting.SitingData(**toy.hvdc_layers())

@@ -50,7 +50,13 @@ INSTANCES = {
     # three tiers, two hosts; the share cap binds; the capital-region point G is dropped
     "base": (
         "ACEG",
-        dict(target_mw=250, tiers_mw=(50, 100, 200), province_share_cap=0.5, min_host_provinces=2, renewable_share=0.0),
+        dict(
+            target_mw=250,
+            tiers_mw=(50, 100, 200),
+            province_share_cap=0.5,
+            min_host_provinces=2,
+            renewable_share=0.0,
+        ),
         {},
     ),
     # minimum spacing and share cap bind; a dearer site rate in KR-T2
@@ -70,7 +76,13 @@ INSTANCES = {
     # renewable share binds: 100+100 MW would need 144 MW of the 135 MW renewables, so 3 x 50 MW
     "renewable": (
         "ABCEH",
-        dict(target_mw=150, tiers_mw=(50, 100), province_share_cap=0.5, min_host_provinces=2, renewable_share=0.9),
+        dict(
+            target_mw=150,
+            tiers_mw=(50, 100),
+            province_share_cap=0.5,
+            min_host_provinces=2,
+            renewable_share=0.9,
+        ),
         {},
     ),
     # large target with 345 kV tiers: share cap binds, transmission and supply matter
@@ -169,8 +181,10 @@ def _data(residual: dict) -> siting.SitingData:
     layers = toy.layers()
     if residual:
         lines = layers["lines"]
-        lines["residual_mw"] = [residual.get(lid, r) for lid, r in zip(lines["line_id"], lines["residual_mw"])]
-    return siting.SitingData(**layers)
+        lines["residual_mw"] = [
+            residual.get(lid, r) for lid, r in zip(lines["line_id"], lines["residual_mw"], strict=True)
+        ]
+    return siting.SitingData(**layers, metric_crs=METRIC)
 
 
 def _candidates(names: str) -> gpd.GeoDataFrame:
@@ -206,8 +220,10 @@ class Reference:
         # candidates: province by containment in the metric CRS, excluded ones dropped
         pts = cand.to_crs(METRIC)
         self.site_ids, self.site_xy, self.site_prov = [], [], []
-        for sid, p in zip(pts["site_id"], pts.geometry):
-            inside = [code for code, poly in zip(prov["code"], prov.geometry) if poly.contains(p)]
+        for sid, p in zip(pts["site_id"], pts.geometry, strict=True):
+            inside = [
+                code for code, poly in zip(prov["code"], prov.geometry, strict=True) if poly.contains(p)
+            ]
             assert len(inside) == 1, f"test point {sid} must lie inside exactly one province"
             if inside[0] in excluded:
                 continue
@@ -232,7 +248,9 @@ class Reference:
         self.supply = np.zeros(len(subs))  # S_n
         self.ren_avail = np.zeros(len(subs))  # renewable average MW at n
         for r in ren.itertuples():
-            self.supply[nearest_sub(r.geometry)] += r.capacity_mw * RENEWABLE_PEAK_CREDIT.get(r.technology, 0.0)
+            self.supply[nearest_sub(r.geometry)] += r.capacity_mw * RENEWABLE_PEAK_CREDIT.get(
+                r.technology, 0.0
+            )
         for r in energy.itertuples():
             self.ren_avail[nearest_sub(r.geometry)] += r.capacity_mw * r.capacity_factor
         if data.plants is not None:
@@ -250,7 +268,7 @@ class Reference:
 
         # options
         self.options: list[list[Option]] = []
-        for p, code in zip(self.site_xy, self.site_prov):
+        for p, code in zip(self.site_xy, self.site_prov, strict=True):
             e = [o for o in energy.itertuples() if p.distance(o.geometry) <= sc.renewable_radius_km * 1000.0]
             r_i = sum(o.capacity_mw * o.capacity_factor for o in e)
             rate = c.site_per_mw_by_province.get(code, c.site_per_mw)
@@ -294,8 +312,12 @@ class Reference:
             if resid > 0:
                 assert float(resid).is_integer()
                 w = round(length * 1000)
-                G.add_edge(self.sub_ids[u], self.sub_ids[v], key=lid, capacity=int(resid), weight=w, length=length)
-                G.add_edge(self.sub_ids[v], self.sub_ids[u], key=lid, capacity=int(resid), weight=w, length=length)
+                G.add_edge(
+                    self.sub_ids[u], self.sub_ids[v], key=lid, capacity=int(resid), weight=w, length=length
+                )
+                G.add_edge(
+                    self.sub_ids[v], self.sub_ids[u], key=lid, capacity=int(resid), weight=w, length=length
+                )
         try:
             _, flow = nx.network_simplex(G)
         except nx.NetworkXUnfeasible:
@@ -410,7 +432,9 @@ def test_bruteforce_optimum(name):
     full = siting.solve(data, sc, candidates=cand, reduce=False)
 
     if best is None:
-        assert str(res.status) == "infeasible", f"brute force finds no plan but siting says {res.status} {res.objective}"
+        assert str(res.status) == "infeasible", (
+            f"brute force finds no plan but siting says {res.status} {res.objective}"
+        )
         assert str(full.status) == "infeasible"
         assert res.objective is None and full.objective is None
         return
@@ -425,11 +449,13 @@ def test_bruteforce_optimum(name):
     for r in (res, full):
         plan = ref.plan_of(r)
         cost = ref.evaluate(plan)
-        assert cost is not None, f"the library's plan violates a constraint: {r.sites[['site_id', 'substation_id', 'capacity_mw']]}"
+        assert cost is not None, (
+            "the library's plan violates a constraint: "
+            f"{r.sites[['site_id', 'substation_id', 'capacity_mw']]}"
+        )
         assert cost == pytest.approx(r.objective, rel=1e-4, abs=1e-6)
         load = [0] * len(ref.sub_ids)
         for o in plan:
             if o is not None:
                 load[o.sub] += o.tier
         assert r.costs["transmission"] == pytest.approx(ref.transmission(tuple(load)), rel=1e-4, abs=1e-6)
-

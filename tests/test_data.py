@@ -33,7 +33,13 @@ def test_bounding_box_and_crs(korea):
 
 
 def test_ids_unique(korea):
-    for name, col in [("substations", "substation_id"), ("lines", "line_id"), ("renewables", "site_id"), ("plants", "plant_id"), ("provinces", "code")]:
+    for name, col in [
+        ("substations", "substation_id"),
+        ("lines", "line_id"),
+        ("renewables", "site_id"),
+        ("plants", "plant_id"),
+        ("provinces", "code"),
+    ]:
         assert getattr(korea, name)[col].is_unique, name
 
 
@@ -51,7 +57,9 @@ def test_every_line_end_is_a_bus_on_its_route(korea):
 def test_lines_follow_real_routes(korea):
     lines = korea.lines.to_crs(5179)
     assert (shapely.get_num_coordinates(lines.geometry.values) > 2).mean() > 0.8
-    straight = shapely.distance(shapely.get_point(lines.geometry.values, 0), shapely.get_point(lines.geometry.values, -1))
+    straight = shapely.distance(
+        shapely.get_point(lines.geometry.values, 0), shapely.get_point(lines.geometry.values, -1)
+    )
     assert (lines.length.to_numpy() >= straight - 1e-6).all()
     assert lines.length.sum() > 1.02 * straight.sum()  # routes bend
 
@@ -106,8 +114,12 @@ def test_corridors_cross_their_boundary(korea):
     lines, subs = korea.lines, korea.substations.set_index("substation_id")
     inflow = lines[lines.corridor == "capital_inflow"]
     assert len(inflow) > 5
-    assert (inflow.from_id.map(subs.province).isin(CAPITAL) != inflow.to_id.map(subs.province).isin(CAPITAL)).all()
-    assert (lines.corridor == "east_coast_export").sum() > 3 and (lines.corridor == "west_coast_export").sum() > 3
+    assert (
+        inflow.from_id.map(subs.province).isin(CAPITAL) != inflow.to_id.map(subs.province).isin(CAPITAL)
+    ).all()
+    assert (lines.corridor == "east_coast_export").sum() > 3 and (
+        lines.corridor == "west_coast_export"
+    ).sum() > 3
     assert (lines.loc[lines.corridor != "", "residual_mw"] == 0).all()
 
 
@@ -133,7 +145,9 @@ def test_held_back_supply_spread_over_the_export_regions(korea):
         here = p[p.export_region == region]
         assert here.supply_mw.sum() == pytest.approx(mw, rel=1e-6)
         assert np.allclose(here.supply_mw / here.capacity_mw, mw / here.capacity_mw.sum(), rtol=1e-4)
-    renewable = p.technology.isin(["solar", "onshore_wind", "offshore_wind", "hydro", "pumped_storage", "tidal"])
+    renewable = p.technology.isin(
+        ["solar", "onshore_wind", "offshore_wind", "hydro", "pumped_storage", "tidal"]
+    )
     assert (p.loc[renewable, "supply_mw"] == 0).all()
 
 

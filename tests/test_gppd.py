@@ -8,8 +8,18 @@ import pytest
 import siting
 from siting.gppd import GPPD_TECHNOLOGY
 
-COLUMNS = ["country", "name", "gppd_idnr", "capacity_mw", "latitude", "longitude", "primary_fuel",
-           "other_fuel1", "commissioning_year", "owner"]
+COLUMNS = [
+    "country",
+    "name",
+    "gppd_idnr",
+    "capacity_mw",
+    "latitude",
+    "longitude",
+    "primary_fuel",
+    "other_fuel1",
+    "commissioning_year",
+    "owner",
+]
 
 
 def rows():
@@ -41,8 +51,17 @@ def test_happy_path(tmp_path):
     plants = siting.read_gppd(write(tmp_path, rows()))
     assert plants.crs.to_string() == "EPSG:4326"
     assert plants["plant_id"].tolist() == ["KOR001", "KOR002", "KOR003", "KOR004"]  # sorted, JPN dropped
-    assert list(plants.columns) == ["plant_id", "name", "fuel", "technology", "capacity_mw",
-                                    "commissioning_year", "owner", "status", "geometry"]
+    assert list(plants.columns) == [
+        "plant_id",
+        "name",
+        "fuel",
+        "technology",
+        "capacity_mw",
+        "commissioning_year",
+        "owner",
+        "status",
+        "geometry",
+    ]
     first = plants.iloc[0]
     assert (first["name"], first["fuel"], first["capacity_mw"]) == ("Coal A", "coal", 500.0)
     assert (first.geometry.x, first.geometry.y) == (126.2, 36.9)

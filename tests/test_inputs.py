@@ -88,9 +88,21 @@ def test_column_mapping(tmp_path):
     layers["lines"] = layers["lines"].rename(columns={"from_id": "a", "to_id": "b"})
     paths = write_all(tmp_path, layers)
     data = siting.SitingData.from_files(
-        **paths, columns={"substations": {"id": "substation_id", "kv": "voltage_kv"}, "lines": {"a": "from_id", "b": "to_id"}}
+        **paths,
+        columns={
+            "substations": {"id": "substation_id", "kv": "voltage_kv"},
+            "lines": {"a": "from_id", "b": "to_id"},
+        },
     )
-    assert set(data.substations.substation_id) == {"s-cap", "s-west", "s-west2", "s-mid", "s-mid2", "s-east", "s-east2"}
+    assert set(data.substations.substation_id) == {
+        "s-cap",
+        "s-west",
+        "s-west2",
+        "s-mid",
+        "s-mid2",
+        "s-east",
+        "s-east2",
+    }
 
 
 def test_csv_with_projected_coordinates_and_crs(tmp_path):
@@ -115,10 +127,13 @@ def test_defaults_filled_by_documented_rules(toy_data):
     # PyPSA-Earth's rule: the line type of the nearest voltage key, sqrt(3) x i_nom x kV per circuit
     types = siting.settings.LINE_TYPES
     i_nom = [types[min(types, key=lambda k: abs(k - v))][1] for v in data.lines.voltage_kv]
-    want = [3**0.5 * i * v * c for i, v, c in zip(i_nom, data.lines.voltage_kv, data.lines.circuits)]
+    want = [3**0.5 * i * v * c for i, v, c in zip(i_nom, data.lines.voltage_kv, data.lines.circuits, strict=False)]
     assert np.allclose(data.lines.capacity_mw, want)
     assert {v: types[min(types, key=lambda k: abs(k - v))][0] for v in (154, 345, 765)} == {
-        154: "243-AL1/39-ST1A 20.0", 345: "Al/St 240/40 4-bundle 380.0", 765: "Al/St 560/50 4-bundle 750.0"}
+        154: "243-AL1/39-ST1A 20.0",
+        345: "Al/St 240/40 4-bundle 380.0",
+        765: "Al/St 560/50 4-bundle 750.0",
+    }
     assert np.allclose(data.lines.residual_mw, data.lines.capacity_mw * siting.settings.RESIDUAL_FRACTION)
 
 

@@ -38,7 +38,9 @@ def substations() -> gpd.GeoDataFrame:
     ]
     df = pd.DataFrame(rows, columns=["substation_id", "name", "voltage_kv", "lon", "lat"])
     df["headroom_mw"] = [0, 300, 100, 150, 100, 400, 100]
-    return gpd.GeoDataFrame(df.drop(columns=["lon", "lat"]), geometry=gpd.points_from_xy(df.lon, df.lat), crs="EPSG:4326")
+    return gpd.GeoDataFrame(
+        df.drop(columns=["lon", "lat"]), geometry=gpd.points_from_xy(df.lon, df.lat), crs="EPSG:4326"
+    )
 
 
 def lines() -> pd.DataFrame:
@@ -51,7 +53,9 @@ def lines() -> pd.DataFrame:
         ("L6", "s-east", "s-east2", 154, 1, 150.0),
         ("L7", "s-west2", "s-east2", 154, 1, 80.0),
     ]
-    return pd.DataFrame(rows, columns=["line_id", "from_id", "to_id", "voltage_kv", "circuits", "residual_mw"])
+    return pd.DataFrame(
+        rows, columns=["line_id", "from_id", "to_id", "voltage_kv", "circuits", "residual_mw"]
+    )
 
 
 def renewables() -> gpd.GeoDataFrame:
@@ -60,8 +64,12 @@ def renewables() -> gpd.GeoDataFrame:
         ("r-wind", "onshore_wind", 300.0, 0.25, "operating", 127.85, 36.35),
         ("r-hydro", "hydro", 50.0, 0.2, "planned", 126.8, 36.2),
     ]
-    df = pd.DataFrame(rows, columns=["site_id", "technology", "capacity_mw", "capacity_factor", "status", "lon", "lat"])
-    return gpd.GeoDataFrame(df.drop(columns=["lon", "lat"]), geometry=gpd.points_from_xy(df.lon, df.lat), crs="EPSG:4326")
+    df = pd.DataFrame(
+        rows, columns=["site_id", "technology", "capacity_mw", "capacity_factor", "status", "lon", "lat"]
+    )
+    return gpd.GeoDataFrame(
+        df.drop(columns=["lon", "lat"]), geometry=gpd.points_from_xy(df.lon, df.lat), crs="EPSG:4326"
+    )
 
 
 def plants() -> gpd.GeoDataFrame:
@@ -71,7 +79,38 @@ def plants() -> gpd.GeoDataFrame:
         ("p-east", "nuclear", 2000.0, 400.0, 127.76, 36.26),
     ]
     df = pd.DataFrame(rows, columns=["plant_id", "fuel", "capacity_mw", "supply_mw", "lon", "lat"])
-    return gpd.GeoDataFrame(df.drop(columns=["lon", "lat"]), geometry=gpd.points_from_xy(df.lon, df.lat), crs="EPSG:4326")
+    return gpd.GeoDataFrame(
+        df.drop(columns=["lon", "lat"]), geometry=gpd.points_from_xy(df.lon, df.lat), crs="EPSG:4326"
+    )
+
+
+#: Solver settings tight enough that two optima compare at 1e-6.
+EXACT = dict(mip_gap=1e-9, time_limit_s=120)
+
+
+def hvdc_layers() -> dict:
+    """Toy layers with corridor L5 cut to 30 MW and an HVDC link s-east -> s-mid2 around it."""
+    out = layers()
+    lines = out["lines"]
+    lines["residual_mw"] = [
+        30.0 if lid == "L5" else r for lid, r in zip(lines["line_id"], lines["residual_mw"], strict=True)
+    ]
+    hvdc = pd.DataFrame(
+        [
+            dict(
+                line_id="H1",
+                from_id="s-east",
+                to_id="s-mid2",
+                voltage_kv=154,
+                circuits=1,
+                kind="hvdc",
+                capacity_mw=200.0,
+                residual_mw=100.0,
+            )
+        ]
+    )
+    out["lines"] = pd.concat([lines, hvdc], ignore_index=True)
+    return out
 
 
 def layers() -> dict:

@@ -1,0 +1,46 @@
+"""Constraint families: each limit on a plan as one unit (see :class:`Family`).
+
+:data:`DEFAULT_FAMILIES` lists the built-in ones in the order the model adds
+them; :meth:`siting.model.SitingModel.build` adds those the scenario enables.
+To add a family, write one module with a :class:`Family` subclass, give the
+scenario the field that switches it on, and add it to ``DEFAULT_FAMILIES``
+(or pass ``families=`` to :func:`siting.solve`). Worked example: README,
+"Adding a constraint family", and ``tests/test_family_toy.py``.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from ._base import Family, linear
+from .headroom import Headroom
+from .hosts import Hosts
+from .network import Network
+from .province_cap import ProvinceCap
+from .renewable import Renewable
+from .spacing import Spacing
+from .target import Target
+
+__all__ = [
+    "DEFAULT_FAMILIES",
+    "Family",
+    "Headroom",
+    "Hosts",
+    "Network",
+    "ProvinceCap",
+    "Renewable",
+    "Spacing",
+    "Target",
+    "linear",
+]
+
+#: The built-in families, in the order they are added to a model.
+DEFAULT_FAMILIES: Final[tuple[type[Family], ...]] = (
+    Target,
+    Headroom,
+    Network,
+    Renewable,
+    ProvinceCap,
+    Hosts,
+    Spacing,
+)

@@ -1,0 +1,107 @@
+"""What a constraint family is: the base class every family derives from.
+
+A family is one kind of limit on a plan (the target, substation headroom, the
+network, ...). It is one unit that
+
+- says whether a scenario enables it (:meth:`Family.enabled`);
+- adds its variables and constraints to a :class:`~siting.model.SitingModel`,
+  each with an elastic slack when the diagnosis asks (:meth:`Family.add`);
+- reads its part of a solution back (:meth:`Family.read`);
+- names its limits in words for the diagnosis (:attr:`Family.limits`,
+  :meth:`Family.limit_names`, :meth:`Family.over`);
+- lists necessary conditions that fail, from the inputs alone
+  (:meth:`Family.necessary`);
+- re-checks a result from its tables, sharing no code with :meth:`add`
+  (:meth:`Family.check`, used by :func:`siting.testing.assert_result_valid`).
+
+This is spopt's ``FacilityModelBuilder`` idea (one builder per constraint
+family, reused by every model) with the bookkeeping that the diagnosis and the
+checks need kept beside the formulation.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Hashable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import pandas as pd
+import pulp
+
+if TYPE_CHECKING:
+    from ..data import SitingData
+    from ..model import SitingModel, Solution
+    from ..result import SitingResult
+    from ..scenario import Scenario
+
+__all__ = ["Family", "linear", "value"]
+
+
+def linear(pairs: Iterable[tuple[Any, float]]) -> pulp.LpAffineExpression:
+    """A PuLP expression from ``(variable, coefficient)`` pairs, built in one call (fast)."""
+    return pulp.LpAffineExpression(list(pairs))
+
+
+def value(v: Any) -> float:
+    """The solved value of a PuLP variable or expression; plain numbers pass through, unset reads 0."""
+    if isinstance(v, int | float):
+        return float(v)
+    val = pulp.value(v)
+    return float(val) if val is not None else 0.0
+
+
+class Family(ABC):
+    """One family of constraints; subclass it and implement :meth:`add`.
+
+    A new instance is made for every model built, so a family may keep the
+    variables it creates on ``self`` for :meth:`read`.
+
+    Attributes
+    ----------
+    name : str
+        The family's name (``siting.constants`` holds the built-in ones).
+    limits : mapping of str to str
+        The limits this family can relax, each with how a relaxed limit reads:
+        a format string with ``{name}`` (from :meth:`limit_names`) and ``{mw}``
+        (from :meth:`over`). Empty when the family is never relaxed.
+    """
+
+    name: ClassVar[str]
+    limits: ClassVar[Mapping[str, str]] = {}
+
+    @classmethod
+    def enabled(cls, scenario: Scenario) -> bool:
+        """Whether ``scenario`` switches this family on (default: always)."""
+        return True
+
+    @abstractmethod
+    def add(self, m: SitingModel) -> None:
+        """Add variables and constraints to ``m.prob``; slacks come from ``m.slack(limit, key)``."""
+
+    def read(self, m: SitingModel, sol: Solution) -> None:
+        """Copy this family's part of the solved values into ``sol`` (default: nothing)."""
+        return None
+
+    @classmethod
+    def necessary(cls, data: SitingData, scenario: Scenario, opts: pd.DataFrame) -> list[str]:
+        """Necessary conditions that fail, each as a sentence, from the inputs alone (default: none)."""
+        return []
+
+    @classmethod
+    def limit_names(cls, data: SitingData) -> dict[tuple[str, Hashable], str]:
+        """Readable names of this family's slacks, keyed by ``(limit, key)`` (default: the key)."""
+        return {}
+
+    @classmethod
+    def over(cls, limit: str, slack: float, scenario: Scenario) -> float:
+        """A slack's value in the unit its limit reads in (default: MW as solved)."""
+        return slack
+
+    @classmethod
+    def check(cls, result: SitingResult, data: SitingData, tol: float) -> None:  # noqa: B027 - optional hook
+        """Raise ``AssertionError`` when ``result`` breaks this family's limits (default: no check).
+
+        Recompute from the result's tables and the input data only: a check
+        that reused the formulation would confirm its own mistakes.
+        """
+        return None

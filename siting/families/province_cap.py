@@ -1,0 +1,58 @@
+"""Regional balance: no province takes more than a share of the total."""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from ..constants import PROVINCE_CAP
+from ._base import Family, linear
+
+if TYPE_CHECKING:
+    from ..data import SitingData
+    from ..model import SitingModel
+    from ..result import SitingResult
+    from ..scenario import Scenario
+
+__all__ = ["ProvinceCap"]
+
+
+class ProvinceCap(Family):
+    """MW in province p ≤ ``province_share_cap`` × total; one slack per province."""
+
+    name = PROVINCE_CAP
+    limits = {PROVINCE_CAP: "{name} exceeded by {mw:,.1f} MW"}
+
+    def add(self, m: SitingModel) -> None:
+        """Add one share-cap row per province that has options."""
+        cap = m.scenario.province_share_cap
+        for p, idx in m.options_by("province").items():
+            in_p = linear((m.x[k], m.mw[k]) for k in idx)
+            m.prob += in_p <= cap * m.total + m.slack(PROVINCE_CAP, p), f"share_cap_{p}"
+
+    @classmethod
+    def necessary(cls, data: SitingData, scenario: Scenario, opts: pd.DataFrame) -> list[str]:
+        """The provinces that can host must be able to split the total within the cap."""
+        hostable = opts["province"].nunique()
+        if scenario.province_share_cap * hostable < 1 - 1e-9:
+            return [
+                f"province_share_cap = {scenario.province_share_cap:g} x {hostable} hostable provinces "
+                "< 100%: the total cannot be split within the cap"
+            ]
+        return []
+
+    @classmethod
+    def limit_names(cls, data: SitingData) -> dict[tuple[str, Hashable], str]:
+        """Read each province's slack as "<name> (<code>) share cap"."""
+        return {(PROVINCE_CAP, r.code): f"{r.name} ({r.code}) share cap" for r in data.provinces.itertuples()}
+
+    @classmethod
+    def check(cls, result: SitingResult, data: SitingData, tol: float) -> None:
+        """MW by province from the sites table stays within the cap."""
+        sites = result.sites
+        by_p = sites.groupby("province")["capacity_mw"].sum()
+        total = float(sites["capacity_mw"].sum())
+        cap = result.scenario.province_share_cap
+        assert (by_p <= cap * total + tol).all(), f"province cap exceeded: {by_p.to_dict()}"

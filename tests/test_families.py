@@ -1,0 +1,107 @@
+"""The constraint families' own checks: each catches a result that breaks its limit."""
+
+import dataclasses
+
+import pytest
+import shapely
+
+import siting
+from siting.families import (
+    DEFAULT_FAMILIES,
+    Headroom,
+    Hosts,
+    Network,
+    ProvinceCap,
+    Renewable,
+    Spacing,
+    Target,
+)
+from siting.testing import assert_result_valid
+
+
+def test_verifier_catches_broken_results(toy_data):
+    """The checker is not a rubber stamp: corrupt a table and it fails."""
+    res = siting.solve(toy_data, siting.Scenario(target_mw=500, grid_spacing_km=5, min_host_provinces=2))
+    res.sites.loc[0, "capacity_mw"] = 50.0
+    with pytest.raises(AssertionError):
+        assert_result_valid(res, toy_data)
+    res = siting.solve(toy_data, siting.Scenario(target_mw=500, grid_spacing_km=5, min_host_provinces=2))
+    res.lines.loc[res.lines.flow_mw.abs().idxmax(), "flow_mw"] *= 2
+    with pytest.raises(AssertionError):
+        assert_result_valid(res, toy_data)
+    res = siting.solve(toy_data, siting.Scenario(target_mw=500, grid_spacing_km=5, min_host_provinces=2))
+    res.sites.loc[0, "geometry"] = shapely.Point(126.25, 36.25)  # into the capital region
+    with pytest.raises(AssertionError, match="excluded region"):
+        assert_result_valid(res, toy_data)
+
+
+@pytest.fixture(scope="module")
+def solved(toy_data):
+    sc = siting.Scenario(target_mw=500, grid_spacing_km=5, min_host_provinces=2, min_spacing_km=10.0)
+    res = siting.solve(toy_data, sc)
+    assert res.status == "optimal"
+    assert set(res.families) == set(DEFAULT_FAMILIES)  # every built-in family is on here
+    return res
+
+
+def _with(res, **changes):
+    return dataclasses.replace(res, **changes)
+
+
+def test_every_family_check_passes_on_a_solved_result(solved, toy_data):
+    for family in DEFAULT_FAMILIES:
+        family.check(solved, toy_data, 1e-6)
+
+
+def test_target_check(solved, toy_data):
+    with pytest.raises(AssertionError, match="target"):
+        Target.check(_with(solved, sites=solved.sites.iloc[1:]), toy_data, 1e-6)
+
+
+def test_headroom_check(solved, toy_data):
+    with pytest.raises(AssertionError, match="differs from the sites"):
+        Headroom.check(_with(solved, sites=solved.sites.iloc[1:]), toy_data, 1e-6)
+    tight = toy_data.replace(substations=toy_data.substations.assign(headroom_mw=10.0))
+    with pytest.raises(AssertionError, match="over headroom"):
+        Headroom.check(solved, tight, 1e-6)
+
+
+def test_network_check_supply_and_lines(solved, toy_data):
+    subs = solved.substations.assign(supply_used_mw=solved.substations.supply_mw + 1.0)
+    with pytest.raises(AssertionError, match="supply used above supply"):
+        Network.check(_with(solved, substations=subs), toy_data, 1e-6)
+    lines = solved.lines.assign(flow_mw=solved.lines.residual_mw + 1.0)
+    with pytest.raises(AssertionError, match="over residual capacity"):
+        Network.check(_with(solved, lines=lines), toy_data, 1e-6)
+
+
+def test_province_cap_check(solved, toy_data):
+    with pytest.raises(AssertionError, match="province cap"):
+        ProvinceCap.check(
+            _with(solved, scenario=solved.scenario.replace(province_share_cap=0.2)), toy_data, 1e-6
+        )
+
+
+def test_hosts_check(solved, toy_data):
+    with pytest.raises(AssertionError, match="host provinces"):
+        Hosts.check(_with(solved, scenario=solved.scenario.replace(min_host_provinces=4)), toy_data, 1e-6)
+
+
+def test_renewable_check(solved, toy_data):
+    with pytest.raises(AssertionError, match="renewable"):
+        Renewable.check(_with(solved, renewable_delivered_mw=0.0), toy_data, 1e-6)
+
+
+def test_spacing_check(solved, toy_data):
+    with pytest.raises(AssertionError, match="apart"):
+        Spacing.check(_with(solved, scenario=solved.scenario.replace(min_spacing_km=400.0)), toy_data, 1e-6)
+
+
+def test_families_name_their_limits(toy_data):
+    """Every relaxable limit has words with {mw}, and the families' names are distinct."""
+    assert len({f.name for f in DEFAULT_FAMILIES}) == len(DEFAULT_FAMILIES)
+    for family in DEFAULT_FAMILIES:
+        for limit, words in family.limits.items():
+            assert "{mw" in words, (family.name, limit)
+    names = Network.limit_names(toy_data)
+    assert names[("lines", "L1")] == "L1" and names[("supply", "s-west")] == "West"
