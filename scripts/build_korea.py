@@ -153,7 +153,10 @@ def name_substations(subs: gpd.GeoDataFrame, provinces: gpd.GeoDataFrame) -> gpd
 def tag_corridors(
     lines: gpd.GeoDataFrame, subs: gpd.GeoDataFrame, plants: gpd.GeoDataFrame, provinces: gpd.GeoDataFrame
 ) -> pd.Series:
-    """Corridor tag of each line: export out of a coastal generation area, into the capital region, or none."""
+    """Corridor tag of each line.
+
+    Export out of a coastal generation area, into the capital region, or none.
+    """
     prov = subs.set_index("substation_id")["province"]
     capital = set(provinces.loc[provinces["capital_region"], "code"])
     a_cap = lines["from_id"].map(prov).isin(capital).to_numpy()
@@ -193,7 +196,9 @@ def tables(source: Path) -> dict[str, gpd.GeoDataFrame]:
     lines["capacity_mw"] = (lines["circuits"] * rule["rating_mw"]).round(1).where(hvdc)
     lines["corridor"] = tag_corridors(lines, subs, plants, provinces)
     label = subs.set_index("substation_id")["name"]
-    lines["name"] = [f"{label[a]} – {label[b]}" for a, b in zip(lines["from_id"], lines["to_id"], strict=False)]
+    lines["name"] = [
+        f"{label[a]} – {label[b]}" for a, b in zip(lines["from_id"], lines["to_id"], strict=False)
+    ]
     lines = lines[
         [
             "line_id",
@@ -280,10 +285,12 @@ def report(layers: dict[str, gpd.GeoDataFrame]) -> str:
     lines, subs = layers["lines"], layers["substations"]
     out = [korea_provinces.report(layers["provinces"]), ""]
     out.append(
-        f"substations: {len(subs)}; by role: {subs['role'].value_counts().sort_index().to_dict()}; take load: {int(subs['takes_load'].sum())}"
+        f"substations: {len(subs)}; by role: {subs['role'].value_counts().sort_index().to_dict()}; "
+        f"take load: {int(subs['takes_load'].sum())}"
     )
     out.append(
-        f"  by voltage: {subs['voltage_kv'].value_counts().sort_index().to_dict()}; named from siting 0.1: {int((subs['name_source'] != 'descriptive').sum())}"
+        f"  by voltage: {subs['voltage_kv'].value_counts().sort_index().to_dict()}; "
+        f"named from siting 0.1: {int((subs['name_source'] != 'descriptive').sum())}"
     )
     km = (lines.to_crs(KOREA_METRIC_CRS).length / 1000).groupby([lines["kind"], lines["voltage_kv"]]).sum()
     route = lines.groupby(["kind", "voltage_kv"])["route_km"].sum()
@@ -291,12 +298,12 @@ def report(layers: dict[str, gpd.GeoDataFrame]) -> str:
     out.append(f"lines: {len(lines)}")
     for key in km.index:
         out.append(
-            f"  {key[0]} {key[1]:g} kV: {count[key]} lines, {km[key]:,.0f} km bundled, {route[key]:,.0f} km full route ({km[key] / route[key] - 1:+.2%})"
+            f"  {key[0]} {key[1]:g} kV: {count[key]} lines, {km[key]:,.0f} km bundled, "
+            f"{route[key]:,.0f} km full route ({km[key] / route[key] - 1:+.2%})"
         )
     out.append(f"  corridors: {lines['corridor'].replace('', 'none').value_counts().to_dict()}")
-    out.append(
-        f"dropped OSM rows: {len(grid.dropped)}; by reason: {grid.dropped['reason'].str.replace(r'[0-9]+', 'N', regex=True).value_counts().to_dict()}"
-    )
+    reasons = grid.dropped["reason"].str.replace(r"[0-9]+", "N", regex=True).value_counts().to_dict()
+    out.append(f"dropped OSM rows: {len(grid.dropped)}; by reason: {reasons}")
     out.append("")
     out.append(korea_supply.describe(layers["plants"], layers["renewables"]))
     return "\n".join(out)
@@ -319,7 +326,8 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     if not args.source.is_dir():
         print(
-            f"raw data folder not found: {args.source}; fix: pass --source DIR (see ../shared/realdata/README.md)",
+            f"raw data folder not found: {args.source}; "
+            "fix: pass --source DIR (see ../shared/realdata/README.md)",
             file=sys.stderr,
         )
         return 2
@@ -340,7 +348,8 @@ def main(argv: list[str] | None = None) -> int:
         missing = [p.name for p in fresh if not (args.out / p.name).exists()]
     if differ or missing:
         print(
-            f"bundled data out of date: differ {differ}, missing {missing}; fix: run python scripts/build_korea.py",
+            f"bundled data out of date: differ {differ}, missing {missing}; "
+            "fix: run python scripts/build_korea.py",
             file=sys.stderr,
         )
         return 1

@@ -201,9 +201,8 @@ def check_provinces(gdf: gpd.GeoDataFrame) -> None:
     error = shapely.area(metric) / 1e6 / gdf["source_area_km2"].to_numpy() - 1
     off = np.abs(error) > MAX_AREA_ERROR
     if off.any():
-        problems.append(
-            f"area off by more than {MAX_AREA_ERROR:.0%}: {dict(zip(gdf.loc[off, 'code'], np.round(100 * error[off], 2), strict=False))} %"
-        )
+        pct = dict(zip(gdf.loc[off, "code"], np.round(100 * error[off], 2), strict=False))
+        problems.append(f"area off by more than {MAX_AREA_ERROR:.0%}: {pct} %")
     if problems:
         raise ValueError("province layer broken: " + "; ".join(problems))
 
@@ -258,7 +257,8 @@ def build_provinces(
     defects = coverage_defects(full)
     if defects["invalid_edge_m"] > 0 or defects["overlap_m2"] > 0:
         raise ValueError(
-            f"{source}: repaired source is not a valid coverage ({defects}); clean it first (shapely.coverage_clean)"
+            f"{source}: repaired source is not a valid coverage ({defects}); "
+            "clean it first (shapely.coverage_clean)"
         )
 
     rows, stats = [], []
@@ -405,19 +405,22 @@ def report(gdf: gpd.GeoDataFrame, *, path: Path | None = None) -> str:
     lines = [
         table.to_string(index=False),
         f"total: {total['area_km2']:,.1f} km2 vs source {total['source_km2']:,.1f} km2 "
-        f"({100 * (total['area_km2'] / total['source_km2'] - 1):+.3f} %), {int(total['parts'])} parts, {int(total['vertices']):,} vertices",
+        f"({100 * (total['area_km2'] / total['source_km2'] - 1):+.3f} %), "
+        f"{int(total['parts'])} parts, {int(total['vertices']):,} vertices",
         f"file: {size:,} bytes{f' ({path})' if path is not None else ''}, coordinates to {DECIMALS} decimals",
     ]
     if parts is not None:
         lines.append(
-            f"dropped: {int(parts['dropped'].sum())} parts under {gdf.attrs['settings']['min_part_km2']} km2, {parts['dropped_km2'].sum():.3f} km2 in all"
+            f"dropped: {int(parts['dropped'].sum())} parts "
+            f"under {gdf.attrs['settings']['min_part_km2']} km2, {parts['dropped_km2'].sum():.3f} km2 in all"
         )
         lines.append(f"settings: {gdf.attrs['settings']}")
     if "source_coverage" in gdf.attrs:
         d = gdf.attrs["source_coverage"]
         lines.append(
             f"source coverage: invalid edges {d['invalid_edge_m']:.1f} m, overlaps {d['overlap_m2']:.1f} m2, "
-            f"gaps between provinces {d['gaps']} ({d['gap_m2']:.1f} m2), holes inside one province {d['inner_holes']} "
+            f"gaps between provinces {d['gaps']} ({d['gap_m2']:.1f} m2), "
+            f"holes inside one province {d['inner_holes']} "
             f"({d['inner_hole_m2'] / 1e6:.3f} km2)"
         )
     return "\n".join(lines)

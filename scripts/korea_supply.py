@@ -210,7 +210,10 @@ def _bus_provinces(buses: gpd.GeoDataFrame, provinces: gpd.GeoDataFrame) -> pd.S
 
 
 def _nearest_bus(points: gpd.GeoDataFrame, buses: gpd.GeoDataFrame) -> pd.DataFrame:
-    """Nearest bus (any bus) in EPSG:5179: ``substation_id`` and ``bus_distance_km``; ties to the lowest id."""
+    """Nearest bus (any bus) in EPSG:5179.
+
+    Gives ``substation_id`` and ``bus_distance_km``; ties go to the lowest id.
+    """
     pts = _geoms(points)
     bus = _geoms(buses, "substation_id")
     bus = bus.sort_values("substation_id").reset_index(drop=True)
@@ -379,7 +382,8 @@ def build_plants(
         notes[hit] = (
             f"name points to {named} but the GPPD point lies in "
             + plants.loc[hit, "province"]
-            + "; point kept: no second source in realdata places it elsewhere (the renewables build checks OSM at the point)"
+            + "; point kept: no second source in realdata places it elsewhere "
+            "(the renewables build checks OSM at the point)"
         )
     m = _metric(plants)
     pairs = gpd.sjoin(
@@ -393,7 +397,10 @@ def build_plants(
     ]
     for idx, grp in pairs.groupby(level=0):
         others = ", ".join(sorted(grp["plant_id_right"]))
-        text = f"same point as {others} (within {COINCIDENT_M:g} m, same fuel): one of them is probably misplaced"
+        text = (
+            f"same point as {others} (within {COINCIDENT_M:g} m, same fuel): "
+            "one of them is probably misplaced"
+        )
         notes[idx] = f"{notes[idx]}; {text}" if notes[idx] else text
     plants["note"] = notes
 
@@ -428,7 +435,9 @@ def _osm_clusters(osm: pd.DataFrame, *, provinces: gpd.GeoDataFrame) -> gpd.GeoD
             rows.append(
                 {
                     "source_kind": source,
-                    "osm_ids": ";".join(f"{t}/{i}" for t, i in zip(members.loc[ids.index, "osm_type"], ids, strict=False)),
+                    "osm_ids": ";".join(
+                        f"{t}/{i}" for t, i in zip(members.loc[ids.index, "osm_type"], ids, strict=False)
+                    ),
                     "first_id": int(ids.iloc[0]),
                     "n": len(members),
                     "mw": float(pd.to_numeric(members["power_output_MW"], errors="coerce").fillna(0).sum()),
@@ -508,7 +517,8 @@ def build_renewables(
     osm_group = {"wind": "wind", "hydro": "hydro", "solar": "solar"}
     osm = osm[osm["source"].isin(list(osm_group))]
     log.append(
-        f"OSM generators used: {len(osm)} ({', '.join(f'{k} {v}' for k, v in osm['source'].value_counts().sort_index().items())}); "
+        f"OSM generators used: {len(osm)} "
+        f"({', '.join(f'{k} {v}' for k, v in osm['source'].value_counts().sort_index().items())}); "
         "each is one unit (wind: method=wind_turbine); tagged power_output_MW (whole MW) sums to "
         + ", ".join(
             f"{k} {v:,.0f} MW"
@@ -541,7 +551,8 @@ def build_renewables(
             i = gppd_rows.index[gppd_rows["site_id"] == sid][0]
             d = float(clusters.loc[[cidx], "members"].iloc[0].distance(gm.loc[i, "geometry"])) / 1000
             text = (
-                f"OSM maps {c['n']} {c['source_kind']} generator(s), {c['mw']:g} MW tagged, {d:.1f} km from this point "
+                f"OSM maps {c['n']} {c['source_kind']} generator(s), {c['mw']:g} MW tagged, "
+                f"{d:.1f} km from this point "
                 "(same site; OSM cluster dropped)"
             )
             gppd_rows.loc[i, "note"] = (
@@ -551,7 +562,8 @@ def build_renewables(
                 x for x in (gppd_rows.loc[i, "osm_ids"], c["osm_ids"]) if x
             )
         log.append(
-            f"  dedupe: OSM {c['source_kind']} cluster of {c['n']} ({c['mw']:g} MW) = {', '.join(sorted(grp['site_id']))}"
+            f"  dedupe: OSM {c['source_kind']} cluster of {c['n']} ({c['mw']:g} MW) = "
+            f"{', '.join(sorted(grp['site_id']))}"
         )
     empty = clusters["mw"] <= 0
     for _, c in clusters[empty & ~dup].iterrows():
@@ -569,11 +581,13 @@ def build_renewables(
         cap = gppd_rows.loc[j, "source_capacity_mw"]
         if dist[j] <= POSSIBLE_DUPLICATE_KM and abs(cap - c["mw"]) <= 0.1 * max(cap, c["mw"]):
             log.append(
-                f"  possible duplicate, kept apart: OSM {c['source_kind']} cluster of {c['n']} ({c['mw']:g} MW) "
-                f"is {dist[j]:.1f} km from {gppd_rows.loc[j, 'site_id']} {gppd_rows.loc[j, 'name']} ({cap:g} MW)"
+                f"  possible duplicate, kept apart: OSM {c['source_kind']} cluster of {c['n']} "
+                f"({c['mw']:g} MW) is {dist[j]:.1f} km from "
+                f"{gppd_rows.loc[j, 'site_id']} {gppd_rows.loc[j, 'name']} ({cap:g} MW)"
             )
     log.append(
-        f"OSM clusters kept as sites: {len(keep)} ({keep['mw'].sum():,.0f} MW); duplicates of GPPD: {int(dup.sum())}; "
+        f"OSM clusters kept as sites: {len(keep)} ({keep['mw'].sum():,.0f} MW); "
+        f"duplicates of GPPD: {int(dup.sum())}; "
         f"without capacity: {int((empty & ~dup).sum())}"
     )
     tech = np.where(
@@ -611,7 +625,10 @@ def build_renewables(
     placed["province"] = prov["province"]
     outside = prov["province_distance_km"] > 0
     for i in placed.index[outside]:
-        text = f"outside every province polygon; nearest province at {prov.loc[i, 'province_distance_km']:.1f} km"
+        text = (
+            "outside every province polygon; "
+            f"nearest province at {prov.loc[i, 'province_distance_km']:.1f} km"
+        )
         placed.loc[i, "note"] = f"{placed.loc[i, 'note']}; {text}" if placed.loc[i, "note"] else text
     placed["capacity_mw"] = placed["source_capacity_mw"]
     placed["aggregate"] = False
@@ -628,7 +645,10 @@ def build_renewables(
         rows = counted.index[(counted["province"] == code) & (counted["kpx_group"] == group)]
         weights = placed.loc[rows, "source_capacity_mw"].to_numpy()
         placed.loc[rows, "capacity_mw"] = _split_kw(target, weights) if target > 0 else 0.0
-        text = f"capacity scaled by {target / mw:.3f} so that {code} {group} matches KPX ({target:g} MW; placed sites {mw:g} MW)"
+        text = (
+            f"capacity scaled by {target / mw:.3f} so that {code} {group} matches KPX "
+            f"({target:g} MW; placed sites {mw:g} MW)"
+        )
         for i in rows:
             placed.loc[i, "note"] = f"{placed.loc[i, 'note']}; {text}" if placed.loc[i, "note"] else text
         overshoots.append((code, group, mw, target, list(placed.loc[rows, "site_id"])))
@@ -729,7 +749,8 @@ def describe(plants: gpd.GeoDataFrame, renewables: gpd.GeoDataFrame) -> str:
         frame still carries it.
     """
     lines = [
-        f"plants: {len(plants)} rows, {plants['capacity_mw'].sum():,.0f} MW; supply for new load {plants['supply_mw'].sum():,.0f} MW"
+        f"plants: {len(plants)} rows, {plants['capacity_mw'].sum():,.0f} MW; "
+        f"supply for new load {plants['supply_mw'].sum():,.0f} MW"
     ]
     by_fuel = plants.groupby(["fuel", "technology"]).agg(
         n=("plant_id", "count"), mw=("capacity_mw", "sum"), supply=("supply_mw", "sum")
@@ -748,7 +769,10 @@ def describe(plants: gpd.GeoDataFrame, renewables: gpd.GeoDataFrame) -> str:
             f"  {region}: {len(sel)} plants, {sel['capacity_mw'].sum():,.0f} MW{ref}; "
             f"held back {held:,.0f} MW shared as supply ({sel['supply_mw'].sum():,.0f} MW)"
         )
-        lines.append("    " + ", ".join(f"{n} ({c:,.0f})" for n, c in zip(sel["name"], sel["capacity_mw"], strict=False)))
+        lines.append(
+            "    "
+            + ", ".join(f"{n} ({c:,.0f})" for n, c in zip(sel["name"], sel["capacity_mw"], strict=False))
+        )
     lines += [f"  {line}" for line in plants.attrs.get("build_log", [])]
     noted = plants[plants["note"] != ""]
     for _, r in noted.iterrows():
@@ -756,7 +780,8 @@ def describe(plants: gpd.GeoDataFrame, renewables: gpd.GeoDataFrame) -> str:
 
     lines.append(
         f"renewables: {len(renewables)} rows, {renewables['capacity_mw'].sum():,.0f} MW "
-        f"({int((~renewables['aggregate']).sum())} placed sites, {int(renewables['aggregate'].sum())} remainder rows)"
+        f"({int((~renewables['aggregate']).sum())} placed sites, "
+        f"{int(renewables['aggregate'].sum())} remainder rows)"
     )
     by_tech = renewables.groupby(["technology", "aggregate"]).agg(
         n=("site_id", "size"), mw=("capacity_mw", "sum")

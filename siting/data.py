@@ -156,8 +156,9 @@ class SitingData:
     --------
     >>> import siting
     >>> data = siting.load_korea()
-    >>> data
-    SitingData(provinces=17, substations=166, lines=207, renewables=92, plants=33, metric_crs='EPSG:5179')
+    >>> data  # doctest: +NORMALIZE_WHITESPACE
+    SitingData(provinces=17, substations=1087, lines=1371, renewables=2108, plants=132,
+               metric_crs='EPSG:5179')
     """
 
     provinces: gpd.GeoDataFrame
@@ -200,22 +201,25 @@ class SitingData:
         for end in ("from_id", "to_id"):
             bad = ~lines[end].astype(str).isin(ids)
             if bad.any():
+                ends = V.show_ids(sorted(set(lines.loc[bad, end].astype(str))))
                 problems.append(
-                    f"layer 'lines', column '{end}': endpoints {V.show_ids(sorted(set(lines.loc[bad, end].astype(str))))} "
-                    f"are not substations (lines {V.show_ids(lines.loc[bad, 'line_id'])}); fix: add those substations "
-                    "or correct the ids."
+                    f"layer 'lines', column '{end}': endpoints {ends} are not substations "
+                    f"(lines {V.show_ids(lines.loc[bad, 'line_id'])}); "
+                    "fix: add those substations or correct the ids."
                 )
         loop = lines["from_id"].astype(str) == lines["to_id"].astype(str)
         if loop.any():
             problems.append(
-                f"layer 'lines': from_id equals to_id in lines {V.show_ids(lines.loc[loop, 'line_id'])}; fix: drop them."
+                f"layer 'lines': from_id equals to_id in lines {V.show_ids(lines.loc[loop, 'line_id'])}; "
+                "fix: drop them."
             )
         kind = lines["kind"] if "kind" in lines.columns else pd.Series("ac", index=lines.index)
         cap = _number(lines, "capacity_mw")
         hvdc_nocap = (kind == "hvdc") & cap.isna()
         if hvdc_nocap.any():
             problems.append(
-                f"layer 'lines', column 'capacity_mw': HVDC links {V.show_ids(lines.loc[hvdc_nocap, 'line_id'])} have no rating; "
+                f"layer 'lines', column 'capacity_mw': "
+                f"HVDC links {V.show_ids(lines.loc[hvdc_nocap, 'line_id'])} have no rating; "
                 "fix: give capacity_mw for every hvdc row (there is no voltage rule for HVDC)."
             )
         return problems
@@ -259,7 +263,10 @@ class SitingData:
     def _assign_province(
         self, pts: gpd.GeoDataFrame, provinces: gpd.GeoDataFrame, name: str, idc: str, snap_km: float | None
     ) -> pd.Series:
-        """Province code of each point: an explicit ``province`` wins, then the polygon containing it, then the nearest."""
+        """Province code of each point.
+
+        An explicit ``province`` wins, then the polygon containing the point, then the nearest polygon.
+        """
         code = pd.Series(np.nan, index=pts.index, dtype=object)
         if "province" in pts.columns:  # an explicit province column wins
             given = pts["province"].astype(str)
@@ -268,7 +275,8 @@ class SitingData:
             if bad.any():
                 V.raise_if(
                     [
-                        f"layer '{name}', column 'province': unknown codes {V.show_ids(sorted(set(given[bad])))} in "
+                        f"layer '{name}', column 'province': "
+                        f"unknown codes {V.show_ids(sorted(set(given[bad])))} in "
                         f"{V.show_ids(pts.loc[bad, idc])}; fix: use the provinces layer's codes "
                         f"({V.show_ids(sorted(provinces['code']))}) or leave it empty to assign by location."
                     ]
@@ -291,8 +299,9 @@ class SitingData:
                 if far.any():
                     V.raise_if(
                         [
-                            f"layer '{name}': {V.show_ids(near.loc[far, idc])} lie more than {snap_km:g} km outside "
-                            "every province; fix: drop them, correct their coordinates or CRS, or extend the provinces layer."
+                            f"layer '{name}': {V.show_ids(near.loc[far, idc])} "
+                            f"lie more than {snap_km:g} km outside every province; "
+                            "fix: drop them, correct their coordinates or CRS, or extend the provinces layer."
                         ]
                     )
             code.loc[near.index] = near["code"]

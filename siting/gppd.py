@@ -141,7 +141,8 @@ def read_gppd(path: str | os.PathLike | pd.DataFrame, *, country: str | None = "
     if missing:
         raise DataError(
             [
-                f"layer '{LAYER}': missing column '{c}'; fix: give the GPPD v1.3 CSV, or rename your column to '{c}'."
+                f"layer '{LAYER}': missing column '{c}'; "
+                f"fix: give the GPPD v1.3 CSV, or rename your column to '{c}'."
                 for c in missing
             ]
         )
@@ -158,7 +159,8 @@ def read_gppd(path: str | os.PathLike | pd.DataFrame, *, country: str | None = "
             raise DataError(
                 [
                     f"layer '{LAYER}', column 'country': no rows for country '{country}' "
-                    f"(the file has {show_ids(found)}); fix: pass country= one of those, or country=None for every row."
+                    f"(the file has {show_ids(found)}); "
+                    "fix: pass country= one of those, or country=None for every row."
                 ]
             )
         frame = frame.loc[keep].copy()
@@ -168,12 +170,14 @@ def read_gppd(path: str | os.PathLike | pd.DataFrame, *, country: str | None = "
     empty_id = frame["gppd_idnr"] == ""
     if empty_id.any():
         problems.append(
-            f"layer '{LAYER}', column 'gppd_idnr': empty ids in {_ids(frame, empty_id)}; fix: give every plant its GPPD id."
+            f"layer '{LAYER}', column 'gppd_idnr': empty ids in {_ids(frame, empty_id)}; "
+            "fix: give every plant its GPPD id."
         )
     dup = frame["gppd_idnr"].duplicated(keep=False) & ~empty_id
     if dup.any():
         problems.append(
-            f"layer '{LAYER}', column 'gppd_idnr': duplicate ids {show_ids(sorted(set(frame.loc[dup, 'gppd_idnr'])))}; "
+            f"layer '{LAYER}', column 'gppd_idnr': "
+            f"duplicate ids {show_ids(sorted(set(frame.loc[dup, 'gppd_idnr'])))}; "
             "fix: keep one row per plant (drop repeated rows)."
         )
 
@@ -188,7 +192,8 @@ def read_gppd(path: str | os.PathLike | pd.DataFrame, *, country: str | None = "
     neg_cap = ~bad_cap & (cap < 0)
     if neg_cap.any():
         problems.append(
-            f"layer '{LAYER}', column 'capacity_mw': negative capacity in {_ids(frame, neg_cap)}; fix: give a value >= 0 MW."
+            f"layer '{LAYER}', column 'capacity_mw': negative capacity in {_ids(frame, neg_cap)}; "
+            "fix: give a value >= 0 MW."
         )
 
     coords = {}
@@ -214,7 +219,8 @@ def read_gppd(path: str | os.PathLike | pd.DataFrame, *, country: str | None = "
     if unknown.any():
         values = sorted(set(frame.loc[unknown, "primary_fuel"].fillna("").astype(str)))
         problems.append(
-            f"layer '{LAYER}', column 'primary_fuel': unknown fuels {show_ids(values)} in {_ids(frame, unknown)}; "
+            f"layer '{LAYER}', column 'primary_fuel': "
+            f"unknown fuels {show_ids(values)} in {_ids(frame, unknown)}; "
             f"fix: use one of {sorted(GPPD_TECHNOLOGY)} (case-insensitive), or drop those rows."
         )
 

@@ -83,7 +83,8 @@ def read_layer(
         except Exception as exc:  # pyogrio and pandas raise many types
             raise DataError(
                 [
-                    f"layer '{name}': cannot read {path}: {exc}; fix: give a GeoJSON, GeoPackage, Shapefile or CSV."
+                    f"layer '{name}': cannot read {path}: {exc}; "
+                    "fix: give a GeoJSON, GeoPackage, Shapefile or CSV."
                 ]
             ) from exc
     if columns:
@@ -101,7 +102,8 @@ def read_layer(
     if bad.any():
         raise DataError(
             [
-                f"layer '{name}', columns '{lon}'/'{lat}': missing or non-numeric coordinates in rows {list(frame.index[bad][:8])}; fix: give numbers."
+                f"layer '{name}', columns '{lon}'/'{lat}': missing or non-numeric coordinates "
+                f"in rows {list(frame.index[bad][:8])}; fix: give numbers."
             ]
         )
     geometry = gpd.points_from_xy(x, y)

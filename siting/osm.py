@@ -39,7 +39,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, TypeAlias
 
 import geopandas as gpd
 import networkx as nx
@@ -55,8 +55,8 @@ from .settings import GEOGRAPHIC_CRS
 
 __all__ = ["OsmGrid", "read_osm_grid", "parse_voltage_kv", "DEFAULT_LOAD_ROLES"]
 
-PathLike = str | os.PathLike
-Source = PathLike | pd.DataFrame
+PathLike: TypeAlias = str | os.PathLike
+Source: TypeAlias = PathLike | pd.DataFrame
 
 #: Bus roles that may take a new large load by default.
 DEFAULT_LOAD_ROLES: tuple[str, ...] = ("substation", "transformer", "switching", "line_end")
@@ -95,7 +95,8 @@ class OsmGrid:
     def __repr__(self) -> str:
         roles = self.substations["role"].value_counts().sort_index()
         return (
-            f"OsmGrid(substations={len(self.substations)} ({', '.join(f'{k} {v}' for k, v in roles.items())}), "
+            f"OsmGrid(substations={len(self.substations)} "
+            f"({', '.join(f'{k} {v}' for k, v in roles.items())}), "
             f"lines={len(self.lines)}, dropped={len(self.dropped)})"
         )
 
@@ -105,6 +106,17 @@ def parse_voltage_kv(value: object) -> list[float]:
 
     Volts as in OSM (``"345000;154000"``); values below 1000 are taken as kV.
     Returns an empty list when nothing numeric is found.
+
+    Parameters
+    ----------
+    value : object
+        The tag value: a string (``;`` or ``,`` separate several voltages), a
+        number, or None/NaN.
+
+    Returns
+    -------
+    list of float
+        One voltage class in kV per positive number found, in tag order.
 
     Examples
     --------
@@ -366,7 +378,8 @@ def _read(source: Source, name: str, crs: str | None) -> gpd.GeoDataFrame:
     if not isinstance(frame, gpd.GeoDataFrame):
         V.raise_if(
             [
-                f"layer '{name}': no geometry and no lon/lat columns; fix: give a spatial file or a CSV with lon/lat."
+                f"layer '{name}': no geometry and no lon/lat columns; "
+                "fix: give a spatial file or a CSV with lon/lat."
             ]
         )
     return frame.to_crs(GEOGRAPHIC_CRS) if frame.crs is not None else frame.set_crs(GEOGRAPHIC_CRS)
@@ -540,7 +553,8 @@ def read_osm_grid(
         if substations is None:
             V.raise_if(
                 [
-                    "layer 'lines' has bus0/bus1 (a built network) but no buses were given; fix: pass substations=<buses file>."
+                    "layer 'lines' has bus0/bus1 (a built network) but no buses were given; "
+                    "fix: pass substations=<buses file>."
                 ]
             )
         buses = _read(substations, "substations", crs)
@@ -548,7 +562,8 @@ def read_osm_grid(
         if missing:
             V.raise_if(
                 [
-                    f"layer 'substations': missing columns {missing} for a built network; fix: give PyPSA-Earth's buses.csv."
+                    f"layer 'substations': missing columns {missing} for a built network; "
+                    "fix: give PyPSA-Earth's buses.csv."
                 ]
             )
         return _built_network(raw, buses, voltage_map=voltage_map, min_kv=min_kv, load_roles=load_roles)
@@ -556,7 +571,8 @@ def read_osm_grid(
     if "voltage" not in ways.columns:
         V.raise_if(
             [
-                "layer 'lines': column 'voltage' is missing; fix: export the OSM tag voltage (volts, e.g. 345000)."
+                "layer 'lines': column 'voltage' is missing; "
+                "fix: export the OSM tag voltage (volts, e.g. 345000)."
             ]
         )
     dropped: list[dict] = []
@@ -594,7 +610,8 @@ def read_osm_grid(
     if ways.empty:
         V.raise_if(
             [
-                f"layer 'lines': no line is left after reading ({len(dropped)} dropped, e.g. {dropped[:3]}); fix: check the voltage tags and min_kv."
+                f"layer 'lines': no line is left after reading ({len(dropped)} dropped, e.g. {dropped[:3]}); "
+                "fix: check the voltage tags and min_kv."
             ]
         )
 
@@ -664,7 +681,10 @@ def read_osm_grid(
 def _tagged_sites(
     substations: Source | None, *, crs: str | None, metric: str, merge_m: float
 ) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
-    """Tagged substations in the metric CRS with a ``_site`` label (those within ``merge_m`` are one), and site positions."""
+    """Tagged substations in the metric CRS with a ``_site`` label, and site positions.
+
+    Substations within ``merge_m`` of each other share one ``_site``.
+    """
     if substations is None:
         return gpd.GeoDataFrame({"_site": []}, geometry=[], crs=metric), pd.DataFrame(columns=["x", "y"])
     subs = _read(substations, "substations", crs)
@@ -762,7 +782,8 @@ def _tables(
     )
     lon, lat = ll.x.to_numpy(), ll.y.to_numpy()
     ids = pd.Series(
-        [f"b{kv:g}-{la:.3f}-{lo:.3f}" for kv, la, lo in zip(buses["voltage_kv"], lat, lon, strict=False)], index=buses.index
+        [f"b{kv:g}-{la:.3f}-{lo:.3f}" for kv, la, lo in zip(buses["voltage_kv"], lat, lon, strict=False)],
+        index=buses.index,
     )
     ids = ids.where(~ids.duplicated(keep=False), ids + "-" + ids.groupby(ids).cumcount().astype(str))
     names = pd.Series("", index=buses.index)

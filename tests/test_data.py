@@ -65,7 +65,10 @@ def test_lines_follow_real_routes(korea):
 
 
 def test_km_by_voltage_within_3_percent_of_the_osm_routes(korea):
-    """length_km (from the bundled, simplified geometry) against the full-detail OSM route of the lines kept."""
+    """length_km (from the bundled, simplified geometry) against the full-detail OSM route.
+
+    Only the lines kept are compared.
+    """
     km = korea.lines.groupby("voltage_kv")[["length_km", "route_km"]].sum()
     assert len(km) >= 3
     assert ((km.length_km / km.route_km - 1).abs() < 0.03).all(), km

@@ -127,7 +127,9 @@ def test_defaults_filled_by_documented_rules(toy_data):
     # PyPSA-Earth's rule: the line type of the nearest voltage key, sqrt(3) x i_nom x kV per circuit
     types = siting.settings.LINE_TYPES
     i_nom = [types[min(types, key=lambda k: abs(k - v))][1] for v in data.lines.voltage_kv]
-    want = [3**0.5 * i * v * c for i, v, c in zip(i_nom, data.lines.voltage_kv, data.lines.circuits, strict=False)]
+    want = [
+        3**0.5 * i * v * c for i, v, c in zip(i_nom, data.lines.voltage_kv, data.lines.circuits, strict=False)
+    ]
     assert np.allclose(data.lines.capacity_mw, want)
     assert {v: types[min(types, key=lambda k: abs(k - v))][0] for v in (154, 345, 765)} == {
         154: "243-AL1/39-ST1A 20.0",

@@ -54,7 +54,9 @@ def test_only_seoul_incheon_gyeonggi_are_capital_region(provinces):
 
 def test_geometries_are_valid_multipolygons(provinces):
     geoms = provinces.geometry.values
-    assert shapely.is_valid(geoms).all(), dict(zip(provinces["code"], shapely.is_valid_reason(geoms), strict=False))
+    assert shapely.is_valid(geoms).all(), dict(
+        zip(provinces["code"], shapely.is_valid_reason(geoms), strict=False)
+    )
     assert (provinces.geom_type == "MultiPolygon").all()
     assert not provinces.geometry.is_empty.any()
 
@@ -65,7 +67,9 @@ def test_layer_is_a_valid_coverage(provinces):
 
 def test_each_province_area_matches_source(provinces):
     err = area_error(provinces)
-    assert (np.abs(err) <= AREA_RTOL).all(), dict(zip(provinces["code"], np.round(100 * err, 3), strict=False))
+    assert (np.abs(err) <= AREA_RTOL).all(), dict(
+        zip(provinces["code"], np.round(100 * err, 3), strict=False)
+    )
 
 
 def test_total_area_matches_source(provinces):
