@@ -14,12 +14,14 @@ import geopandas as gpd
 import networkx as nx
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
+from scipy.sparse.csgraph import maximum_flow
 
 from .data import SitingData
 from .scenario import Scenario
 from .settings import RENEWABLE_ENERGY_TECHNOLOGIES, RENEWABLE_PEAK_CREDIT
 
-__all__ = ["build_grid", "islands", "node_supply", "ptdf"]
+__all__ = ["build_grid", "deliverable_mw", "islands", "node_supply", "ptdf"]
 
 
 def _nearest_substation(data: SitingData, points: gpd.GeoDataFrame) -> np.ndarray:
@@ -126,6 +128,60 @@ def build_grid(data: SitingData, scenario: Scenario | None = None) -> nx.MultiGr
             row.from_id, row.to_id, key=row.line_id, line_id=row.line_id, **{c: getattr(row, c) for c in cols}
         )
     return G
+
+
+def deliverable_mw(G: nx.MultiGraph, nodes: list[str]) -> np.ndarray:
+    """The most new load the network can bring to each node on its own, MW.
+
+    The maximum flow from every supply for new load (``supply_mw`` at the
+    nodes) to the node over the lines' residual capacities (both directions,
+    parallel lines added), computed with SciPy's Dinic algorithm on whole MW
+    rounded *up*, so it never understates. Any plan, in the transport or the
+    DC model, loads a node with at most this much: a valid bound that lets
+    the model drop campus sizes the node can never take and tighten its
+    headroom rows. It does not hold when line or supply limits are relaxed.
+
+    Parameters
+    ----------
+    G : networkx.MultiGraph
+        From :func:`build_grid`.
+    nodes : list of str
+        Node ids in the order wanted (``data.substations.substation_id``).
+
+    Returns
+    -------
+    ndarray
+        MW per node, aligned with ``nodes``.
+
+    Examples
+    --------
+    >>> G = nx.MultiGraph()
+    >>> G.add_node("plant", supply_mw=500.0); G.add_node("a", supply_mw=0.0); G.add_node("b", supply_mw=10.0)
+    >>> _ = G.add_edge("plant", "a", key="l1", residual_mw=120.0)
+    >>> _ = G.add_edge("a", "b", key="l2", residual_mw=40.5)
+    >>> deliverable_mw(G, ["plant", "a", "b"]).tolist()
+    [510.0, 130.0, 51.0]
+    """
+    pos = {n: i for i, n in enumerate(nodes)}
+    source = len(nodes)
+    rows, cols, caps = [], [], []
+    for u, v, e in G.edges(data=True):
+        r = int(np.ceil(float(e["residual_mw"])))
+        if r > 0 and u != v:
+            rows += [pos[u], pos[v]]
+            cols += [pos[v], pos[u]]
+            caps += [r, r]
+    supply = np.array([float(G.nodes[n].get("supply_mw", 0.0)) for n in nodes])
+    for k in np.flatnonzero(supply > 0).tolist():
+        rows.append(source)
+        cols.append(k)
+        caps.append(int(np.ceil(supply[k])))
+    M = sp.csr_matrix((np.array(caps, dtype=np.int32), (rows, cols)), shape=(source + 1, source + 1))
+    M.sum_duplicates()
+    out = np.zeros(len(nodes))
+    for i in range(len(nodes)):
+        out[i] = float(maximum_flow(M, source, i, method="dinic").flow_value) if M.nnz else 0.0
+    return out
 
 
 def islands(G: nx.MultiGraph, *, ac_only: bool = False) -> list[list[str]]:

@@ -1,8 +1,15 @@
 """The siting integer program: decisions, the constraint families, the objective, the solution.
 
-Decision: ``x[o]`` in {0, 1} for each *option* o = (candidate site,
-substation, size tier) from :mod:`siting.options`; at most one option per
-site. Everything else is added by the constraint families the scenario
+Decisions: ``y[g]``, a whole number of campuses for each *group* g =
+(substation, province, size tier), and ``x[o]`` for each *option* o =
+(candidate site, substation, tier) from :mod:`siting.options`: at most one
+option per site, and the options of a group add up to its count. Every limit
+reads the counts: sites of one group differ only in their own cost, so once
+the counts are whole numbers, choosing the sites is a transportation problem
+whose optimum is whole (its matrix is totally unimodular). ``x`` is therefore
+continuous, and the solver branches on the few counts instead of the many
+sites; with a minimum spacing between campuses the sites interact, and ``x``
+is binary. Everything else is added by the constraint families the scenario
 enables (:mod:`siting.families`): target, substation headroom, network flows
 (transport or DC), province share cap, host provinces, renewable share,
 spacing. Objective: connection + transmission use + site - renewable
@@ -27,7 +34,7 @@ import pulp
 
 from ._utils import safe_name
 from .candidates import Candidates
-from .constants import COST_TERMS, SolverName
+from .constants import COST_TERMS, HEADROOM, SolverName
 from .data import SitingData
 from .families import DEFAULT_FAMILIES, Family
 from .families._base import linear, value
@@ -91,9 +98,17 @@ class SitingModel:
     data, scenario, cand, opts, graph
         The inputs (``opts`` from :func:`siting.options.build_options`).
     x : list of pulp.LpVariable
-        One binary per option.
+        One per option: continuous in [0, 1], binary when campuses need spacing.
     mw : ndarray
         Each option's tier, MW.
+    groups : DataFrame
+        ``substation``, ``province``, ``tier_mw``, ``options``: one row per group.
+    y : list of pulp.LpVariable
+        Whole number of campuses per group (bounded by the headroom it has).
+    group_mw : ndarray
+        Each group's tier, MW.
+    group_of : ndarray
+        Each option's group position.
     total : pulp.LpAffineExpression
         Total MW placed.
     load : dict of int to pulp.LpAffineExpression
@@ -115,17 +130,31 @@ class SitingModel:
         graph: nx.MultiGraph,
         *,
         elastic: Iterable[str] = (),
+        headroom: np.ndarray | None = None,
     ) -> None:
         self.data, self.scenario, self.cand, self.opts, self.graph = data, scenario, cand, opts, graph
         self.elastic = frozenset(elastic)
+        nominal = data.substations["headroom_mw"].to_numpy(dtype=float)
+        self.headroom = nominal if headroom is None else np.asarray(headroom, dtype=float)
         self._groups: dict[str, dict[Any, np.ndarray]] = {}
         self.prob = pulp.LpProblem("siting", pulp.LpMinimize)
-        self.x = [pulp.LpVariable(f"x{k}", cat=pulp.LpBinary) for k in range(len(opts))]
+        self.spaced = scenario.min_spacing_km > 0
+        cat = pulp.LpBinary if self.spaced else pulp.LpContinuous
+        self.x = [pulp.LpVariable(f"x{k}", lowBound=0, upBound=1, cat=cat) for k in range(len(opts))]
         self.mw = opts["tier_mw"].to_numpy()
-        self.total = linear(zip(self.x, self.mw, strict=True))
+        keys = ["substation", "province", "tier_mw"]
+        by_group = opts.groupby(keys, sort=True)
+        self.group_of = by_group.ngroup().to_numpy()
+        self.groups = by_group.size().rename("options").reset_index()
+        cap = np.floor(self.headroom[self.groups["substation"].to_numpy()] / self.groups["tier_mw"].to_numpy() + 1e-9)
+        upper = self.groups["options"].to_numpy() if HEADROOM in self.elastic else np.minimum(cap, self.groups["options"])
+        self.y = [
+            pulp.LpVariable(f"y{g}", lowBound=0, upBound=int(u), cat=pulp.LpInteger) for g, u in enumerate(upper)
+        ]
+        self.group_mw = self.groups["tier_mw"].to_numpy(dtype=float)
+        self.total = linear(zip(self.y, self.group_mw, strict=True))
         self.load = {
-            n: linear((self.x[k], self.mw[k]) for k in idx)
-            for n, idx in self.options_by("substation").items()
+            n: linear((self.y[g], self.group_mw[g]) for g in idx) for n, idx in self.groups_by("substation").items()
         }
         self.terms: dict[str, pulp.LpAffineExpression] = {}
         self.slacks: dict[tuple[str, Hashable], pulp.LpVariable] = {}
@@ -136,6 +165,10 @@ class SitingModel:
         if column not in self._groups:
             self._groups[column] = dict(self.opts.groupby(column).indices.items())
         return self._groups[column]
+
+    def groups_by(self, column: str) -> dict[Any, np.ndarray]:
+        """Group positions (of ``groups`` and ``y``) by ``substation``, ``province`` or ``tier_mw``."""
+        return dict(self.groups.groupby(column).indices.items())
 
     def slack(self, limit: str, key: Hashable) -> pulp.LpVariable | int:
         """A non-negative slack on ``(limit, key)`` when ``limit`` is elastic, else 0."""
@@ -157,6 +190,7 @@ class SitingModel:
         tie_break: bool = True,
         graph: nx.MultiGraph | None = None,
         families: Sequence[type[Family]] | None = None,
+        headroom: np.ndarray | None = None,
     ) -> SitingModel:
         """Build the MILP from the options table.
 
@@ -176,13 +210,17 @@ class SitingModel:
         families : sequence of Family subclasses, optional
             Default :data:`siting.families.DEFAULT_FAMILIES`; each one the
             scenario enables is added, in order.
+        headroom : ndarray, optional
+            Headroom rows' right-hand side per substation, MW; default the
+            data's. :func:`siting.options.effective_headroom` is exact only
+            while network limits are hard.
 
         Returns
         -------
         SitingModel
         """
         G = graph if graph is not None else build_grid(data, scenario)
-        m = cls(data, scenario, cand, opts, G, elastic=elastic)
+        m = cls(data, scenario, cand, opts, G, elastic=elastic, headroom=headroom)
         enabled = [f for f in (DEFAULT_FAMILIES if families is None else families) if f.enabled(scenario)]
         relaxable = {limit for f in enabled for limit in f.limits}
         if m.elastic - relaxable:
@@ -192,6 +230,8 @@ class SitingModel:
         for site, idx in m.options_by("site").items():
             if len(idx) > 1:
                 m.prob += linear((m.x[k], 1) for k in idx) <= 1, f"one_per_site_{site}"
+        for g, idx in pd.Series(np.arange(len(opts))).groupby(m.group_of).indices.items():
+            m.prob += linear([(m.x[k], 1) for k in idx] + [(m.y[g], -1)]) == 0, f"count_{g}"
         for family_cls in enabled:
             family = family_cls()
             family.add(m)
@@ -227,18 +267,45 @@ class SitingModel:
 
     def read(self) -> Solution:
         """The solved values as a :class:`Solution` (call after a solve that found a plan)."""
+        x = np.array([value(v) for v in self.x])
+        if ((x > 1e-6) & (x < 1 - 1e-6)).any():
+            x = self._assign_sites()
+        chosen = x > 0.5
+        costs = {t: value(self.terms.get(t, 0)) for t in [*COST_TERMS, *(t for t in self.terms if t not in COST_TERMS)]}
+        for term, col in OPTION_COST_COLUMNS.items():  # from the sites chosen, whole
+            costs[term] = float(self.opts[col].to_numpy()[chosen].sum())
         sol = Solution(
-            chosen=np.array([value(v) > 0.5 for v in self.x], dtype=bool),
-            costs={
-                t: value(self.terms.get(t, 0))
-                for t in [*COST_TERMS, *(t for t in self.terms if t not in COST_TERMS)]
-            },
+            chosen=chosen,
+            costs=costs,
             supply_used_mw=np.zeros(len(self.data.substations)),
             slacks={k: value(v) for k, v in self.slacks.items()},
         )
         for family in self.families:
             family.read(self, sol)
         return sol
+
+    def _assign_sites(self) -> np.ndarray:
+        """Whole sites for the solved counts: the transportation problem, solved as an LP.
+
+        The solver may return a fractional choice of sites among equally good
+        ones; with the counts fixed, choosing the sites (one campus per site,
+        each group its count, least cost) has whole vertices, which the
+        simplex method returns.
+        """
+        counts = [round(value(v)) for v in self.y]
+        lp = pulp.LpProblem("sites", pulp.LpMinimize)
+        x = [pulp.LpVariable(f"a{k}", lowBound=0, upBound=1) for k in range(len(self.opts))]
+        for site, idx in self.options_by("site").items():
+            if len(idx) > 1:
+                lp += linear((x[k], 1) for k in idx) <= 1, f"site_{site}"
+        for g, idx in pd.Series(np.arange(len(self.opts))).groupby(self.group_of).indices.items():
+            lp += linear((x[k], 1) for k in idx) == counts[g], f"count_{g}"
+        lp += linear(zip(x, self.opts["cost"].to_numpy(), strict=True))
+        solve_problem(lp, solver=self.scenario.solver, time_limit_s=60.0, mip_gap=0.0, threads=1)
+        out = np.array([value(v) for v in x])
+        if ((out > 1e-6) & (out < 1 - 1e-6)).any():
+            raise RuntimeError("site assignment is not whole; report this with the scenario")
+        return out
 
     def size(self) -> dict[str, int]:
         """Model size: variables, binaries, constraints, options."""

@@ -8,17 +8,20 @@ optimal plan, so that the model stays small on fine candidate grids.
 
 from __future__ import annotations
 
+import math
 from typing import Final
 
+import networkx as nx
 import numpy as np
 import pandas as pd
 
 from ._validate import check_province_codes
 from .candidates import Candidates
 from .data import SitingData
+from .grid import deliverable_mw
 from .scenario import Scenario
 
-__all__ = ["build_options", "reduce_options", "OPTION_COST_COLUMNS"]
+__all__ = ["build_options", "effective_headroom", "reduce_options", "OPTION_COST_COLUMNS"]
 
 #: Cost terms carried by each option, by term (transmission comes from the flows).
 OPTION_COST_COLUMNS: Final[dict[str, str]] = {
@@ -29,12 +32,59 @@ OPTION_COST_COLUMNS: Final[dict[str, str]] = {
 }
 
 
-def build_options(data: SitingData, scenario: Scenario, cand: Candidates) -> pd.DataFrame:
+def tier_step(scenario: Scenario) -> float:
+    """The step every substation load is a multiple of: the tiers' greatest common divisor.
+
+    0 when a tier is not a whole number of MW.
+
+    Examples
+    --------
+    >>> tier_step(Scenario(target_mw=1, tiers_mw=(50, 100, 200, 400)))
+    50.0
+    >>> tier_step(Scenario(target_mw=1, tiers_mw=(50, 75.5)))
+    0.0
+    """
+    tiers = scenario.tiers_mw
+    if not all(float(t).is_integer() for t in tiers):
+        return 0.0
+    return float(math.gcd(*(int(t) for t in tiers)))
+
+
+def effective_headroom(data: SitingData, scenario: Scenario, graph: nx.MultiGraph) -> np.ndarray:
+    """Headroom that any plan can actually use at each substation, MW (exact tightening).
+
+    The smaller of the substation's headroom and what the network can bring
+    to it on its own (:func:`siting.grid.deliverable_mw`), rounded down to a
+    multiple of :func:`tier_step`, since a substation's load is a sum of
+    tiers. Valid whenever line and supply limits are hard, so it may replace
+    the headroom in eligibility, the reduction and the headroom rows of the
+    plan's model; never in a model whose network limits are elastic.
+
+    Examples
+    --------
+    >>> import siting
+    >>> d, s = siting.load_korea(), siting.Scenario(target_mw=100)
+    >>> eff = effective_headroom(d, s, siting.grid.build_grid(d, s))
+    >>> bool((eff <= d.substations.headroom_mw.to_numpy()).all()), bool((eff % 50 == 0).all())
+    (True, True)
+    """
+    head = data.substations["headroom_mw"].to_numpy(dtype=float)
+    reach = deliverable_mw(graph, data.substations["substation_id"].tolist())
+    eff = np.minimum(head, reach)
+    step = tier_step(scenario)
+    return np.floor(eff / step + 1e-9) * step if step > 0 else eff
+
+
+def build_options(
+    data: SitingData, scenario: Scenario, cand: Candidates, *, headroom: np.ndarray | None = None
+) -> pd.DataFrame:
     """Every eligible (site, substation, tier) with its cost terms.
 
     A substation is eligible for a tier when its voltage is at least the
     tier's connection voltage, its headroom is at least the tier's MW, and it
-    lies within ``max_connection_km`` for that voltage.
+    lies within ``max_connection_km`` for that voltage. ``headroom`` (MW per
+    substation, default ``data.substations.headroom_mw``) may be the
+    :func:`effective_headroom`.
 
     Returns
     -------
@@ -46,7 +96,8 @@ def build_options(data: SitingData, scenario: Scenario, cand: Candidates) -> pd.
     subs = data.substations
     pairs = cand.pairs
     kv_sub = subs["voltage_kv"].to_numpy()[pairs["substation"].to_numpy()]
-    head = subs["headroom_mw"].to_numpy()[pairs["substation"].to_numpy()]
+    head_all = subs["headroom_mw"].to_numpy(dtype=float) if headroom is None else np.asarray(headroom)
+    head = head_all[pairs["substation"].to_numpy()]
     frames = []
     for tier in scenario.tiers_mw:
         kv = scenario.connection_kv_for(tier)
@@ -81,8 +132,13 @@ def build_options(data: SitingData, scenario: Scenario, cand: Candidates) -> pd.
     return opts.sort_values(["site", "substation", "tier_mw"], kind="stable").reset_index(drop=True)
 
 
-def reduce_options(opts: pd.DataFrame, data: SitingData, scenario: Scenario) -> pd.DataFrame:
+def reduce_options(
+    opts: pd.DataFrame, data: SitingData, scenario: Scenario, *, headroom: np.ndarray | None = None
+) -> pd.DataFrame:
     """Drop options that cannot be in any optimal solution (exact without spacing).
+
+    ``headroom`` (default the data's) is the headroom the model enforces,
+    e.g. :func:`effective_headroom`.
 
     Options of one group g = (substation n, province p, tier t) differ only in
     their own cost. Take the K cheapest sites T of g. Besides a campus of g,
@@ -109,7 +165,7 @@ def reduce_options(opts: pd.DataFrame, data: SitingData, scenario: Scenario) -> 
     if scenario.min_spacing_km > 0 or opts.empty:
         return opts
     min_tier = min(scenario.tiers_mw)
-    head = data.substations["headroom_mw"].to_numpy()
+    head = data.substations["headroom_mw"].to_numpy(dtype=float) if headroom is None else np.asarray(headroom)
     cap = np.floor(head / min_tier + 1e-9)
     group = ["substation", "province", "tier_mw"]
     order = opts.sort_values([*group, "cost", "site"], kind="stable").reset_index(drop=True)

@@ -14,7 +14,7 @@ from .diagnose import diagnose, necessary_conditions
 from .families import DEFAULT_FAMILIES, Family
 from .grid import build_grid, check_connected
 from .model import SitingModel
-from .options import build_options, reduce_options
+from .options import build_options, effective_headroom, reduce_options
 from .result import Diagnosis, SitingResult, assemble
 from .scenario import Scenario
 
@@ -86,8 +86,10 @@ def solve(
     check_connected(G)
     timings["grid"] = time.perf_counter() - t
     t = time.perf_counter()
-    all_opts = build_options(data, scenario, cand)
-    opts = reduce_options(all_opts, data, scenario) if reduce else all_opts
+    # headroom the network can actually serve: exact while line and supply limits are hard
+    head = effective_headroom(data, scenario, G)
+    all_opts = build_options(data, scenario, cand, headroom=head)
+    opts = reduce_options(all_opts, data, scenario, headroom=head) if reduce else all_opts
     size = {"candidates": len(cand.sites), "options_all": len(all_opts), "options": len(opts)}
     necessary = necessary_conditions(data, scenario, cand, all_opts, families=enabled)
     if necessary:
@@ -106,7 +108,7 @@ def solve(
             size=size,
             timings=timings,
         )
-    model = SitingModel.build(data, scenario, cand, opts, graph=G, families=enabled)
+    model = SitingModel.build(data, scenario, cand, opts, graph=G, families=enabled, headroom=head)
     size.update(model.size())
     timings["build"] = time.perf_counter() - t
     report = model.solve()
@@ -115,7 +117,10 @@ def solve(
     diagnosis: Diagnosis | None = None
     if report.status == Status.INFEASIBLE:
         t = time.perf_counter()
-        diagnosis = diagnose(data, scenario, cand, opts, G, families=enabled)
+        # the diagnosis relaxes network limits, so it needs options under the nominal headroom
+        nominal = build_options(data, scenario, cand)
+        nominal = reduce_options(nominal, data, scenario) if reduce else nominal
+        diagnosis = diagnose(data, scenario, cand, nominal, G, families=enabled)
         timings["diagnose"] = time.perf_counter() - t
     timings["total"] = time.perf_counter() - t0
     return assemble(

@@ -28,9 +28,8 @@ class Headroom(Family):
 
     def add(self, m: SitingModel) -> None:
         """Add one headroom row per substation that some option reaches."""
-        subs = m.data.substations
-        head = subs["headroom_mw"].to_numpy(dtype=float)
-        ids = subs["substation_id"].tolist()
+        head = m.headroom
+        ids = m.data.substations["substation_id"].tolist()
         for n, load in m.load.items():
             m.prob += load <= float(head[n]) + m.slack(HEADROOM, ids[n]), f"headroom_{n}"
 

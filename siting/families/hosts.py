@@ -39,10 +39,10 @@ class Hosts(Family):
     def add(self, m: SitingModel) -> None:
         """Add the host indicators and the minimum count."""
         self.host: dict[str, pulp.LpVariable] = {}
-        for p, idx in m.options_by("province").items():
+        for p, idx in m.groups_by("province").items():
             y = pulp.LpVariable(f"host_{safe_name(p)}", cat=pulp.LpBinary)
             self.host[p] = y
-            m.prob += y <= linear((m.x[k], 1) for k in idx), f"host_{p}"
+            m.prob += y <= linear((m.y[g], 1) for g in idx), f"host_{p}"
         short = m.slack(HOSTS, "count") * (1.0 / min(m.scenario.tiers_mw))
         m.prob += (
             linear((y, 1) for y in self.host.values()) + short >= m.scenario.min_host_provinces,

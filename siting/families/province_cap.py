@@ -28,8 +28,8 @@ class ProvinceCap(Family):
     def add(self, m: SitingModel) -> None:
         """Add one share-cap row per province that has options."""
         cap = m.scenario.province_share_cap
-        for p, idx in m.options_by("province").items():
-            in_p = linear((m.x[k], m.mw[k]) for k in idx)
+        for p, idx in m.groups_by("province").items():
+            in_p = linear((m.y[g], m.group_mw[g]) for g in idx)
             m.prob += in_p <= cap * m.total + m.slack(PROVINCE_CAP, p), f"share_cap_{p}"
 
     @classmethod
