@@ -29,8 +29,18 @@ __all__ = [
     "SitingError",
     "SitingResult",
     "Status",
+    "explore",
     "load_korea",
     "plot_data",
     "plot_siting",
     "solve",
 ]
+
+
+def __getattr__(name: str):
+    """``siting.explore`` is imported on first use, so ``import siting`` does not load folium."""
+    if name == "explore":
+        from .webmap import explore
+
+        return explore
+    raise AttributeError(f"module 'siting' has no attribute {name!r}")

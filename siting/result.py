@@ -11,6 +11,7 @@ import os
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import geopandas as gpd
 import numpy as np
@@ -19,6 +20,9 @@ import pulp
 
 from .model import COST_TERMS
 from .settings import GEOGRAPHIC_CRS
+
+if TYPE_CHECKING:
+    import folium
 
 __all__ = ["Status", "SitingResult", "Diagnosis", "extract"]
 
@@ -119,6 +123,9 @@ class SitingResult:
         renewable_flow_mw, geometry.
     diagnosis : Diagnosis or None
         For infeasible runs.
+    renewables : GeoDataFrame or None
+        The input renewables (for maps): site_id, technology, capacity_mw,
+        capacity_factor, status, geometry.
     scenario : Scenario
     renewable_delivered_mw : float
         Average renewable MW deliverable to the campuses.
@@ -138,6 +145,7 @@ class SitingResult:
     lines: gpd.GeoDataFrame
     scenario: object
     diagnosis: Diagnosis | None = None
+    renewables: gpd.GeoDataFrame | None = None
     renewable_delivered_mw: float = 0.0
     model_size: dict = field(default_factory=dict)
     timings: dict = field(default_factory=dict)
@@ -206,6 +214,20 @@ class SitingResult:
         if self.timings:
             out.append("Time (s): " + ", ".join(f"{k} {v:.2f}" for k, v in self.timings.items()))
         return "\n".join(out)
+
+    def explore(self, *, tiles: str | None = None, **kwargs) -> folium.Map:
+        """Interactive map (folium): see :func:`siting.explore`; ``.save(path)`` writes offline HTML.
+
+        Examples
+        --------
+        >>> import siting
+        >>> res = siting.solve(siting.load_korea(), siting.Scenario(target_mw=300, min_host_provinces=1, grid_spacing_km=20))
+        >>> type(res.explore()).__name__
+        'Map'
+        """
+        from .webmap import explore
+
+        return explore(self, tiles=tiles, **kwargs)
 
     def to_file(self, path: str | os.PathLike) -> Path:
         """Write sites, substations, lines and a summary table to one GeoPackage, atomically.
@@ -346,6 +368,7 @@ def extract(model, data, scenario, cand, outcome: dict, graph, *, excluded, diag
         lines=ln,
         scenario=scenario,
         diagnosis=diagnosis,
+        renewables=data.renewables,
         renewable_delivered_mw=delivered,
         model_size=size or {},
         timings=timings or {},
