@@ -38,6 +38,7 @@ __all__ = [
     "SitingResult",
     "SolveReport",
     "Status",
+    "explore",
     "families",
     "load_korea",
     "plot_data",
@@ -46,3 +47,12 @@ __all__ = [
     "read_osm_grid",
     "solve",
 ]
+
+
+def __getattr__(name: str):
+    """``siting.explore`` is imported on first use, so ``import siting`` does not load folium."""
+    if name == "explore":
+        from .webmap import explore
+
+        return explore
+    raise AttributeError(f"module 'siting' has no attribute {name!r}")

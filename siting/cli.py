@@ -1,7 +1,7 @@
 """Command line: ``siting run SCENARIO.toml`` and ``siting data``.
 
 ``run`` solves a scenario on the bundled Korean data and writes a PNG map, a
-GeoPackage and a text summary under ``--out``; ``data`` maps and summarises
+GeoPackage and a text summary under ``--out`` (``--html``: an interactive map too); ``data`` maps and summarises
 the bundled data alone.
 """
 
@@ -94,8 +94,11 @@ def _cmd_run(args: argparse.Namespace) -> int:
         + f"\nWall time including data loading and outputs: {time.perf_counter() - t0:.1f} s\n"
     )
     write_text_atomic(out / f"{stem}_summary.txt", text)
+    written = [gpkg, png]
+    if args.html:
+        written.append(write_text_atomic(out / f"{stem}.html", siting.explore(result).get_root().render()))
     print(text)
-    print(f"Wrote {gpkg}, {png} and {out / (stem + '_summary.txt')}")
+    print(f"Wrote {', '.join(map(str, written))} and {out / (stem + '_summary.txt')}")
     return 0 if result.status in ("optimal", "feasible") else 2
 
 
@@ -116,6 +119,11 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("scenario", help="scenario TOML file")
     run.add_argument("--out", default="out", help="output folder (default: out)")
     run.add_argument("--solver", choices=list(SOLVERS), help="override the scenario's solver")
+    run.add_argument(
+        "--html",
+        action="store_true",
+        help="also write OUT/<name>.html, an interactive map that works offline",
+    )
     run.set_defaults(func=_cmd_run)
     data = sub.add_parser("data", help="map and summarise the bundled data")
     data.add_argument("--out", default="out")

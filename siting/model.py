@@ -146,15 +146,23 @@ class SitingModel:
         by_group = opts.groupby(keys, sort=True)
         self.group_of = by_group.ngroup().to_numpy()
         self.groups = by_group.size().rename("options").reset_index()
-        cap = np.floor(self.headroom[self.groups["substation"].to_numpy()] / self.groups["tier_mw"].to_numpy() + 1e-9)
-        upper = self.groups["options"].to_numpy() if HEADROOM in self.elastic else np.minimum(cap, self.groups["options"])
+        cap = np.floor(
+            self.headroom[self.groups["substation"].to_numpy()] / self.groups["tier_mw"].to_numpy() + 1e-9
+        )
+        upper = (
+            self.groups["options"].to_numpy()
+            if HEADROOM in self.elastic
+            else np.minimum(cap, self.groups["options"])
+        )
         self.y = [
-            pulp.LpVariable(f"y{g}", lowBound=0, upBound=int(u), cat=pulp.LpInteger) for g, u in enumerate(upper)
+            pulp.LpVariable(f"y{g}", lowBound=0, upBound=int(u), cat=pulp.LpInteger)
+            for g, u in enumerate(upper)
         ]
         self.group_mw = self.groups["tier_mw"].to_numpy(dtype=float)
         self.total = linear(zip(self.y, self.group_mw, strict=True))
         self.load = {
-            n: linear((self.y[g], self.group_mw[g]) for g in idx) for n, idx in self.groups_by("substation").items()
+            n: linear((self.y[g], self.group_mw[g]) for g in idx)
+            for n, idx in self.groups_by("substation").items()
         }
         self.terms: dict[str, pulp.LpAffineExpression] = {}
         self.slacks: dict[tuple[str, Hashable], pulp.LpVariable] = {}
@@ -271,7 +279,10 @@ class SitingModel:
         if ((x > 1e-6) & (x < 1 - 1e-6)).any():
             x = self._assign_sites()
         chosen = x > 0.5
-        costs = {t: value(self.terms.get(t, 0)) for t in [*COST_TERMS, *(t for t in self.terms if t not in COST_TERMS)]}
+        costs = {
+            t: value(self.terms.get(t, 0))
+            for t in [*COST_TERMS, *(t for t in self.terms if t not in COST_TERMS)]
+        }
         for term, col in OPTION_COST_COLUMNS.items():  # from the sites chosen, whole
             costs[term] = float(self.opts[col].to_numpy()[chosen].sum())
         sol = Solution(

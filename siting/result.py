@@ -22,6 +22,8 @@ from .constants import COST_TERMS, Status
 from .settings import GEOGRAPHIC_CRS
 
 if TYPE_CHECKING:
+    import folium
+
     from .candidates import Candidates
     from .data import SitingData
     from .families import Family
@@ -100,6 +102,9 @@ class SitingResult:
         renewable_flow_mw, geometry.
     diagnosis : Diagnosis or None
         For infeasible runs.
+    renewables : GeoDataFrame or None
+        The input renewables (for maps): site_id, technology, capacity_mw,
+        capacity_factor, status, geometry.
     scenario : Scenario
     renewable_delivered_mw : float
         Average renewable MW deliverable to the campuses.
@@ -126,6 +131,7 @@ class SitingResult:
     lines: gpd.GeoDataFrame
     scenario: Scenario
     diagnosis: Diagnosis | None = None
+    renewables: gpd.GeoDataFrame | None = None
     renewable_delivered_mw: float = 0.0
     model_size: dict[str, int] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
@@ -219,6 +225,20 @@ class SitingResult:
         if self.timings:
             out.append("Time (s): " + ", ".join(f"{k} {v:.2f}" for k, v in self.timings.items()))
         return "\n".join(out)
+
+    def explore(self, *, tiles: str | None = None, **kwargs) -> folium.Map:
+        """Interactive map (folium): see :func:`siting.explore`; ``.save(path)`` writes offline HTML.
+
+        Examples
+        --------
+        >>> import siting
+        >>> res = siting.solve(siting.load_korea(), siting.Scenario(target_mw=300, min_host_provinces=1, grid_spacing_km=20))
+        >>> type(res.explore()).__name__
+        'Map'
+        """
+        from .webmap import explore
+
+        return explore(self, tiles=tiles, **kwargs)
 
     def to_file(self, path: str | os.PathLike) -> Path:
         """Write sites, substations, lines and a summary table to one GeoPackage, atomically.
@@ -360,6 +380,7 @@ def assemble(
         lines=ln,
         scenario=scenario,
         diagnosis=diagnosis,
+        renewables=data.renewables,
         renewable_delivered_mw=solution.renewable_delivered_mw if solution is not None and solved else 0.0,
         model_size=size or {},
         timings=timings or {},

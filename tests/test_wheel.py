@@ -1,4 +1,4 @@
-"""The data loads the same from an installed wheel as from the repository."""
+"""The data loads the same from an installed wheel as from the repository, and the map's assets ship."""
 
 import json
 import os
@@ -9,9 +9,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 PROBE = """
-import json, siting
+import json, siting, siting.webmap
+from importlib import resources
 d = siting.load_korea()
+leaflet = resources.files("siting") / "_assets" / "leaflet"
 print(json.dumps({"file": siting.__file__, "data": str(siting.datasets.bundled_path("provinces")),
+  "leaflet": sorted(p.name for p in leaflet.iterdir()), "inlined": siting.webmap._leaflet(),
   "counts": {k: len(v) for k, v in d.layers().items()},
   "headroom": float(d.substations.headroom_mw.sum()), "length": round(float(d.lines.length_km.sum()), 6)}))
 """
@@ -50,3 +53,7 @@ def test_installed_wheel_loads_same_data(tmp_path, korea):
     assert got["counts"] == {k: len(v) for k, v in korea.layers().items()}
     assert got["headroom"] == float(korea.substations.headroom_mw.sum())
     assert got["length"] == round(float(korea.lines.length_km.sum()), 6)
+    assert {"leaflet.js", "leaflet.css", "LICENSE", "images"} <= set(
+        got["leaflet"]
+    )  # the offline map's Leaflet
+    assert len(got["inlined"]) > 140_000 and "url(images/" not in got["inlined"]

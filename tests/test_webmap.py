@@ -1,0 +1,243 @@
+"""The interactive map: its structure, an offline page, and what a real browser renders from it.
+
+The browser tests open the saved file from disk in headless Chromium with the
+network cut off (a dead proxy and no DNS) and read back the DOM Leaflet built
+and a screenshot. They are skipped without Chromium only outside CI.
+"""
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib import image
+
+import siting
+from siting.cli import main
+from siting.webmap import CLASSES, LAYERS
+
+OFFLINE = ["--proxy-server=127.0.0.1:9", "--host-resolver-rules=MAP * ~NOTFOUND"]
+#: A script, stylesheet or image fetched from the network.
+REMOTE = re.compile(
+    r"<(?:script|link|img)\b[^>]*\b(?:src|href)\s*=\s*[\"']?(?:https?:)?//|url\(\s*[\"']?(?:https?:)?//", re.I
+)
+
+
+@pytest.fixture(scope="module")
+def toy_result(toy_data):
+    return siting.solve(toy_data, siting.Scenario(target_mw=500, grid_spacing_km=5, min_host_provinces=2))
+
+
+@pytest.fixture(scope="module")
+def toy_infeasible(toy_data):
+    res = siting.solve(toy_data, siting.Scenario(target_mw=900, grid_spacing_km=5, min_host_provinces=2))
+    assert res.status == "infeasible" and len(res.diagnosis.limits)
+    return res
+
+
+@pytest.fixture(scope="module")
+def korea_result(korea):
+    sc = siting.Scenario.from_toml(
+        os.path.join(os.path.dirname(__file__), "..", "scenarios", "korea_default.toml")
+    )
+    return siting.solve(korea, sc.replace(grid_spacing_km=20))
+
+
+def groups(m) -> dict:
+    """Layer name -> list of GeoJSON feature collections drawn in it."""
+    out = {}
+    for child in m._children.values():
+        if type(child).__name__ == "FeatureGroup":
+            out[child.layer_name] = [
+                g.data for g in child._children.values() if type(g).__name__ == "GeoJson"
+            ]
+    return out
+
+
+def popups(fc: dict) -> list[str]:
+    return [f["properties"]["popup"] for f in fc["features"]]
+
+
+def test_layers_campuses_and_popups(toy_result):
+    layers = groups(toy_result.explore())
+    assert list(layers) == [name for name in LAYERS if name != "Limits that bind"]  # in order, no empty layer
+    links, campuses = layers["Campuses"]
+    assert len(campuses["features"]) == len(links["features"]) == len(toy_result.sites) == 3
+    for text in popups(campuses):
+        assert (
+            re.search(r"Size: \d+ MW", text)
+            and re.search(r"Connection: [\d.]+ km", text)
+            and "Substation:" in text
+        )
+    (lines,) = layers["Lines: loading"]
+    assert len(lines["features"]) == len(toy_result.lines)
+    for text in popups(lines):
+        assert all(w in text for w in ("kV", "New flow:", "Residual capacity", "MW", "Loading:", "%"))
+    (subs,) = layers["Substations"]
+    used = [t for t in popups(subs) if "Campus load connected: 0 MW" not in t]
+    assert len(used) == toy_result.substations["load_mw"].gt(0).sum() and all(
+        "Headroom for new load:" in t for t in used
+    )
+    assert "200 MW placed in 1 campus" in " ".join(
+        f["properties"]["tip"] for f in layers["Provinces: MW placed"][0]["features"]
+    )
+    (ren,) = layers["Renewables"]
+    assert len(ren["features"]) == 3 and "Capacity factor: 15%" in " ".join(popups(ren))
+
+
+def test_saved_page_is_offline_with_leaflet_inlined(toy_result, tmp_path):
+    path = tmp_path / "toy.html"
+    toy_result.explore().save(path)
+    page = path.read_text(encoding="utf-8")
+    assert not REMOTE.search(page), REMOTE.search(page)
+    assert not re.search(r"jquery|bootstrap|font-?awesome|awesome-markers|cdn\.", page, re.I)
+    assert 't.version="1.9.4"' in page and ".leaflet-control-layers" in page  # Leaflet JS and CSS inlined
+    assert "data:image/png;base64," in page and "url(images/" not in page
+    assert page.count("<script") == page.count("</script>")
+    for name in LAYERS[:6]:
+        assert name in page
+    assert "Legend" in page and "excluded region" in page
+
+
+def test_tiles_only_when_asked(toy_result):
+    page = toy_result.explore(tiles="OpenStreetMap").get_root().render()
+    assert "tile.openstreetmap.org" in page and not REMOTE.search(page)
+    assert "L.tileLayer" not in toy_result.explore().get_root().render()
+
+
+def test_import_siting_does_not_import_folium():
+    code = "import sys, siting; assert 'folium' not in sys.modules; assert callable(siting.explore); assert 'folium' not in sys.modules"
+    subprocess.run([sys.executable, "-c", code], check=True)
+    assert siting.explore is siting.webmap.explore
+    with pytest.raises(AttributeError):
+        siting.no_such_name  # noqa: B018
+
+
+def test_infeasible_result_names_what_binds(toy_infeasible):
+    m = toy_infeasible.explore()
+    layers = groups(m)
+    assert "Campuses" not in layers and len(layers["Lines: loading"][0]["features"]) == len(
+        toy_infeasible.lines
+    )
+    (limits,) = layers["Limits that bind"]
+    assert popups(limits) == [
+        "<b>Substation Middle Two</b>: limit that binds<br>substation Middle Two: 100.0 MW more supply for new load needed there"
+    ]
+    page = m.get_root().render()
+    assert (
+        "No plan meets every limit for 900 MW" in page and "renewable share: 9.0 MW (average) short" in page
+    )
+
+
+def test_binding_lines_and_provinces_are_highlighted(toy_infeasible):
+    res = siting.SitingResult(**{**toy_infeasible.__dict__})
+    extra = pd.DataFrame(
+        [
+            {"family": "lines", "id": "L5", "name": "", "over_mw": 40.0},
+            {"family": "province_cap", "id": "KR-T3", "name": "Middle", "over_mw": 25.0},
+        ]
+    )
+    res.diagnosis = siting.Diagnosis(limits=pd.concat([res.diagnosis.limits, extra], ignore_index=True))
+    text = " ".join(t for fc in groups(res.explore())["Limits that bind"] for t in popups(fc))
+    assert "line L5: residual capacity exceeded by 40.0 MW" in text and "Middle exceeded by 25.0 MW" in text
+
+
+def test_cli_writes_html(tmp_path):
+    toml = tmp_path / "small.toml"
+    toml.write_text('name = "small"\ntarget_mw = 600\ngrid_spacing_km = 20\nmin_host_provinces = 1\n')
+    assert main(["run", str(toml), "--out", str(tmp_path / "out"), "--html"]) == 0
+    page = (tmp_path / "out" / "small.html").read_text(encoding="utf-8")
+    assert "Campuses" in page and not REMOTE.search(page)
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        "small.gpkg",
+        "small.html",
+        "small.png",
+        "small_summary.txt",
+    ]
+
+
+# --- a real browser ---------------------------------------------------------------------------
+
+CLICK_FIRST_CAMPUS = """<script>
+setTimeout(function () {
+  document.querySelector("path.siting-campus").dispatchEvent(new MouseEvent("click", {bubbles: true, clientX: 1, clientY: 1}));
+}, 500);
+</script></body>"""
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    exe = shutil.which("chromium") or shutil.which("chromium-browser")
+    if exe is None:
+        if os.environ.get("CI"):
+            pytest.fail(
+                "chromium is not installed but CI is set: the browser test must run in CI (see .ci/run)"
+            )
+        pytest.skip("chromium not found (apt-get install chromium); set CI=1 to make this a failure")
+    return exe
+
+
+def browse(exe: str, page, tmp_path, *args: str) -> str:
+    """Open ``page`` from disk in headless Chromium with the network off; return stdout."""
+    cmd = [
+        exe,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--no-first-run",
+        f"--user-data-dir={tmp_path / 'profile'}",
+        *OFFLINE,
+        "--virtual-time-budget=5000",
+        "--window-size=1200,1000",
+        *args,
+        page.as_uri(),
+    ]
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=180)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout
+
+
+def count(dom: str, cls: str) -> int:
+    return len(re.findall(rf'<path\b[^>]*\bclass="[^"]*\b{cls}\b', dom))
+
+
+@pytest.mark.parametrize("case", ["toy_result", "toy_infeasible", "korea_result"])
+def test_browser_renders_layers_offline(case, chromium, tmp_path, request):
+    res = request.getfixturevalue(case)
+    page = tmp_path / f"{case}.html"
+    res.explore().save(page)
+    dom = browse(chromium, page, tmp_path, "--dump-dom")
+    assert count(dom, CLASSES["line"]) == len(res.lines)
+    assert count(dom, CLASSES["campus"]) == len(res.sites)
+    assert count(dom, CLASSES["substation"]) == len(res.substations)
+    assert count(dom, CLASSES["renewable"]) == len(res.renewables)
+    toggles = re.findall(
+        r'<input type="checkbox" class="leaflet-control-layers-selector"[^>]*><span> ([^<]+)</span>', dom
+    )
+    assert toggles == list(groups(res.explore())), toggles  # the layer control lists every layer, in order
+    assert 'class="siting-box siting-title"' in dom and "Legend" in dom
+    png = tmp_path / f"{case}.png"
+    browse(chromium, page, tmp_path, f"--screenshot={png}")
+    pixels = image.imread(png)[..., :3]
+    colours = np.unique((pixels.reshape(-1, 3) * 255).round().astype(int), axis=0)
+    assert pixels.shape[:2] == (1000, 1200) and len(colours) > 50, f"{len(colours)} colours: a blank page?"
+    background = pixels[5, 600]  # between the title and the layer control
+    drawn = (
+        np.abs(pixels[300:700, 300:800] - background).sum(axis=-1) > 0.03
+    )  # the middle: the data, not the panels
+    assert drawn.mean() > 0.2, f"only {drawn.mean():.0%} of the middle differs from the background"
+
+
+def test_browser_opens_campus_popup(toy_result, chromium, tmp_path):
+    page = tmp_path / "click.html"
+    toy_result.explore().save(page)
+    page.write_text(page.read_text(encoding="utf-8").replace("</body>", CLICK_FIRST_CAMPUS), encoding="utf-8")
+    dom = browse(chromium, page, tmp_path, "--dump-dom")
+    popup = re.search(r'class="leaflet-popup-content"[^>]*>(.*?)</div>', dom, re.S)
+    assert popup, "clicking a campus opened no popup"
+    assert re.search(r"Campus .*Size: \d+ MW.*Connection: [\d.]+ km", popup.group(1), re.S)
