@@ -147,7 +147,8 @@ def build_candidates(
         land = shapely.difference(provinces.union_all(), excluded)
         xy = _grid_points(land, scenario.grid_spacing_km * 1000.0)
         pts = shapely.points(xy)
-        ids = [f"g{int(x // 1000)}_{int(y // 1000)}" for x, y in xy]
+        # the grid point's coordinates in metres: unique and stable at any spacing
+        ids = [f"g{x:.0f}_{y:.0f}" for x, y in xy]
         sites = gpd.GeoDataFrame({"site_id": ids}, geometry=pts, crs=crs)
         sites["footprint"] = sites.geometry
     else:
