@@ -1,8 +1,8 @@
 """Command line: ``siting run SCENARIO.toml`` and ``siting data``.
 
 ``run`` solves a scenario on the bundled Korean data and writes a PNG map, a
-GeoPackage and a text summary under ``--out`` (``--html``: an interactive map too); ``data`` maps and summarises
-the bundled data alone.
+GeoPackage and a text summary under ``--out`` (``--html``: an interactive map
+too); ``data`` maps and summarises the bundled data alone.
 """
 
 from __future__ import annotations

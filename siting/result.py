@@ -10,7 +10,7 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 import networkx as nx
@@ -226,13 +226,14 @@ class SitingResult:
             out.append("Time (s): " + ", ".join(f"{k} {v:.2f}" for k, v in self.timings.items()))
         return "\n".join(out)
 
-    def explore(self, *, tiles: str | None = None, **kwargs) -> folium.Map:
+    def explore(self, *, tiles: str | None = None, **kwargs: Any) -> folium.Map:
         """Interactive map (folium): see :func:`siting.explore`; ``.save(path)`` writes offline HTML.
 
         Examples
         --------
         >>> import siting
-        >>> res = siting.solve(siting.load_korea(), siting.Scenario(target_mw=300, min_host_provinces=1, grid_spacing_km=20))
+        >>> sc = siting.Scenario(target_mw=300, min_host_provinces=1, grid_spacing_km=20)
+        >>> res = siting.solve(siting.load_korea(), sc)
         >>> type(res.explore()).__name__
         'Map'
         """
