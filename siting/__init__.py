@@ -11,6 +11,8 @@ Examples
 
 __version__ = "0.1.0"
 
+from typing import Any
+
 from . import families
 from ._errors import DataError, ScenarioError, SitingError
 from .constants import Status
@@ -49,7 +51,7 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> Any:
     """``siting.explore`` is imported on first use, so ``import siting`` does not load folium."""
     if name == "explore":
         from .webmap import explore

@@ -13,7 +13,7 @@ import base64
 import html
 import re
 from importlib import resources
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 import geopandas as gpd
 import matplotlib
@@ -25,6 +25,7 @@ from .plot import TECH_COLOR, VOLTAGE_STYLE, _style
 
 if TYPE_CHECKING:
     import folium
+    from branca.element import Element, Figure
 
     from .result import SitingResult
 
@@ -54,14 +55,16 @@ CONNECTION = "#0d47a1"
 BINDS = "#d81b60"
 NO_MW = "#f7f7f2"
 HATCH = (
-    '<svg width="0" height="0" style="position:absolute"><defs><pattern id="siting-hatch" width="7" height="7" '
-    'patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="7" height="7" fill="#e0e0e0"/>'
+    '<svg width="0" height="0" style="position:absolute"><defs>'
+    '<pattern id="siting-hatch" width="7" height="7" patternUnits="userSpaceOnUse" '
+    'patternTransform="rotate(45)"><rect width="7" height="7" fill="#e0e0e0"/>'
     '<line x1="0" y1="0" x2="0" y2="7" stroke="#757575" stroke-width="2"/></pattern></defs></svg>'
 )
 HATCH_CSS = "background:repeating-linear-gradient(45deg,#757575 0 2px,#e0e0e0 2px 6px)"
 CSS = """
-.siting-box{position:absolute;z-index:1000;background:rgba(255,255,255,.93);border-radius:6px;padding:8px 10px;
- box-shadow:0 1px 5px rgba(0,0,0,.35);font:12px/1.35 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#212121}
+.siting-box{position:absolute;z-index:1000;background:rgba(255,255,255,.93);border-radius:6px;
+ padding:8px 10px;box-shadow:0 1px 5px rgba(0,0,0,.35);
+ font:12px/1.35 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#212121}
 .siting-title{top:10px;left:54px;max-width:380px}
 .siting-title b{font-size:14px}
 .siting-title ul{margin:4px 0 0;padding-left:16px}
@@ -76,21 +79,24 @@ CSS = """
 """
 
 
-def _folium():
+def _require_folium() -> None:
+    """Raise an ImportError that names the extra to install when folium is missing."""
     try:
-        import folium
+        import folium  # noqa: F401
     except ImportError as exc:  # pragma: no cover - folium ships with the web extra
         raise ImportError("the interactive map needs folium: pip install 'siting[web]'") from exc
-    return folium
 
 
-def _raw(text: str):
+def _raw(text: str) -> Element:
     """A folium element that renders ``text`` verbatim (no Jinja parsing of its content)."""
     from branca.element import Element
 
-    el = Element("{{ this.text }}")
-    el.text = text
-    return el
+    class Raw(Element):
+        def __init__(self, text: str) -> None:
+            super().__init__("{{ this.text }}")
+            self.text = text
+
+    return Raw(text)
 
 
 def _leaflet() -> str:
@@ -143,9 +149,11 @@ class _Drawing(NamedTuple):
     point: bool = False
 
 
-def _add(group, d: _Drawing) -> None:
+def _add(group: folium.FeatureGroup, d: _Drawing) -> None:
     """Add ``d`` to ``group`` as folium GeoJson (features keep their row number as id)."""
-    folium = _folium()
+    _require_folium()
+    import folium
+
     text = {k: v for k, v in {"popup": d.popup, "tip": d.tooltip}.items() if v is not None}
     style = [{"fill": True, **s} for s in d.style] if d.point else d.style
     folium.GeoJson(
@@ -214,7 +222,8 @@ def _swatch_line(color: str, width: float, dash: str = "") -> str:
 def _swatch_dot(color: str, radius: float, *, edge: str = "white") -> str:
     size = 2 * radius + 4
     return (
-        f'<svg width="{max(size, 28)}" height="{size}"><circle cx="{max(size, 28) / 2}" cy="{size / 2}" r="{radius}" '
+        f'<svg width="{max(size, 28)}" height="{size}">'
+        f'<circle cx="{max(size, 28) / 2}" cy="{size / 2}" r="{radius}" '
         f'fill="{color}" fill-opacity="0.8" stroke="{edge}" stroke-width="1.5"/></svg>'
     )
 
@@ -251,7 +260,8 @@ def _legend(
     if len(result.sites):
         blues = ",".join(_mw_color(x, 1.0) for x in np.linspace(0.01, 1, 6))
         rows.append(
-            f'<div>0<span class="siting-ramp" style="background:linear-gradient(90deg,{blues})"></span>{_mw(top_mw)} placed</div>'
+            f'<div>0<span class="siting-ramp" style="background:linear-gradient(90deg,{blues})"></span>'
+            f"{_mw(top_mw)} placed</div>"
         )
     if result.provinces["excluded"].any():
         rows.append(
@@ -287,7 +297,7 @@ def _areas(result: SitingResult, names: dict, top: float) -> list[_Drawing]:
     if len(excl):
         tips = [
             f"<b>{_text(n)}</b> ({c})<br>Excluded region: no campuses here"
-            for n, c in zip(excl["name"], excl["code"])
+            for n, c in zip(excl["name"], excl["code"], strict=True)
         ]
         style = [
             {
@@ -328,7 +338,8 @@ def _lines(result: SitingResult, sub_names: dict, binding: dict) -> list[_Drawin
         )
         popup.append(
             f"<b>Line {_text(r.name, r.line_id)}</b><br>Id: {_text(r.line_id)}<br>"
-            f"Voltage: {r.voltage_kv:,.0f} kV {'AC' if ac else 'HVDC'}, {r.length_km:,.1f} km long<br>New flow: {flow}<br>"
+            f"Voltage: {r.voltage_kv:,.0f} kV {'AC' if ac else 'HVDC'}, {r.length_km:,.1f} km long<br>"
+            f"New flow: {flow}<br>"
             f"Residual capacity (left for new load): {_mw(r.residual_mw)}<br>"
             f"Loading: {min(r.loading, 9.99):.0%} of residual capacity<br>Rating: {_mw(r.capacity_mw)}"
             + binding["lines"].get(r.line_id, "")
@@ -350,12 +361,14 @@ def _renewables(result: SitingResult) -> list[_Drawing]:
             "weight": 0.6,
             "className": CLASSES["renewable"],
         }
-        for t, mw in zip(ren["technology"], ren["capacity_mw"])
+        for t, mw in zip(ren["technology"], ren["capacity_mw"], strict=True)
     ]
     popup = [
-        f"<b>{_text(r.get('name'), r['site_id'])}</b><br>Technology: {_text(r['technology'].replace('_', ' '))}<br>"
+        f"<b>{_text(r.get('name'), r['site_id'])}</b><br>"
+        f"Technology: {_text(r['technology'].replace('_', ' '))}<br>"
         f"Capacity: {_mw(r['capacity_mw'])}<br>Capacity factor: {r['capacity_factor']:.0%} "
-        f"(about {r['capacity_mw'] * r['capacity_factor']:,.0f} MW on average)<br>Status: {_text(r.get('status'), 'operating')}"
+        f"(about {r['capacity_mw'] * r['capacity_factor']:,.0f} MW on average)<br>"
+        f"Status: {_text(r.get('status'), 'operating')}"
         for _, r in ren.iterrows()
     ]
     return [_Drawing(LAYERS[3], ren, style, "siting-points", popup=popup, point=True)]
@@ -408,7 +421,8 @@ def _campuses(result: SitingResult, names: dict, sub_names: dict) -> list[_Drawi
         for mw in pts["capacity_mw"]
     ]
     popup = [
-        f"<b>Campus {_text(r.site_id)}</b><br>Province: {_text(names.get(r.province), r.province)} ({_text(r.province)})<br>"
+        f"<b>Campus {_text(r.site_id)}</b><br>"
+        f"Province: {_text(names.get(r.province), r.province)} ({_text(r.province)})<br>"
         f"Size: {_mw(r.capacity_mw)}<br>Substation: {_text(sub_names.get(r.substation_id), r.substation_id)} "
         f"({_text(r.substation_id)}), {r.connection_kv:,.0f} kV<br>Connection: {r.connection_km:,.1f} km"
         for r in pts.itertuples()
@@ -439,18 +453,18 @@ def _limits(result: SitingResult, binding: dict) -> list[_Drawing]:
     if len(lines):
         style = [
             {"color": BINDS, "weight": _line_width(v, k) + 5, "opacity": 0.6}
-            for v, k in zip(lines["voltage_kv"], lines["kind"])
+            for v, k in zip(lines["voltage_kv"], lines["kind"], strict=True)
         ]
         popup = [
             f"<b>Line {_text(n, i)}</b>: limit that binds{binding['lines'][i]}"
-            for n, i in zip(lines["name"], lines["line_id"])
+            for n, i in zip(lines["name"], lines["line_id"], strict=True)
         ]
         out.append(_Drawing(LAYERS[6], lines, style, "siting-limits", popup=popup))
     subs = result.substations[result.substations["substation_id"].isin(binding["substations"])]
     if len(subs):
         popup = [
             f"<b>Substation {_text(n, i)}</b>: limit that binds{binding['substations'][i]}"
-            for n, i in zip(subs["name"], subs["substation_id"])
+            for n, i in zip(subs["name"], subs["substation_id"], strict=True)
         ]
         out.append(
             _Drawing(
@@ -466,7 +480,7 @@ def _limits(result: SitingResult, binding: dict) -> list[_Drawing]:
     if len(prov):
         popup = [
             f"<b>{_text(n, c)}</b>: limit that binds{binding['provinces'][c]}"
-            for n, c in zip(prov["name"], prov["code"])
+            for n, c in zip(prov["name"], prov["code"], strict=True)
         ]
         out.append(
             _Drawing(
@@ -514,17 +528,21 @@ def explore(result: SitingResult, *, tiles: str | None = None, **kwargs: Any) ->
     Examples
     --------
     >>> import siting
-    >>> res = siting.solve(siting.load_korea(), siting.Scenario(target_mw=400, min_host_provinces=1, grid_spacing_km=20))
+    >>> sc = siting.Scenario(target_mw=400, min_host_provinces=1, grid_spacing_km=20)
+    >>> res = siting.solve(siting.load_korea(), sc)
     >>> m = siting.explore(res)
     >>> page = m.get_root().render()
     >>> "cdn.jsdelivr.net" in page, "Campuses" in page
     (False, True)
     >>> m.save("plan.html")  # doctest: +SKIP
     """
-    folium = _folium()
+    _require_folium()
+    import folium
+
     prov = result.provinces
-    names = dict(zip(prov["code"], prov["name"]))
-    sub_names = dict(zip(result.substations["substation_id"], result.substations["name"]))
+    names = dict(zip(prov["code"], prov["name"], strict=True))
+    subs = result.substations
+    sub_names = dict(zip(subs["substation_id"], subs["name"], strict=True))
     binding = _binding(result)
     top = max(float(prov["capacity_mw"].max()), 1.0)
     west, south, east, north = prov.total_bounds
@@ -532,7 +550,7 @@ def explore(result: SitingResult, *, tiles: str | None = None, **kwargs: Any) ->
     kwargs.setdefault("zoom_snap", 0.25)
     m = folium.Map(location=[(south + north) / 2, (west + east) / 2], zoom_start=7, tiles=tiles, **kwargs)
     m.default_js, m.default_css = [], []  # no CDN: Leaflet is inlined below
-    root = m.get_root()
+    root = cast("Figure", m.get_root())  # folium.Map always sits in a Figure
     root.header.add_child(_raw(_leaflet() + f"<style>{CSS}</style>"), name="siting_leaflet")
     root.html.add_child(_raw(HATCH), name="siting_hatch")
     for i, pane in enumerate(
@@ -550,7 +568,8 @@ def explore(result: SitingResult, *, tiles: str | None = None, **kwargs: Any) ->
     groups: dict[str, folium.FeatureGroup] = {}
     for d in drawings:
         if d.layer not in groups:
-            groups[d.layer] = folium.FeatureGroup(name=d.layer).add_to(m)
+            groups[d.layer] = folium.FeatureGroup(name=d.layer)
+            groups[d.layer].add_to(m)
         _add(groups[d.layer], d)
     folium.LayerControl(collapsed=False).add_to(m)
 

@@ -110,7 +110,10 @@ def test_tiles_only_when_asked(toy_result):
 
 
 def test_import_siting_does_not_import_folium():
-    code = "import sys, siting; assert 'folium' not in sys.modules; assert callable(siting.explore); assert 'folium' not in sys.modules"
+    code = (
+        "import sys, siting; assert 'folium' not in sys.modules; "
+        "assert callable(siting.explore); assert 'folium' not in sys.modules"
+    )
     subprocess.run([sys.executable, "-c", code], check=True)
     assert siting.explore is siting.webmap.explore
     with pytest.raises(AttributeError):
@@ -125,7 +128,8 @@ def test_infeasible_result_names_what_binds(toy_infeasible):
     )
     (limits,) = layers["Limits that bind"]
     assert popups(limits) == [
-        "<b>Substation Middle Two</b>: limit that binds<br>substation Middle Two: 100.0 MW more supply for new load needed there"
+        "<b>Substation Middle Two</b>: limit that binds<br>"
+        "substation Middle Two: 100.0 MW more supply for new load needed there"
     ]
     page = m.get_root().render()
     assert (
@@ -141,6 +145,10 @@ def test_binding_lines_and_provinces_are_highlighted(toy_infeasible):
             {"family": "province_cap", "id": "KR-T3", "name": "Middle", "over_mw": 25.0},
         ]
     )
+    words = {**siting.families.Network.limits, **siting.families.ProvinceCap.limits}
+    extra["text"] = [  # worded as siting.diagnose words them
+        words[r.family].format(name=r.name or r.id, mw=r.over_mw) for r in extra.itertuples()
+    ]
     res.diagnosis = siting.Diagnosis(limits=pd.concat([res.diagnosis.limits, extra], ignore_index=True))
     text = " ".join(t for fc in groups(res.explore())["Limits that bind"] for t in popups(fc))
     assert "line L5: residual capacity exceeded by 40.0 MW" in text and "Middle exceeded by 25.0 MW" in text
@@ -164,7 +172,8 @@ def test_cli_writes_html(tmp_path):
 
 CLICK_FIRST_CAMPUS = """<script>
 setTimeout(function () {
-  document.querySelector("path.siting-campus").dispatchEvent(new MouseEvent("click", {bubbles: true, clientX: 1, clientY: 1}));
+  document.querySelector("path.siting-campus")
+    .dispatchEvent(new MouseEvent("click", {bubbles: true, clientX: 1, clientY: 1}));
 }, 500);
 </script></body>"""
 
