@@ -10,13 +10,13 @@ STAMP := $(VENV)/.installed
 $(STAMP): setup.cfg pyproject.toml
 	@$(PYTHON) -m venv $(VENV) || { echo "python3 -m venv failed: on Debian run 'apt-get install python3-venv'"; exit 1; }
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev,highs,web]'
+	$(PY) -m pip install --quiet -e '.[dev,web]'
 	@touch $(STAMP)
 
 install: $(STAMP)
 
 demo: $(STAMP)
-	$(PY) -m siting run scenarios/korea_default.toml --out out
+	$(PY) -m siting run scenarios/korea_default.toml --out out --html
 
 test: $(STAMP)
 	$(VENV)/bin/ruff check siting tests scripts benchmarks

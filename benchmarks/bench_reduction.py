@@ -41,7 +41,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--spacings", type=float, nargs="+", default=[10.0, 5.0])
     ap.add_argument("--repeats", type=int, default=3)
-    ap.add_argument("--solver", default="cbc")
+    ap.add_argument("--solver", default="highs", choices=["highs", "cbc"])
     ap.add_argument(
         "--naive-down-to",
         type=float,

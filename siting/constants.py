@@ -68,7 +68,7 @@ COST_TERMS: Final[tuple[CostTerm, ...]] = (
 )
 
 SolverName = Literal["cbc", "highs"]
-#: Solvers ``solve`` accepts: CBC ships with PuLP, HiGHS needs ``siting[highs]``.
+#: Solvers ``solve`` accepts: HiGHS (``highspy``, the default) and CBC (ships with PuLP).
 SOLVERS: Final[tuple[SolverName, ...]] = ("cbc", "highs")
 
 FlowModel = Literal["transport", "dc"]

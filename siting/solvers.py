@@ -62,7 +62,7 @@ def _make_solver(
     if not made.available():
         raise ScenarioError(
             f"scenario field 'solver' = {solver!r}: not available here; "
-            "fix: pip install 'siting[highs]' or use solver='cbc'."
+            "fix: pip install highspy (a dependency of siting) or use solver='cbc'."
         )
     return made
 
