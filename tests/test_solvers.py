@@ -45,7 +45,7 @@ def test_cbc_highs_agree_toy(request, data_name, name):
 
 
 def test_cbc_highs_agree_korea(korea):
-    cbc, highs = _both(korea, target_mw=2000, grid_spacing_km=10)
+    cbc, highs = _both(korea, target_mw=1000, grid_spacing_km=10)
     _assert_same_optimum(cbc, highs)
 
 
