@@ -90,7 +90,8 @@ def build_options(
     -------
     DataFrame
         ``site``, ``substation`` (row positions), ``tier_mw``, ``kv``,
-        ``distance_km``, ``province``, the columns of ``OPTION_COST_COLUMNS``
+        ``distance_km``, ``province``, ``circuits`` (connection circuits the
+        tier needs, :class:`~siting.Costs`), the columns of ``OPTION_COST_COLUMNS``
         (KRW bn) and their sum ``cost``; sorted deterministically.
     """
     subs = data.substations
@@ -121,7 +122,11 @@ def build_options(
         c.site_per_mw_by_province, data.provinces["code"], field="costs.site_per_mw_by_province"
     )
     kv = opts["kv"].astype(int)
-    opts["connection_cost"] = kv.map(c.connection_fixed) + kv.map(c.connection_per_km) * opts["distance_km"]
+    circuits = np.ceil(opts["tier_mw"] / kv.map(c.connection_circuit_mw) - 1e-9)
+    opts["circuits"] = circuits.astype(int)
+    opts["connection_cost"] = (
+        kv.map(c.connection_fixed) + circuits * kv.map(c.connection_per_km) * opts["distance_km"]
+    )
     rate = opts["province"].map(c.site_per_mw_by_province).fillna(c.site_per_mw)
     opts["site_cost"] = rate * opts["tier_mw"]
     ren = sites["renewable_avg_mw"].to_numpy()[opts["site"].to_numpy()]

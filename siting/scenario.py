@@ -48,8 +48,18 @@ class Costs:
         Per campus, by connection voltage (kV): bay, switchgear, protection.
         Default {154: 15, 345: 60} (ASSUMPTION).
     connection_per_km : mapping of int to float
-        Per km of connection line by voltage. Default {154: 3, 345: 6}
+        Per km of one connection circuit by voltage. Default {154: 3, 345: 6}
         (ASSUMPTION: overhead line).
+    connection_circuit_mw : mapping of int to float
+        What one connection circuit carries, MW, by voltage. A campus of P MW
+        at voltage kV needs ``ceil(P / connection_circuit_mw[kV])`` circuits,
+        and pays ``connection_per_km`` per km for each: a 400 MW campus at
+        154 kV needs three circuits where a 50 MW one needs one. Default
+        {154: 172, 345: 1542}: the thermal rating of one circuit of the
+        standard line types that rate the grid's lines (sqrt(3) x i_nom x kV,
+        ``settings.LINE_TYPES``, PyPSA-Earth / PyPSA standard types).
+        ASSUMPTION: a campus is fed over as many such circuits as its peak
+        needs; no N-1 duplicate circuit is priced.
     transmission_per_mw_km : float
         Use of the existing network per MW of peak flow per km. Default 0.002
         (ASSUMPTION).
@@ -72,6 +82,9 @@ class Costs:
 
     connection_fixed: Mapping[int, float] = field(default_factory=lambda: _frozen({154: 15.0, 345: 60.0}))
     connection_per_km: Mapping[int, float] = field(default_factory=lambda: _frozen({154: 3.0, 345: 6.0}))
+    connection_circuit_mw: Mapping[int, float] = field(
+        default_factory=lambda: _frozen({154: 172.0, 345: 1542.0})
+    )
     transmission_per_mw_km: float = 0.002
     site_per_mw: float = 0.5
     site_per_mw_by_province: Mapping[str, float] = field(default_factory=lambda: _frozen({}))
@@ -79,12 +92,12 @@ class Costs:
     subsidy_per_mw: float = 0.1
 
     def __post_init__(self) -> None:
-        for name in ("connection_fixed", "connection_per_km"):
+        for name in ("connection_fixed", "connection_per_km", "connection_circuit_mw"):
             object.__setattr__(
                 self, name, _frozen({int(k): float(v) for k, v in getattr(self, name).items()})
             )
             for kv, v in getattr(self, name).items():
-                _check_range(f"costs.{name}[{kv}]", v, 0, math.inf)
+                _check_range(f"costs.{name}[{kv}]", v, 0, math.inf, lo_open=name == "connection_circuit_mw")
         object.__setattr__(
             self,
             "site_per_mw_by_province",
@@ -232,7 +245,7 @@ class Scenario:
             _check_range(f"max_connection_km[{kv}]", maxkm[kv], 0, 1000, lo_open=True)
         object.__setattr__(self, "max_connection_km", _frozen(maxkm))
         for kv in set(conn.values()):
-            for name in ("connection_fixed", "connection_per_km"):
+            for name in ("connection_fixed", "connection_per_km", "connection_circuit_mw"):
                 if kv not in getattr(self.costs, name):
                     raise ScenarioError(f"scenario field 'costs.{name}' needs a value for {kv} kV.")
         if self.exclude_provinces is not None:

@@ -278,7 +278,8 @@ class Reference:
                 for t in sc.tiers_mw:
                     kv = sc.connection_kv_for(t)
                     if kv_sub[n] >= kv and self.headroom[n] >= t and dist <= sc.max_connection_km[kv]:
-                        cost = c.connection_fixed[kv] + c.connection_per_km[kv] * dist + rate * t
+                        circuits = math.ceil(t / c.connection_circuit_mw[kv] - 1e-9)
+                        cost = c.connection_fixed[kv] + circuits * c.connection_per_km[kv] * dist + rate * t
                         cost -= c.renewable_incentive_per_mw * min(t, r_i)
                         if code not in capital:
                             cost -= c.subsidy_per_mw * t

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 import siting
 from siting.settings import RESIDUAL_FRACTION
@@ -48,3 +49,18 @@ def test_load_korea_headroom_is_derived(korea):
     head = subs.set_index("substation_id")["headroom_mw"]
     assert derived and (head.loc[sorted(derived & capital)] == 0).all()
     assert (head.loc[sorted(capital)] == 0).all()
+
+
+def test_connection_cost_grows_with_circuits(toy_data):
+    """A 400 MW campus at 154 kV needs three 172 MW circuits; a 50 MW one needs one."""
+    from siting.candidates import build_candidates
+    from siting.options import build_options
+
+    sc = siting.Scenario(target_mw=100, grid_spacing_km=10, tiers_mw=(50, 150, 400))
+    opts = build_options(toy_data, sc, build_candidates(toy_data, sc))
+    pair = opts[opts.kv == 154].groupby(["site", "substation"]).filter(lambda g: len(g) == 3)
+    first = pair.groupby(["site", "substation"]).head(3).iloc[:3].set_index("tier_mw")
+    assert first["circuits"].to_dict() == {50.0: 1, 150.0: 1, 400.0: 3}
+    c, km = sc.costs, float(first["distance_km"].iloc[0])
+    assert first.loc[400.0, "connection_cost"] == pytest.approx(c.connection_fixed[154] + 3 * 3.0 * km)
+    assert first.loc[400.0, "connection_cost"] > first.loc[50.0, "connection_cost"]
