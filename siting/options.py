@@ -154,7 +154,10 @@ def reduce_options(
     ``K > base + sum over n' of min(cap_n', |T reachable from n'|)``, some
     site of T is always free, so any solution that uses a costlier option of g
     can move that campus to it: same substation, province and tier, so every
-    other constraint is unchanged and the cost does not rise. Each group keeps
+    other constraint is unchanged (the target and overbuild rows read the
+    total MW, the network and renewable rows the load per substation) and
+    the cost does not rise (the connection cost depends on the option's own
+    distance and on its tier, which the move keeps). Each group keeps
     its cheapest K options for the smallest such K. With ``min_spacing_km > 0``
     sites are no longer interchangeable and nothing is dropped.
 

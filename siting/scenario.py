@@ -14,7 +14,7 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from ._errors import ScenarioError
 from .constants import FLOW_MODELS, SOLVERS, STATUSES, FlowModel, SolverName
@@ -153,6 +153,17 @@ class Scenario:
         Fewest provinces that must host a campus.
     min_spacing_km : float, default 0
         Least distance between two campuses (0 = off).
+    max_overbuild_mw : float, "largest_tier" or None, default "largest_tier"
+        How far the total may exceed the target, MW. A plan builds at least
+        the target; costs alone keep it near the target only while every
+        campus costs more than its incentives, so without a cap a generous
+        ``renewable_incentive_per_mw`` or ``subsidy_per_mw`` can place many
+        times the target. The default, the largest tier, leaves the room that
+        whole campuses need (the gap to the target is below one campus) plus
+        what the limits usually force (hosts, share caps); a scenario the cap
+        makes infeasible is diagnosed ("overbuild"). ``None`` or ``inf``
+        allows any total. ``SitingResult.summary`` says when and why a plan
+        exceeds the target.
     renewable_share : float, default 0.2
         Share of campus energy that renewables must be able to deliver over
         the residual network (0-1).
@@ -208,6 +219,7 @@ class Scenario:
     province_share_cap: float = 0.5
     min_host_provinces: int = 3
     min_spacing_km: float = 0.0
+    max_overbuild_mw: float | Literal["largest_tier"] | None = "largest_tier"
     renewable_share: float = 0.2
     renewable_radius_km: float = 30.0
     renewable_status: tuple[str, ...] = ("operating", "construction")
@@ -264,6 +276,8 @@ class Scenario:
                 "number >= 0."
             )
         _check_range("min_spacing_km", self.min_spacing_km, 0, 500)
+        if self.max_overbuild_mw not in (None, "largest_tier"):
+            _check_range("max_overbuild_mw", self.max_overbuild_mw, 0, math.inf)
         _check_range("renewable_share", self.renewable_share, 0, 1)
         _check_range("renewable_radius_km", self.renewable_radius_km, 0, 500)
         object.__setattr__(self, "renewable_status", tuple(self.renewable_status))
@@ -278,6 +292,19 @@ class Scenario:
             raise ScenarioError(f"scenario field 'threads' = {self.threads!r}: must be a whole number >= 1.")
         if not isinstance(self.costs, Costs):
             raise ScenarioError(f"scenario field 'costs' = {self.costs!r}: must be a siting.Costs.")
+
+    @property
+    def overbuild_mw(self) -> float:
+        """The most MW the total may exceed the target by (``inf``: no limit).
+
+        Examples
+        --------
+        >>> Scenario(target_mw=100).overbuild_mw, Scenario(target_mw=100, max_overbuild_mw=None).overbuild_mw
+        (400.0, inf)
+        """
+        if self.max_overbuild_mw == "largest_tier":
+            return float(max(self.tiers_mw))
+        return math.inf if self.max_overbuild_mw is None else float(self.max_overbuild_mw)
 
     def connection_kv_for(self, size_mw: float) -> int:
         """Connection voltage (kV) for a campus of ``size_mw``.

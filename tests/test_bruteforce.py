@@ -147,6 +147,20 @@ INSTANCES = {
         ),
         {},
     ),
+    # incentives above every campus's cost: building more always pays, the overbuild cap binds
+    "overbuild": (
+        "ACEH",
+        dict(
+            target_mw=100,
+            tiers_mw=(50, 100),
+            province_share_cap=1.0,
+            min_host_provinces=1,
+            max_overbuild_mw=150,
+            renewable_share=0.0,
+            costs=siting.Costs(renewable_incentive_per_mw=3.0, subsidy_per_mw=1.0),
+        ),
+        {},
+    ),
     # infeasible: supply reachable over the residual network (800 MW) is below the target
     "infeasible_supply": (
         "ABCDEI",
@@ -364,6 +378,10 @@ class Reference:
         chosen = [(i, o) for i, o in enumerate(choice) if o is not None]
         total = sum(o.tier for _, o in chosen)
         if total < sc.target_mw - 1e-9:
+            return None
+        most = sc.max_overbuild_mw
+        most = max(sc.tiers_mw) if most == "largest_tier" else (math.inf if most is None else most)
+        if total > sc.target_mw + most + 1e-9:
             return None
         load = [0] * len(self.sub_ids)
         for _, o in chosen:

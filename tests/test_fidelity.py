@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
 import siting
+from siting.families import Target
 from siting.settings import RESIDUAL_FRACTION
+from siting.testing import assert_result_valid
 from tests import toy
 
 
@@ -64,3 +68,42 @@ def test_connection_cost_grows_with_circuits(toy_data):
     c, km = sc.costs, float(first["distance_km"].iloc[0])
     assert first.loc[400.0, "connection_cost"] == pytest.approx(c.connection_fixed[154] + 3 * 3.0 * km)
     assert first.loc[400.0, "connection_cost"] > first.loc[50.0, "connection_cost"]
+
+
+def test_incentives_do_not_overbuild(toy_data):
+    """Incentives above every campus's cost build up to the cap, which the summary explains."""
+    kw = dict(target_mw=100, grid_spacing_km=10, min_host_provinces=1, renewable_share=0.0)
+    rich = siting.Costs(renewable_incentive_per_mw=3.0, subsidy_per_mw=1.0)
+    free = siting.solve(toy_data, siting.Scenario(**kw, costs=rich, max_overbuild_mw=None))
+    capped = siting.solve(toy_data, siting.Scenario(**kw, costs=rich))
+    plain = siting.solve(toy_data, siting.Scenario(**kw))
+    assert free.total_mw > 500  # without a cap the incentive builds everything it can
+    assert capped.total_mw == 100 + 400  # the default cap: the largest tier
+    assert plain.total_mw == 100
+    assert "earn more in incentives than they cost" in capped.summary()
+    assert plain.overbuild_note() is None
+    for res in (free, capped, plain):
+        assert_result_valid(res, toy_data)
+    broken = dataclasses.replace(capped, scenario=capped.scenario.replace(max_overbuild_mw=10))
+    with pytest.raises(AssertionError, match="overbuild"):
+        Target.check(broken, toy_data, 1e-6)
+
+
+def test_overbuild_infeasibility_is_diagnosed(toy_data):
+    """Two provinces of 50 MW campuses make 100 MW; a 60 MW target allowing 20 MW more cannot be met."""
+    sc = siting.Scenario(
+        target_mw=60,
+        tiers_mw=(50,),
+        province_share_cap=0.5,
+        min_host_provinces=1,
+        max_overbuild_mw=20,
+        renewable_share=0.0,
+        grid_spacing_km=10,
+    )
+    res = siting.solve(toy_data, sc)
+    assert res.status == "infeasible"
+    limits = res.diagnosis.limits.set_index("family")
+    assert limits.loc["overbuild", "over_mw"] == pytest.approx(20.0)
+    assert "more than max_overbuild_mw allows" in str(res.diagnosis)
+    hosts = siting.solve(toy_data, sc.replace(min_host_provinces=3, province_share_cap=1.0))
+    assert "more than the target plus max_overbuild_mw" in str(hosts.diagnosis)
