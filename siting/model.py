@@ -119,6 +119,15 @@ class SitingModel:
         ``(limit, key) -> variable`` for the elastic limits.
     families : list of Family
         The families built into this model, in order.
+    line_flows : dict of str to (LpVariable, LpVariable, float)
+        ``line_id -> (fp, fm, length_km)``: the campus supply flow ``fp - fm``
+        (set by the network family). Families that also move power over a
+        line share its residual capacity with these.
+    renewable_flows : dict of str to (LpVariable, LpVariable, float)
+        ``line_id -> (gp, gm, length_km)``: the renewable energy flow (set by
+        the renewable family).
+    renewable_delivered : pulp.LpAffineExpression or None
+        Renewable energy delivered to the campuses, average MW (renewable family).
     """
 
     def __init__(
@@ -167,6 +176,9 @@ class SitingModel:
         self.terms: dict[str, pulp.LpAffineExpression] = {}
         self.slacks: dict[tuple[str, Hashable], pulp.LpVariable] = {}
         self.families: list[Family] = []
+        self.line_flows: dict[str, tuple[pulp.LpVariable, pulp.LpVariable, float]] = {}
+        self.renewable_flows: dict[str, tuple[pulp.LpVariable, pulp.LpVariable, float]] = {}
+        self.renewable_delivered: pulp.LpAffineExpression | None = None
 
     def options_by(self, column: str) -> dict[Any, np.ndarray]:
         """Option row positions grouped by a column of the options table (cached)."""
