@@ -285,6 +285,60 @@ class SitingModel:
             threads=sc.threads if threads is None else threads,
         )
 
+    def settle(self) -> None:
+        """Make the reported flows and renewable figure depend on the plan alone (call after a solve).
+
+        Equal optima differ in flows the objective does not price: renewable
+        flows cost nothing, so a solver may return any of many, with
+        circulating flow and a renewable figure anywhere between the share
+        needed and the most deliverable. With the plan (every count and site)
+        fixed, three lexicographic LP stages pick one answer:
+
+        1. least transmission cost (the plan's own, so the objective never rises);
+        2. the most renewable energy the plan can receive at that cost;
+        3. least MW x km of campus and renewable flow at both (no circulation).
+
+        Stages that cannot change anything are skipped (without renewables
+        and with a positive transmission cost, the optimum already has least
+        flow). Afterwards the model's variables hold the settled values and
+        the plan is fixed in the model.
+        """
+        if self.elastic or not self.line_flows:
+            return
+        c_tx = self.scenario.costs.transmission_per_mw_km
+        ren = self.renewable_delivered
+        if ren is None and c_tx > 0:
+            return
+        for v in [*self.x, *self.y]:
+            val = round(value(v)) if v.cat == pulp.LpInteger or self.spaced else value(v)
+            v.lowBound = v.upBound = val
+        tx = self.terms.get("transmission", pulp.LpAffineExpression())
+        f_len = linear((v, ln) for fp, fm, ln in self.line_flows.values() for v in (fp, fm))
+        g_len = linear((v, ln) for gp, gm, ln in self.renewable_flows.values() for v in (gp, gm))
+        stages: list[tuple[str, pulp.LpAffineExpression, int]] = []
+        if ren is not None and c_tx > 0:
+            stages.append(("settle_tx", tx, pulp.LpMinimize))
+        if ren is not None:
+            stages.append(("settle_ren", ren, pulp.LpMaximize))
+        stages.append(("settle_len", f_len + g_len, pulp.LpMinimize))
+        for name, expr, sense in stages:
+            saved = {v.name: v.varValue for v in self.prob.variables()}
+            self.prob.sense = sense
+            self.prob.setObjective(expr)
+            report = solve_problem(
+                self.prob, solver=self.scenario.solver, time_limit_s=60.0, mip_gap=0.0, threads=1
+            )
+            if report.status != "optimal":  # keep the values found so far
+                for v in self.prob.variables():
+                    v.varValue = saved.get(v.name)
+                return
+            best = value(expr)
+            tol = 1e-7 * max(1.0, abs(best))
+            if sense == pulp.LpMinimize:
+                self.prob += expr <= best + tol, name
+            else:
+                self.prob += expr >= best - tol, name
+
     def read(self) -> Solution:
         """The solved values as a :class:`Solution` (call after a solve that found a plan)."""
         x = np.array([value(v) for v in self.x])
