@@ -21,6 +21,7 @@ __all__ = [
     "TECHNOLOGIES",
     "STATUSES",
     "TARGET",
+    "OVERBUILD",
     "HEADROOM",
     "NETWORK",
     "LINES",
@@ -91,6 +92,8 @@ STATUSES: Final[tuple[str, ...]] = ("operating", "construction", "planned")
 # -- names of the built-in constraint families and of the limits they can relax ----------------
 #: Total MW >= target (limit ``target``).
 TARGET: Final = "target"
+#: Limit of the target family: total MW <= target + ``Scenario.overbuild_mw``.
+OVERBUILD: Final = "overbuild"
 #: Campus load at a substation <= its headroom (limit ``headroom``).
 HEADROOM: Final = "headroom"
 #: Flows on residual line capacity against supply for new load (limits ``lines`` and ``supply``).

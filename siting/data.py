@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any, Final
 
 import geopandas as gpd
 import numpy as np
@@ -27,7 +28,22 @@ from .settings import (
     RESIDUAL_FRACTION,
 )
 
-__all__ = ["SitingData"]
+__all__ = ["SitingData", "DERIVED_COLUMNS"]
+
+#: Columns that a documented rule fills where the input leaves them empty, by
+#: layer, with the columns each rule reads. :meth:`SitingData.replace` derives
+#: them again from the new inputs wherever the rule filled them and the new
+#: frame leaves them as they were; a value you set yourself is kept.
+#: ``length_km`` is not listed: it is always computed from the geometry.
+DERIVED_COLUMNS: Final[dict[str, dict[str, tuple[str, ...]]]] = {
+    "substations": {"headroom_mw": ("voltage_kv", "takes_load")},
+    "lines": {
+        "capacity_mw": ("voltage_kv", "kind", "circuits"),
+        "residual_mw": ("capacity_mw",),
+        "reactance": ("length_km", "voltage_kv", "circuits", "kind"),
+    },
+    "plants": {"supply_mw": ("capacity_mw",)},
+}
 
 #: How far (km) a substation or plant may lie outside every province polygon
 #: and still be assigned to the nearest one (coarse boundaries).
@@ -152,6 +168,16 @@ class SitingData:
         of the provinces' centre (``GeoDataFrame.estimate_utm_crs``);
         :func:`siting.load_korea` passes EPSG:5179.
 
+    Attributes
+    ----------
+    derived : dict of str to dict of str to frozenset of str
+        Per layer and column of :data:`DERIVED_COLUMNS`, the ids of the rows
+        whose value a rule filled (not given in the input). They stay derived:
+        :meth:`replace` fills them again from the new inputs, so tripling
+        ``capacity_mw`` also triples a rule-derived ``residual_mw``. To fix a
+        derived value yourself, set it in the frame you pass to
+        :meth:`replace`; it is then given.
+
     Examples
     --------
     >>> import siting
@@ -167,8 +193,10 @@ class SitingData:
     renewables: gpd.GeoDataFrame
     plants: gpd.GeoDataFrame | None = None
     metric_crs: str = ""
+    derived: dict[str, dict[str, frozenset[str]]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "derived", {})
         layers = {n: getattr(self, n) for n in ("provinces", "substations", "lines", "renewables", "plants")}
         problems: list[str] = []
         for name, frame in layers.items():
@@ -224,6 +252,12 @@ class SitingData:
             )
         return problems
 
+    def _record(self, gdf: pd.DataFrame, layer: str, col: str) -> None:
+        """Note the rows of ``layer`` whose ``col`` a rule is about to fill."""
+        idc = V.SPECS[layer].id_column
+        empty = _number(gdf, col).isna()
+        self.derived.setdefault(layer, {})[col] = frozenset(gdf.loc[empty, idc].astype(str))
+
     def _provinces(self, gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         gdf = gdf.to_crs(GEOGRAPHIC_CRS).copy()
         gdf["code"] = gdf["code"].astype(str)
@@ -248,6 +282,7 @@ class SitingData:
             kv = pd.to_numeric(gdf["voltage_kv"])
             gdf["voltage_kv"] = kv
             gdf["takes_load"] = _as_bool(gdf["takes_load"]) if "takes_load" in gdf else True
+            self._record(gdf, name, "headroom_mw")
             gdf["headroom_mw"] = _number(gdf, "headroom_mw").fillna(headroom_rule(kv, gdf["takes_load"]))
         elif name == "renewables":
             gdf["status"] = _text(gdf, "status", "operating")
@@ -256,6 +291,7 @@ class SitingData:
         elif name == "plants":
             gdf["capacity_mw"] = pd.to_numeric(gdf["capacity_mw"])
             gdf["status"] = _text(gdf, "status", "operating")
+            self._record(gdf, name, "supply_mw")
             gdf["supply_mw"] = _number(gdf, "supply_mw").fillna(gdf["capacity_mw"] * PLANT_SPARE_FRACTION)
         gdf["province"] = self._assign_province(gdf, provinces, name, spec.id_column, snap_km)
         return gdf.reset_index(drop=True)
@@ -317,6 +353,8 @@ class SitingData:
         gdf["circuits"] = pd.to_numeric(gdf["circuits"]).fillna(1).astype(int) if "circuits" in gdf else 1
         gdf["length_km"] = gdf.to_crs(self.metric_crs).length / 1000.0
         types = line_type(gdf["voltage_kv"], gdf["kind"])
+        for col in DERIVED_COLUMNS["lines"]:
+            self._record(gdf, "lines", col)
         gdf["capacity_mw"] = _number(gdf, "capacity_mw").fillna(gdf["circuits"] * types["rating_mw"])
         gdf["residual_mw"] = _number(gdf, "residual_mw").fillna(gdf["capacity_mw"] * RESIDUAL_FRACTION)
         # per unit on 100 MVA: x_pu = X_ohm / (kV^2 / 100); parallel circuits divide it
@@ -400,6 +438,12 @@ class SitingData:
     def replace(self, **layers: gpd.GeoDataFrame) -> SitingData:
         """Return a copy with some layers replaced, validated again.
 
+        Columns a rule filled (:attr:`derived`, :data:`DERIVED_COLUMNS`) are
+        filled again from the new inputs, unless the new frame changes their
+        value: a value you change is yours and is kept. So
+        ``data.replace(lines=data.lines.assign(capacity_mw=...))`` also moves
+        a rule-derived ``residual_mw`` and never leaves it stale.
+
         Examples
         --------
         >>> import siting
@@ -407,8 +451,35 @@ class SitingData:
         >>> subs = data.substations.assign(headroom_mw=100.0)
         >>> float(data.replace(substations=subs).substations.headroom_mw.max())
         100.0
+        >>> lines = data.lines.assign(capacity_mw=data.lines.capacity_mw * 2)
+        >>> bool((data.replace(lines=lines).lines.residual_mw >= data.lines.residual_mw).all())
+        True
         """
-        return dataclasses.replace(self, **layers)
+        unknown = set(layers) - set(V.SPECS)
+        if unknown:
+            raise TypeError(f"replace() got unknown layers {sorted(unknown)}; use {sorted(V.SPECS)}")
+        frames: dict[str, Any] = {}
+        for name, old in self.layers().items():
+            new = layers.get(name, old)
+            frames[name] = None if new is None else self._rederive(name, old, new)
+        frames.update({n: f for n, f in layers.items() if n not in frames})
+        return dataclasses.replace(self, **frames)
+
+    def _rederive(self, name: str, old: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
+        """``new`` with its rule-derived cells emptied where they still hold the old derived value."""
+        derived = self.derived.get(name, {})
+        if not derived:
+            return new
+        idc = V.SPECS[name].id_column
+        ids = new[idc].astype(str)
+        out = new.copy()
+        for col, rows in derived.items():
+            if col not in out.columns or not rows:
+                continue
+            before = ids.map(old.set_index(old[idc].astype(str))[col])
+            same = (pd.to_numeric(out[col], errors="coerce") == before) | (out[col].isna() & before.isna())
+            out[col] = pd.to_numeric(out[col], errors="coerce").where(~(ids.isin(rows) & same))
+        return out
 
     def __repr__(self) -> str:
         rows = ", ".join(f"{name}={len(frame)}" for name, frame in self.layers().items())

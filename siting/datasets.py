@@ -106,8 +106,9 @@ def load_korea(*, headroom_by_kv: Mapping[int, float] | None = None) -> SitingDa
     lines["residual_mw"] = lines["corridor"].map(KOREA_CORRIDOR_RESIDUAL_MW)
 
     subs = frames["substations"]
-    takes = subs["takes_load"].astype(str).str.lower().eq("true")
-    subs["headroom_mw"] = headroom_rule(pd.to_numeric(subs["voltage_kv"]), takes, headroom_by_kv)
+    if headroom_by_kv is not None:  # given; the default rule is left to SitingData, so it stays derived
+        takes = subs["takes_load"].astype(str).str.lower().eq("true")
+        subs["headroom_mw"] = headroom_rule(pd.to_numeric(subs["voltage_kv"]), takes, headroom_by_kv)
     data = SitingData(**frames, metric_crs=KOREA_METRIC_CRS)
     # provinces are assigned by SitingData (nearest polygon), so the capital
     # rule is applied afterwards

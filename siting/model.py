@@ -119,6 +119,15 @@ class SitingModel:
         ``(limit, key) -> variable`` for the elastic limits.
     families : list of Family
         The families built into this model, in order.
+    line_flows : dict of str to (LpVariable, LpVariable, float)
+        ``line_id -> (fp, fm, length_km)``: the campus supply flow ``fp - fm``
+        (set by the network family). Families that also move power over a
+        line share its residual capacity with these.
+    renewable_flows : dict of str to (LpVariable, LpVariable, float)
+        ``line_id -> (gp, gm, length_km)``: the renewable energy flow (set by
+        the renewable family).
+    renewable_delivered : pulp.LpAffineExpression or None
+        Renewable energy delivered to the campuses, average MW (renewable family).
     """
 
     def __init__(
@@ -167,6 +176,9 @@ class SitingModel:
         self.terms: dict[str, pulp.LpAffineExpression] = {}
         self.slacks: dict[tuple[str, Hashable], pulp.LpVariable] = {}
         self.families: list[Family] = []
+        self.line_flows: dict[str, tuple[pulp.LpVariable, pulp.LpVariable, float]] = {}
+        self.renewable_flows: dict[str, tuple[pulp.LpVariable, pulp.LpVariable, float]] = {}
+        self.renewable_delivered: pulp.LpAffineExpression | None = None
 
     def options_by(self, column: str) -> dict[Any, np.ndarray]:
         """Option row positions grouped by a column of the options table (cached)."""
@@ -272,6 +284,60 @@ class SitingModel:
             mip_gap=sc.mip_gap if mip_gap is None else mip_gap,
             threads=sc.threads if threads is None else threads,
         )
+
+    def settle(self) -> None:
+        """Make the reported flows and renewable figure depend on the plan alone (call after a solve).
+
+        Equal optima differ in flows the objective does not price: renewable
+        flows cost nothing, so a solver may return any of many, with
+        circulating flow and a renewable figure anywhere between the share
+        needed and the most deliverable. With the plan (every count and site)
+        fixed, three lexicographic LP stages pick one answer:
+
+        1. least transmission cost (the plan's own, so the objective never rises);
+        2. the most renewable energy the plan can receive at that cost;
+        3. least MW x km of campus and renewable flow at both (no circulation).
+
+        Stages that cannot change anything are skipped (without renewables
+        and with a positive transmission cost, the optimum already has least
+        flow). Afterwards the model's variables hold the settled values and
+        the plan is fixed in the model.
+        """
+        if self.elastic or not self.line_flows:
+            return
+        c_tx = self.scenario.costs.transmission_per_mw_km
+        ren = self.renewable_delivered
+        if ren is None and c_tx > 0:
+            return
+        for v in [*self.x, *self.y]:
+            val = round(value(v)) if v.cat == pulp.LpInteger or self.spaced else value(v)
+            v.lowBound = v.upBound = val
+        tx = self.terms.get("transmission", pulp.LpAffineExpression())
+        f_len = linear((v, ln) for fp, fm, ln in self.line_flows.values() for v in (fp, fm))
+        g_len = linear((v, ln) for gp, gm, ln in self.renewable_flows.values() for v in (gp, gm))
+        stages: list[tuple[str, pulp.LpAffineExpression, int]] = []
+        if ren is not None and c_tx > 0:
+            stages.append(("settle_tx", tx, pulp.LpMinimize))
+        if ren is not None:
+            stages.append(("settle_ren", ren, pulp.LpMaximize))
+        stages.append(("settle_len", f_len + g_len, pulp.LpMinimize))
+        for name, expr, sense in stages:
+            saved = {v.name: v.varValue for v in self.prob.variables()}
+            self.prob.sense = sense
+            self.prob.setObjective(expr)
+            report = solve_problem(
+                self.prob, solver=self.scenario.solver, time_limit_s=60.0, mip_gap=0.0, threads=1
+            )
+            if report.status != "optimal":  # keep the values found so far
+                for v in self.prob.variables():
+                    v.varValue = saved.get(v.name)
+                return
+            best = value(expr)
+            tol = 1e-7 * max(1.0, abs(best))
+            if sense == pulp.LpMinimize:
+                self.prob += expr <= best + tol, name
+            else:
+                self.prob += expr >= best - tol, name
 
     def read(self) -> Solution:
         """The solved values as a :class:`Solution` (call after a solve that found a plan)."""

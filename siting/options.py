@@ -90,7 +90,8 @@ def build_options(
     -------
     DataFrame
         ``site``, ``substation`` (row positions), ``tier_mw``, ``kv``,
-        ``distance_km``, ``province``, the columns of ``OPTION_COST_COLUMNS``
+        ``distance_km``, ``province``, ``circuits`` (connection circuits the
+        tier needs, :class:`~siting.Costs`), the columns of ``OPTION_COST_COLUMNS``
         (KRW bn) and their sum ``cost``; sorted deterministically.
     """
     subs = data.substations
@@ -121,7 +122,11 @@ def build_options(
         c.site_per_mw_by_province, data.provinces["code"], field="costs.site_per_mw_by_province"
     )
     kv = opts["kv"].astype(int)
-    opts["connection_cost"] = kv.map(c.connection_fixed) + kv.map(c.connection_per_km) * opts["distance_km"]
+    circuits = np.ceil(opts["tier_mw"] / kv.map(c.connection_circuit_mw) - 1e-9)
+    opts["circuits"] = circuits.astype(int)
+    opts["connection_cost"] = (
+        kv.map(c.connection_fixed) + circuits * kv.map(c.connection_per_km) * opts["distance_km"]
+    )
     rate = opts["province"].map(c.site_per_mw_by_province).fillna(c.site_per_mw)
     opts["site_cost"] = rate * opts["tier_mw"]
     ren = sites["renewable_avg_mw"].to_numpy()[opts["site"].to_numpy()]
@@ -149,7 +154,10 @@ def reduce_options(
     ``K > base + sum over n' of min(cap_n', |T reachable from n'|)``, some
     site of T is always free, so any solution that uses a costlier option of g
     can move that campus to it: same substation, province and tier, so every
-    other constraint is unchanged and the cost does not rise. Each group keeps
+    other constraint is unchanged (the target and overbuild rows read the
+    total MW, the network and renewable rows the load per substation) and
+    the cost does not rise (the connection cost depends on the option's own
+    distance and on its tier, which the move keeps). Each group keeps
     its cheapest K options for the smallest such K. With ``min_spacing_km > 0``
     sites are no longer interchangeable and nothing is dropped.
 

@@ -113,6 +113,10 @@ def solve(
     timings["build"] = time.perf_counter() - t
     report = model.solve()
     timings["solve"] = report.seconds
+    if report.status.has_solution:
+        t = time.perf_counter()
+        model.settle()  # flows and the renewable figure determined by the plan, not the solver
+        timings["settle"] = time.perf_counter() - t
     solution = model.read() if report.status.has_solution else None
     diagnosis: Diagnosis | None = None
     if report.status == Status.INFEASIBLE:

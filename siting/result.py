@@ -6,6 +6,7 @@ mapped and written without the model: ``sites``, ``substations``, ``lines``.
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -168,6 +169,47 @@ class SitingResult:
         g["share"] = g["capacity_mw"] / max(self.total_mw, 1e-9)
         return g.sort_values(["capacity_mw", "campuses"], ascending=False)
 
+    def overbuild_note(self) -> str | None:
+        """Why the plan exceeds the target, in one sentence; None when it does not.
+
+        Costs alone keep a plan at the target only while every campus costs
+        more than its incentives. The note names the likely reason: whole
+        campuses (dropping any one would fall short), campuses whose
+        incentives exceed their own costs (the overbuild cap then binds), or
+        the cheapest plan within the limits (tiers, host provinces, share cap).
+
+        Examples
+        --------
+        >>> import siting
+        >>> res = siting.solve(siting.load_korea(), siting.Scenario(target_mw=330, min_host_provinces=1))
+        >>> res.overbuild_note().startswith("20 MW above the target")
+        True
+        """
+        sc = self.scenario
+        over = self.total_mw - sc.target_mw
+        if over <= 1e-6 or not len(self.sites):
+            return None
+        allowed = "any" if math.isinf(sc.overbuild_mw) else f"up to {sc.overbuild_mw:,.0f} MW"
+        own = self.sites[["connection_cost", "site_cost", "renewable_incentive", "subsidy"]].sum(axis=1)
+        if (own < 0).any():
+            cap = (
+                "set max_overbuild_mw to cap it"
+                if math.isinf(sc.overbuild_mw)
+                else "max_overbuild_mw caps it"
+            )
+            why = (
+                f"{int((own < 0).sum())} campus(es) earn more in incentives than they cost, so building more "
+                f"lowers the objective; {cap}"
+            )
+        elif over < float(self.sites["capacity_mw"].min()) - 1e-6:
+            why = "campuses come in whole tiers, and dropping any one would fall short of the target"
+        else:
+            why = (
+                "the cheapest plan within the limits (tiers, minimum host provinces, province share cap, "
+                "headroom) is larger than the target"
+            )
+        return f"{over:,.0f} MW above the target (max_overbuild_mw allows {allowed}): {why}"
+
     def summary(self) -> str:
         """A readable multi-line summary: status, MW by province, substations, lines, costs, time."""
         sc = self.scenario
@@ -184,6 +226,9 @@ class SitingResult:
                 f"Placed {self.total_mw:,.0f} MW in {len(self.sites)} campuses, "
                 f"{self.sites.province.nunique()} provinces"
             )
+            note = self.overbuild_note()
+            if note:
+                out.append(note)
             bp = self.by_province()
             out.append("  province     campuses        MW   share")
             for code, r in bp.iterrows():

@@ -14,7 +14,7 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from ._errors import ScenarioError
 from .constants import FLOW_MODELS, SOLVERS, STATUSES, FlowModel, SolverName
@@ -48,8 +48,18 @@ class Costs:
         Per campus, by connection voltage (kV): bay, switchgear, protection.
         Default {154: 15, 345: 60} (ASSUMPTION).
     connection_per_km : mapping of int to float
-        Per km of connection line by voltage. Default {154: 3, 345: 6}
+        Per km of one connection circuit by voltage. Default {154: 3, 345: 6}
         (ASSUMPTION: overhead line).
+    connection_circuit_mw : mapping of int to float
+        What one connection circuit carries, MW, by voltage. A campus of P MW
+        at voltage kV needs ``ceil(P / connection_circuit_mw[kV])`` circuits,
+        and pays ``connection_per_km`` per km for each: a 400 MW campus at
+        154 kV needs three circuits where a 50 MW one needs one. Default
+        {154: 172, 345: 1542}: the thermal rating of one circuit of the
+        standard line types that rate the grid's lines (sqrt(3) x i_nom x kV,
+        ``settings.LINE_TYPES``, PyPSA-Earth / PyPSA standard types).
+        ASSUMPTION: a campus is fed over as many such circuits as its peak
+        needs; no N-1 duplicate circuit is priced.
     transmission_per_mw_km : float
         Use of the existing network per MW of peak flow per km. Default 0.002
         (ASSUMPTION).
@@ -72,6 +82,9 @@ class Costs:
 
     connection_fixed: Mapping[int, float] = field(default_factory=lambda: _frozen({154: 15.0, 345: 60.0}))
     connection_per_km: Mapping[int, float] = field(default_factory=lambda: _frozen({154: 3.0, 345: 6.0}))
+    connection_circuit_mw: Mapping[int, float] = field(
+        default_factory=lambda: _frozen({154: 172.0, 345: 1542.0})
+    )
     transmission_per_mw_km: float = 0.002
     site_per_mw: float = 0.5
     site_per_mw_by_province: Mapping[str, float] = field(default_factory=lambda: _frozen({}))
@@ -79,12 +92,12 @@ class Costs:
     subsidy_per_mw: float = 0.1
 
     def __post_init__(self) -> None:
-        for name in ("connection_fixed", "connection_per_km"):
+        for name in ("connection_fixed", "connection_per_km", "connection_circuit_mw"):
             object.__setattr__(
                 self, name, _frozen({int(k): float(v) for k, v in getattr(self, name).items()})
             )
             for kv, v in getattr(self, name).items():
-                _check_range(f"costs.{name}[{kv}]", v, 0, math.inf)
+                _check_range(f"costs.{name}[{kv}]", v, 0, math.inf, lo_open=name == "connection_circuit_mw")
         object.__setattr__(
             self,
             "site_per_mw_by_province",
@@ -140,6 +153,17 @@ class Scenario:
         Fewest provinces that must host a campus.
     min_spacing_km : float, default 0
         Least distance between two campuses (0 = off).
+    max_overbuild_mw : float, "largest_tier" or None, default "largest_tier"
+        How far the total may exceed the target, MW. A plan builds at least
+        the target; costs alone keep it near the target only while every
+        campus costs more than its incentives, so without a cap a generous
+        ``renewable_incentive_per_mw`` or ``subsidy_per_mw`` can place many
+        times the target. The default, the largest tier, leaves the room that
+        whole campuses need (the gap to the target is below one campus) plus
+        what the limits usually force (hosts, share caps); a scenario the cap
+        makes infeasible is diagnosed ("overbuild"). ``None`` or ``inf``
+        allows any total. ``SitingResult.summary`` says when and why a plan
+        exceeds the target.
     renewable_share : float, default 0.2
         Share of campus energy that renewables must be able to deliver over
         the residual network (0-1).
@@ -195,6 +219,7 @@ class Scenario:
     province_share_cap: float = 0.5
     min_host_provinces: int = 3
     min_spacing_km: float = 0.0
+    max_overbuild_mw: float | Literal["largest_tier"] | None = "largest_tier"
     renewable_share: float = 0.2
     renewable_radius_km: float = 30.0
     renewable_status: tuple[str, ...] = ("operating", "construction")
@@ -232,7 +257,7 @@ class Scenario:
             _check_range(f"max_connection_km[{kv}]", maxkm[kv], 0, 1000, lo_open=True)
         object.__setattr__(self, "max_connection_km", _frozen(maxkm))
         for kv in set(conn.values()):
-            for name in ("connection_fixed", "connection_per_km"):
+            for name in ("connection_fixed", "connection_per_km", "connection_circuit_mw"):
                 if kv not in getattr(self.costs, name):
                     raise ScenarioError(f"scenario field 'costs.{name}' needs a value for {kv} kV.")
         if self.exclude_provinces is not None:
@@ -251,6 +276,8 @@ class Scenario:
                 "number >= 0."
             )
         _check_range("min_spacing_km", self.min_spacing_km, 0, 500)
+        if self.max_overbuild_mw not in (None, "largest_tier"):
+            _check_range("max_overbuild_mw", self.max_overbuild_mw, 0, math.inf)
         _check_range("renewable_share", self.renewable_share, 0, 1)
         _check_range("renewable_radius_km", self.renewable_radius_km, 0, 500)
         object.__setattr__(self, "renewable_status", tuple(self.renewable_status))
@@ -265,6 +292,19 @@ class Scenario:
             raise ScenarioError(f"scenario field 'threads' = {self.threads!r}: must be a whole number >= 1.")
         if not isinstance(self.costs, Costs):
             raise ScenarioError(f"scenario field 'costs' = {self.costs!r}: must be a siting.Costs.")
+
+    @property
+    def overbuild_mw(self) -> float:
+        """The most MW the total may exceed the target by (``inf``: no limit).
+
+        Examples
+        --------
+        >>> Scenario(target_mw=100).overbuild_mw, Scenario(target_mw=100, max_overbuild_mw=None).overbuild_mw
+        (400.0, inf)
+        """
+        if self.max_overbuild_mw == "largest_tier":
+            return float(max(self.tiers_mw))
+        return math.inf if self.max_overbuild_mw is None else float(self.max_overbuild_mw)
 
     def connection_kv_for(self, size_mw: float) -> int:
         """Connection voltage (kV) for a campus of ``size_mw``.

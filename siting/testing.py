@@ -9,6 +9,7 @@ formulation (the per-family checks live beside each family, in
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Final
 
@@ -57,8 +58,8 @@ def assert_result_valid(
 
     Checks, independently of the model code: no campus in an excluded
     province or its buffer; tiers, connection voltage and distance allowed;
-    cost terms add up and the connection and transmission terms match their
-    recomputation; then each constraint family's own check
+    cost terms add up and the connection (circuits by campus MW) and
+    transmission terms match their recomputation; then each constraint family's own check
     (:meth:`siting.families.Family.check`): total >= target; substation loads
     equal the sites connected and stay within headroom; supply used within
     supply, |flow| <= residual capacity, node balance at every substation and,
@@ -138,7 +139,10 @@ def assert_result_valid(
 
     c = sc.costs
     conn = sum(
-        c.connection_fixed[r.connection_kv] + c.connection_per_km[r.connection_kv] * r.connection_km
+        c.connection_fixed[r.connection_kv]
+        + math.ceil(r.capacity_mw / c.connection_circuit_mw[r.connection_kv] - 1e-9)
+        * c.connection_per_km[r.connection_kv]
+        * r.connection_km
         for r in sites.itertuples()
     )
     assert abs(conn - result.costs["connection"]) <= 1e-6 * max(1.0, abs(conn)) + 1e-6, (

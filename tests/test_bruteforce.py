@@ -1,7 +1,8 @@
 """Brute-force check of ``siting.solve`` on small instances of the toy region.
 
 Everything the model optimises is re-implemented here from the raw layers
-(EPSG:5179 geometry with shapely, flows with networkx) and every assignment of
+(EPSG:5179 geometry with shapely, flows with networkx, and SciPy's linprog where
+campus and renewable flows share line capacity) and every assignment of
 the few user candidates is enumerated. The only things taken from the
 library are ``SitingData`` (for its documented column defaults), the
 ``Scenario``'s own fields and ``settings.RENEWABLE_PEAK_CREDIT`` (the
@@ -147,6 +148,20 @@ INSTANCES = {
         ),
         {},
     ),
+    # incentives above every campus's cost: building more always pays, the overbuild cap binds
+    "overbuild": (
+        "ACEH",
+        dict(
+            target_mw=100,
+            tiers_mw=(50, 100),
+            province_share_cap=1.0,
+            min_host_provinces=1,
+            max_overbuild_mw=150,
+            renewable_share=0.0,
+            costs=siting.Costs(renewable_incentive_per_mw=3.0, subsidy_per_mw=1.0),
+        ),
+        {},
+    ),
     # infeasible: supply reachable over the residual network (800 MW) is below the target
     "infeasible_supply": (
         "ABCDEI",
@@ -278,7 +293,8 @@ class Reference:
                 for t in sc.tiers_mw:
                     kv = sc.connection_kv_for(t)
                     if kv_sub[n] >= kv and self.headroom[n] >= t and dist <= sc.max_connection_km[kv]:
-                        cost = c.connection_fixed[kv] + c.connection_per_km[kv] * dist + rate * t
+                        circuits = math.ceil(t / c.connection_circuit_mw[kv] - 1e-9)
+                        cost = c.connection_fixed[kv] + circuits * c.connection_per_km[kv] * dist + rate * t
                         cost -= c.renewable_incentive_per_mw * min(t, r_i)
                         if code not in capital:
                             cost -= c.subsidy_per_mw * t
@@ -294,6 +310,7 @@ class Reference:
 
         self.transmission = lru_cache(maxsize=None)(self._transmission)
         self.renewable_ok = lru_cache(maxsize=None)(self._renewable_ok)
+        self.joint = lru_cache(maxsize=None)(self._joint)
 
     # -- network checks on a load vector (tuple of integer MW per substation) --
     def _transmission(self, load: tuple) -> float:
@@ -327,6 +344,51 @@ class Reference:
             if u != "SRC":
                 mw_km += flow[u][v][k] * d["length"]
         return self.sc.costs.transmission_per_mw_km * mw_km
+
+    def _joint(self, load: tuple) -> float:
+        """Least transmission cost when campus supply flow and renewable flow share each line; inf if none.
+
+        One capacity per line: |campus flow| + |renewable flow| <= residual,
+        both directions counted in full. Two commodities on shared capacity are
+        no single network flow, so this is an LP (SciPy's linprog) in the
+        variables fp, fm, gp, gm per line and supply, renewable output and
+        renewable delivered per node.
+        """
+        from scipy.optimize import linprog
+
+        sc = self.sc
+        nodes = len(self.sub_ids)
+        lines = [(u, v, resid, length) for _, u, v, resid, length in self.lines if resid > 0]
+        L = len(lines)
+        nvar = 4 * L + 3 * nodes  # fp fm gp gm per line; s u d per node
+        s0, u0, d0 = 4 * L, 4 * L + nodes, 4 * L + 2 * nodes
+        cost = np.zeros(nvar)
+        a_eq = np.zeros((2 * nodes, nvar))
+        b_eq = np.zeros(2 * nodes)
+        a_ub = np.zeros((L + 1, nvar))
+        b_ub = np.zeros(L + 1)
+        for k, (u, v, resid, length) in enumerate(lines):
+            cost[4 * k] = cost[4 * k + 1] = sc.costs.transmission_per_mw_km * length
+            for sign, node in ((-1.0, u), (1.0, v)):
+                a_eq[node, 4 * k] += sign
+                a_eq[node, 4 * k + 1] -= sign
+                a_eq[nodes + node, 4 * k + 2] += sign
+                a_eq[nodes + node, 4 * k + 3] -= sign
+            a_ub[k, 4 * k : 4 * k + 4] = 1.0
+            b_ub[k] = resid
+        for n in range(nodes):
+            a_eq[n, s0 + n] = 1.0
+            b_eq[n] = load[n]
+            a_eq[nodes + n, u0 + n] = 1.0
+            a_eq[nodes + n, d0 + n] = -1.0
+        a_ub[L, d0:] = -1.0
+        b_ub[L] = -sc.renewable_share * sc.load_factor * sum(load)
+        bounds = [(0, None)] * (4 * L)
+        bounds += [(0, self.supply[n]) for n in range(nodes)]
+        bounds += [(0, self.ren_avail[n]) for n in range(nodes)]
+        bounds += [(0, sc.load_factor * load[n]) for n in range(nodes)]
+        out = linprog(cost, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
+        return float(out.fun) if out.status == 0 else math.inf
 
     def _renewable_ok(self, load: tuple) -> bool:
         sc = self.sc
@@ -364,6 +426,10 @@ class Reference:
         total = sum(o.tier for _, o in chosen)
         if total < sc.target_mw - 1e-9:
             return None
+        most = sc.max_overbuild_mw
+        most = max(sc.tiers_mw) if most == "largest_tier" else (math.inf if most is None else most)
+        if total > sc.target_mw + most + 1e-9:
+            return None
         load = [0] * len(self.sub_ids)
         for _, o in chosen:
             load[o.sub] += o.tier
@@ -380,9 +446,9 @@ class Reference:
         if any((a, b) in self.conflicts for a, b in itertools.combinations(idx, 2)):
             return None
         load = tuple(load)
-        if not self.renewable_ok(load):
+        if not self.renewable_ok(load):  # each flow alone (a necessary condition, fast)
             return None
-        tx = self.transmission(load)
+        tx = self.transmission(load) if sc.renewable_share <= 0 else self.joint(load)
         if math.isinf(tx):
             return None
         return sum(o.cost for _, o in chosen) + tx
@@ -458,4 +524,8 @@ def test_bruteforce_optimum(name):
         for o in plan:
             if o is not None:
                 load[o.sub] += o.tier
-        assert r.costs["transmission"] == pytest.approx(ref.transmission(tuple(load)), rel=1e-4, abs=1e-6)
+        least = ref.transmission(tuple(load)) if sc.renewable_share <= 0 else ref.joint(tuple(load))
+        assert r.costs["transmission"] == pytest.approx(least, rel=1e-4, abs=1e-6)
+        # one capacity per line: campus and renewable flows share the residual
+        shared = r.lines.flow_mw.abs() + r.lines.renewable_flow_mw.abs()
+        assert (shared <= r.lines.residual_mw + 1e-6).all()

@@ -68,7 +68,7 @@ def test_family_enabled_by_its_field_and_checked(toy_data):
 def test_family_limit_in_the_diagnosis(toy_data):
     """With the default 50% province cap, 500 MW needs three campuses; two are allowed."""
     free = siting.solve(toy_data, CappedScenario(**BASE), families=FAMILIES)
-    assert len(free.sites) == 3
+    assert len(free.sites) >= 3  # the share cap needs three; a fourth may be cheaper (circuits)
     res = siting.solve(toy_data, CappedScenario(**BASE, max_campuses=2), families=FAMILIES)
     assert res.status == "infeasible"
     row = res.diagnosis.limits.set_index("family").loc["max_campuses"]

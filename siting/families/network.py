@@ -1,5 +1,13 @@
 """The network: flows on residual line capacity balance supply for new load against campus load.
 
+One capacity per line: the campus supply flow and the renewable-energy flow
+(:mod:`siting.families.renewable`) share each line's residual capacity, and
+the renewable family adds the joint row ``|flow| + |renewable flow| <=
+residual`` on the flow variables this family leaves in
+``SitingModel.line_flows``. This is conservative: flows in opposite
+directions do not cancel, and the renewable flow (an average) is reserved on
+top of the peak campus flow.
+
 Transport model by default (flows limited by capacity, node balance); with
 ``flow_model = "dc"`` AC flows follow the PTDFs of each synchronous area and
 HVDC links stay controllable. The family also owns the transmission cost
@@ -66,6 +74,7 @@ class Network(Family):
             fm = pulp.LpVariable(f"fm_{key}", lowBound=0)
             prob += fp + fm <= r + m.slack(LINES, lid), f"line_{key}"
             self.flow[lid] = (fp, fm)
+            m.line_flows[lid] = (fp, fm, e["length_km"])
             tx += [(fp, c_tx * e["length_km"]), (fm, c_tx * e["length_km"])]
             into = dc_in if e["kind"] == "hvdc" else ac_in
             into[pos[e["from_id"]]] -= fp - fm
@@ -127,7 +136,8 @@ class Network(Family):
     def check(cls, result: SitingResult, data: SitingData, tol: float) -> None:
         """Check supply, line capacities, node balance and, for DC power flow, Kirchhoff's voltage law.
 
-        Supply used within supply; |flow| within residual capacity; balance at
+        Supply used within supply; |flow| + |renewable flow| within residual
+        capacity (one capacity per line, shared); balance at
         every substation; with ``flow_model = "dc"``, the reactance-weighted
         flow around every AC cycle is zero (from a cycle basis, not the PTDFs).
         """
@@ -136,8 +146,9 @@ class Network(Family):
         assert (s["supply_used_mw"] >= -tol).all(), "negative supply used"
         flow = result.lines.set_index("line_id")["flow_mw"]
         dl = data.lines.set_index("line_id")
-        bad = flow.index[flow.abs() > dl.loc[flow.index, "residual_mw"] + tol]
-        assert len(bad) == 0, f"lines over residual capacity: {list(bad)}"
+        ren = result.lines.set_index("line_id")["renewable_flow_mw"].abs()
+        bad = flow.index[flow.abs() + ren > dl.loc[flow.index, "residual_mw"] + tol]
+        assert len(bad) == 0, f"lines over residual capacity (flow + renewable flow): {list(bad)}"
         inflow = np.zeros(len(s))
         np.add.at(inflow, s.index.get_indexer(dl.loc[flow.index, "to_id"]), flow.to_numpy())
         np.subtract.at(inflow, s.index.get_indexer(dl.loc[flow.index, "from_id"]), flow.to_numpy())

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import pulp
 
 from .._utils import safe_name
-from ..constants import RENEWABLE
+from ..constants import LINES, RENEWABLE
 from ._base import Family, linear, value
 from .network import sorted_edges
 
@@ -22,10 +22,17 @@ __all__ = ["Renewable"]
 
 
 class Renewable(Family):
-    """Energy flows ``g`` (average MW) within residual capacity from renewable nodes to campus nodes.
+    """Energy flows ``g = gp - gm`` (average MW) from renewable nodes to campus nodes.
 
     Delivered at n ≤ load factor x load at n; Σ delivered ≥ share x load
     factor x total. One slack: the average MW short.
+
+    One capacity per line: where the network family has flows ``fp - fm`` on
+    a line, ``fp + fm + gp + gm <= residual`` (the network's line slack, when
+    elastic, relaxes this row too), so the campus supply flow and the
+    renewable flow never use the same residual capacity twice; elsewhere
+    ``gp + gm <= residual``. Counting both directions in full is
+    conservative (opposite flows do not net) and keeps the row linear.
     """
 
     name = RENEWABLE
@@ -42,16 +49,25 @@ class Renewable(Family):
         subs = m.data.substations
         pos = {sid: i for i, sid in enumerate(subs["substation_id"])}
         net = {n: pulp.LpAffineExpression() for n in range(len(subs))}
-        self.flow: dict[str, pulp.LpVariable] = {}
+        self.flow: dict[str, tuple[pulp.LpVariable, pulp.LpVariable]] = {}
         self.delivered: dict[int, pulp.LpVariable] = {}
         for lid, e in sorted_edges(G):
             r = float(e["residual_mw"])
             if r <= 0:
                 continue
-            g = pulp.LpVariable(f"g_{safe_name(lid)}", lowBound=-r, upBound=r)
-            self.flow[lid] = g
-            net[pos[e["from_id"]]] -= g
-            net[pos[e["to_id"]]] += g
+            key = safe_name(lid)
+            gp = pulp.LpVariable(f"gp_{key}", lowBound=0, upBound=r)
+            gm = pulp.LpVariable(f"gm_{key}", lowBound=0, upBound=r)
+            self.flow[lid] = (gp, gm)
+            m.renewable_flows[lid] = (gp, gm, e["length_km"])
+            if lid in m.line_flows:  # one capacity per line: shared with the campus supply flow
+                fp, fm, _ = m.line_flows[lid]
+                extra = m.slacks.get((LINES, lid), 0)
+                prob += fp + fm + gp + gm <= r + extra, f"line_shared_{key}"
+            else:
+                prob += gp + gm <= r, f"ren_line_{key}"
+            net[pos[e["from_id"]]] -= gp - gm
+            net[pos[e["to_id"]]] += gp - gm
         lf = m.scenario.load_factor
         for n in range(len(subs)):
             avail = float(G.nodes[subs["substation_id"].iat[n]]["renewable_avg_mw"])
@@ -66,14 +82,12 @@ class Renewable(Family):
                 continue
             prob += expr == 0, f"ren_balance_{n}"
         need = m.scenario.renewable_share * lf * m.total
-        prob += (
-            linear((d, 1) for d in self.delivered.values()) + m.slack(RENEWABLE, "share") >= need,
-            "renewable_share",
-        )
+        m.renewable_delivered = linear((d, 1) for d in self.delivered.values())
+        prob += m.renewable_delivered + m.slack(RENEWABLE, "share") >= need, "renewable_share"
 
     def read(self, m: SitingModel, sol: Solution) -> None:
         """Renewable flows by line and the total delivered."""
-        sol.renewable_flow_mw = {lid: value(g) for lid, g in self.flow.items()}
+        sol.renewable_flow_mw = {lid: value(gp) - value(gm) for lid, (gp, gm) in self.flow.items()}
         sol.renewable_delivered_mw = float(sum(value(d) for d in self.delivered.values()))
 
     @classmethod

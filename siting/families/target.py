@@ -1,39 +1,79 @@
-"""Target: the campuses placed add up to at least the target MW."""
+"""Target: the campuses placed add up to at least the target MW, and not much more.
+
+The lower row is the target itself. The upper row keeps a plan from building
+more than the target plus ``Scenario.overbuild_mw`` (default: the largest
+tier): without it, incentives that exceed a campus's costs make every extra
+campus profitable and a 1 GW request returns a 5 GW plan.
+"""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Hashable
 from typing import TYPE_CHECKING
 
-from ..constants import TARGET
+import pandas as pd
+
+from ..constants import OVERBUILD, TARGET
 from ._base import Family
 
 if TYPE_CHECKING:
     from ..data import SitingData
     from ..model import SitingModel
     from ..result import SitingResult
+    from ..scenario import Scenario
 
 __all__ = ["Target"]
 
 
 class Target(Family):
-    """Σ load ≥ ``scenario.target_mw``; its slack is the MW short."""
+    """Σ load ≥ ``target_mw`` and Σ load ≤ ``target_mw + overbuild_mw``.
+
+    Limits: ``target`` (its slack is the MW short) and ``overbuild`` (its
+    slack is the MW by which the plan must exceed the allowed overbuild).
+    """
 
     name = TARGET
-    limits = {TARGET: "target: short by {mw:,.1f} MW"}
+    limits = {
+        TARGET: "target: short by {mw:,.1f} MW",
+        OVERBUILD: (
+            "overbuild: the plan must exceed the target by {mw:,.1f} MW more than max_overbuild_mw allows"
+        ),
+    }
 
     def add(self, m: SitingModel) -> None:
-        """Add ``total + slack >= target``."""
-        m.prob += m.total + m.slack(TARGET, "total") >= m.scenario.target_mw, "target"
+        """Add ``total + slack >= target`` and, with a finite cap, ``total <= target + cap + slack``."""
+        sc = m.scenario
+        m.prob += m.total + m.slack(TARGET, "total") >= sc.target_mw, "target"
+        if math.isfinite(sc.overbuild_mw):
+            most = sc.target_mw + sc.overbuild_mw
+            m.prob += m.total <= most + m.slack(OVERBUILD, "total"), "overbuild"
+
+    @classmethod
+    def necessary(cls, data: SitingData, scenario: Scenario, opts: pd.DataFrame) -> list[str]:
+        """The fewest campuses the host rule needs must fit under the target plus the overbuild."""
+        least = scenario.min_host_provinces * min(scenario.tiers_mw)
+        most = scenario.target_mw + scenario.overbuild_mw
+        if least > most + 1e-9:
+            return [
+                f"min_host_provinces = {scenario.min_host_provinces} campuses of at least "
+                f"{min(scenario.tiers_mw):g} MW make {least:,.0f} MW, more than the target plus "
+                f"max_overbuild_mw ({most:,.0f} MW)"
+            ]
+        return []
 
     @classmethod
     def limit_names(cls, data: SitingData) -> dict[tuple[str, Hashable], str]:
-        """The one slack reads "target"."""
-        return {(TARGET, "total"): "target"}
+        """The slacks read "target" and "overbuild"."""
+        return {(TARGET, "total"): "target", (OVERBUILD, "total"): "overbuild"}
 
     @classmethod
     def check(cls, result: SitingResult, data: SitingData, tol: float) -> None:
-        """Total campus MW from the sites table is at least the target."""
+        """Total campus MW from the sites table is at least the target and within the overbuild allowed."""
         total = float(result.sites["capacity_mw"].sum())
-        target = result.scenario.target_mw
-        assert total >= target - tol, f"total {total} MW < target {target} MW"
+        sc = result.scenario
+        assert total >= sc.target_mw - tol, f"total {total} MW < target {sc.target_mw} MW"
+        assert total <= sc.target_mw + sc.overbuild_mw + tol, (
+            f"total {total} MW exceeds target {sc.target_mw} MW by more than the {sc.overbuild_mw} MW "
+            "overbuild allowed"
+        )
