@@ -126,6 +126,29 @@ def show_ids(ids: Iterable[object]) -> str:
     return repr(shown) + (f" and {more} more" if more else "")
 
 
+def id_strings(ids: pd.Series) -> pd.Series:
+    """Ids of any dtype as text: integers (also 7.0 from a float column) as ``"7"``, the rest with ``str``.
+
+    Missing ids stay missing, so validation can name their rows.
+
+    Examples
+    --------
+    >>> id_strings(pd.Series([1, 2.0, "a", None, 2.5], dtype=object)).tolist()
+    ['1', '2', 'a', None, '2.5']
+    """
+
+    def one(v: object) -> object:
+        if v is None or (isinstance(v, float) and np.isnan(v)):
+            return None
+        if isinstance(v, (float, np.floating)) and float(v).is_integer():
+            return str(int(v))
+        if isinstance(v, (np.integer, bool)):
+            return str(int(v))
+        return str(v)
+
+    return pd.Series([one(v) for v in ids.tolist()], index=ids.index, dtype=object)
+
+
 def _row_ids(df: pd.DataFrame, spec: LayerSpec, mask: ArrayLike) -> str:
     mask = np.asarray(mask, dtype=bool)
     if spec.id_column in df.columns:
@@ -202,11 +225,12 @@ def check_layer(gdf: pd.DataFrame, spec: LayerSpec, *, needs_geometry: bool = Tr
             problems += _check_kind(gdf, spec, col, kind)
     idc = spec.id_column
     if idc in gdf.columns:
-        dup = gdf[idc].duplicated(keep=False) & gdf[idc].notna()
+        ids = id_strings(gdf[idc])
+        dup = ids.duplicated(keep=False) & ids.notna()
         if dup.any():
             problems.append(
                 f"layer '{spec.name}', column '{idc}': duplicate ids "
-                f"{show_ids(sorted(set(gdf.loc[dup, idc].astype(str))))}; "
+                f"{show_ids(sorted(set(ids[dup])))} in rows {show_ids(np.flatnonzero(dup.values))}; "
                 "fix: make every id unique."
             )
     for col in spec.nonnegative:
