@@ -44,6 +44,8 @@ class LayerSpec:
         Numeric columns that must be finite and ``>= 0``.
     allowed : dict of str to tuple
         Columns restricted to a set of values.
+    fractions : tuple of str
+        Numeric columns that must lie in [0, 1] where given.
     """
 
     name: str
@@ -53,6 +55,7 @@ class LayerSpec:
     geom_types: tuple[str, ...] = ()
     nonnegative: tuple[str, ...] = ()
     allowed: dict[str, tuple] = field(default_factory=dict)
+    fractions: tuple[str, ...] = ()
 
 
 PROVINCES = LayerSpec(
@@ -99,6 +102,7 @@ RENEWABLES = LayerSpec(
     geom_types=("Point",),
     nonnegative=("capacity_mw", "capacity_factor"),
     allowed={"technology": TECHNOLOGIES, "status": STATUSES},
+    fractions=("capacity_factor",),
 )
 PLANTS = LayerSpec(
     "plants",
@@ -243,6 +247,15 @@ def check_layer(gdf: pd.DataFrame, spec: LayerSpec, *, needs_geometry: bool = Tr
                 problems.append(
                     f"layer '{spec.name}', column '{col}': negative, infinite or missing values in "
                     f"{_row_ids(gdf, spec, bad)}; fix: give a finite value >= 0."
+                )
+    for col in spec.fractions:
+        if col in gdf.columns:
+            num = pd.to_numeric(gdf[col], errors="coerce")
+            over = num > 1
+            if over.any():
+                problems.append(
+                    f"layer '{spec.name}', column '{col}': above 1 in {_row_ids(gdf, spec, over)}; "
+                    "fix: give a share between 0 and 1 (0.15, not 15 %)."
                 )
     for col, values in spec.allowed.items():
         if col in gdf.columns:
