@@ -44,6 +44,8 @@ class LayerSpec:
         Numeric columns that must be finite and ``>= 0``.
     allowed : dict of str to tuple
         Columns restricted to a set of values.
+    fractions : tuple of str
+        Numeric columns that must lie in [0, 1] where given.
     """
 
     name: str
@@ -53,6 +55,7 @@ class LayerSpec:
     geom_types: tuple[str, ...] = ()
     nonnegative: tuple[str, ...] = ()
     allowed: dict[str, tuple] = field(default_factory=dict)
+    fractions: tuple[str, ...] = ()
 
 
 PROVINCES = LayerSpec(
@@ -99,6 +102,7 @@ RENEWABLES = LayerSpec(
     geom_types=("Point",),
     nonnegative=("capacity_mw", "capacity_factor"),
     allowed={"technology": TECHNOLOGIES, "status": STATUSES},
+    fractions=("capacity_factor",),
 )
 PLANTS = LayerSpec(
     "plants",
@@ -124,6 +128,29 @@ def show_ids(ids: Iterable[object]) -> str:
     shown = texts[:MAX_IDS_SHOWN]
     more = len(texts) - len(shown)
     return repr(shown) + (f" and {more} more" if more else "")
+
+
+def id_strings(ids: pd.Series) -> pd.Series:
+    """Ids of any dtype as text: integers (also 7.0 from a float column) as ``"7"``, the rest with ``str``.
+
+    Missing ids stay missing, so validation can name their rows.
+
+    Examples
+    --------
+    >>> id_strings(pd.Series([1, 2.0, "a", None, 2.5], dtype=object)).tolist()
+    ['1', '2', 'a', None, '2.5']
+    """
+
+    def one(v: object) -> object:
+        if v is None or (isinstance(v, float) and np.isnan(v)):
+            return None
+        if isinstance(v, (float, np.floating)) and float(v).is_integer():
+            return str(int(v))
+        if isinstance(v, (np.integer, bool)):
+            return str(int(v))
+        return str(v)
+
+    return pd.Series([one(v) for v in ids.tolist()], index=ids.index, dtype=object)
 
 
 def _row_ids(df: pd.DataFrame, spec: LayerSpec, mask: ArrayLike) -> str:
@@ -202,11 +229,12 @@ def check_layer(gdf: pd.DataFrame, spec: LayerSpec, *, needs_geometry: bool = Tr
             problems += _check_kind(gdf, spec, col, kind)
     idc = spec.id_column
     if idc in gdf.columns:
-        dup = gdf[idc].duplicated(keep=False) & gdf[idc].notna()
+        ids = id_strings(gdf[idc])
+        dup = ids.duplicated(keep=False) & ids.notna()
         if dup.any():
             problems.append(
                 f"layer '{spec.name}', column '{idc}': duplicate ids "
-                f"{show_ids(sorted(set(gdf.loc[dup, idc].astype(str))))}; "
+                f"{show_ids(sorted(set(ids[dup])))} in rows {show_ids(np.flatnonzero(dup.values))}; "
                 "fix: make every id unique."
             )
     for col in spec.nonnegative:
@@ -219,6 +247,15 @@ def check_layer(gdf: pd.DataFrame, spec: LayerSpec, *, needs_geometry: bool = Tr
                 problems.append(
                     f"layer '{spec.name}', column '{col}': negative, infinite or missing values in "
                     f"{_row_ids(gdf, spec, bad)}; fix: give a finite value >= 0."
+                )
+    for col in spec.fractions:
+        if col in gdf.columns:
+            num = pd.to_numeric(gdf[col], errors="coerce")
+            over = num > 1
+            if over.any():
+                problems.append(
+                    f"layer '{spec.name}', column '{col}': above 1 in {_row_ids(gdf, spec, over)}; "
+                    "fix: give a share between 0 and 1 (0.15, not 15 %)."
                 )
     for col, values in spec.allowed.items():
         if col in gdf.columns:

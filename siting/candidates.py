@@ -20,7 +20,14 @@ from .io import read_layer
 from .scenario import Scenario
 from .settings import RENEWABLE_ENERGY_TECHNOLOGIES
 
-__all__ = ["Candidates", "build_candidates", "allowed_area", "excluded_codes"]
+__all__ = [
+    "Candidates",
+    "build_candidates",
+    "allowed_area",
+    "excluded_codes",
+    "excluded_core",
+    "outside_buffer",
+]
 
 
 @dataclass(frozen=True)
@@ -67,6 +74,10 @@ def allowed_area(
 ) -> tuple[gpd.GeoDataFrame, shapely.Geometry]:
     """Allowed provinces (metric CRS) and the excluded area (with its buffer).
 
+    The buffer here is a polygon (Shapely's arcs are chords), slightly
+    smaller than the true one; :func:`build_candidates` checks each candidate's
+    exact distance with :func:`outside_buffer`.
+
     Returns
     -------
     provinces : GeoDataFrame
@@ -77,9 +88,7 @@ def allowed_area(
     """
     prov = data.provinces.to_crs(data.metric_crs)
     codes = excluded_codes(data, scenario)
-    parts = [
-        prov.loc[prov["code"].isin(codes), "geometry"].union_all().buffer(scenario.exclude_buffer_km * 1000.0)
-    ]
+    parts = [excluded_core(data, scenario).buffer(scenario.exclude_buffer_km * 1000.0)]
     layers = [read_layer(p, name="exclusions") for p in scenario.exclusion_files]
     if exclusions is not None:
         layers.append(exclusions)
@@ -93,6 +102,41 @@ def allowed_area(
             )
         parts.append(layer.to_crs(data.metric_crs).union_all())
     return prov.loc[~prov["code"].isin(codes)], shapely.union_all(parts)
+
+
+def excluded_core(data: SitingData, scenario: Scenario) -> shapely.Geometry:
+    """The excluded provinces' union, unbuffered, in the metric CRS."""
+    prov = data.provinces.to_crs(data.metric_crs)
+    return prov.loc[prov["code"].isin(excluded_codes(data, scenario)), "geometry"].union_all()
+
+
+def outside_buffer(core: shapely.Geometry, geoms: np.ndarray, buffer_m: float) -> np.ndarray:
+    """Whether each geometry's true distance to ``core`` is at least ``buffer_m``.
+
+    An STRtree over the core's parts finds the geometries within the buffer
+    (``dwithin``, on the exact geometry, not a buffered polygon); those at
+    exactly the buffer distance are kept.
+
+    Examples
+    --------
+    >>> sq = shapely.box(0, 0, 10, 10)
+    >>> pts = shapely.points([[15, 5], [40, 5], [39.99, 5]])
+    >>> outside_buffer(sq, pts, 30.0).tolist()
+    [False, True, False]
+    """
+    keep = np.ones(len(geoms), dtype=bool)
+    if core is None or core.is_empty or len(geoms) == 0:
+        return keep
+    parts = shapely.get_parts(core)
+    tree = shapely.STRtree(parts)
+    if buffer_m <= 0:
+        hit, _ = tree.query(geoms, predicate="intersects")
+        keep[hit] = False
+        return keep
+    i_geom, i_part = tree.query(geoms, predicate="dwithin", distance=buffer_m)
+    near = shapely.distance(geoms[i_geom], parts[i_part]) < buffer_m
+    keep[i_geom[near]] = False
+    return keep
 
 
 def _grid_points(area: shapely.Geometry, spacing_m: float) -> np.ndarray:
@@ -141,12 +185,16 @@ def build_candidates(
     False
     """
     provinces, excluded = allowed_area(data, scenario, exclusions=exclusions)
+    core, buffer_m = excluded_core(data, scenario), scenario.exclude_buffer_km * 1000.0
     crs = data.metric_crs
     dropped = 0
     if candidates is None:
         land = shapely.difference(provinces.union_all(), excluded)
         xy = _grid_points(land, scenario.grid_spacing_km * 1000.0)
         pts = shapely.points(xy)
+        # the buffer polygon's chords lie inside the true buffer: check the exact distance
+        exact = outside_buffer(core, pts, buffer_m)
+        xy, pts = xy[exact], pts[exact]
         # the grid point's coordinates in metres: unique and stable at any spacing
         ids = [f"g{x:.0f}_{y:.0f}" for x, y in xy]
         sites = gpd.GeoDataFrame({"site_id": ids}, geometry=pts, crs=crs)
@@ -154,6 +202,7 @@ def build_candidates(
     else:
         sites = _user_candidates(candidates, crs)
         inside = ~shapely.intersects(excluded, sites["footprint"].values)
+        inside &= outside_buffer(core, sites["footprint"].values, buffer_m)
         dropped = int((~inside).sum())
         sites = sites.loc[inside]
     # province: the allowed province containing the point, else the nearest

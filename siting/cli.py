@@ -3,6 +3,10 @@
 ``run`` solves a scenario on the bundled Korean data and writes a PNG map, a
 GeoPackage and a text summary under ``--out`` (``--html``: an interactive map
 too); ``data`` maps and summarises the bundled data alone.
+
+Exit codes: 0 a plan was found (optimal or feasible), 1 no plan (infeasible,
+with the diagnosis printed, or no solution within the time limit), 2 a usage
+or input error (bad arguments, an unreadable or invalid scenario or data file).
 """
 
 from __future__ import annotations
@@ -21,7 +25,14 @@ if TYPE_CHECKING:
 
     from .data import SitingData
 
-__all__ = ["main"]
+__all__ = ["main", "EXIT_PLAN", "EXIT_NO_PLAN", "EXIT_USAGE"]
+
+#: Exit code: a plan was found.
+EXIT_PLAN = 0
+#: Exit code: no plan (infeasible, or no solution within the time limit).
+EXIT_NO_PLAN = 1
+#: Exit code: bad arguments or input (argparse uses 2 as well).
+EXIT_USAGE = 2
 
 
 def _save_figure(ax: Axes, path: Path) -> None:
@@ -99,7 +110,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
         written.append(write_text_atomic(out / f"{stem}.html", siting.explore(result).get_root().render()))
     print(text)
     print(f"Wrote {', '.join(map(str, written))} and {out / (stem + '_summary.txt')}")
-    return 0 if result.status in ("optimal", "feasible") else 2
+    return EXIT_PLAN if result.status in ("optimal", "feasible") else EXIT_NO_PLAN
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -133,7 +144,7 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except ValueError as exc:  # SitingError and friends: show the message, not a traceback
         print(f"error: {exc}", file=sys.stderr)
-        return 1
+        return EXIT_USAGE
 
 
 if __name__ == "__main__":

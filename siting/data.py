@@ -9,7 +9,7 @@ everything downstream can trust the schema in ``data/geo/README.md``.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
 
@@ -224,18 +224,18 @@ class SitingData:
     # -- construction helpers -------------------------------------------------
     @staticmethod
     def _check_lines(lines: pd.DataFrame, substations: gpd.GeoDataFrame) -> list[str]:
-        ids = set(substations["substation_id"].astype(str))
+        ids = set(V.id_strings(substations["substation_id"]).dropna())
         problems = []
         for end in ("from_id", "to_id"):
-            bad = ~lines[end].astype(str).isin(ids)
+            bad = ~V.id_strings(lines[end]).isin(ids)
             if bad.any():
-                ends = V.show_ids(sorted(set(lines.loc[bad, end].astype(str))))
+                ends = V.show_ids(sorted(set(V.id_strings(lines.loc[bad, end]).astype(str))))
                 problems.append(
                     f"layer 'lines', column '{end}': endpoints {ends} are not substations "
                     f"(lines {V.show_ids(lines.loc[bad, 'line_id'])}); "
                     "fix: add those substations or correct the ids."
                 )
-        loop = lines["from_id"].astype(str) == lines["to_id"].astype(str)
+        loop = V.id_strings(lines["from_id"]) == V.id_strings(lines["to_id"])
         if loop.any():
             problems.append(
                 f"layer 'lines': from_id equals to_id in lines {V.show_ids(lines.loc[loop, 'line_id'])}; "
@@ -260,7 +260,7 @@ class SitingData:
 
     def _provinces(self, gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         gdf = gdf.to_crs(GEOGRAPHIC_CRS).copy()
-        gdf["code"] = gdf["code"].astype(str)
+        gdf["code"] = V.id_strings(gdf["code"])
         gdf["name_ko"] = _text(gdf, "name_ko", "")
         gdf["capital_region"] = _as_bool(gdf["capital_region"]) if "capital_region" in gdf else False
         return gdf.reset_index(drop=True)
@@ -275,7 +275,7 @@ class SitingData:
     ) -> gpd.GeoDataFrame:
         spec = V.SPECS[name]
         gdf = gdf.to_crs(GEOGRAPHIC_CRS).copy()
-        gdf[spec.id_column] = gdf[spec.id_column].astype(str)
+        gdf[spec.id_column] = V.id_strings(gdf[spec.id_column])
         for col in ("name", "name_ko"):
             gdf[col] = _text(gdf, col, "")
         if name == "substations":
@@ -305,7 +305,7 @@ class SitingData:
         """
         code = pd.Series(np.nan, index=pts.index, dtype=object)
         if "province" in pts.columns:  # an explicit province column wins
-            given = pts["province"].astype(str)
+            given = V.id_strings(pts["province"]).fillna("")
             has = pts["province"].notna() & (given != "")
             bad = has & ~given.isin(provinces["code"])
             if bad.any():
@@ -344,9 +344,10 @@ class SitingData:
         return code
 
     def _lines(self, lines: pd.DataFrame, substations: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+        lines = lines.copy()
+        for col in ("line_id", "from_id", "to_id"):  # any dtype: the same text as the substations' ids
+            lines[col] = V.id_strings(lines[col])
         gdf = lines_from_endpoints(lines, substations).copy()
-        for col in ("line_id", "from_id", "to_id"):
-            gdf[col] = gdf[col].astype(str)
         gdf["voltage_kv"] = pd.to_numeric(gdf["voltage_kv"])
         gdf["kind"] = _text(gdf, "kind", "ac")
         gdf["name"] = _text(gdf, "name", "")
@@ -373,7 +374,7 @@ class SitingData:
         lines: PathLike | pd.DataFrame,
         renewables: PathLike | pd.DataFrame,
         plants: PathLike | pd.DataFrame | None = None,
-        columns: Mapping[str, Mapping[str, str]] | None = None,
+        columns: Mapping[str, Mapping[Hashable, str]] | None = None,
         layers: Mapping[str, str] | None = None,
         crs: Mapping[str, str] | None = None,
         metric_crs: str = "",

@@ -22,6 +22,7 @@ from .families import DEFAULT_FAMILIES, Family
 from .model import SitingModel
 from .result import LIMIT_COLUMNS, Diagnosis
 from .scenario import Scenario
+from .solvers import Deadline, OutOfTime
 
 __all__ = ["necessary_conditions", "diagnose"]
 
@@ -72,8 +73,19 @@ def diagnose(
     graph: nx.MultiGraph,
     *,
     families: Sequence[type[Family]] | None = None,
+    deadline: Deadline | None = None,
 ) -> Diagnosis:
     """Diagnose an infeasible scenario.
+
+    Parameters
+    ----------
+    data, scenario, cand, opts, graph
+        As for :class:`siting.model.SitingModel`.
+    families : sequence of Family subclasses, optional
+    deadline : Deadline, optional
+        Wall-clock budget; each elastic solve gets what is left of it (at most
+        :data:`ELASTIC_TIME_LIMIT_S`). Past it the diagnosis stops and says
+        so in ``cut_short``.
 
     Returns
     -------
@@ -86,37 +98,65 @@ def diagnose(
     if necessary:
         return Diagnosis(necessary=necessary)
     enabled = _enabled(scenario, families)
-    limit_s, gap = min(scenario.time_limit_s, ELASTIC_TIME_LIMIT_S), max(scenario.mip_gap, 1e-3)
-    most = SitingModel.build(
-        data, scenario, cand, opts, elastic=(TARGET,), tie_break=False, graph=graph, families=enabled
-    )
-    done = most.solve(time_limit_s=limit_s, mip_gap=gap)
+    gap = max(scenario.mip_gap, 1e-3)
+    budget = deadline if deadline is not None else Deadline(scenario.time_limit_s)
+
+    def limit_s() -> float:
+        return min(budget.remaining(), ELASTIC_TIME_LIMIT_S)
+
+    cut: list[str] = []
     max_mw = max_bound = None
-    if done.status.has_solution:
-        max_mw = scenario.target_mw - most.read().slacks[(TARGET, "total")]
-        max_bound = max_mw if done.status == "optimal" else None
-        if done.bound is not None and done.status == "feasible":
-            max_bound = scenario.target_mw - max(done.bound, 0.0)
-    owner = {limit: f for f in enabled for limit in f.limits}
-    relax = tuple(limit for limit in owner if limit != TARGET)
-    relaxed = SitingModel.build(data, scenario, cand, opts, elastic=relax, graph=graph, families=enabled)
-    done = relaxed.solve(time_limit_s=limit_s, mip_gap=gap)
     rows = []
-    if done.status.has_solution:
-        names: dict[tuple[str, Hashable], str] = {}
-        for f in enabled:
-            names.update(f.limit_names(data))
-        for (limit, key), slack in relaxed.read().slacks.items():
-            if slack > 1e-6:
-                family = owner[limit]
-                over = family.over(limit, slack, scenario)
-                name = names.get((limit, key), str(key))
-                text = family.limits[limit].format(name=name or key, mw=over)
-                rows.append({"family": limit, "id": key, "name": name, "over_mw": over, "text": text})
+    try:
+        if budget.expired:
+            raise OutOfTime("the most MW within every limit was not computed")
+        most = SitingModel.build(
+            data,
+            scenario,
+            cand,
+            opts,
+            elastic=(TARGET,),
+            tie_break=False,
+            graph=graph,
+            families=enabled,
+            deadline=budget,
+        )
+        done = most.solve(time_limit_s=limit_s(), mip_gap=gap)
+        if done.status.has_solution:
+            max_mw = scenario.target_mw - most.read(time_limit_s=limit_s()).slacks[(TARGET, "total")]
+            max_bound = max_mw if done.status == "optimal" else None
+            if done.bound is not None and done.status == "feasible":
+                max_bound = scenario.target_mw - max(done.bound, 0.0)
+        elif done.status == "no_solution":
+            cut.append("the most MW within every limit was not found")
+        owner = {limit: f for f in enabled for limit in f.limits}
+        relax = tuple(limit for limit in owner if limit != TARGET)
+        if budget.expired:
+            raise OutOfTime("the limits that must give were not computed")
+        relaxed = SitingModel.build(
+            data, scenario, cand, opts, elastic=relax, graph=graph, families=enabled, deadline=budget
+        )
+        done = relaxed.solve(time_limit_s=limit_s(), mip_gap=gap)
+        if done.status == "no_solution":
+            cut.append("the limits that must give were not found")
+        if done.status.has_solution:
+            names: dict[tuple[str, Hashable], str] = {}
+            for f in enabled:
+                names.update(f.limit_names(data))
+            for (limit, key), slack in relaxed.read(time_limit_s=limit_s()).slacks.items():
+                if slack > 1e-6:
+                    family = owner[limit]
+                    over = family.over(limit, slack, scenario)
+                    name = names.get((limit, key), str(key))
+                    text = family.limits[limit].format(name=name or key, mw=over)
+                    rows.append({"family": limit, "id": key, "name": name, "over_mw": over, "text": text})
+    except OutOfTime as exc:
+        cut.append(str(exc))
     limits = pd.DataFrame(rows, columns=LIMIT_COLUMNS).sort_values("over_mw", ascending=False, kind="stable")
     return Diagnosis(
         necessary=[],
         limits=limits.reset_index(drop=True),
         max_achievable_mw=max_mw,
         max_achievable_bound_mw=max_bound,
+        cut_short="; ".join(cut),
     )

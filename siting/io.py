@@ -7,7 +7,7 @@ the assembled layers in :class:`siting.SitingData`.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Hashable, Iterable, Mapping
 from pathlib import Path
 
 import geopandas as gpd
@@ -35,7 +35,7 @@ def read_layer(
     source: PathLike | pd.DataFrame,
     *,
     name: str,
-    columns: Mapping[str, str] | None = None,
+    columns: Mapping[Hashable, str] | None = None,
     layer: str | None = None,
     crs: str | None = None,
 ) -> pd.DataFrame:
@@ -50,7 +50,9 @@ def read_layer(
     name : str
         Layer name, used in error messages.
     columns : mapping, optional
-        ``{"your_column": "siting_column"}`` renames applied after reading.
+        ``{"your_column": "siting_column"}`` renames applied after reading;
+        your column names may be of any type (e.g. integer positions of a
+        frame without a header). Names not in the layer raise ``DataError``.
     layer : str, optional
         Layer inside a multi-layer file such as a GeoPackage.
     crs : str, optional
@@ -88,7 +90,22 @@ def read_layer(
                 ]
             ) from exc
     if columns:
-        frame = frame.rename(columns=dict(columns))
+        have = {str(c): c for c in frame.columns}
+        mapping = {}
+        for ours, theirs in dict(columns).items():
+            if ours in frame.columns:
+                mapping[ours] = theirs
+            elif str(ours) in have:  # 0 for a CSV header "0", or the other way round
+                mapping[have[str(ours)]] = theirs
+        missing = [c for c in columns if c not in frame.columns and str(c) not in have]
+        if missing:
+            raise DataError(
+                [
+                    f"layer '{name}': columns= names {missing}, which the layer does not have "
+                    f"(it has {list(frame.columns)[:20]}); fix: use the layer's own column names."
+                ]
+            )
+        frame = frame.rename(columns=mapping)
     if isinstance(frame, gpd.GeoDataFrame):
         if frame.crs is None and crs is not None:
             frame = frame.set_crs(crs)

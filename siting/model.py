@@ -23,6 +23,7 @@ that results never touch PuLP.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -41,7 +42,7 @@ from .families._base import linear, value
 from .grid import build_grid
 from .options import OPTION_COST_COLUMNS
 from .scenario import Scenario
-from .solvers import SolveReport, solve_problem
+from .solvers import Deadline, OutOfTime, SolveReport, solve_problem
 
 __all__ = ["SitingModel", "Solution"]
 
@@ -146,6 +147,7 @@ class SitingModel:
         nominal = data.substations["headroom_mw"].to_numpy(dtype=float)
         self.headroom = nominal if headroom is None else np.asarray(headroom, dtype=float)
         self._groups: dict[str, dict[Any, np.ndarray]] = {}
+        self.deadline: Deadline | None = None
         self.prob = pulp.LpProblem("siting", pulp.LpMinimize)
         self.spaced = scenario.min_spacing_km > 0
         cat = pulp.LpBinary if self.spaced else pulp.LpContinuous
@@ -190,6 +192,15 @@ class SitingModel:
         """Group positions (of ``groups`` and ``y``) by ``substation``, ``province`` or ``tier_mw``."""
         return dict(self.groups.groupby(column).indices.items())
 
+    def check_time(self, where: str) -> None:
+        """Raise :class:`siting.solvers.OutOfTime` when the build's deadline has passed.
+
+        Families that add many rows call it now and then, so that a time
+        limit also bounds the model build.
+        """
+        if self.deadline is not None and self.deadline.expired:
+            raise OutOfTime(where)
+
     def slack(self, limit: str, key: Hashable) -> pulp.LpVariable | int:
         """A non-negative slack on ``(limit, key)`` when ``limit`` is elastic, else 0."""
         if limit not in self.elastic:
@@ -211,6 +222,7 @@ class SitingModel:
         graph: nx.MultiGraph | None = None,
         families: Sequence[type[Family]] | None = None,
         headroom: np.ndarray | None = None,
+        deadline: Deadline | None = None,
     ) -> SitingModel:
         """Build the MILP from the options table.
 
@@ -234,6 +246,9 @@ class SitingModel:
             Headroom rows' right-hand side per substation, MW; default the
             data's. :func:`siting.options.effective_headroom` is exact only
             while network limits are hard.
+        deadline : Deadline, optional
+            Checked between blocks of constraints; past it the build stops
+            with :class:`siting.solvers.OutOfTime`.
 
         Returns
         -------
@@ -241,6 +256,7 @@ class SitingModel:
         """
         G = graph if graph is not None else build_grid(data, scenario)
         m = cls(data, scenario, cand, opts, G, elastic=elastic, headroom=headroom)
+        m.deadline = deadline
         enabled = [f for f in (DEFAULT_FAMILIES if families is None else families) if f.enabled(scenario)]
         relaxable = {limit for f in enabled for limit in f.limits}
         if m.elastic - relaxable:
@@ -253,6 +269,7 @@ class SitingModel:
         for g, idx in pd.Series(np.arange(len(opts))).groupby(m.group_of).indices.items():
             m.prob += linear([(m.x[k], 1) for k in idx] + [(m.y[g], -1)]) == 0, f"count_{g}"
         for family_cls in enabled:
+            m.check_time(f"building the model ({family_cls.__name__})")
             family = family_cls()
             family.add(m)
             m.families.append(family)
@@ -285,7 +302,7 @@ class SitingModel:
             threads=sc.threads if threads is None else threads,
         )
 
-    def settle(self) -> None:
+    def settle(self, *, time_limit_s: float = 60.0) -> None:
         """Make the reported flows and renewable figure depend on the plan alone (call after a solve).
 
         Equal optima differ in flows the objective does not price: renewable
@@ -301,8 +318,10 @@ class SitingModel:
         Stages that cannot change anything are skipped (without renewables
         and with a positive transmission cost, the optimum already has least
         flow). Afterwards the model's variables hold the settled values and
-        the plan is fixed in the model.
+        the plan is fixed in the model. The stages share ``time_limit_s``;
+        when it runs out, the values found so far are kept.
         """
+        deadline = time.perf_counter() + time_limit_s
         if self.elastic or not self.line_flows:
             return
         c_tx = self.scenario.costs.transmission_per_mw_km
@@ -323,10 +342,13 @@ class SitingModel:
         stages.append(("settle_len", f_len + g_len, pulp.LpMinimize))
         for name, expr, sense in stages:
             saved = {v.name: v.varValue for v in self.prob.variables()}
+            left = deadline - time.perf_counter()
+            if left <= 0:
+                return
             self.prob.sense = sense
             self.prob.setObjective(expr)
             report = solve_problem(
-                self.prob, solver=self.scenario.solver, time_limit_s=60.0, mip_gap=0.0, threads=1
+                self.prob, solver=self.scenario.solver, time_limit_s=left, mip_gap=0.0, threads=1
             )
             if report.status != "optimal":  # keep the values found so far
                 for v in self.prob.variables():
@@ -339,11 +361,15 @@ class SitingModel:
             else:
                 self.prob += expr >= best - tol, name
 
-    def read(self) -> Solution:
-        """The solved values as a :class:`Solution` (call after a solve that found a plan)."""
+    def read(self, *, time_limit_s: float = 60.0) -> Solution:
+        """The solved values as a :class:`Solution` (call after a solve that found a plan).
+
+        ``time_limit_s`` bounds the small LP that picks whole sites when the
+        solver returned a fractional choice among equally good ones.
+        """
         x = np.array([value(v) for v in self.x])
         if ((x > 1e-6) & (x < 1 - 1e-6)).any():
-            x = self._assign_sites()
+            x = self._assign_sites(time_limit_s)
         chosen = x > 0.5
         costs = {
             t: value(self.terms.get(t, 0))
@@ -361,7 +387,7 @@ class SitingModel:
             family.read(self, sol)
         return sol
 
-    def _assign_sites(self) -> np.ndarray:
+    def _assign_sites(self, time_limit_s: float) -> np.ndarray:
         """Whole sites for the solved counts: the transportation problem, solved as an LP.
 
         The solver may return a fractional choice of sites among equally good
@@ -378,7 +404,11 @@ class SitingModel:
         for g, idx in pd.Series(np.arange(len(self.opts))).groupby(self.group_of).indices.items():
             lp += linear((x[k], 1) for k in idx) == counts[g], f"count_{g}"
         lp += linear(zip(x, self.opts["cost"].to_numpy(), strict=True))
-        solve_problem(lp, solver=self.scenario.solver, time_limit_s=60.0, mip_gap=0.0, threads=1)
+        done = solve_problem(
+            lp, solver=self.scenario.solver, time_limit_s=max(time_limit_s, 1.0), mip_gap=0.0, threads=1
+        )
+        if done.status != "optimal":
+            raise OutOfTime("choosing whole sites for the solved counts")
         out = np.array([value(v) for v in x])
         if ((out > 1e-6) & (out < 1 - 1e-6)).any():
             raise RuntimeError("site assignment is not whole; report this with the scenario")

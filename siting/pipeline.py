@@ -17,6 +17,7 @@ from .model import SitingModel
 from .options import build_options, effective_headroom, reduce_options
 from .result import Diagnosis, SitingResult, assemble
 from .scenario import Scenario
+from .solvers import TIME_LIMIT_MARGIN_S, Deadline, OutOfTime
 
 __all__ = ["solve"]
 
@@ -45,7 +46,13 @@ def solve(
         Default ``scenario.solver``.
     time_limit_s, mip_gap, threads : optional
         Default the scenario's fields of the same names. The result's
-        ``scenario`` records the values used.
+        ``scenario`` records the values used. ``time_limit_s`` is a wall-clock
+        budget for the whole call (candidates, model build, solver,
+        diagnosis): it returns within the limit plus
+        :data:`siting.solvers.TIME_LIMIT_MARGIN_S`, with ``status``
+        "feasible" and the gap, "no_solution" (out of time before any plan,
+        ``timings["cut_short"]`` set), or "infeasible" with a diagnosis
+        whose ``cut_short`` says what was left out.
     candidates : GeoDataFrame, optional
         Your own candidate points or polygons (optional ``site_id``); default a
         grid of ``scenario.grid_spacing_km`` over the allowed land.
@@ -77,7 +84,8 @@ def solve(
     families = tuple(DEFAULT_FAMILIES if families is None else families)
     enabled = tuple(f for f in families if f.enabled(scenario))
     timings: dict[str, float] = {}
-    t0 = time.perf_counter()
+    budget = Deadline(scenario.time_limit_s)
+    t0 = budget.start
     cand = build_candidates(data, scenario, candidates=candidates, exclusions=exclusions)
     excluded = excluded_codes(data, scenario)
     timings["candidates"] = time.perf_counter() - t0
@@ -91,6 +99,24 @@ def solve(
     all_opts = build_options(data, scenario, cand, headroom=head)
     opts = reduce_options(all_opts, data, scenario, headroom=head) if reduce else all_opts
     size = {"candidates": len(cand.sites), "options_all": len(all_opts), "options": len(opts)}
+
+    def out_of_time() -> SitingResult:
+        timings["total"] = time.perf_counter() - t0
+        timings["cut_short"] = timings["total"]
+        return assemble(
+            data,
+            scenario,
+            cand,
+            opts,
+            None,
+            G,
+            status=Status.NO_SOLUTION,
+            excluded=excluded,
+            families=enabled,
+            size=size,
+            timings=timings,
+        )
+
     necessary = necessary_conditions(data, scenario, cand, all_opts, families=enabled)
     if necessary:
         timings["total"] = time.perf_counter() - t0
@@ -108,23 +134,40 @@ def solve(
             size=size,
             timings=timings,
         )
-    model = SitingModel.build(data, scenario, cand, opts, graph=G, families=enabled, headroom=head)
+    if budget.expired:
+        return out_of_time()
+    try:
+        model = SitingModel.build(
+            data, scenario, cand, opts, graph=G, families=enabled, headroom=head, deadline=budget
+        )
+    except OutOfTime:
+        return out_of_time()
     size.update(model.size())
     timings["build"] = time.perf_counter() - t
-    report = model.solve()
+    if budget.expired:
+        return out_of_time()
+    report = model.solve(time_limit_s=budget.remaining())
     timings["solve"] = report.seconds
+    solution = None
     if report.status.has_solution:
         t = time.perf_counter()
-        model.settle()  # flows and the renewable figure determined by the plan, not the solver
+        # flows and the renewable figure determined by the plan, not the solver
+        model.settle(time_limit_s=max(budget.remaining(), 0.0))
         timings["settle"] = time.perf_counter() - t
-    solution = model.read() if report.status.has_solution else None
+        try:
+            solution = model.read(time_limit_s=budget.remaining() + TIME_LIMIT_MARGIN_S / 2)
+        except OutOfTime:
+            return out_of_time()
     diagnosis: Diagnosis | None = None
     if report.status == Status.INFEASIBLE:
         t = time.perf_counter()
-        # the diagnosis relaxes network limits, so it needs options under the nominal headroom
-        nominal = build_options(data, scenario, cand)
-        nominal = reduce_options(nominal, data, scenario) if reduce else nominal
-        diagnosis = diagnose(data, scenario, cand, nominal, G, families=enabled)
+        if budget.expired:
+            diagnosis = Diagnosis(cut_short="the time limit ended before the diagnosis could start")
+        else:
+            # the diagnosis relaxes network limits, so it needs options under the nominal headroom
+            nominal = build_options(data, scenario, cand)
+            nominal = reduce_options(nominal, data, scenario) if reduce else nominal
+            diagnosis = diagnose(data, scenario, cand, nominal, G, families=enabled, deadline=budget)
         timings["diagnose"] = time.perf_counter() - t
     timings["total"] = time.perf_counter() - t0
     return assemble(

@@ -56,15 +56,21 @@ class Diagnosis:
         The most MW found that can be placed with every limit kept.
     max_achievable_bound_mw : float or None
         Proven upper bound on that (equal to it when the solve was optimal).
+    cut_short : str
+        Empty when the diagnosis ran to the end; otherwise what the time
+        limit left out (the diagnosis above it is then incomplete).
     """
 
     necessary: list[str] = field(default_factory=list)
     limits: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=LIMIT_COLUMNS))
     max_achievable_mw: float | None = None
     max_achievable_bound_mw: float | None = None
+    cut_short: str = ""
 
     def __str__(self) -> str:
         out = [f"- {n}" for n in self.necessary]
+        if self.cut_short:
+            out.append(f"- diagnosis cut short by the time limit: {self.cut_short}")
         if self.max_achievable_mw is not None:
             most = f"- {self.max_achievable_mw:,.0f} MW can be placed within every limit"
             bound = self.max_achievable_bound_mw

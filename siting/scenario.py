@@ -8,6 +8,8 @@ naming the field, the value and the allowed range.
 from __future__ import annotations
 
 import dataclasses
+import difflib
+import functools
 import math
 import os
 import tomllib
@@ -113,6 +115,50 @@ def _check_range(name: str, value: Any, lo: float, hi: float, *, lo_open: bool =
     if not ok:
         lo_s = f"{'>' if lo_open else '>='} {lo:g}"
         raise ScenarioError(f"scenario field '{name}' = {value!r}: must be a number {lo_s} and <= {hi:g}.")
+
+
+def _check_sequence(name: str, value: Any, example: str) -> None:
+    """A field that takes several values must not be a single string (``"KR-26"`` is 5 characters)."""
+    if isinstance(value, (str, bytes)) or not isinstance(value, (tuple, list, set, frozenset)):
+        raise ScenarioError(
+            f"scenario field '{name}' = {value!r}: must be a list or tuple, not a single "
+            f"{type(value).__name__}; fix: write {name}={example}."
+        )
+
+
+def _did_you_mean(where: str, unknown: list[str], known: list[str]) -> str:
+    """A message naming unknown fields and the nearest known ones.
+
+    Examples
+    --------
+    >>> _did_you_mean("Scenario", ["target_mv"], ["target_mw", "name"])
+    "Scenario: unknown field 'target_mv' (did you mean 'target_mw'?); known fields: ['name', 'target_mw']."
+    """
+    parts = []
+    for u in unknown:
+        near = difflib.get_close_matches(u, known, n=1, cutoff=0.6)
+        parts.append(f"'{u}'" + (f" (did you mean '{near[0]}'?)" if near else ""))
+    s = "s" if len(unknown) > 1 else ""
+    return f"{where}: unknown field{s} {', '.join(parts)}; known fields: {sorted(known)}."
+
+
+def _reject_unknown_keywords(cls: type) -> None:
+    """Make ``cls(...)`` raise :class:`ScenarioError` naming an unknown keyword, instead of a TypeError."""
+    init = cls.__init__  # type: ignore[misc]
+    known = [f.name for f in dataclasses.fields(cls)]
+
+    @functools.wraps(init)
+    def checked(self: Any, *args: Any, **kwargs: Any) -> None:
+        unknown = [k for k in kwargs if k not in known]
+        if unknown:
+            raise ScenarioError(_did_you_mean(cls.__name__, unknown, known))
+        if args:
+            raise ScenarioError(
+                f"{cls.__name__} takes keyword arguments only; fix: write {cls.__name__}(target_mw=...)."
+            )
+        init(self, **kwargs)
+
+    cls.__init__ = checked  # type: ignore[misc]
 
 
 def _check_choice(name: str, value: Any, allowed: tuple) -> None:
@@ -234,7 +280,20 @@ class Scenario:
 
     def __post_init__(self) -> None:
         _check_range("target_mw", self.target_mw, 0, math.inf, lo_open=True)
-        if not isinstance(self.tiers_mw, (tuple, list)) or not self.tiers_mw:
+        _check_sequence("tiers_mw", self.tiers_mw, "(50, 100, 200)")
+        if self.exclude_provinces is not None:
+            _check_sequence("exclude_provinces", self.exclude_provinces, "('KR-26',)")
+        _check_sequence("exclusion_files", self.exclusion_files, "('no_go.geojson',)")
+        _check_sequence("renewable_status", self.renewable_status, "('operating',)")
+        for name in ("connection_kv", "max_connection_km"):
+            if not isinstance(getattr(self, name), Mapping):
+                raise ScenarioError(
+                    f"scenario field '{name}' = {getattr(self, name)!r}: must be a mapping; "
+                    f"fix: e.g. {name}={{154: 20.0, 345: 40.0}}."
+                )
+        if not isinstance(self.name, str):
+            raise ScenarioError(f"scenario field 'name' = {self.name!r}: must be text.")
+        if not self.tiers_mw:
             raise ScenarioError(
                 f"scenario field 'tiers_mw' = {self.tiers_mw!r}: must be a non-empty list of sizes in MW."
             )
@@ -380,25 +439,27 @@ class Scenario:
         known = {f.name for f in dataclasses.fields(cls)} | {"kw_per_gpu", "pue"}
         unknown = sorted(set(raw) - known)
         if unknown:
-            raise ScenarioError(
-                f"scenario file {path}: unknown fields {unknown}; known fields: {sorted(known)}."
-            )
+            raise ScenarioError(_did_you_mean(f"scenario file {path}", unknown, sorted(known)))
         costs = raw.pop("costs", {})
         cost_fields = {f.name for f in dataclasses.fields(Costs)}
+        if not isinstance(costs, dict):
+            raise ScenarioError(f"scenario file {path}: 'costs' must be a [costs] table.")
         if set(costs) - cost_fields:
             raise ScenarioError(
-                f"scenario file {path}: unknown [costs] fields {sorted(set(costs) - cost_fields)}; known: "
-                f"{sorted(cost_fields)}."
+                _did_you_mean(
+                    f"scenario file {path} [costs]", sorted(set(costs) - cost_fields), sorted(cost_fields)
+                )
             )
         raw["costs"] = Costs(**costs)
         if "connection_kv" in raw:
             raw["connection_kv"] = {float(k): v for k, v in raw["connection_kv"].items()}
         for key in ("tiers_mw", "exclude_provinces", "exclusion_files", "renewable_status"):
-            if key in raw:
+            if key in raw and isinstance(raw[key], list):  # a string stays one, and is rejected
                 raw[key] = tuple(raw[key])
-        raw["exclusion_files"] = tuple(
-            str((path.parent / p).resolve()) for p in raw.get("exclusion_files", ())
-        )
+        if isinstance(raw.get("exclusion_files", ()), tuple):
+            raw["exclusion_files"] = tuple(
+                str((path.parent / p).resolve()) for p in raw.get("exclusion_files", ())
+            )
         if "gpus" in raw and "target_mw" not in raw:
             gpus = raw.pop("gpus")
             opts = {k: raw.pop(k) for k in ("kw_per_gpu", "pue") if k in raw}
@@ -407,3 +468,7 @@ class Scenario:
             return cls(**raw)
         except TypeError as exc:
             raise ScenarioError(f"scenario file {path}: {exc}") from exc
+
+
+_reject_unknown_keywords(Costs)
+_reject_unknown_keywords(Scenario)

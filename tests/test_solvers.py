@@ -86,3 +86,21 @@ def test_cbc_highs_report_the_same_figures(request, data_name):
     assert (a.renewable_flow_mw.abs() > 1e-6).any(), "renewable energy should travel in this test"
     # the most the plan can receive: the renewable available or the campuses' energy, whichever binds
     assert (a.flow_mw.abs() + a.renewable_flow_mw.abs() <= a.residual_mw + 1e-6).all()
+
+
+@pytest.mark.parametrize("solver", ["highs", "cbc"])
+def test_solve_problem_honours_maximise(solver):
+    """A maximisation is solved as one, by both solvers (the HiGHS path hands HiGHS arrays)."""
+    import pulp
+
+    from siting.solvers import solve_problem
+
+    prob = pulp.LpProblem("max", pulp.LpMaximize)
+    x = pulp.LpVariable("x", 0, 4)
+    y = pulp.LpVariable("y", 0, 3, cat=pulp.LpInteger)
+    prob += 2 * x + 3 * y + 1
+    prob += x + y <= 5.5
+    report = solve_problem(prob, solver=solver, time_limit_s=30, mip_gap=0.0)
+    assert report.status == "optimal"
+    assert (x.varValue, y.varValue) == pytest.approx((2.5, 3.0))
+    assert report.objective == pytest.approx(15.0)

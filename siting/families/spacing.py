@@ -40,7 +40,9 @@ class Spacing(Family):
         a, b = tree.query(pts, predicate="dwithin", distance=m.scenario.min_spacing_km * 1000.0 - 1e-6)
         keep = a < b
         by_site = m.options_by("site")
-        for i, j in zip(used[a[keep]], used[b[keep]], strict=True):
+        for n, (i, j) in enumerate(zip(used[a[keep]], used[b[keep]], strict=True)):
+            if n % 2000 == 0:
+                m.check_time("building the spacing rows")
             both = [(m.x[k], 1) for k in by_site[i]] + [(m.x[k], 1) for k in by_site[j]]
             m.prob += linear(both) <= 1, f"spacing_{i}_{j}"
 

@@ -1,0 +1,64 @@
+"""The time limit is a wall-clock budget for the whole solve() call, kept within a documented margin."""
+
+import time
+
+import pytest
+
+import siting
+from siting.solvers import TIME_LIMIT_MARGIN_S
+
+
+def _timed(data, sc, **kw):
+    t = time.perf_counter()
+    res = siting.solve(data, sc, **kw)
+    return res, time.perf_counter() - t
+
+
+def test_naive_model_on_a_fine_grid_returns_in_time(toy_data):
+    """68,000 options, unreduced: HiGHS cannot prove it in 2 s; the call still returns by then."""
+    sc = siting.Scenario(target_mw=500, grid_spacing_km=0.5, min_host_provinces=3)
+    res, seconds = _timed(toy_data, sc, reduce=False, time_limit_s=2.0)
+    assert seconds <= 2.0 + TIME_LIMIT_MARGIN_S, seconds
+    assert res.model_size["options"] > 50_000
+    assert res.status in ("feasible", "no_solution")
+    if res.status == "feasible":
+        assert res.gap is not None
+
+
+def test_model_build_stops_at_the_limit(toy_data):
+    """Spacing on a 1 km grid adds 650,000 conflict rows (13 s to build): the build is cut."""
+    sc = siting.Scenario(target_mw=500, grid_spacing_km=1.0, min_spacing_km=10.0, min_host_provinces=3)
+    res, seconds = _timed(toy_data, sc, reduce=False, time_limit_s=1.5)
+    assert seconds <= 1.5 + TIME_LIMIT_MARGIN_S, seconds
+    assert res.status == "no_solution" and "cut_short" in res.timings
+    assert len(res.sites) == 0
+
+
+def test_diagnosis_is_marked_cut_short(toy_data, monkeypatch):
+    """When the budget ends before the diagnosis, the result says so instead of running on."""
+    from siting import diagnose as diagnose_module
+
+    real = diagnose_module.SitingModel.build
+
+    def slow_build(*args, **kw):
+        deadline = kw.get("deadline")
+        # spend the rest of the budget, as a huge elastic model would
+        if deadline is not None and kw.get("elastic"):
+            while not deadline.expired:
+                time.sleep(0.01)
+        return real(*args, **kw)
+
+    monkeypatch.setattr(diagnose_module.SitingModel, "build", slow_build)
+    sc = siting.Scenario(target_mw=900, grid_spacing_km=5, min_host_provinces=3)
+    res, seconds = _timed(toy_data, sc, time_limit_s=3.0)
+    assert res.status == "infeasible"
+    assert seconds <= 3.0 + TIME_LIMIT_MARGIN_S
+    assert res.diagnosis.cut_short and "cut short" in str(res.diagnosis)
+
+
+@pytest.mark.parametrize("solver", ["cbc", "highs"])
+def test_small_model_unaffected(toy_data, solver):
+    res = siting.solve(
+        toy_data, siting.Scenario(target_mw=300, grid_spacing_km=5, min_host_provinces=2), solver=solver
+    )
+    assert res.status == "optimal" and res.report.gap == 0.0
