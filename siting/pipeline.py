@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
+from typing import Any
 
 import geopandas as gpd
 
@@ -13,7 +14,7 @@ from .data import SitingData
 from .diagnose import diagnose, necessary_conditions
 from .families import DEFAULT_FAMILIES, Family
 from .grid import build_grid, check_connected
-from .model import SitingModel
+from .model import SitingModel, Solution
 from .options import build_options, effective_headroom, reduce_options
 from .result import Diagnosis, SitingResult, assemble
 from .scenario import Scenario
@@ -100,40 +101,30 @@ def solve(
     opts = reduce_options(all_opts, data, scenario, headroom=head) if reduce else all_opts
     size = {"candidates": len(cand.sites), "options_all": len(all_opts), "options": len(opts)}
 
-    def out_of_time() -> SitingResult:
+    def finish(status: Status, solution: Solution | None = None, **extra: Any) -> SitingResult:
         timings["total"] = time.perf_counter() - t0
-        timings["cut_short"] = timings["total"]
         return assemble(
             data,
             scenario,
             cand,
             opts,
-            None,
+            solution,
             G,
-            status=Status.NO_SOLUTION,
+            status=status,
             excluded=excluded,
             families=enabled,
             size=size,
             timings=timings,
+            **extra,
         )
+
+    def out_of_time() -> SitingResult:
+        timings["cut_short"] = time.perf_counter() - t0
+        return finish(Status.NO_SOLUTION)
 
     necessary = necessary_conditions(data, scenario, cand, all_opts, families=enabled)
     if necessary:
-        timings["total"] = time.perf_counter() - t0
-        return assemble(
-            data,
-            scenario,
-            cand,
-            opts,
-            None,
-            G,
-            status=Status.INFEASIBLE,
-            excluded=excluded,
-            families=enabled,
-            diagnosis=Diagnosis(necessary=necessary),
-            size=size,
-            timings=timings,
-        )
+        return finish(Status.INFEASIBLE, diagnosis=Diagnosis(necessary=necessary))
     if budget.expired:
         return out_of_time()
     try:
@@ -169,19 +160,4 @@ def solve(
             nominal = reduce_options(nominal, data, scenario) if reduce else nominal
             diagnosis = diagnose(data, scenario, cand, nominal, G, families=enabled, deadline=budget)
         timings["diagnose"] = time.perf_counter() - t
-    timings["total"] = time.perf_counter() - t0
-    return assemble(
-        data,
-        scenario,
-        cand,
-        opts,
-        solution,
-        G,
-        status=report.status,
-        excluded=excluded,
-        families=enabled,
-        report=report,
-        diagnosis=diagnosis,
-        size=size,
-        timings=timings,
-    )
+    return finish(report.status, solution, report=report, diagnosis=diagnosis)
