@@ -124,7 +124,10 @@ def main(argv: list[str] | None = None) -> int:
     ...
     0
     """
+    from . import __version__
+
     parser = argparse.ArgumentParser(prog="siting", description="Site data centres where the grid has room.")
+    parser.add_argument("--version", action="version", version=f"siting {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="solve a scenario on the bundled Korean data")
     run.add_argument("scenario", help="scenario TOML file")

@@ -18,6 +18,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from ._errors import SitingError
 from ._utils import atomic_path
 from .constants import COST_TERMS, Status
 from .settings import GEOGRAPHIC_CRS
@@ -292,20 +293,47 @@ class SitingResult:
 
         return explore(self, tiles=tiles, **kwargs)
 
-    def to_file(self, path: str | os.PathLike) -> Path:
-        """Write sites, substations, lines and a summary table to one GeoPackage, atomically.
+    def tables(self) -> dict[str, gpd.GeoDataFrame | pd.DataFrame]:
+        """The result's tables by name: provinces, sites, substations, lines and costs (KRW bn)."""
+        costs = pd.DataFrame(
+            {"term": [*self.costs, "total"], "krw_bn": [*self.costs.values(), self.objective or 0.0]}
+        )
+        costs["status"] = str(self.status)
+        return {
+            "provinces": self.provinces,
+            "sites": self.sites,
+            "substations": self.substations,
+            "lines": self.lines,
+            "costs": costs,
+        }
 
-        The file is written under a temporary name in the same folder and
-        renamed into place, so a crash never leaves a half-written GeoPackage.
+    def to_file(self, path: str | os.PathLike[str], *, table: str | None = None) -> Path:
+        """Write the result where ``path`` says, each file atomically.
+
+        - ``*.gpkg``: every table as a layer of one GeoPackage;
+        - ``*.geojson`` or ``*.csv``: the one table named by ``table``
+          (CSV: geometry as WKT, points also as ``lon``/``lat``);
+        - a path without a suffix: a folder with one GeoJSON per spatial table
+          and ``costs.csv``.
+
+        Each file is written under a temporary name in its folder and renamed
+        into place, so a crash never leaves a half-written file.
 
         Parameters
         ----------
         path : path
-            Target ``.gpkg``; parent folders are created.
+            Target file or folder; parent folders are created.
+        table : {"provinces", "sites", "substations", "lines", "costs"}, optional
+            Required for ``.geojson`` and ``.csv``.
 
         Returns
         -------
         Path
+
+        Raises
+        ------
+        SitingError
+            For another suffix, or a single-table format without ``table``.
 
         Examples
         --------
@@ -314,19 +342,58 @@ class SitingResult:
         >>> p = res.to_file(tempfile.mkdtemp() + "/r.gpkg")
         >>> sorted(pyogrio.list_layers(p)[:, 0].tolist())
         ['costs', 'lines', 'provinces', 'sites', 'substations']
+        >>> res.to_file(tempfile.mkdtemp() + "/sites.csv", table="sites").suffix
+        '.csv'
         """
         path = Path(path)
-        with atomic_path(path) as tmp:
-            for name in ("provinces", "sites", "substations", "lines"):
-                frame = getattr(self, name)
-                frame.to_file(tmp, layer=name, driver="GPKG")
-            costs = pd.DataFrame(
-                {"term": [*self.costs, "total"], "krw_bn": [*self.costs.values(), self.objective or 0.0]}
+        tables = self.tables()
+        suffix = path.suffix.lower()
+        if suffix == ".gpkg":
+            with atomic_path(path) as tmp:
+                for name, frame in tables.items():
+                    _geo(frame).to_file(tmp, layer=name, driver="GPKG")
+            return path
+        if suffix in (".geojson", ".csv"):
+            if table not in tables:
+                raise SitingError(
+                    f"to_file({str(path)!r}) writes one table, and table={table!r} names none; "
+                    f"fix: pass table= one of {sorted(tables)}, or give a .gpkg file or a folder for all."
+                )
+            _write_table(tables[table], path)
+            return path
+        if suffix:
+            raise SitingError(
+                f"to_file({str(path)!r}): cannot write {suffix!r} files; "
+                "fix: use .gpkg (all tables), .geojson or .csv with table=..., or a folder (no suffix)."
             )
-            costs["status"] = str(self.status)
-            table = gpd.GeoDataFrame(costs, geometry=[None] * len(costs), crs=GEOGRAPHIC_CRS)
-            table.to_file(tmp, layer="costs", driver="GPKG")
+        path.mkdir(parents=True, exist_ok=True)
+        for name, frame in tables.items():
+            spatial = isinstance(frame, gpd.GeoDataFrame)
+            _write_table(frame, path / f"{name}.{'geojson' if spatial else 'csv'}")
         return path
+
+
+def _geo(frame: pd.DataFrame) -> gpd.GeoDataFrame:
+    """A table as a GeoDataFrame (an empty geometry for plain tables, which GeoPackage stores)."""
+    if isinstance(frame, gpd.GeoDataFrame):
+        return frame
+    return gpd.GeoDataFrame(frame, geometry=[None] * len(frame), crs=GEOGRAPHIC_CRS)
+
+
+def _write_table(frame: pd.DataFrame, path: Path) -> None:
+    """One table as GeoJSON or CSV (geometry as WKT; points also as lon/lat), atomically."""
+    with atomic_path(path) as tmp:
+        if path.suffix.lower() == ".geojson":
+            _geo(frame).to_file(tmp, driver="GeoJSON")
+            return
+        out = pd.DataFrame(frame)
+        if isinstance(frame, gpd.GeoDataFrame):
+            geom = frame.geometry
+            out = out.drop(columns=geom.name)
+            if len(geom) and (geom.geom_type == "Point").all():
+                out["lon"], out["lat"] = geom.x, geom.y
+            out["geometry_wkt"] = geom.to_wkt()
+        out.to_csv(tmp, index=False)
 
 
 def assemble(
