@@ -45,11 +45,11 @@ import geopandas as gpd
 import networkx as nx
 import numpy as np
 import pandas as pd
-import pyproj
 import shapely
 import shapely.ops
 
 from . import _validate as V
+from .data import default_metric_crs
 from .io import read_layer
 from .settings import GEOGRAPHIC_CRS
 
@@ -136,15 +136,6 @@ def parse_voltage_kv(value: object) -> list[float]:
         if v > 0:
             out.append(v / 1000.0 if v >= 1000 else v)
     return out
-
-
-def _metric_crs(gdf: gpd.GeoDataFrame) -> str:
-    """A UTM CRS for the data's area (pyproj's query), for metric distances."""
-    x0, y0, x1, y1 = gdf.to_crs(GEOGRAPHIC_CRS).total_bounds
-    info = pyproj.database.query_utm_crs_info(
-        datum_name="WGS 84", area_of_interest=pyproj.aoi.AreaOfInterest(x0, y0, x1, y1)
-    )
-    return f"EPSG:{info[0].code}"
 
 
 def _pick(frame: pd.DataFrame, *names: str) -> pd.Series | None:
@@ -615,7 +606,7 @@ def read_osm_grid(
             ]
         )
 
-    metric = metric_crs or _metric_crs(ways)
+    metric = metric_crs or default_metric_crs(ways)
     mways = ways.to_crs(metric)
     n = len(mways)
     endpoints = np.concatenate(
