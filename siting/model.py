@@ -108,8 +108,8 @@ class SitingModel:
         Whole number of campuses per group (bounded by the headroom it has).
     group_mw : ndarray
         Each group's tier, MW.
-    group_of : ndarray
-        Each option's group position.
+    group_options : list of ndarray
+        Option positions of each group, aligned with ``groups`` and ``y``.
     total : pulp.LpAffineExpression
         Total MW placed.
     load : dict of int to pulp.LpAffineExpression
@@ -155,7 +155,10 @@ class SitingModel:
         self.mw = opts["tier_mw"].to_numpy()
         keys = ["substation", "province", "tier_mw"]
         by_group = opts.groupby(keys, sort=True)
-        self.group_of = by_group.ngroup().to_numpy()
+        # option positions of each group, in the groups' (sorted) order
+        self.group_options = list(
+            pd.Series(np.arange(len(opts))).groupby(by_group.ngroup().to_numpy()).indices.values()
+        )
         self.groups = by_group.size().rename("options").reset_index()
         cap = np.floor(
             self.headroom[self.groups["substation"].to_numpy()] / self.groups["tier_mw"].to_numpy() + 1e-9
@@ -266,7 +269,7 @@ class SitingModel:
         for site, idx in m.options_by("site").items():
             if len(idx) > 1:
                 m.prob += linear((m.x[k], 1) for k in idx) <= 1, f"one_per_site_{site}"
-        for g, idx in pd.Series(np.arange(len(opts))).groupby(m.group_of).indices.items():
+        for g, idx in enumerate(m.group_options):
             m.prob += linear([(m.x[k], 1) for k in idx] + [(m.y[g], -1)]) == 0, f"count_{g}"
         for family_cls in enabled:
             m.check_time(f"building the model ({family_cls.__name__})")
@@ -401,7 +404,7 @@ class SitingModel:
         for site, idx in self.options_by("site").items():
             if len(idx) > 1:
                 lp += linear((x[k], 1) for k in idx) <= 1, f"site_{site}"
-        for g, idx in pd.Series(np.arange(len(self.opts))).groupby(self.group_of).indices.items():
+        for g, idx in enumerate(self.group_options):
             lp += linear((x[k], 1) for k in idx) == counts[g], f"count_{g}"
         lp += linear(zip(x, self.opts["cost"].to_numpy(), strict=True))
         done = solve_problem(
