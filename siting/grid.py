@@ -130,7 +130,7 @@ def build_grid(data: SitingData, scenario: Scenario | None = None) -> nx.MultiGr
     return G
 
 
-def deliverable_mw(G: nx.MultiGraph, nodes: list[str]) -> np.ndarray:
+def deliverable_mw(G: nx.MultiGraph, nodes: list[str], *, only: np.ndarray | None = None) -> np.ndarray:
     """The most new load the network can bring to each node on its own, MW.
 
     The maximum flow from every supply for new load (``supply_mw`` at the
@@ -147,6 +147,8 @@ def deliverable_mw(G: nx.MultiGraph, nodes: list[str]) -> np.ndarray:
         From :func:`build_grid`.
     nodes : list of str
         Node ids in the order wanted (``data.substations.substation_id``).
+    only : ndarray of bool, optional
+        Compute only where true (0 elsewhere): one max-flow per node is the cost.
 
     Returns
     -------
@@ -179,7 +181,7 @@ def deliverable_mw(G: nx.MultiGraph, nodes: list[str]) -> np.ndarray:
     M = sp.csr_matrix((np.array(caps, dtype=np.int32), (rows, cols)), shape=(source + 1, source + 1))
     M.sum_duplicates()
     out = np.zeros(len(nodes))
-    for i in range(len(nodes)):
+    for i in np.flatnonzero(np.ones(len(nodes), dtype=bool) if only is None else only).tolist():
         out[i] = float(maximum_flow(M, source, i, method="dinic").flow_value) if M.nnz else 0.0
     return out
 

@@ -69,7 +69,7 @@ def effective_headroom(data: SitingData, scenario: Scenario, graph: nx.MultiGrap
     (True, True)
     """
     head = data.substations["headroom_mw"].to_numpy(dtype=float)
-    reach = deliverable_mw(graph, data.substations["substation_id"].tolist())
+    reach = deliverable_mw(graph, data.substations["substation_id"].tolist(), only=head > 0)
     eff = np.minimum(head, reach)
     step = tier_step(scenario)
     return np.floor(eff / step + 1e-9) * step if step > 0 else eff
