@@ -22,7 +22,7 @@ from .families import Family
 from .gppd import read_gppd
 from .osm import OsmGrid, read_osm_grid
 from .pipeline import solve
-from .plot import plot_data, plot_siting
+from .plot import plot_comparison, plot_data, plot_siting
 from .result import Diagnosis, SitingResult
 from .scenario import Costs, Scenario
 from .solvers import SolveReport
@@ -43,6 +43,7 @@ __all__ = [
     "explore",
     "families",
     "load_korea",
+    "plot_comparison",
     "plot_data",
     "plot_siting",
     "read_gppd",

@@ -1,8 +1,9 @@
 """Command line: ``siting run SCENARIO.toml`` and ``siting data``.
 
-``run`` solves a scenario on the bundled Korean data and writes a PNG map, a
-GeoPackage and a text summary under ``--out`` (``--html``: an interactive map
-too); ``data`` maps and summarises the bundled data alone.
+``run`` solves a scenario on the bundled Korean data and writes a map (PNG;
+``--format png,svg,pdf`` for more), a GeoPackage and a text summary under
+``--out`` (``--html``: an interactive map too); ``data`` maps and summarises
+the bundled data alone.
 
 Exit codes: 0 a plan was found (optimal or feasible), 1 no plan (infeasible,
 with the diagnosis printed, or no solution within the time limit), 2 a usage
@@ -27,6 +28,8 @@ if TYPE_CHECKING:
 
 __all__ = ["main", "EXIT_PLAN", "EXIT_NO_PLAN", "EXIT_USAGE"]
 
+#: Map formats ``siting run --format`` writes (matplotlib picks the writer from the suffix).
+MAP_FORMATS = ("png", "svg", "pdf")
 #: Exit code: a plan was found.
 EXIT_PLAN = 0
 #: Exit code: no plan (infeasible, or no solution within the time limit).
@@ -35,18 +38,28 @@ EXIT_NO_PLAN = 1
 EXIT_USAGE = 2
 
 
-def _save_figure(ax: Axes, path: Path) -> None:
-    """Save a figure atomically and close it."""
+def _save_figure(ax: Axes, *paths: Path) -> None:
+    """Save a figure atomically to each path (the format follows its suffix) and close it."""
     import matplotlib.pyplot as plt
     from matplotlib.figure import Figure
 
     fig = ax.figure
     assert isinstance(fig, Figure), "draw on a top-level figure"
     try:
-        with atomic_path(path) as tmp:
-            fig.savefig(tmp, bbox_inches="tight")
+        for path in paths:
+            with atomic_path(path) as tmp:
+                fig.savefig(tmp, bbox_inches="tight")
     finally:
         plt.close(fig)
+
+
+def _formats(text: str) -> tuple[str, ...]:
+    """``--format png,svg,pdf`` as a tuple of suffixes; argparse reports anything else as a usage error."""
+    formats = tuple(dict.fromkeys(f.strip().lower().lstrip(".") for f in text.split(",") if f.strip()))
+    bad = sorted(set(formats) - set(MAP_FORMATS))
+    if bad or not formats:
+        raise argparse.ArgumentTypeError(f"{text!r}: choose from {', '.join(MAP_FORMATS)}, comma-separated")
+    return formats
 
 
 def _data_summary(data: SitingData) -> str:
@@ -98,14 +111,14 @@ def _cmd_run(args: argparse.Namespace) -> int:
     out.mkdir(parents=True, exist_ok=True)
     stem = scenario.name.replace(" ", "_")
     gpkg = result.to_file(out / f"{stem}.gpkg")
-    png = out / f"{stem}.png"
-    _save_figure(siting.plot_siting(result), png)
+    maps = [out / f"{stem}.{fmt}" for fmt in args.format]
+    _save_figure(siting.plot_siting(result), *maps)
     text = (
         result.summary()
         + f"\nWall time including data loading and outputs: {time.perf_counter() - t0:.1f} s\n"
     )
     write_text_atomic(out / f"{stem}_summary.txt", text)
-    written = [gpkg, png]
+    written = [gpkg, *maps]
     if args.html:
         written.append(write_text_atomic(out / f"{stem}.html", siting.explore(result).get_root().render()))
     print(text)
@@ -137,6 +150,13 @@ def main(argv: list[str] | None = None) -> int:
         "--html",
         action="store_true",
         help="also write OUT/<name>.html, an interactive map that works offline",
+    )
+    run.add_argument(
+        "--format",
+        type=_formats,
+        default=("png",),
+        metavar="png,svg,pdf",
+        help="map formats, comma-separated (default: png)",
     )
     run.set_defaults(func=_cmd_run)
     data = sub.add_parser("data", help="map and summarise the bundled data")
