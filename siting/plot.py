@@ -756,10 +756,10 @@ def plot_comparison(
     >>> import siting
     >>> data = siting.load_korea()
     >>> small = siting.solve(data, siting.Scenario(target_mw=300, min_host_provinces=1, grid_spacing_km=20))
-    >>> large = siting.solve(data, siting.Scenario(target_mw=1200, grid_spacing_km=20))
-    >>> fig = siting.plot_comparison([small, large], names=["300 MW", "1.2 GW"])
+    >>> large = siting.solve(data, siting.Scenario(target_mw=600, min_host_provinces=1, grid_spacing_km=20))
+    >>> fig = siting.plot_comparison([small, large], names=["300 MW", "600 MW"])
     >>> [ax.get_title().split(":")[0] for ax in fig.axes]
-    ['300 MW', '1.2 GW']
+    ['300 MW', '600 MW']
     """
     if not len(results):
         raise SitingError("plot_comparison needs at least one result; fix: pass a list of SitingResult.")
