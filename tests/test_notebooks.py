@@ -9,10 +9,9 @@ what their text says is what the code prints.
 import time
 from pathlib import Path
 
+import nbclient  # the dev extra installs nbclient, nbformat and ipykernel
+import nbformat
 import pytest
-
-nbformat = pytest.importorskip("nbformat", reason="the notebook tests need the dev extra (nbclient)")
-nbclient = pytest.importorskip("nbclient", reason="the notebook tests need the dev extra (nbclient)")
 
 NOTEBOOKS = sorted((Path(__file__).resolve().parent.parent / "notebooks").glob("*.ipynb"))
 #: Seconds a single cell may take before the run is stopped (a hang, not a timing check).
