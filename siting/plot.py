@@ -143,9 +143,9 @@ LOADING_CMAP: Final[Colormap] = ListedColormap(
 NO_MW = "#f7f7f2"
 
 
-def _axes(ax: Axes | None, *, figsize: tuple[float, float] = (9, 11)) -> Axes:
+def _axes(ax: Axes | None) -> Axes:
     if ax is None:
-        _, ax = plt.subplots(figsize=figsize, dpi=110)
+        _, ax = plt.subplots(figsize=(9, 11), dpi=110)
     ax.set_axis_off()
     return ax
 
@@ -596,7 +596,7 @@ def _diagnosis_text(result: SitingResult) -> str:
     diag = result.diagnosis
     if diag is None:
         return ""
-    out = [f"No plan for {result.scenario.target_mw:,.0f} MW."]
+    out = [f"No plan for {_mw(result.scenario.target_mw)}."]
     out += [textwrap.fill(text, 44, subsequent_indent="  ") for text in diag.necessary]
     if diag.max_achievable_mw is not None:
         out.append(f"Most that fits every limit: {diag.max_achievable_mw:,.0f} MW")
@@ -617,15 +617,20 @@ def _diagnosis_text(result: SitingResult) -> str:
     return "\n".join(out)
 
 
+def _mw(value: float) -> str:
+    """MW with thousands separators, one decimal only where it has one (84.5 MW, 4,000 MW)."""
+    return f"{value:,.0f} MW" if abs(value - round(value)) < 0.05 else f"{value:,.1f} MW"
+
+
 def _title(result: SitingResult, label: str | None = None) -> str:
     sc = result.scenario
     name = label or sc.name
     if result.status.has_solution:
         return (
-            f"{name}: {result.status}, {result.total_mw:,.0f} MW of {sc.target_mw:,.0f} MW target in "
+            f"{name}: {result.status}, {_mw(result.total_mw)} of {_mw(sc.target_mw)} target in "
             f"{len(result.sites)} campuses"
         )
-    return f"{name}: {result.status}, no plan for the {sc.target_mw:,.0f} MW target"
+    return f"{name}: {result.status}, no plan for the {_mw(sc.target_mw)} target"
 
 
 def plot_siting(
