@@ -273,39 +273,47 @@ def _flows(ax: Axes, lines: gpd.GeoDataFrame) -> list[Artist]:
     neck = busy[busy["loading"] >= BOTTLENECK_LOADING]
     if not len(neck):
         return []
-    neck.plot(
-        ax=ax,
-        color=BOTTLENECK,
-        linewidth=3.0,
-        zorder=8,
-        path_effects=[pe.withStroke(linewidth=5.5, foreground="white")],
-        gid=GIDS["bottleneck_lines"],
+    label = f"bottleneck: line at >= {BOTTLENECK_LOADING:.0%} of residual ({len(neck)})"
+    handle, _ = _marked_lines(
+        ax, neck, color=BOTTLENECK, label=label, gids=("bottleneck_lines", "bottleneck_marks")
     )
-    mid = neck.geometry.interpolate(0.5, normalized=True)
+    return [handle]
+
+
+def _marked_lines(
+    ax: Axes, lines: gpd.GeoDataFrame, *, color: str, label: str, gids: tuple[str, str]
+) -> tuple[Line2D, gpd.GeoSeries]:
+    """Lines that must show at any scale: thick, haloed, on top, with a diamond at their middle.
+
+    Returns the legend handle and the middles (for labels); ``gids`` are keys of
+    :data:`GIDS` for the lines and the diamonds.
+    """
+    halo = [pe.withStroke(linewidth=5.5, foreground="white")]
+    lines.plot(ax=ax, color=color, linewidth=3.0, zorder=8, path_effects=halo, gid=GIDS[gids[0]])
+    mid = lines.geometry.interpolate(0.5, normalized=True)
     ax.scatter(
         mid.x,
         mid.y,
         marker="D",
         s=28,
-        color=BOTTLENECK,
+        color=color,
         edgecolor="white",
         linewidth=0.9,
         zorder=8.5,
-        gid=GIDS["bottleneck_marks"],
+        gid=GIDS[gids[1]],
     )
-    return [
-        Line2D(
-            [],
-            [],
-            color=BOTTLENECK,
-            lw=3,
-            marker="D",
-            markersize=5,
-            markeredgecolor="white",
-            path_effects=[pe.withStroke(linewidth=5.5, foreground="white")],
-            label=f"bottleneck: line at >= {BOTTLENECK_LOADING:.0%} of residual ({len(neck)})",
-        )
-    ]
+    handle = Line2D(
+        [],
+        [],
+        color=color,
+        lw=3,
+        marker="D",
+        markersize=5,
+        markeredgecolor="white",
+        path_effects=halo,
+        label=label,
+    )
+    return handle, mid
 
 
 def _campuses(
@@ -469,7 +477,6 @@ def _binding(
     over = {name: rows.groupby("id", sort=False)["over_mw"].sum() for name, rows in binding.items()}
     handles: list[Artist] = []
     labels: list[tuple[float, float, float, str]] = []  # (MW, x, y, text)
-    halo = [pe.withStroke(linewidth=5.5, foreground="white")]
     part = prov[prov["code"].isin(over["provinces"].index)]
     if len(part):
         part.boundary.plot(ax=ax, color=BINDS, linewidth=2.2, zorder=7, gid=GIDS["binding_provinces"])
@@ -479,32 +486,14 @@ def _binding(
             labels.append((mw, pt.x, pt.y, _label(r.name, r.code, f"over its cap by {mw:,.0f} MW")))
     part = lines[lines["line_id"].isin(over["lines"].index)]
     if len(part):
-        part.plot(ax=ax, color=BINDS, linewidth=3.0, zorder=8, path_effects=halo, gid=GIDS["binding_lines"])
-        mid = part.geometry.interpolate(0.5, normalized=True)
-        ax.scatter(
-            mid.x,
-            mid.y,
-            marker="D",
-            s=28,
+        handle, mid = _marked_lines(
+            ax,
+            part,
             color=BINDS,
-            edgecolor="white",
-            linewidth=0.9,
-            zorder=8.5,
-            gid=GIDS["binding_marks"],
+            label=f"line that binds ({len(part)})",
+            gids=("binding_lines", "binding_marks"),
         )
-        handles.append(
-            Line2D(
-                [],
-                [],
-                color=BINDS,
-                lw=3,
-                marker="D",
-                markersize=5,
-                markeredgecolor="white",
-                path_effects=halo,
-                label=f"line that binds ({len(part)})",
-            )
-        )
+        handles.append(handle)
         for r, pt in zip(part.itertuples(), mid, strict=True):
             mw = float(over["lines"][r.line_id])
             labels.append((mw, pt.x, pt.y, _label(r.name, r.line_id, f"over by {mw:,.0f} MW")))

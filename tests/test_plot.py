@@ -16,13 +16,6 @@ def toy_result(toy_data):
     return siting.solve(toy_data, siting.Scenario(target_mw=700, grid_spacing_km=5, min_host_provinces=2))
 
 
-@pytest.fixture(scope="module")
-def toy_infeasible(toy_data):
-    res = siting.solve(toy_data, siting.Scenario(target_mw=900, grid_spacing_km=5, min_host_provinces=2))
-    assert res.status == "infeasible" and len(res.diagnosis.limits)
-    return res
-
-
 @pytest.fixture(autouse=True)
 def _close():
     yield
