@@ -161,10 +161,16 @@ def _frame(ax: Axes, bounds: Sequence[float], *, pad: float = 0.03) -> None:
 
 
 def _colorbar(ax: Axes, cmap: Colormap, norm: Normalize, *, label: str, at: float, gid: str) -> None:
-    """A small horizontal colour bar inside ``ax`` (an inset axes: no room taken from neighbours)."""
-    cax = ax.inset_axes((0.03, at, 0.22, 0.014))
+    """A small horizontal colour bar in the lower left of ``ax``, ``at`` inches from its bottom.
+
+    An inset axes of ``ax``: it takes no room from neighbouring subplots. Sizes are
+    in inches so that bars keep apart on wide, short maps too.
+    """
     fig = ax.get_figure()
     assert fig is not None
+    ax.apply_aspect()
+    width, height = ax.bbox.width / fig.dpi, ax.bbox.height / fig.dpi  # inches
+    cax = ax.inset_axes((0.03, at / height, min(1.6 / width, 0.4), 0.11 / height))
     cb = fig.colorbar(plt.cm.ScalarMappable(norm=norm, cmap=cmap), cax=cax, orientation="horizontal")
     cb.ax.tick_params(labelsize=6, length=2, pad=1)
     cb.outline.set_linewidth(0.4)
@@ -244,7 +250,7 @@ def _provinces(ax: Axes, prov: gpd.GeoDataFrame, top: float, *, shade: bool) -> 
         )
         handles.append(Patch(facecolor="#e0e0e0", edgecolor="#757575", hatch="///", label="excluded region"))
     if shade:
-        _colorbar(ax, MW_CMAP, norm, label="MW hosted by province", at=0.16, gid=GIDS["mw_colorbar"])
+        _colorbar(ax, MW_CMAP, norm, label="MW hosted by province", at=0.78, gid=GIDS["mw_colorbar"])
     return handles
 
 
@@ -267,7 +273,7 @@ def _flows(ax: Axes, lines: gpd.GeoDataFrame) -> list[Artist]:
         LOADING_CMAP,
         Normalize(0.0, 1.0),
         label="line loading:\nnew flow / residual capacity",
-        at=0.07,
+        at=0.22,
         gid=GIDS["loading_colorbar"],
     )
     neck = busy[busy["loading"] >= BOTTLENECK_LOADING]
