@@ -39,6 +39,9 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
     result = siting.solve(siting.load_korea(), scenario)
     print(f"{result!r} in {time.perf_counter() - t0:.0f} s")
+    if not result.status.has_solution:
+        print("no plan to draw (see the summary above); nothing written")
+        return 1
     fig, ax = plt.subplots(figsize=(8, 9.5), dpi=args.dpi)
     siting.plot_siting(result, ax=ax)
     out = Path(args.out)

@@ -99,10 +99,13 @@ def binding_limits(result: SitingResult) -> dict[str, pd.DataFrame]:
 
     Examples
     --------
-    >>> import siting
-    >>> res = siting.solve(siting.load_korea(), siting.Scenario(target_mw=300, min_host_provinces=1))
-    >>> {k: len(v) for k, v in binding_limits(res).items()}
-    {'lines': 0, 'substations': 0, 'provinces': 0}
+    >>> import pandas as pd, siting
+    >>> from types import SimpleNamespace
+    >>> limits = pd.DataFrame({"family": ["supply", "renewable", "lines"], "id": ["s1", "share", "L4"],
+    ...     "name": "", "over_mw": [80.0, 9.0, 20.0], "text": ["...", "...", "..."]})
+    >>> found = binding_limits(SimpleNamespace(diagnosis=siting.Diagnosis(limits=limits)))
+    >>> {table: rows["id"].tolist() for table, rows in found.items()}  # the renewable share has no place
+    {'lines': ['L4'], 'substations': ['s1'], 'provinces': []}
     """
     limits = result.diagnosis.limits if result.diagnosis is not None else pd.DataFrame(columns=LIMIT_COLUMNS)
     table = limits["family"].map(BINDING_LAYERS)
