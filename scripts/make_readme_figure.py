@@ -30,7 +30,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scenario", default=str(ROOT / "scenarios" / "korea_default.toml"))
     parser.add_argument("--grid-km", type=float, help="candidate spacing, km (default: the scenario's)")
     parser.add_argument("--out", default=str(ROOT / "docs" / "korea_default.png"))
-    parser.add_argument("--dpi", type=int, default=80)
+    parser.add_argument("--dpi", type=int, default=100)
     parser.add_argument("--max-kb", type=float, default=300.0)
     args = parser.parse_args(argv)
     scenario = siting.Scenario.from_toml(args.scenario)

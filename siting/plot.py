@@ -210,7 +210,7 @@ def _place_labels(
     )
     for x, y, text in items:
         rows = text.split("\n")
-        w = 0.58 * size * max(map(len, rows)) * px
+        w = 0.62 * size * max(map(len, rows)) * px
         h = 1.25 * size * len(rows) * px
         cx, cy = ax.transData.transform((x, y))
         for dx, dy, ha, va in corners:
