@@ -200,6 +200,7 @@ def _place_labels(
     assert fig is not None
     ax.apply_aspect()
     px = fig.dpi / 72.0
+    gap = 2.0 * px  # room between labels, pixels
     size = 6.0
     placed: list[tuple[float, ...]] = []
     corners = (
@@ -216,7 +217,7 @@ def _place_labels(
         for dx, dy, ha, va in corners:
             left = cx + dx * px - (w if ha == "right" else 0.0)
             bottom = cy + dy * px - (h if va == "top" else 0.0)
-            box = (left, bottom, left + w, bottom + h)
+            box = (left - gap, bottom - gap, left + w + gap, bottom + h + gap)
             if not any(_overlaps(box, other) for other in placed):
                 placed.append(box)
                 ax.annotate(
