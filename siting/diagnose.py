@@ -15,6 +15,7 @@ from typing import Final
 import networkx as nx
 import pandas as pd
 
+from ._log import Stages
 from .candidates import Candidates
 from .constants import TARGET
 from .data import SitingData
@@ -74,6 +75,7 @@ def diagnose(
     *,
     families: Sequence[type[Family]] | None = None,
     deadline: Deadline | None = None,
+    progress: bool | None = None,
 ) -> Diagnosis:
     """Diagnose an infeasible scenario.
 
@@ -86,6 +88,10 @@ def diagnose(
         Wall-clock budget; each elastic solve gets what is left of it (at most
         :data:`ELASTIC_TIME_LIMIT_S`). Past it the diagnosis stops and says
         so in ``cut_short``.
+    progress : bool, optional
+        Show a progress bar over the two elastic solves (needs tqdm);
+        default :data:`siting.settings.PROGRESS`. Both are logged under the
+        ``siting`` logger.
 
     Returns
     -------
@@ -107,7 +113,9 @@ def diagnose(
     cut: list[str] = []
     max_mw = max_bound = None
     rows = []
+    stages = Stages("diagnosis", total=2, progress=progress)
     try:
+        stages.start("most MW within every limit")
         if budget.expired:
             raise OutOfTime("the most MW within every limit was not computed")
         most = SitingModel.build(
@@ -129,6 +137,8 @@ def diagnose(
                 max_bound = scenario.target_mw - max(done.bound, 0.0)
         elif done.status == "no_solution":
             cut.append("the most MW within every limit was not found")
+        stages.done("most MW within every limit", detail=f"{max_mw or 0:,.0f} MW")
+        stages.start("limits that must give")
         owner = {limit: f for f in enabled for limit in f.limits}
         relax = tuple(limit for limit in owner if limit != TARGET)
         if budget.expired:
@@ -150,8 +160,11 @@ def diagnose(
                     name = names.get((limit, key), str(key))
                     text = family.limits[limit].format(name=name or key, mw=over)
                     rows.append({"family": limit, "id": key, "name": name, "over_mw": over, "text": text})
+        stages.done("limits that must give", detail=f"{len(rows)} limits")
     except OutOfTime as exc:
         cut.append(str(exc))
+    finally:
+        stages.close()
     limits = pd.DataFrame(rows, columns=LIMIT_COLUMNS).sort_values("over_mw", ascending=False, kind="stable")
     return Diagnosis(
         necessary=[],
