@@ -55,18 +55,23 @@ class Candidates:
 
 
 def excluded_codes(data: SitingData, scenario: Scenario) -> list[str]:
-    """Province codes the scenario excludes (default: the capital region).
+    """Province codes the scenario excludes: the capital region (unless switched off) and ``exclude_provinces``.
 
     Examples
     --------
     >>> import siting
     >>> excluded_codes(siting.load_korea(), siting.Scenario(target_mw=1))
     ['KR-11', 'KR-28', 'KR-41']
+    >>> excluded_codes(siting.load_korea(), siting.Scenario(target_mw=1, exclude_provinces=("Busan",)))
+    ['KR-11', 'KR-26', 'KR-28', 'KR-41']
+    >>> excluded_codes(siting.load_korea(),
+    ...                siting.Scenario(target_mw=1, exclude_provinces=("KR-26",), exclude_capital_region=False))
+    ['KR-26']
     """
-    if scenario.exclude_provinces is not None:
-        V.check_province_codes(scenario.exclude_provinces, data.provinces["code"], field="exclude_provinces")
-        return sorted(scenario.exclude_provinces)
-    return sorted(data.provinces.loc[data.provinces["capital_region"], "code"])
+    codes = set(V.province_codes(scenario.exclude_provinces, data.provinces, field="exclude_provinces"))
+    if scenario.exclude_capital_region:
+        codes |= set(data.provinces.loc[data.provinces["capital_region"], "code"])
+    return sorted(codes)
 
 
 def allowed_area(
