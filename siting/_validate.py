@@ -362,7 +362,7 @@ def province_codes(values: Iterable[object], provinces: pd.DataFrame, *, field: 
             *codes,
             *(str(n) for col in ("name", "name_ko") if col in provinces for n in provinces[col]),
         ]
-        near = {u: difflib.get_close_matches(u, spelled, n=1, cutoff=0.6) for u in unknown}
+        near = {u: difflib.get_close_matches(u, spelled, n=1, cutoff=0.7) for u in unknown}
         hints = "; ".join(f"did you mean {m[0]!r}?" for m in near.values() if m)
         raise ScenarioError(
             f"scenario field '{field}' names unknown provinces {unknown}"

@@ -45,6 +45,12 @@ DERIVED_COLUMNS: Final[dict[str, dict[str, tuple[str, ...]]]] = {
     "plants": {"supply_mw": ("capacity_mw",)},
 }
 
+#: Key of ``DataFrame.attrs`` under which ``siting`` itself marks, per column,
+#: the ids of rows left empty on purpose for a rule to fill (the capital-free
+#: corridors of :func:`siting.load_korea`, cells :meth:`SitingData.replace`
+#: derives again). Anywhere else an empty cell in a given column is an error.
+RULE_ROWS_ATTR: Final[str] = "siting_rule_rows"
+
 #: How far (km) a substation or plant may lie outside every province polygon
 #: and still be assigned to the nearest one (coarse boundaries).
 PROVINCE_SNAP_KM = 15.0
@@ -128,6 +134,39 @@ def _text(df: pd.DataFrame, col: str, default: str) -> pd.Series | str:
     return df[col].fillna(default).astype(str) if col in df.columns else default
 
 
+def _check_gaps(frame: pd.DataFrame, layer: str) -> list[str]:
+    """Empty cells in a given rule-derived column (or ``circuits``): an error naming the rows.
+
+    A column left out, or empty in every row, takes the documented rule for
+    every row; a column with some values and some gaps is almost always a
+    data-entry slip, so the gaps are not silently filled.
+    """
+    cols = [*DERIVED_COLUMNS.get(layer, {}), *(("circuits",) if layer == "lines" else ())]
+    idc = V.SPECS[layer].id_column
+    exempt = frame.attrs.get(RULE_ROWS_ATTR, {})
+    problems = []
+    for col in cols:
+        if col not in frame.columns:
+            continue
+        num = pd.to_numeric(frame[col], errors="coerce")
+        gap = num.isna() & frame[col].isna()  # text that is no number is reported by check_layer
+        if gap.all():
+            continue
+        hvdc = frame["kind"].eq("hvdc") if "kind" in frame.columns else pd.Series(False, index=frame.index)
+        if col == "capacity_mw" and hvdc[~gap].all():
+            continue  # ratings given for the HVDC links only (they have no rule): the rule rates the AC lines
+        gap &= ~V.id_strings(frame[idc]).isin(set(V.id_strings(pd.Series(exempt.get(col, []), dtype=object))))
+        if col == "reactance":
+            gap &= ~hvdc  # HVDC links have no reactance
+        if gap.any():
+            problems.append(
+                f"layer '{layer}', column '{col}': empty in {V.show_ids(frame.loc[gap, idc])} while other rows "
+                f"give it; fix: give a number for every row, or leave the column out (or empty in every row) "
+                "to use the documented default rule for all rows (data/geo/README.md)."
+            )
+    return problems
+
+
 @dataclass(frozen=True, repr=False)
 class SitingData:
     """Validated GeoDataFrames for one region, all in EPSG:4326.
@@ -155,6 +194,12 @@ class SitingData:
         ``capacity_mw`` (default circuits x rating by voltage class; required
         for HVDC), ``residual_mw`` (default ``capacity_mw x RESIDUAL_FRACTION``),
         ``reactance`` (per unit on 100 MVA; default from length and voltage).
+        A rule-derived column (``headroom_mw``, ``capacity_mw``,
+        ``residual_mw``, ``reactance``, ``supply_mw``) or ``circuits`` that is
+        given must have a value in every row (empty in all rows means "use
+        the rule"): gaps in some rows are a :class:`~siting.DataError`
+        naming them, never silently filled (``capacity_mw`` may be given for
+        the HVDC links alone).
         Without geometry, straight segments between the endpoints are built.
         ``length_km`` is computed from the geometry.
     renewables : GeoDataFrame
@@ -207,6 +252,9 @@ class SitingData:
             problems += V.check_layer(frame, V.SPECS[name], needs_geometry=name != "lines")
         V.raise_if(problems)
         problems += self._check_lines(layers["lines"], layers["substations"])
+        for name, frame in layers.items():
+            if frame is not None:
+                problems += _check_gaps(frame, name)
         V.raise_if(problems)
         if not self.metric_crs:
             object.__setattr__(self, "metric_crs", default_metric_crs(layers["provinces"]))
@@ -219,6 +267,7 @@ class SitingData:
         if layers["plants"] is not None:
             out["plants"] = self._points(layers["plants"], out["provinces"], "plants")
         for name, frame in out.items():
+            frame.attrs.pop(RULE_ROWS_ATTR, None)  # the marks were for this validation only
             object.__setattr__(self, name, frame)
 
     # -- construction helpers -------------------------------------------------
@@ -474,12 +523,16 @@ class SitingData:
         idc = V.SPECS[name].id_column
         ids = new[idc].astype(str)
         out = new.copy()
+        marked: dict[str, list[str]] = {}
         for col, rows in derived.items():
             if col not in out.columns or not rows:
                 continue
             before = ids.map(old.set_index(old[idc].astype(str))[col])
             same = (pd.to_numeric(out[col], errors="coerce") == before) | (out[col].isna() & before.isna())
-            out[col] = pd.to_numeric(out[col], errors="coerce").where(~(ids.isin(rows) & same))
+            again = ids.isin(rows) & same
+            out[col] = pd.to_numeric(out[col], errors="coerce").where(~again)
+            marked[col] = ids[again].tolist()
+        out.attrs[RULE_ROWS_ATTR] = marked
         return out
 
     def __repr__(self) -> str:

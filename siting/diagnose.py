@@ -17,7 +17,7 @@ import pandas as pd
 
 from ._log import Stages
 from .candidates import Candidates
-from .constants import TARGET
+from .constants import HEADROOM, LINES, PROVINCE_CAP, SUPPLY, TARGET
 from .data import SitingData
 from .families import DEFAULT_FAMILIES, Family
 from .model import SitingModel
@@ -25,7 +25,7 @@ from .result import LIMIT_COLUMNS, Diagnosis
 from .scenario import Scenario
 from .solvers import Deadline, OutOfTime
 
-__all__ = ["necessary_conditions", "diagnose"]
+__all__ = ["necessary_conditions", "diagnose", "limit_provinces"]
 
 #: Time limit for each elastic solve, seconds (capped by the scenario's). The
 #: most-MW solve can be slow to prove; its incumbent and bound are reported.
@@ -34,6 +34,34 @@ ELASTIC_TIME_LIMIT_S: Final[float] = 30.0
 
 def _enabled(scenario: Scenario, families: Sequence[type[Family]] | None) -> list[type[Family]]:
     return [f for f in (DEFAULT_FAMILIES if families is None else families) if f.enabled(scenario)]
+
+
+def limit_provinces(data: SitingData) -> dict[tuple[str, Hashable], str]:
+    """The province code of each limit that lies in one, keyed like the slacks: ``(limit, key)``.
+
+    Substation headroom and supply: the substation's province; a line: its
+    ends' province, or both codes joined by "/" when it crosses a border; a
+    share cap: its province. Limits with no place (target, hosts, renewable,
+    custom families) are absent.
+
+    Examples
+    --------
+    >>> import siting
+    >>> where = limit_provinces(siting.load_korea())
+    >>> where[("province_cap", "KR-47")]
+    'KR-47'
+    """
+    subs = data.substations
+    at = dict(zip(subs["substation_id"], subs["province"], strict=True))
+    out: dict[tuple[str, Hashable], str] = {}
+    for sid, code in at.items():
+        out[(HEADROOM, sid)] = out[(SUPPLY, sid)] = code
+    for lid, a, b in zip(data.lines["line_id"], data.lines["from_id"], data.lines["to_id"], strict=True):
+        ends = sorted({at[a], at[b]})
+        out[(LINES, lid)] = "/".join(ends)
+    for code in data.provinces["code"]:
+        out[(PROVINCE_CAP, code)] = code
+    return out
 
 
 def necessary_conditions(
@@ -153,13 +181,23 @@ def diagnose(
             names: dict[tuple[str, Hashable], str] = {}
             for f in enabled:
                 names.update(f.limit_names(data))
+            where = limit_provinces(data)
             for (limit, key), slack in relaxed.read(time_limit_s=limit_s()).slacks.items():
                 if slack > 1e-6:
                     family = owner[limit]
                     over = family.over(limit, slack, scenario)
                     name = names.get((limit, key), str(key))
                     text = family.limits[limit].format(name=name or key, mw=over)
-                    rows.append({"family": limit, "id": key, "name": name, "over_mw": over, "text": text})
+                    rows.append(
+                        {
+                            "family": limit,
+                            "id": key,
+                            "name": name,
+                            "province": where.get((limit, key), ""),
+                            "over_mw": over,
+                            "text": text,
+                        }
+                    )
         stages.done("limits that must give", detail=f"{len(rows)} limits")
     except OutOfTime as exc:
         cut.append(str(exc))

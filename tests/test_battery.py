@@ -272,7 +272,7 @@ SCENARIO_CASES = [
         lambda: siting.solve(
             siting.SitingData(**toy.layers()), siting.Scenario(target_mw=100, exclude_provinces=("KR-99",))
         ),
-        "unknown province codes",
+        "unknown provinces",
     ),
 ]
 
