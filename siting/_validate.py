@@ -338,7 +338,7 @@ def province_codes(values: Iterable[object], provinces: pd.DataFrame, *, field: 
     >>> province_codes(["Busn"], prov, field="exclude_provinces")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    siting._errors.ScenarioError: scenario field 'exclude_provinces' names unknown provinces ['Busn'] (did you mean 'Busan'?); ...
+    siting._errors.ScenarioError: scenario field 'exclude_provinces' names unknown provinces ['Busn'] (did...
     """
     import difflib
 
@@ -349,14 +349,15 @@ def province_codes(values: Iterable[object], provinces: pd.DataFrame, *, field: 
             for name, code in zip(provinces[col], codes, strict=True):
                 if isinstance(name, str) and name.strip():
                     lookup.setdefault(name.strip().casefold(), code)
-    out, unknown = [], []
+    out: list[str] = []
+    unknown: list[str] = []
     for v in values:
         key = str(v).strip()
-        code = lookup.get(key) or lookup.get(key.casefold())
-        if code is None:
+        found = lookup.get(key) or lookup.get(key.casefold())
+        if found is None:
             unknown.append(key)
         else:
-            out.append(code)
+            out.append(found)
     if unknown:
         spelled = [
             *codes,

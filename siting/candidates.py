@@ -54,11 +54,14 @@ class Candidates:
         exclusion area or off the provinces' land; any candidate with no
         substation within the longest connection stays in ``sites`` with no
         pair, and is listed here too).
+    given : int or None
+        How many candidates the caller passed; None for the regular grid.
     """
 
     sites: gpd.GeoDataFrame
     pairs: pd.DataFrame
     dropped: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["site_id", "reason"]))
+    given: int | None = None
 
     @property
     def dropped_counts(self) -> dict[str, int]:
@@ -77,7 +80,7 @@ DROP_REASONS: Final[dict[str, str]] = {
 
 
 def excluded_codes(data: SitingData, scenario: Scenario) -> list[str]:
-    """Province codes the scenario excludes: the capital region (unless switched off) and ``exclude_provinces``.
+    """Province codes excluded: the capital region (unless switched off) and ``exclude_provinces``.
 
     Examples
     --------
@@ -86,8 +89,8 @@ def excluded_codes(data: SitingData, scenario: Scenario) -> list[str]:
     ['KR-11', 'KR-28', 'KR-41']
     >>> excluded_codes(siting.load_korea(), siting.Scenario(target_mw=1, exclude_provinces=("Busan",)))
     ['KR-11', 'KR-26', 'KR-28', 'KR-41']
-    >>> excluded_codes(siting.load_korea(),
-    ...                siting.Scenario(target_mw=1, exclude_provinces=("KR-26",), exclude_capital_region=False))
+    >>> sc = siting.Scenario(target_mw=1, exclude_provinces=("KR-26",), exclude_capital_region=False)
+    >>> excluded_codes(siting.load_korea(), sc)
     ['KR-26']
     """
     codes = set(V.province_codes(scenario.exclude_provinces, data.provinces, field="exclude_provinces"))
@@ -250,7 +253,12 @@ def build_candidates(
     pairs = _pairs(data, scenario, sites)
     alone = ~np.isin(np.arange(len(sites)), pairs["site"].to_numpy())
     dropped.append(pd.DataFrame({"site_id": sites.loc[alone, "site_id"], "reason": "no_substation"}))
-    return Candidates(sites=sites, pairs=pairs, dropped=pd.concat(dropped, ignore_index=True))
+    return Candidates(
+        sites=sites,
+        pairs=pairs,
+        dropped=pd.concat(dropped, ignore_index=True),
+        given=None if candidates is None else len(candidates),
+    )
 
 
 def _user_candidates(candidates: gpd.GeoDataFrame, crs: str) -> gpd.GeoDataFrame:

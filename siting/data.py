@@ -160,9 +160,9 @@ def _check_gaps(frame: pd.DataFrame, layer: str) -> list[str]:
             gap &= ~hvdc  # HVDC links have no reactance
         if gap.any():
             problems.append(
-                f"layer '{layer}', column '{col}': empty in {V.show_ids(frame.loc[gap, idc])} while other rows "
-                f"give it; fix: give a number for every row, or leave the column out (or empty in every row) "
-                "to use the documented default rule for all rows (data/geo/README.md)."
+                f"layer '{layer}', column '{col}': empty in {V.show_ids(frame.loc[gap, idc])} while "
+                "other rows give it; fix: give a number for every row, or leave the column out (or empty "
+                "in every row) to use the documented default rule for all rows (data/geo/README.md)."
             )
     return problems
 

@@ -16,7 +16,7 @@ import networkx as nx
 import pandas as pd
 
 from ._log import Stages
-from .candidates import Candidates
+from .candidates import DROP_REASONS, Candidates
 from .constants import HEADROOM, LINES, PROVINCE_CAP, SUPPLY, TARGET
 from .data import SitingData
 from .families import DEFAULT_FAMILIES, Family
@@ -84,6 +84,15 @@ def necessary_conditions(
     >>> necessary_conditions(d, s, c, build_options(d, s, c))[0].startswith("target")
     True
     """
+    if cand.given == 0:
+        return [
+            "the candidates frame is empty (no rows); "
+            "fix: pass points or polygons, or candidates=None for a grid"
+        ]
+    if len(cand.sites) == 0 and cand.given:
+        counts = cand.dropped["reason"].value_counts()
+        why = ", ".join(f"{v} {DROP_REASONS.get(str(k), str(k))}" for k, v in counts.items())
+        return [f"none of the {cand.given} candidates given can host a campus: {why}"]
     if len(cand.sites) == 0:
         return ["no candidate site is left outside the excluded region and exclusion layers"]
     if opts.empty:

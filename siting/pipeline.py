@@ -8,12 +8,12 @@ from typing import Any
 
 import geopandas as gpd
 
+from ._log import Stages, logger
 from .candidates import build_candidates, excluded_codes
 from .constants import SolverName, Status
 from .data import SitingData
 from .diagnose import diagnose, necessary_conditions
 from .families import DEFAULT_FAMILIES, Family
-from ._log import Stages, logger
 from .grid import build_grid, check_connected
 from .model import SitingModel, Solution
 from .options import build_options, effective_headroom, reduce_options
