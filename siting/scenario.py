@@ -447,19 +447,42 @@ class Scenario:
             raw = tomllib.loads(path.read_text(encoding="utf-8"))
         except (OSError, tomllib.TOMLDecodeError) as exc:
             raise ScenarioError(f"cannot read scenario file {path}: {exc}") from exc
+        return cls.from_dict(raw, where=f"scenario file {path}", base=path.parent)
+
+    @classmethod
+    def from_dict(
+        cls, raw: Mapping[str, Any], *, where: str = "scenario", base: str | os.PathLike | None = None
+    ) -> Scenario:
+        """A scenario from plain data as TOML reads it (see :meth:`from_toml` for the layout).
+
+        Parameters
+        ----------
+        raw : mapping
+            Top-level fields, a ``costs`` mapping, or ``gpus`` (with optional
+            ``kw_per_gpu`` and ``pue``) instead of ``target_mw``.
+        where : str, default "scenario"
+            Where the data came from, for messages.
+        base : path, optional
+            Folder that relative ``exclusion_files`` are resolved against;
+            default the working directory.
+
+        Examples
+        --------
+        >>> Scenario.from_dict({"gpus": 100_000, "costs": {"site_per_mw": 0.7}}).costs.site_per_mw
+        0.7
+        """
+        raw = dict(raw)
         known = {f.name for f in dataclasses.fields(cls)} | {"kw_per_gpu", "pue"}
         unknown = sorted(set(raw) - known)
         if unknown:
-            raise ScenarioError(_did_you_mean(f"scenario file {path}", unknown, sorted(known)))
+            raise ScenarioError(_did_you_mean(where, unknown, sorted(known)))
         costs = raw.pop("costs", {})
         cost_fields = {f.name for f in dataclasses.fields(Costs)}
-        if not isinstance(costs, dict):
-            raise ScenarioError(f"scenario file {path}: 'costs' must be a [costs] table.")
+        if not isinstance(costs, Mapping):
+            raise ScenarioError(f"{where}: 'costs' must be a [costs] table.")
         if set(costs) - cost_fields:
             raise ScenarioError(
-                _did_you_mean(
-                    f"scenario file {path} [costs]", sorted(set(costs) - cost_fields), sorted(cost_fields)
-                )
+                _did_you_mean(f"{where} [costs]", sorted(set(costs) - cost_fields), sorted(cost_fields))
             )
         raw["costs"] = Costs(**costs)
         if "connection_kv" in raw:
@@ -468,8 +491,9 @@ class Scenario:
             if key in raw and isinstance(raw[key], list):  # a string stays one, and is rejected
                 raw[key] = tuple(raw[key])
         if isinstance(raw.get("exclusion_files", ()), tuple):
+            folder = Path(base) if base is not None else Path.cwd()
             raw["exclusion_files"] = tuple(
-                str((path.parent / p).resolve()) for p in raw.get("exclusion_files", ())
+                str((folder / p).resolve()) for p in raw.get("exclusion_files", ())
             )
         if "gpus" in raw and "target_mw" not in raw:
             gpus = raw.pop("gpus")
@@ -478,7 +502,7 @@ class Scenario:
         try:
             return cls(**raw)
         except TypeError as exc:
-            raise ScenarioError(f"scenario file {path}: {exc}") from exc
+            raise ScenarioError(f"{where}: {exc}") from exc
 
 
 _reject_unknown_keywords(Costs)
