@@ -322,11 +322,10 @@ class SitingData:
                     problems.append(f"layer '{name}' is missing; fix: pass {name}=...")
                 continue
             problems += V.check_layer(frame, V.SPECS[name], needs_geometry=name != "lines")
+            if V.SPECS[name].id_column in frame.columns:
+                problems += _check_gaps(frame, name)
         V.raise_if(problems)
         problems += self._check_lines(layers["lines"], layers["substations"])
-        for name, frame in layers.items():
-            if frame is not None:
-                problems += _check_gaps(frame, name)
         V.raise_if(problems)
         if not self.metric_crs:
             object.__setattr__(self, "metric_crs", default_metric_crs(layers["provinces"]))
