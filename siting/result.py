@@ -850,7 +850,7 @@ def assemble(
     )
     note = result.overbuild_note()
     if note and solved and result.total_mw - scenario.target_mw >= min(scenario.tiers_mw) - 1e-6:
-        warnings.warn(f"scenario {scenario.name!r}: {note}", OverbuildWarning, stacklevel=3)
+        warnings.warn(f"scenario {scenario.name!r}: {note}", OverbuildWarning, stacklevel=4)
     elif note:
         logger.info("scenario %r: %s", scenario.name, note)
     return result
