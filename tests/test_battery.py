@@ -487,21 +487,7 @@ def test_empty_candidate_frame_said_as_such(toy_data):
 
 
 def test_diagnosis_summed_by_kind_and_province():
-    layers = toy.layers()
-    lines = layers["lines"]
-    lines.loc[lines.line_id == "L3", "residual_mw"] = 50.0
-    lines.loc[lines.line_id == "L5", "residual_mw"] = 0.0
-    sc = siting.Scenario(
-        target_mw=200,
-        grid_spacing_km=5,
-        exclude_provinces=("KR-T2", "KR-T4"),
-        min_host_provinces=1,
-        province_share_cap=1.0,
-        renewable_share=0.0,
-        tiers_mw=(50, 100),
-        max_connection_km={154: 5, 345: 5},
-    )
-    res = siting.solve(siting.SitingData(**layers), sc)
+    res = siting.solve(*toy.line_limited())
     d = res.diagnosis
     lim = d.limits
     assert len(lim) and lim["over_mw"].is_monotonic_decreasing

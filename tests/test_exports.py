@@ -26,22 +26,9 @@ def plans(toy_data):
 
 @pytest.fixture(scope="module")
 def infeasible():
-    """Only the middle province; its imports are limited by line L3 (as in test_diagnose)."""
-    layers = toy.layers()
-    lines = layers["lines"]
-    lines.loc[lines.line_id == "L3", "residual_mw"] = 50.0
-    lines.loc[lines.line_id == "L5", "residual_mw"] = 0.0
-    sc = siting.Scenario(
-        target_mw=200,
-        grid_spacing_km=5,
-        exclude_provinces=("West", "동"),  # by English and Korean name: KR-T2 and KR-T4
-        min_host_provinces=1,
-        province_share_cap=1.0,
-        renewable_share=0.0,
-        tiers_mw=(50, 100),
-        max_connection_km={154: 5, 345: 5},
-    )
-    return siting.solve(siting.SitingData(**layers), sc)
+    """Only the middle province; its imports are limited by line L3."""
+    data, sc = toy.line_limited(exclude_provinces=("West", "동"))  # by English and Korean name
+    return siting.solve(data, sc)
 
 
 def test_cost_columns_carry_units(plans):
