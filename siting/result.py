@@ -115,7 +115,7 @@ class Diagnosis:
         >>> d.table("province")["over_mw"].to_dict()
         {'KR-47': 50.0, 'KR-42': 5.0}
         """
-        lim = self.limits
+        lim = self.limits if "province" in self.limits else self.limits.assign(province="")
         if by == "limit":
             return lim.copy()
         if by == "family":

@@ -531,6 +531,11 @@ def test_progress_bar_when_asked(toy_data, capsys, monkeypatch):
     monkeypatch.setattr(siting.settings, "PROGRESS", True)
     siting.solve(toy_data, siting.Scenario(target_mw=100, min_host_provinces=1))
     assert "stage" in capsys.readouterr().err
+    res = siting.solve(*toy.line_limited())  # the diagnosis has its own bar
+    assert res.status == "infeasible" and "diagnosis" in capsys.readouterr().err
+    monkeypatch.setattr(siting.settings, "PROGRESS", False)
+    siting.solve(*toy.line_limited())
+    assert capsys.readouterr().err == ""
 
 
 def test_no_solver_banner_on_stdout():
