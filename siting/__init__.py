@@ -23,7 +23,7 @@ from .gppd import read_gppd
 from .osm import OsmGrid, read_osm_grid
 from .pipeline import solve
 from .plot import plot_comparison, plot_data, plot_siting
-from .result import Diagnosis, SitingResult
+from .result import Diagnosis, OverbuildWarning, SitingResult, compare
 from .scenario import Costs, Scenario
 from .solvers import SolveReport
 
@@ -32,6 +32,7 @@ __all__ = [
     "DataError",
     "Diagnosis",
     "OsmGrid",
+    "OverbuildWarning",
     "Family",
     "Scenario",
     "ScenarioError",
@@ -40,6 +41,7 @@ __all__ = [
     "SitingResult",
     "SolveReport",
     "Status",
+    "compare",
     "explore",
     "families",
     "load_korea",

@@ -8,6 +8,7 @@ from typing import Any
 
 import geopandas as gpd
 
+from ._log import Stages, logger
 from .candidates import build_candidates, excluded_codes
 from .constants import SolverName, Status
 from .data import SitingData
@@ -35,6 +36,7 @@ def solve(
     exclusions: gpd.GeoDataFrame | None = None,
     reduce: bool = True,
     families: Sequence[type[Family]] | None = None,
+    progress: bool | None = None,
 ) -> SitingResult:
     """Place campuses for ``scenario`` on ``data`` and return the checked-out plan.
 
@@ -65,6 +67,10 @@ def solve(
     families : sequence of Family subclasses, optional
         Constraint families to apply where the scenario enables them; default
         :data:`siting.families.DEFAULT_FAMILIES`.
+    progress : bool, optional
+        Show a progress bar over the stages (needs tqdm); default
+        :data:`siting.settings.PROGRESS`. Each stage is also logged with its
+        time under the ``siting`` logger (nothing is printed by default).
 
     Returns
     -------
@@ -87,13 +93,16 @@ def solve(
     timings: dict[str, float] = {}
     budget = Deadline(scenario.time_limit_s)
     t0 = budget.start
+    stages = Stages(f"solve {scenario.name!r}", total=6, progress=progress)
     cand = build_candidates(data, scenario, candidates=candidates, exclusions=exclusions)
     excluded = excluded_codes(data, scenario)
     timings["candidates"] = time.perf_counter() - t0
+    stages.done("candidates", seconds=timings["candidates"], detail=f"{len(cand.sites):,} sites")
     t = time.perf_counter()
     G = build_grid(data, scenario)
     check_connected(G)
     timings["grid"] = time.perf_counter() - t
+    stages.done("grid", seconds=timings["grid"])
     t = time.perf_counter()
     # headroom the network can actually serve: exact while line and supply limits are hard
     head = effective_headroom(data, scenario, G)
@@ -103,6 +112,8 @@ def solve(
 
     def finish(status: Status, solution: Solution | None = None, **extra: Any) -> SitingResult:
         timings["total"] = time.perf_counter() - t0
+        stages.close()
+        logger.info("solve %r: %s in %.2f s", scenario.name, status, timings["total"])
         return assemble(
             data,
             scenario,
@@ -135,16 +146,19 @@ def solve(
         return out_of_time()
     size.update(model.size())
     timings["build"] = time.perf_counter() - t
+    stages.done("build", seconds=timings["build"], detail=f"{size.get('variables', 0):,} variables")
     if budget.expired:
         return out_of_time()
     report = model.solve(time_limit_s=budget.remaining())
     timings["solve"] = report.seconds
+    stages.done("solve", seconds=report.seconds, detail=str(report.status))
     solution = None
     if report.status.has_solution:
         t = time.perf_counter()
         # flows and the renewable figure determined by the plan, not the solver
         model.settle(time_limit_s=max(budget.remaining(), 0.0))
         timings["settle"] = time.perf_counter() - t
+        stages.done("settle", seconds=timings["settle"])
         try:
             solution = model.read(time_limit_s=budget.remaining() + TIME_LIMIT_MARGIN_S / 2)
         except OutOfTime:
@@ -158,6 +172,9 @@ def solve(
             # the diagnosis relaxes network limits, so it needs options under the nominal headroom
             nominal = build_options(data, scenario, cand)
             nominal = reduce_options(nominal, data, scenario) if reduce else nominal
-            diagnosis = diagnose(data, scenario, cand, nominal, G, families=enabled, deadline=budget)
+            diagnosis = diagnose(
+                data, scenario, cand, nominal, G, families=enabled, deadline=budget, progress=progress
+            )
         timings["diagnose"] = time.perf_counter() - t
+        stages.done("diagnose", seconds=timings["diagnose"])
     return finish(report.status, solution, report=report, diagnosis=diagnosis)
