@@ -41,8 +41,10 @@ class Candidates:
     sites : GeoDataFrame
         One row per site in the metric CRS: ``site_id``, ``province``,
         ``renewable_avg_mw`` (average renewable output within the scenario's
-        radius), ``geometry`` (the point used for distances) and ``footprint``
-        (the user's polygon, or the point).
+        radius of the site, for information: the incentive is credited per
+        substation, :mod:`siting.families.renewable_credit`), ``geometry``
+        (the point used for distances) and ``footprint`` (the user's
+        polygon, or the point).
     pairs : DataFrame
         Site-substation pairs within the longest connection distance:
         ``site`` (row position in ``sites``), ``substation`` (row position in

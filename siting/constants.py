@@ -29,6 +29,7 @@ __all__ = [
     "PROVINCE_CAP",
     "HOSTS",
     "RENEWABLE",
+    "RENEWABLE_CREDIT",
     "SPACING",
 ]
 
@@ -108,5 +109,7 @@ PROVINCE_CAP: Final = "province_cap"
 HOSTS: Final = "hosts"
 #: Renewable energy deliverable >= a share of campus energy (limit ``renewable``).
 RENEWABLE: Final = "renewable"
+#: The renewable-proximity credit, each renewable site's output credited once (not relaxed).
+RENEWABLE_CREDIT: Final = "renewable_credit"
 #: No two campuses closer than a distance (not relaxed).
 SPACING: Final = "spacing"

@@ -17,7 +17,7 @@ import pandas as pd
 
 from ._log import Stages
 from .candidates import DROP_REASONS, Candidates
-from .constants import HEADROOM, LINES, PROVINCE_CAP, SUPPLY, TARGET
+from .constants import HEADROOM, LINES, PROVINCE_CAP, SPACING, SUPPLY, TARGET
 from .data import SitingData
 from .families import DEFAULT_FAMILIES, Family
 from .model import SitingModel
@@ -30,6 +30,9 @@ __all__ = ["necessary_conditions", "diagnose", "limit_provinces"]
 #: Time limit for each elastic solve, seconds (capped by the scenario's). The
 #: most-MW solve can be slow to prove; its incumbent and bound are reported.
 ELASTIC_TIME_LIMIT_S: Final[float] = 30.0
+
+#: The ``family`` of a diagnosis row for one campus per site, a limit never relaxed.
+SITES: Final = "sites"
 
 
 def _enabled(scenario: Scenario, families: Sequence[type[Family]] | None) -> list[type[Family]]:
@@ -119,7 +122,13 @@ def diagnose(
     Parameters
     ----------
     data, scenario, cand, opts, graph
-        As for :class:`siting.model.SitingModel`.
+        As for :class:`siting.model.SitingModel`. ``opts`` should be every
+        option under the nominal headroom (:func:`siting.options.build_options`
+        without ``headroom=``, not reduced): the elastic model relaxes the
+        headroom and the network, which the exchange argument of
+        :func:`siting.options.reduce_options` and the effective headroom
+        both assume hard, so on reduced options the minimum relaxation can
+        differ (and advise the wrong fix).
     families : sequence of Family subclasses, optional
     deadline : Deadline, optional
         Wall-clock budget; each elastic solve gets what is left of it (at most
@@ -135,7 +144,12 @@ def diagnose(
     Diagnosis
         ``necessary`` conditions that fail; otherwise ``max_achievable_mw``
         and ``limits``, the limits that must give to meet the target, in MW
-        (``hosts``: number of provinces).
+        (``hosts``: number of provinces). When no relaxation of the
+        families' limits reaches the target (the minimum spacing and one
+        campus per site are never relaxed), the target is relaxed too and
+        its shortfall is named after the limit that is not relaxed (family
+        ``spacing`` or ``sites``). Unless ``cut_short``, the diagnosis names
+        at least one cause: as a last resort, the target's shortfall.
     """
     necessary = necessary_conditions(data, scenario, cand, opts, families=families)
     if necessary:
@@ -149,7 +163,7 @@ def diagnose(
 
     cut: list[str] = []
     max_mw = max_bound = None
-    rows = []
+    rows: list[dict[str, object]] = []
     stages = Stages("diagnosis", total=2, progress=progress)
     try:
         stages.start("most MW within every limit")
@@ -184,34 +198,32 @@ def diagnose(
             data, scenario, cand, opts, elastic=relax, graph=graph, families=enabled, deadline=budget
         )
         done = relaxed.solve(time_limit_s=limit_s(), mip_gap=gap)
+        if done.status == "infeasible":
+            # what no relaxation can give (spacing, one campus per site): the target is elastic too
+            if budget.expired:
+                raise OutOfTime("the limits that must give were not computed")
+            relaxed = SitingModel.build(
+                data,
+                scenario,
+                cand,
+                opts,
+                elastic=(*relax, TARGET),
+                graph=graph,
+                families=enabled,
+                deadline=budget,
+            )
+            done = relaxed.solve(time_limit_s=limit_s(), mip_gap=gap)
         if done.status == "no_solution":
             cut.append("the limits that must give were not found")
         if done.status.has_solution:
-            names: dict[tuple[str, Hashable], str] = {}
-            for f in enabled:
-                names.update(f.limit_names(data))
-            where = limit_provinces(data)
-            for (limit, key), slack in relaxed.read(time_limit_s=limit_s()).slacks.items():
-                if slack > 1e-6:
-                    family = owner[limit]
-                    over = family.over(limit, slack, scenario)
-                    name = names.get((limit, key), str(key))
-                    text = family.limits[limit].format(name=name or key, mw=over)
-                    rows.append(
-                        {
-                            "family": limit,
-                            "id": key,
-                            "name": name,
-                            "province": where.get((limit, key), ""),
-                            "over_mw": over,
-                            "text": text,
-                        }
-                    )
+            rows = _relaxations(data, scenario, enabled, relaxed.read(time_limit_s=limit_s()).slacks)
         stages.done("limits that must give", detail=f"{len(rows)} limits")
     except OutOfTime as exc:
         cut.append(str(exc))
     finally:
         stages.close()
+    if not rows and not cut:
+        rows = [_unexplained(scenario, max_mw)]
     limits = pd.DataFrame(rows, columns=LIMIT_COLUMNS).sort_values("over_mw", ascending=False, kind="stable")
     return Diagnosis(
         necessary=[],
@@ -220,3 +232,83 @@ def diagnose(
         max_achievable_bound_mw=max_bound,
         cut_short="; ".join(cut),
     )
+
+
+def _relaxations(
+    data: SitingData,
+    scenario: Scenario,
+    enabled: Sequence[type[Family]],
+    slacks: dict[tuple[str, Hashable], float],
+) -> list[dict[str, object]]:
+    """The limits a relaxed solution exceeds, as rows of :data:`siting.result.LIMIT_COLUMNS`.
+
+    A slack on the target itself (only when no relaxation of the families'
+    limits reaches it) is what no relaxation can give: it is named after
+    the limits that are never relaxed, the minimum spacing or one campus
+    per site.
+    """
+    owner = {limit: f for f in enabled for limit in f.limits}
+    names: dict[tuple[str, Hashable], str] = {}
+    for f in enabled:
+        names.update(f.limit_names(data))
+    where = limit_provinces(data)
+    rows: list[dict[str, object]] = []
+    for (limit, key), slack in slacks.items():
+        if slack <= 1e-6:
+            continue
+        if limit == TARGET:
+            rows.append(_unrelaxable(scenario, slack))
+            continue
+        family = owner[limit]
+        over = family.over(limit, slack, scenario)
+        name = names.get((limit, key), str(key))
+        text = family.limits[limit].format(name=name or key, mw=over)
+        province = where.get((limit, key), "")
+        rows.append(
+            {"family": limit, "id": key, "name": name, "province": province, "over_mw": over, "text": text}
+        )
+    return rows
+
+
+def _unrelaxable(scenario: Scenario, short: float) -> dict[str, object]:
+    """The target's shortfall that relaxing every limit cannot close, named after what causes it."""
+    if scenario.min_spacing_km > 0:
+        return {
+            "family": SPACING,
+            "id": "min_spacing_km",
+            "name": "minimum spacing",
+            "province": "",
+            "over_mw": short,
+            "text": (
+                f"minimum spacing ({scenario.min_spacing_km:g} km, never relaxed): with every other limit "
+                f"relaxed, sites that far apart still fall {short:,.1f} MW short of the target"
+            ),
+        }
+    return {
+        "family": SITES,
+        "id": "one_per_site",
+        "name": "candidate sites",
+        "province": "",
+        "over_mw": short,
+        "text": (
+            f"candidate sites (one campus per site, never relaxed): with every other limit relaxed, "
+            f"the sites still fall {short:,.1f} MW short of the target"
+        ),
+    }
+
+
+def _unexplained(scenario: Scenario, max_mw: float | None) -> dict[str, object]:
+    """The last resort: the target's shortfall against the most MW found (all of it when none was)."""
+    most = 0.0 if max_mw is None else max_mw
+    short = scenario.target_mw - most
+    return {
+        "family": TARGET,
+        "id": "total",
+        "name": "target",
+        "province": "",
+        "over_mw": short,
+        "text": (
+            f"target: at most {most:,.0f} MW fit within every limit, {short:,.1f} MW short; the relaxed "
+            "solve named no single limit"
+        ),
+    }

@@ -65,6 +65,9 @@ class Solution:
         Signed renewable energy flow by ``line_id``, average MW.
     renewable_delivered_mw : float
         Renewable energy deliverable to the campuses, average MW.
+    renewable_credit_mw : dict of int to float
+        Renewable-proximity credit by substation position, average MW
+        (:mod:`siting.families.renewable_credit`).
     slacks : dict
         ``(limit, key) -> MW`` for elastic models.
     """
@@ -75,6 +78,7 @@ class Solution:
     line_flow_mw: dict[str, float] = field(default_factory=dict)
     renewable_flow_mw: dict[str, float] = field(default_factory=dict)
     renewable_delivered_mw: float = 0.0
+    renewable_credit_mw: dict[int, float] = field(default_factory=dict)
     slacks: dict[tuple[str, Hashable], float] = field(default_factory=dict)
 
     @classmethod
@@ -129,6 +133,10 @@ class SitingModel:
         the renewable family).
     renewable_delivered : pulp.LpAffineExpression or None
         Renewable energy delivered to the campuses, average MW (renewable family).
+    fixed_with_plan : list of pulp.LpVariable
+        Continuous variables that :meth:`settle` fixes at their solved values
+        together with the plan: they carry cost terms its stages do not
+        price (the renewable credit), which must not move.
     """
 
     def __init__(
@@ -184,6 +192,7 @@ class SitingModel:
         self.line_flows: dict[str, tuple[pulp.LpVariable, pulp.LpVariable, float]] = {}
         self.renewable_flows: dict[str, tuple[pulp.LpVariable, pulp.LpVariable, float]] = {}
         self.renewable_delivered: pulp.LpAffineExpression | None = None
+        self.fixed_with_plan: list[pulp.LpVariable] = []
 
     def options_by(self, column: str) -> dict[Any, np.ndarray]:
         """Option row positions grouped by a column of the options table (cached)."""
@@ -331,7 +340,7 @@ class SitingModel:
         ren = self.renewable_delivered
         if ren is None and c_tx > 0:
             return
-        for v in [*self.x, *self.y]:
+        for v in [*self.x, *self.y, *self.fixed_with_plan]:
             val = round(value(v)) if v.cat == pulp.LpInteger or self.spaced else value(v)
             v.lowBound = v.upBound = val
         tx = self.terms.get("transmission", pulp.LpAffineExpression())

@@ -23,11 +23,11 @@ from .scenario import Scenario
 
 __all__ = ["build_options", "effective_headroom", "reduce_options", "OPTION_COST_COLUMNS"]
 
-#: Cost terms carried by each option, by term (transmission comes from the flows).
+#: Cost terms carried by each option, by term (transmission comes from the flows, the
+#: renewable incentive from the credit per substation, :mod:`siting.families.renewable_credit`).
 OPTION_COST_COLUMNS: Final[dict[str, str]] = {
     "connection": "connection_cost",
     "site": "site_cost",
-    "renewable_incentive": "renewable_incentive",
     "subsidy": "subsidy",
 }
 
@@ -133,8 +133,6 @@ def build_options(
     )
     rate = opts["province"].map(by_code).fillna(c.site_per_mw)
     opts["site_cost"] = rate * opts["tier_mw"]
-    ren = sites["renewable_avg_mw"].to_numpy()[opts["site"].to_numpy()]
-    opts["renewable_incentive"] = -c.renewable_incentive_per_mw * np.minimum(opts["tier_mw"].to_numpy(), ren)
     capital = set(data.provinces.loc[data.provinces["capital_region"], "code"])
     opts["subsidy"] = -c.subsidy_per_mw * opts["tier_mw"] * (~opts["province"].isin(capital))
     opts["cost"] = opts[list(OPTION_COST_COLUMNS.values())].sum(axis=1)
@@ -159,8 +157,8 @@ def reduce_options(
     site of T is always free, so any solution that uses a costlier option of g
     can move that campus to it: same substation, province and tier, so every
     other constraint is unchanged (the target and overbuild rows read the
-    total MW, the network and renewable rows the load per substation) and
-    the cost does not rise (the connection cost depends on the option's own
+    total MW; the network, renewable and renewable-credit rows the load per
+    substation) and the cost does not rise (the connection cost depends on the option's own
     distance and on its tier, which the move keeps). Each group keeps
     its cheapest K options for the smallest such K. With ``min_spacing_km > 0``
     sites are no longer interchangeable and nothing is dropped.

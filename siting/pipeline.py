@@ -169,9 +169,9 @@ def solve(
         if budget.expired:
             diagnosis = Diagnosis(cut_short="the time limit ended before the diagnosis could start")
         else:
-            # the diagnosis relaxes network limits, so it needs options under the nominal headroom
+            # the diagnosis relaxes network limits and headroom, so it needs every option under the
+            # nominal headroom: the reduction's exchange argument assumes hard headroom
             nominal = build_options(data, scenario, cand)
-            nominal = reduce_options(nominal, data, scenario) if reduce else nominal
             diagnosis = diagnose(
                 data, scenario, cand, nominal, G, families=enabled, deadline=budget, progress=progress
             )

@@ -195,12 +195,18 @@ class SitingResult:
         code, name, excluded, campuses, capacity_mw, geometry.
     sites : GeoDataFrame
         site_id, province, capacity_mw, substation_id, connection_km,
-        connection_kv, renewable_avg_mw, the cost terms in KRW bn
-        (connection_cost_krw_bn, site_cost_krw_bn,
-        renewable_incentive_krw_bn, subsidy_krw_bn), geometry.
+        connection_kv, renewable_avg_mw (average renewable output within the
+        radius of the site, for information), the cost terms in KRW bn
+        (connection_cost_krw_bn, site_cost_krw_bn, renewable_incentive_krw_bn:
+        the site's share of its substation's, pro rata by MW, subsidy_krw_bn),
+        geometry.
     substations : GeoDataFrame
         Every substation: substation_id, name, province, voltage_kv, load_mw,
-        headroom_mw, utilization, supply_mw, supply_used_mw, geometry.
+        headroom_mw, utilization, supply_mw, supply_used_mw,
+        renewable_credit_mw (average MW of renewable output credited to the
+        campuses there, each renewable site's output at most once,
+        :mod:`siting.families.renewable_credit`), renewable_incentive_krw_bn,
+        geometry.
     lines : GeoDataFrame
         Every line: line_id, from_id, to_id, name, kind, flow_mw (signed, from
         -> to), capacity_mw, residual_mw, loading (|flow| / residual),
@@ -768,13 +774,22 @@ def assemble(
             "connection_km": sel["distance_km"].to_numpy(),
             "connection_kv": sel["kv"].to_numpy(),
             "renewable_avg_mw": sites_m["renewable_avg_mw"].to_numpy(),
-            **{col: sel[opt].to_numpy() for opt, col in SITE_COST_COLUMNS.items()},
+            # the renewable incentive is the substation's, shared pro rata by MW (below)
+            **{col: sel[opt].to_numpy() if opt in sel else 0.0 for opt, col in SITE_COST_COLUMNS.items()},
         },
         geometry=sites_m["footprint"].to_numpy(),
         crs=cand.sites.crs,
     ).to_crs(GEOGRAPHIC_CRS)
     load = np.zeros(len(subs))
     np.add.at(load, sel["substation"].to_numpy(), sel["tier_mw"].to_numpy())
+    credit = np.zeros(len(subs))
+    for n, mw in (solution.renewable_credit_mw if solution is not None and solved else {}).items():
+        credit[n] = mw
+    incentive = -scenario.costs.renewable_incentive_per_mw * credit + 0.0  # no -0.0
+    per_mw = np.divide(incentive, load, out=np.zeros_like(load), where=load > 0)
+    sites["renewable_incentive_krw_bn"] = (
+        per_mw[sel["substation"].to_numpy()] * sel["tier_mw"].to_numpy() + 0.0
+    )
     supply_cap = np.array([graph.nodes[s]["supply_mw"] for s in subs["substation_id"]])
     head = subs["headroom_mw"].to_numpy()
     st = gpd.GeoDataFrame(
@@ -788,6 +803,8 @@ def assemble(
             "utilization": np.divide(load, head, out=np.zeros_like(load), where=head > 0),
             "supply_mw": supply_cap,
             "supply_used_mw": solution.supply_used_mw if solution is not None and solved else 0.0,
+            "renewable_credit_mw": credit,
+            "renewable_incentive_krw_bn": incentive,
         },
         geometry=subs.geometry,
         crs=subs.crs,

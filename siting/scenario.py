@@ -70,8 +70,13 @@ class Costs:
     site_per_mw_by_province : mapping of str to float
         Overrides of ``site_per_mw`` by province code.
     renewable_incentive_per_mw : float
-        Credit per MW of campus load that renewables within the scenario's
-        radius could cover on average. Default 0.2 (ASSUMPTION).
+        Credit per MW of average campus load (capacity x ``load_factor``)
+        that renewables within ``renewable_radius_km`` of the campus's
+        substation cover on average. A shared budget: each renewable site's
+        average output (capacity x capacity factor) is credited at most once
+        across all campuses, and a substation's campuses at most their
+        average load (:mod:`siting.families.renewable_credit`). Default 0.2
+        (ASSUMPTION).
     subsidy_per_mw : float
         Credit per MW outside the capital region (connection-levy discount,
         no reserve-power fee; W.Media). Default 0.1 (ASSUMPTION).
@@ -219,7 +224,9 @@ class Scenario:
         Share of campus energy that renewables must be able to deliver over
         the residual network (0-1).
     renewable_radius_km : float, default 30
-        Radius for the renewable-proximity incentive.
+        Radius for the renewable-proximity incentive, from the substation a
+        campus connects to (campuses are within ``max_connection_km`` of it);
+        0 switches the incentive off.
     renewable_status : tuple of str, default ("operating", "construction")
         Which renewable and plant statuses count as supply.
     load_factor : float, default 0.8

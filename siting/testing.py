@@ -65,7 +65,10 @@ def assert_result_valid(
     equal the sites connected and stay within headroom; supply used within
     supply, |flow| <= residual capacity, node balance at every substation and,
     for DC power flow, Kirchhoff's voltage law around every AC cycle; province
-    share caps; minimum host provinces; renewable share; minimum spacing.
+    share caps; minimum host provinces; renewable share; the renewable credit
+    (each substation's at most its campuses' average load, all of them
+    together within the output of the renewables in reach, by a maximum
+    flow; the ``renewable_incentive`` term its price); minimum spacing.
 
     Parameters
     ----------

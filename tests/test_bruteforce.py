@@ -163,6 +163,34 @@ INSTANCES = {
         ),
         {},
     ),
+    # one solar farm (60 MW average) within 30 km of both s-mid and s-mid2: credited once, shared
+    "credit_shared": (
+        "CDHE",
+        dict(
+            target_mw=200,
+            tiers_mw=(100,),
+            max_connection_km={154: 25, 345: 40},
+            province_share_cap=1.0,
+            min_host_provinces=1,
+            renewable_share=0.0,
+            costs=siting.Costs(renewable_incentive_per_mw=2.0),
+        ),
+        {},
+    ),
+    # a campus's average load caps its credit: 50 MW campuses (40 MW average) near 60-75 MW of output
+    "credit_load": (
+        "CDEF",
+        dict(
+            target_mw=150,
+            tiers_mw=(50, 100),
+            max_connection_km={154: 25, 345: 40},
+            province_share_cap=1.0,
+            min_host_provinces=2,
+            renewable_share=0.0,
+            costs=siting.Costs(renewable_incentive_per_mw=1.0),
+        ),
+        {},
+    ),
     # infeasible: supply reachable over the residual network (800 MW) is below the target
     "infeasible_supply": (
         "ABCDEI",
@@ -269,6 +297,16 @@ class Reference:
             )
         for r in energy.itertuples():
             self.ren_avail[nearest_sub(r.geometry)] += r.capacity_mw * r.capacity_factor
+        # renewable credit: each renewable's average output (within the radius of a substation)
+        self.ren_output = [r.capacity_mw * r.capacity_factor for r in energy.itertuples()]
+        self.ren_near = [
+            [
+                k
+                for k, r in enumerate(energy.itertuples())
+                if q.distance(r.geometry) <= sc.renewable_radius_km * 1000
+            ]
+            for q in sub_pts
+        ]
         if data.plants is not None:
             plants = data.plants.to_crs(METRIC)
             for r in plants[plants["status"].isin(sc.renewable_status)].itertuples():
@@ -285,8 +323,6 @@ class Reference:
         # options
         self.options: list[list[Option]] = []
         for p, code in zip(self.site_xy, self.site_prov, strict=True):
-            e = [o for o in energy.itertuples() if p.distance(o.geometry) <= sc.renewable_radius_km * 1000.0]
-            r_i = sum(o.capacity_mw * o.capacity_factor for o in e)
             rate = c.site_per_mw_by_province.get(code, c.site_per_mw)
             opts = []
             for n, q in enumerate(sub_pts):
@@ -296,7 +332,6 @@ class Reference:
                     if kv_sub[n] >= kv and self.headroom[n] >= t and dist <= sc.max_connection_km[kv]:
                         circuits = math.ceil(t / c.connection_circuit_mw[kv] - 1e-9)
                         cost = c.connection_fixed[kv] + circuits * c.connection_per_km[kv] * dist + rate * t
-                        cost -= c.renewable_incentive_per_mw * min(t, r_i)
                         if code not in capital:
                             cost -= c.subsidy_per_mw * t
                         assert float(t).is_integer()
@@ -312,6 +347,7 @@ class Reference:
         self.transmission = lru_cache(maxsize=None)(self._transmission)
         self.renewable_ok = lru_cache(maxsize=None)(self._renewable_ok)
         self.joint = lru_cache(maxsize=None)(self._joint)
+        self.credit = lru_cache(maxsize=None)(self._credit)
 
     # -- network checks on a load vector (tuple of integer MW per substation) --
     def _transmission(self, load: tuple) -> float:
@@ -391,6 +427,27 @@ class Reference:
         out = linprog(cost, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
         return float(out.fun) if out.status == 0 else math.inf
 
+    def _credit(self, load: tuple) -> float:
+        """The most renewable credit (average MW) for ``load``: a maximum flow on raw sites.
+
+        Source -> renewable site (its average output) -> each substation
+        within the radius -> sink (load factor x the substation's load).
+        """
+        sc = self.sc
+        if sc.costs.renewable_incentive_per_mw <= 0 or sc.renewable_radius_km <= 0:
+            return 0.0
+        G = nx.DiGraph()
+        for n, near in enumerate(self.ren_near):
+            if load[n] <= 0:
+                continue
+            G.add_edge(("n", n), "SNK", capacity=sc.load_factor * load[n])
+            for k in near:
+                G.add_edge("SRC", ("r", k), capacity=self.ren_output[k])
+                G.add_edge(("r", k), ("n", n))
+        if "SRC" not in G:
+            return 0.0
+        return float(nx.maximum_flow_value(G, "SRC", "SNK"))
+
     def _renewable_ok(self, load: tuple) -> bool:
         sc = self.sc
         if sc.renewable_share <= 0:
@@ -452,7 +509,7 @@ class Reference:
         tx = self.transmission(load) if sc.renewable_share <= 0 else self.joint(load)
         if math.isinf(tx):
             return None
-        return sum(o.cost for _, o in chosen) + tx
+        return sum(o.cost for _, o in chosen) + tx - sc.costs.renewable_incentive_per_mw * self.credit(load)
 
     def brute_force(self) -> tuple[float | None, int]:
         """Optimal cost over every assignment (None if none is feasible), and the number enumerated."""
@@ -460,8 +517,12 @@ class Reference:
         count = 0
         for choice in itertools.product(*[[None, *opts] for opts in self.options]):
             count += 1
-            # cheap lower bound: transmission cost is never negative
-            if best is not None and sum(o.cost for o in choice if o is not None) >= best:
+            # cheap lower bound: transmission cost is never negative, the credit at most every output
+            own = sum(o.cost for o in choice if o is not None)
+            if (
+                best is not None
+                and own - self.sc.costs.renewable_incentive_per_mw * sum(self.ren_output) >= best
+            ):
                 continue
             cost = self.evaluate(choice)
             if cost is not None and (best is None or cost < best):

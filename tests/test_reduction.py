@@ -15,8 +15,9 @@ pytest.importorskip("highspy")
         {},
         {"target_mw": 750, "renewable_share": 0.0},
         {"min_host_provinces": 3, "province_share_cap": 0.34, "tiers_mw": (50, 150)},
+        {"costs": siting.Costs(renewable_incentive_per_mw=3.0), "renewable_radius_km": 20},
     ],
-    ids=["default", "big", "three_hosts"],
+    ids=["default", "big", "three_hosts", "shared_credit"],
 )
 def test_reduction_exact_on_fine_grid(toy_data, kw):
     """On a 2 km grid the reduction drops almost every option and keeps the optimum.

@@ -51,16 +51,28 @@ class Target(Family):
 
     @classmethod
     def necessary(cls, data: SitingData, scenario: Scenario, opts: pd.DataFrame) -> list[str]:
-        """The fewest campuses the host rule needs must fit under the target plus the overbuild."""
+        """Enough sites for the target, and the host rule's fewest campuses under the overbuild cap.
+
+        One campus per site: the sites can host at most the sum over sites
+        of the largest tier each has an option for.
+        """
+        out = []
+        per_site = opts.groupby("site")["tier_mw"].max()
+        if float(per_site.sum()) < scenario.target_mw - 1e-9:
+            out.append(
+                f"target {scenario.target_mw:,.0f} MW exceeds the {float(per_site.sum()):,.0f} MW that the "
+                f"{len(per_site)} candidate sites in reach of a substation can host (one campus per site, "
+                "each at the largest tier it can connect)"
+            )
         least = scenario.min_host_provinces * min(scenario.tiers_mw)
         most = scenario.target_mw + scenario.overbuild_mw
         if least > most + 1e-9:
-            return [
+            out.append(
                 f"min_host_provinces = {scenario.min_host_provinces} campuses of at least "
                 f"{min(scenario.tiers_mw):g} MW make {least:,.0f} MW, more than the target plus "
                 f"max_overbuild_mw ({most:,.0f} MW)"
-            ]
-        return []
+            )
+        return out
 
     @classmethod
     def limit_names(cls, data: SitingData) -> dict[tuple[str, Hashable], str]:
