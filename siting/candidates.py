@@ -7,7 +7,10 @@ queries, NumPy arrays); distances are in the data's metric CRS.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Final
 
 import geopandas as gpd
 import numpy as np
@@ -26,6 +29,7 @@ __all__ = [
     "allowed_area",
     "excluded_codes",
     "excluded_core",
+    "grid_ids",
     "outside_buffer",
 ]
 
@@ -47,11 +51,21 @@ class Candidates:
         ``data.substations``), ``distance_km``.
     dropped : int
         User candidates removed because they lie in an excluded area.
+    considered : int or None
+        Candidate sites looked at, when ``sites`` holds only some of them
+        (:func:`siting.options.stream_options` keeps the sites of the kept
+        options); None when ``sites`` holds them all.
     """
 
     sites: gpd.GeoDataFrame
     pairs: pd.DataFrame
     dropped: int = 0
+    considered: int | None = None
+
+    @property
+    def count(self) -> int:
+        """Candidate sites looked at (``considered``, else the rows of ``sites``)."""
+        return len(self.sites) if self.considered is None else self.considered
 
 
 def excluded_codes(data: SitingData, scenario: Scenario) -> list[str]:
@@ -139,18 +153,143 @@ def outside_buffer(core: shapely.Geometry, geoms: np.ndarray, buffer_m: float) -
     return keep
 
 
-def _grid_points(area: shapely.Geometry, spacing_m: float) -> np.ndarray:
-    """Regular grid aligned to multiples of the spacing (deterministic), inside ``area``."""
+#: Grid cells (of the allowed land's bounding box) generated and processed at a time: bounds the
+#: memory that fine grids need (about 1 KB per cell of a block, whatever the spacing).
+BLOCK_CELLS: Final[int] = 200_000
+
+
+def _grid_blocks(
+    area: shapely.Geometry, spacing_m: float, *, max_cells: int = BLOCK_CELLS
+) -> Iterator[np.ndarray]:
+    """Grid points inside ``area`` in blocks of whole rows, south to north, each row west to east.
+
+    The grid is aligned to multiples of the spacing (deterministic); a block
+    holds the points of at most ``max_cells`` cells of the bounding box.
+    """
     if area.is_empty:
-        return np.empty((0, 2))
+        return
     x0, y0, x1, y1 = area.bounds
     xs = np.arange(np.ceil(x0 / spacing_m), np.floor(x1 / spacing_m) + 1) * spacing_m
     ys = np.arange(np.ceil(y0 / spacing_m), np.floor(y1 / spacing_m) + 1) * spacing_m
-    mx, my = np.meshgrid(xs, ys)
-    gx, gy = mx.ravel(), my.ravel()
     shapely.prepare(area)
-    keep = shapely.contains_xy(area, gx, gy)
-    return np.column_stack([gx[keep], gy[keep]])
+    rows = max(1, max_cells // max(len(xs), 1))
+    for i in range(0, len(ys), rows):
+        mx, my = np.meshgrid(xs, ys[i : i + rows])
+        gx, gy = mx.ravel(), my.ravel()
+        keep = shapely.contains_xy(area, gx, gy)
+        yield np.column_stack([gx[keep], gy[keep]])
+
+
+def _grid_points(area: shapely.Geometry, spacing_m: float) -> np.ndarray:
+    """Regular grid aligned to multiples of the spacing (deterministic), inside ``area``."""
+    return np.concatenate([np.empty((0, 2)), *_grid_blocks(area, spacing_m)])
+
+
+class _Grid:
+    """The default candidate grid of a scenario, generated a block of rows at a time.
+
+    Holds what every block needs (the allowed land, the excluded core, the
+    allowed provinces, renewables and substations in the metric CRS), so that
+    a fine grid is streamed without holding all its cells.
+    """
+
+    def __init__(
+        self, data: SitingData, scenario: Scenario, *, exclusions: gpd.GeoDataFrame | None = None
+    ) -> None:
+        self.data, self.scenario = data, scenario
+        self.provinces, self.excluded = allowed_area(data, scenario, exclusions=exclusions)
+        self.core = excluded_core(data, scenario)
+        self.locate = _ProvinceLocator(self.provinces)
+
+    @functools.cached_property
+    def land(self) -> shapely.Geometry:
+        """The allowed provinces less the excluded area (polygon buffer; the exact check is per point)."""
+        return shapely.difference(self.provinces.union_all(), self.excluded)
+
+    def blocks(self, *, max_cells: int = BLOCK_CELLS, only: np.ndarray | None = None) -> Iterator[Candidates]:
+        """Candidates of each block of rows: what :func:`build_candidates` gives for those rows.
+
+        Without site ids (:func:`grid_ids` gives them), and pairs with the
+        substations ``only`` allows.
+        """
+        for xy in _grid_blocks(self.land, self.scenario.grid_spacing_km * 1000.0, max_cells=max_cells):
+            yield self.candidates(xy, ids=False, only=only)
+
+    def points(self) -> np.ndarray:
+        """Every grid point (x, y) in the metric CRS, before the exact buffer check."""
+        return _grid_points(self.land, self.scenario.grid_spacing_km * 1000.0)
+
+    def candidates(self, xy: np.ndarray, *, ids: bool = True, only: np.ndarray | None = None) -> Candidates:
+        """Candidates at grid points ``xy``: the exact buffer check, ids, provinces, pairs."""
+        pts = shapely.points(xy)
+        # the buffer polygon's chords lie inside the true buffer: check the exact distance
+        exact = outside_buffer(self.core, pts, self.scenario.exclude_buffer_km * 1000.0)
+        xy, pts = xy[exact], pts[exact]
+        sites = gpd.GeoDataFrame(
+            {"site_id": grid_ids(xy) if ids else [None] * len(xy)}, geometry=pts, crs=self.data.metric_crs
+        )
+        sites["footprint"] = sites.geometry
+        sites["province"] = pd.Series(self.locate(xy[:, 0], xy[:, 1]), dtype=object)
+        return _finish(self.data, self.scenario, sites, only=only)
+
+
+class _ProvinceLocator:
+    """The allowed province containing each point, else (outside all, or on a border) the nearest.
+
+    Point-in-polygon on prepared province polygons; the few points no
+    polygon contains alone go to ``sjoin_nearest``, so the answer is the one
+    ``sjoin_nearest`` gives for every point.
+    """
+
+    def __init__(self, provinces: gpd.GeoDataFrame) -> None:
+        self.provinces = provinces[["code", "geometry"]].reset_index(drop=True)
+        self.geoms = self.provinces.geometry.values
+        self.bounds = shapely.bounds(self.geoms)
+        shapely.prepare(self.geoms)
+
+    def __call__(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        hits = np.zeros(len(x), dtype=np.int64)
+        which = np.full(len(x), -1, dtype=np.int64)
+        for j, (g, (bx0, by0, bx1, by1)) in enumerate(zip(self.geoms, self.bounds, strict=True)):
+            near = np.flatnonzero((x >= bx0) & (x <= bx1) & (y >= by0) & (y <= by1))
+            inside = near[shapely.contains_xy(g, x[near], y[near])]
+            hits[inside] += 1
+            which[inside] = j
+        codes = self.provinces["code"].to_numpy(dtype=object)
+        out = np.empty(len(x), dtype=object)
+        one = hits == 1
+        out[one] = codes[which[one]]
+        rest = np.flatnonzero(~one)
+        if len(rest):
+            pts = gpd.GeoDataFrame(geometry=shapely.points(x[rest], y[rest]), crs=self.provinces.crs)
+            joined = gpd.sjoin_nearest(pts, self.provinces, how="left")
+            out[rest] = joined.loc[~joined.index.duplicated(), "code"].to_numpy()
+        return out
+
+
+def grid_ids(xy: np.ndarray) -> list[str]:
+    """Grid site ids: the point's coordinates in metres, ``g{x}_{y}``, unique and stable at any spacing.
+
+    Examples
+    --------
+    >>> grid_ids(np.array([[885000.0, 1470000.0]]))
+    ['g885000_1470000']
+    """
+    return [f"g{x:.0f}_{y:.0f}" for x, y in xy]
+
+
+def _finish(
+    data: SitingData,
+    scenario: Scenario,
+    sites: gpd.GeoDataFrame,
+    *,
+    dropped: int = 0,
+    only: np.ndarray | None = None,
+) -> Candidates:
+    """Renewable proximity and substation pairs for sites that have their province."""
+    sites = sites.reset_index(drop=True)
+    sites["renewable_avg_mw"] = _renewable_within(data, scenario, sites)
+    return Candidates(sites=sites, pairs=_pairs(data, scenario, sites, only=only), dropped=dropped)
 
 
 def build_candidates(
@@ -169,7 +308,10 @@ def build_candidates(
     candidates : GeoDataFrame, optional
         The user's own points or polygons (a polygon is placed at its
         representative point); an optional ``site_id`` column names them.
-        Default: a grid with ``scenario.grid_spacing_km`` over allowed land.
+        Default: a grid with ``scenario.grid_spacing_km`` over allowed land
+        (for fine grids without spacing rules,
+        :func:`siting.options.stream_options` builds the reduced options a
+        block of rows at a time instead).
     exclusions : GeoDataFrame, optional
         Further no-go polygons.
 
@@ -184,33 +326,16 @@ def build_candidates(
     >>> bool(c.sites.province.isin(["KR-11", "KR-28", "KR-41"]).any())
     False
     """
-    provinces, excluded = allowed_area(data, scenario, exclusions=exclusions)
-    core, buffer_m = excluded_core(data, scenario), scenario.exclude_buffer_km * 1000.0
-    crs = data.metric_crs
-    dropped = 0
+    grid = _Grid(data, scenario, exclusions=exclusions)
     if candidates is None:
-        land = shapely.difference(provinces.union_all(), excluded)
-        xy = _grid_points(land, scenario.grid_spacing_km * 1000.0)
-        pts = shapely.points(xy)
-        # the buffer polygon's chords lie inside the true buffer: check the exact distance
-        exact = outside_buffer(core, pts, buffer_m)
-        xy, pts = xy[exact], pts[exact]
-        # the grid point's coordinates in metres: unique and stable at any spacing
-        ids = [f"g{x:.0f}_{y:.0f}" for x, y in xy]
-        sites = gpd.GeoDataFrame({"site_id": ids}, geometry=pts, crs=crs)
-        sites["footprint"] = sites.geometry
-    else:
-        sites = _user_candidates(candidates, crs)
-        inside = ~shapely.intersects(excluded, sites["footprint"].values)
-        inside &= outside_buffer(core, sites["footprint"].values, buffer_m)
-        dropped = int((~inside).sum())
-        sites = sites.loc[inside]
-    # province: the allowed province containing the point, else the nearest
-    joined = gpd.sjoin_nearest(sites[["geometry"]], provinces[["code", "geometry"]], how="left")
-    sites["province"] = joined.loc[~joined.index.duplicated(), "code"]
-    sites = sites.reset_index(drop=True)
-    sites["renewable_avg_mw"] = _renewable_within(data, scenario, sites)
-    return Candidates(sites=sites, pairs=_pairs(data, scenario, sites), dropped=dropped)
+        return grid.candidates(grid.points())
+    sites = _user_candidates(candidates, data.metric_crs)
+    inside = ~shapely.intersects(grid.excluded, sites["footprint"].values)
+    inside &= outside_buffer(grid.core, sites["footprint"].values, scenario.exclude_buffer_km * 1000.0)
+    sites = sites.loc[inside]
+    xy = shapely.get_coordinates(sites.geometry.values)
+    sites["province"] = pd.Series(grid.locate(xy[:, 0], xy[:, 1]), index=sites.index, dtype=object)
+    return _finish(data, scenario, sites, dropped=int((~inside).sum()))
 
 
 def _user_candidates(candidates: gpd.GeoDataFrame, crs: str) -> gpd.GeoDataFrame:
@@ -263,12 +388,22 @@ def _renewable_within(data: SitingData, scenario: Scenario, sites: gpd.GeoDataFr
     return out
 
 
-def _pairs(data: SitingData, scenario: Scenario, sites: gpd.GeoDataFrame) -> pd.DataFrame:
-    """Site-substation pairs within the longest allowed connection, with distances."""
+def _pairs(
+    data: SitingData, scenario: Scenario, sites: gpd.GeoDataFrame, *, only: np.ndarray | None = None
+) -> pd.DataFrame:
+    """Site-substation pairs within the longest allowed connection, with distances.
+
+    ``only`` (bool per substation) limits the pairs to those substations.
+    """
     subs = data.substations.to_crs(data.metric_crs).geometry.values
-    tree = shapely.STRtree(subs)
+    numbers = np.arange(len(subs)) if only is None else np.flatnonzero(only)
+    tree = shapely.STRtree(subs[numbers])
     dmax = max(scenario.max_connection_km.values()) * 1000.0
     i_site, i_sub = tree.query(sites.geometry.values, predicate="dwithin", distance=dmax)
-    dist = shapely.distance(sites.geometry.values[i_site], subs[i_sub]) / 1000.0
-    pairs = pd.DataFrame({"site": i_site, "substation": i_sub, "distance_km": dist})
-    return pairs.sort_values(["site", "substation"], kind="stable").reset_index(drop=True)
+    i_sub = numbers[i_sub]
+    order = np.lexsort((i_sub, i_site))
+    i_site, i_sub = i_site[order], i_sub[order]
+    # point to point, as GEOS computes it (sqrt(dx * dx + dy * dy)), without a geometry per pair
+    d = shapely.get_coordinates(sites.geometry.values)[i_site] - shapely.get_coordinates(subs)[i_sub]
+    dist = np.sqrt(d[:, 0] * d[:, 0] + d[:, 1] * d[:, 1]) / 1000.0
+    return pd.DataFrame({"site": i_site, "substation": i_sub, "distance_km": dist})

@@ -55,7 +55,7 @@ def necessary_conditions(
     >>> necessary_conditions(d, s, c, build_options(d, s, c))[0].startswith("target")
     True
     """
-    if len(cand.sites) == 0:
+    if cand.count == 0:
         return ["no candidate site is left outside the excluded region and exclusion layers"]
     if opts.empty:
         return [
