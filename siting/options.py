@@ -353,6 +353,21 @@ def _bound(data: SitingData, scenario: Scenario, head: np.ndarray) -> np.ndarray
     return np.maximum(base, 0) + 1 + near[:, None]
 
 
+#: Option rows gathered from blocks before they are cut to each group's bound (memory vs sorting).
+POOL_ROWS: Final[int] = 2_000_000
+
+
+def _top(pool: list[dict[str, np.ndarray]], bound: np.ndarray, tiers: np.ndarray) -> dict[str, np.ndarray]:
+    """The cheapest ``bound`` options of each group, in their original (site) order."""
+    rows = {k: np.concatenate([c[k] for c in pool]) for k in pool[0]}
+    order, _, rank, _ = _groups(
+        rows["substation"], _province_codes(rows["province"]), rows["tier_mw"], rows["cost"], rows["site"]
+    )
+    most = bound[rows["substation"][order], np.searchsorted(tiers, rows["tier_mw"][order])]
+    top = np.sort(order[rank < most])
+    return {k: v[top] for k, v in rows.items()}
+
+
 def stream_options(
     data: SitingData,
     scenario: Scenario,
@@ -360,6 +375,7 @@ def stream_options(
     headroom: np.ndarray | None = None,
     exclusions: gpd.GeoDataFrame | None = None,
     block_cells: int = BLOCK_CELLS,
+    pool_rows: int = POOL_ROWS,
 ) -> Streamed:
     """The default grid's reduced options, built a block of grid rows at a time.
 
@@ -381,6 +397,8 @@ def stream_options(
         Further no-go polygons, as for :func:`siting.candidates.build_candidates`.
     block_cells : int, optional
         Bounding-box cells per block.
+    pool_rows : int, optional
+        Option rows gathered from blocks before they are cut to each group's bound.
 
     Returns
     -------
@@ -409,15 +427,15 @@ def stream_options(
     tiers = np.asarray(scenario.tiers_mw, dtype=float)
     bound = _bound(data, scenario, head)
     grid = _Grid(data, scenario, exclusions=exclusions)
-    pool: dict[str, np.ndarray] | None = None
-    sites: gpd.GeoDataFrame | None = None  # the pool's sites, indexed by their number in the whole grid
-    reach = np.empty((0, 2), dtype=np.int64)  # (site, substation) of every option of the pool's sites
-    offset = options_all = 0
-    # a last empty block, so that an empty grid goes through the same steps
     # substations that can take the smallest tier are the only ones options can use
     only = (head >= float(tiers[0]) - 1e-9) & (
         data.substations["voltage_kv"].to_numpy() >= min(scenario.connection_kv_for(t) for t in tiers)
     )
+    pool: list[dict[str, np.ndarray]] = []  # option columns, site numbered in the whole grid
+    sites: list[gpd.GeoDataFrame] = []  # the pool's sites, indexed by that number
+    reach: list[np.ndarray] = []  # (site, substation) of every option of the pool's sites
+    offset = options_all = 0
+    # a last empty block, so that an empty grid goes through the same steps
     blocks = grid.blocks(max_cells=block_cells, only=only)
     for block in itertools.chain(blocks, [grid.candidates(np.empty((0, 2)), ids=False)]):
         cols = _option_columns(data, scenario, block, head)
@@ -425,31 +443,28 @@ def stream_options(
         cols["site"] = cols["site"] + offset
         block.sites.index = block.sites.index + offset
         offset += len(block.sites)
-        pool = cols if pool is None else {k: np.concatenate([pool[k], v]) for k, v in cols.items()}
-        order, _, rank, _ = _groups(
-            pool["substation"], _province_codes(pool["province"]), pool["tier_mw"], pool["cost"], pool["site"]
-        )
-        most = bound[pool["substation"][order], np.searchsorted(tiers, pool["tier_mw"][order])]
-        top = np.sort(order[rank < most])
-        pool = {k: v[top] for k, v in pool.items()}
-        used = _unique(pool["site"])
-        reach = np.concatenate([reach, np.column_stack([cols["site"], cols["substation"]])])
-        reach = reach[_member(reach[:, 0], used)]
-        sites = block.sites if sites is None else pd.concat([sites, block.sites])
-        sites = sites.loc[_member(sites.index.to_numpy(), used)]
-    assert pool is not None and sites is not None
+        pool.append(cols)
+        sites.append(block.sites)
+        reach.append(np.column_stack([cols["site"], cols["substation"]]))
+        if sum(len(c["site"]) for c in pool) > pool_rows:
+            pool, sites, reach = [_top(pool, bound, tiers)], [pd.concat(sites)], [np.concatenate(reach)]
+            used = _unique(pool[0]["site"])
+            reach = [reach[0][_member(reach[0][:, 0], used)]]
+            sites = [sites[0].loc[_member(sites[0].index.to_numpy(), used)]]
+    rows = {k: np.concatenate([c[k] for c in pool]) for k in pool[0]}
+    pairs = np.concatenate(reach)
     keep = _kept(
-        pool["substation"],
-        _province_codes(pool["province"]),
-        pool["tier_mw"],
-        pool["cost"],
-        pool["site"],
-        (reach[:, 0], reach[:, 1]),
+        rows["substation"],
+        _province_codes(rows["province"]),
+        rows["tier_mw"],
+        rows["cost"],
+        rows["site"],
+        (pairs[:, 0], pairs[:, 1]),
         head,
         float(tiers[0]),
     )
-    opts = pd.DataFrame({k: v[keep] for k, v in pool.items()})
-    kept_sites = sites.loc[_unique(opts["site"].to_numpy())]
+    opts = pd.DataFrame({k: v[keep] for k, v in rows.items()})
+    kept_sites = pd.concat(sites).loc[_unique(opts["site"].to_numpy())]
     opts["site"] = np.searchsorted(kept_sites.index.to_numpy(), opts["site"].to_numpy())
     kept_sites = kept_sites.reset_index(drop=True)
     kept_sites["site_id"] = grid_ids(shapely.get_coordinates(kept_sites.geometry.values))

@@ -69,10 +69,10 @@ def test_reduction_ignores_row_order(case):
     )
 
 
-@pytest.mark.parametrize("block_cells", [2_000, 10_000_000])
-def test_streamed_options_equal_the_whole_grid(case, block_cells):
+@pytest.mark.parametrize(("block_cells", "pool_rows"), [(2_000, 1_000), (2_000, 10**9), (10**9, 10**9)])
+def test_streamed_options_equal_the_whole_grid(case, block_cells, pool_rows):
     data, sc, head, cand, opts = case
-    st = stream_options(data, sc, headroom=head, block_cells=block_cells)
+    st = stream_options(data, sc, headroom=head, block_cells=block_cells, pool_rows=pool_rows)
     whole = reduce_options(opts, data, sc, headroom=head)
     assert st.cand.count == len(cand.sites) and st.options_all == len(opts)
     assert len(st.cand.sites) < len(cand.sites) or block_cells > len(cand.sites)
