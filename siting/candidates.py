@@ -24,6 +24,7 @@ from .scenario import Scenario
 from .settings import RENEWABLE_ENERGY_TECHNOLOGIES
 
 __all__ = [
+    "CandidateGrid",
     "Candidates",
     "build_candidates",
     "allowed_area",
@@ -31,6 +32,7 @@ __all__ = [
     "excluded_core",
     "grid_ids",
     "outside_buffer",
+    "substation_pairs",
 ]
 
 
@@ -185,12 +187,20 @@ def _grid_points(area: shapely.Geometry, spacing_m: float) -> np.ndarray:
     return np.concatenate([np.empty((0, 2)), *_grid_blocks(area, spacing_m)])
 
 
-class _Grid:
+class CandidateGrid:
     """The default candidate grid of a scenario, generated a block of rows at a time.
 
-    Holds what every block needs (the allowed land, the excluded core, the
-    allowed provinces, renewables and substations in the metric CRS), so that
-    a fine grid is streamed without holding all its cells.
+    Holds what every block needs (the allowed provinces, the excluded area and
+    core, the allowed land, a province locator), so that a fine grid is
+    streamed without holding all its cells.
+
+    Examples
+    --------
+    >>> import siting
+    >>> grid = CandidateGrid(siting.load_korea(), siting.Scenario(target_mw=100, grid_spacing_km=20))
+    >>> blocks = list(grid.blocks(max_cells=500))
+    >>> len(blocks) > 1, sum(len(b.sites) for b in blocks) == len(grid.candidates(grid.points()).sites)
+    (True, True)
     """
 
     def __init__(
@@ -289,7 +299,7 @@ def _finish(
     """Renewable proximity and substation pairs for sites that have their province."""
     sites = sites.reset_index(drop=True)
     sites["renewable_avg_mw"] = _renewable_within(data, scenario, sites)
-    return Candidates(sites=sites, pairs=_pairs(data, scenario, sites, only=only), dropped=dropped)
+    return Candidates(sites=sites, pairs=substation_pairs(data, scenario, sites, only=only), dropped=dropped)
 
 
 def build_candidates(
@@ -326,7 +336,7 @@ def build_candidates(
     >>> bool(c.sites.province.isin(["KR-11", "KR-28", "KR-41"]).any())
     False
     """
-    grid = _Grid(data, scenario, exclusions=exclusions)
+    grid = CandidateGrid(data, scenario, exclusions=exclusions)
     if candidates is None:
         return grid.candidates(grid.points())
     sites = _user_candidates(candidates, data.metric_crs)
@@ -388,12 +398,23 @@ def _renewable_within(data: SitingData, scenario: Scenario, sites: gpd.GeoDataFr
     return out
 
 
-def _pairs(
+def substation_pairs(
     data: SitingData, scenario: Scenario, sites: gpd.GeoDataFrame, *, only: np.ndarray | None = None
 ) -> pd.DataFrame:
     """Site-substation pairs within the longest allowed connection, with distances.
 
     ``only`` (bool per substation) limits the pairs to those substations.
+    Sorted by site, then substation; ``site`` and ``substation`` are row
+    positions, ``distance_km`` the straight-line distance.
+
+    Examples
+    --------
+    >>> import siting
+    >>> d, s = siting.load_korea(), siting.Scenario(target_mw=100, grid_spacing_km=20)
+    >>> c = build_candidates(d, s)
+    >>> p = substation_pairs(d, s, c.sites)
+    >>> bool((p.distance_km <= max(s.max_connection_km.values())).all()), len(p) == len(c.pairs)
+    (True, True)
     """
     subs = data.substations.to_crs(data.metric_crs).geometry.values
     numbers = np.arange(len(subs)) if only is None else np.flatnonzero(only)

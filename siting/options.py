@@ -19,7 +19,7 @@ import pandas as pd
 import shapely
 
 from ._validate import check_province_codes
-from .candidates import BLOCK_CELLS, Candidates, _Grid, _pairs, grid_ids
+from .candidates import BLOCK_CELLS, CandidateGrid, Candidates, grid_ids, substation_pairs
 from .data import SitingData
 from .grid import deliverable_mw
 from .scenario import Scenario
@@ -426,7 +426,7 @@ def stream_options(
     head = _headroom(data, headroom)
     tiers = np.asarray(scenario.tiers_mw, dtype=float)
     bound = _bound(data, scenario, head)
-    grid = _Grid(data, scenario, exclusions=exclusions)
+    grid = CandidateGrid(data, scenario, exclusions=exclusions)
     # substations that can take the smallest tier are the only ones options can use
     only = (head >= float(tiers[0]) - 1e-9) & (
         data.substations["voltage_kv"].to_numpy() >= min(scenario.connection_kv_for(t) for t in tiers)
@@ -468,5 +468,5 @@ def stream_options(
     opts["site"] = np.searchsorted(kept_sites.index.to_numpy(), opts["site"].to_numpy())
     kept_sites = kept_sites.reset_index(drop=True)
     kept_sites["site_id"] = grid_ids(shapely.get_coordinates(kept_sites.geometry.values))
-    cand = Candidates(sites=kept_sites, pairs=_pairs(data, scenario, kept_sites), considered=offset)
+    cand = Candidates(sites=kept_sites, pairs=substation_pairs(data, scenario, kept_sites), considered=offset)
     return Streamed(cand, opts.reset_index(drop=True), options_all)
