@@ -216,20 +216,24 @@ class CandidateGrid:
         """The allowed provinces less the excluded area (polygon buffer; the exact check is per point)."""
         return shapely.difference(self.provinces.union_all(), self.excluded)
 
-    def blocks(self, *, max_cells: int = BLOCK_CELLS, only: np.ndarray | None = None) -> Iterator[Candidates]:
+    def blocks(
+        self, *, max_cells: int = BLOCK_CELLS, reach_km: np.ndarray | None = None
+    ) -> Iterator[Candidates]:
         """Candidates of each block of rows: what :func:`build_candidates` gives for those rows.
 
         Without site ids (:func:`grid_ids` gives them), and pairs with the
-        substations ``only`` allows.
+        pairs within ``reach_km`` (see :func:`substation_pairs`).
         """
         for xy in _grid_blocks(self.land, self.scenario.grid_spacing_km * 1000.0, max_cells=max_cells):
-            yield self.candidates(xy, ids=False, only=only)
+            yield self.candidates(xy, ids=False, reach_km=reach_km)
 
     def points(self) -> np.ndarray:
         """Every grid point (x, y) in the metric CRS, before the exact buffer check."""
         return _grid_points(self.land, self.scenario.grid_spacing_km * 1000.0)
 
-    def candidates(self, xy: np.ndarray, *, ids: bool = True, only: np.ndarray | None = None) -> Candidates:
+    def candidates(
+        self, xy: np.ndarray, *, ids: bool = True, reach_km: np.ndarray | None = None
+    ) -> Candidates:
         """Candidates at grid points ``xy``: the exact buffer check, ids, provinces, pairs."""
         pts = shapely.points(xy)
         # the buffer polygon's chords lie inside the true buffer: check the exact distance
@@ -240,7 +244,7 @@ class CandidateGrid:
         )
         sites["footprint"] = sites.geometry
         sites["province"] = pd.Series(self.locate(xy[:, 0], xy[:, 1]), dtype=object)
-        return _finish(self.data, self.scenario, sites, only=only)
+        return _finish(self.data, self.scenario, sites, reach_km=reach_km)
 
 
 class _ProvinceLocator:
@@ -294,12 +298,13 @@ def _finish(
     sites: gpd.GeoDataFrame,
     *,
     dropped: int = 0,
-    only: np.ndarray | None = None,
+    reach_km: np.ndarray | None = None,
 ) -> Candidates:
     """Renewable proximity and substation pairs for sites that have their province."""
     sites = sites.reset_index(drop=True)
     sites["renewable_avg_mw"] = _renewable_within(data, scenario, sites)
-    return Candidates(sites=sites, pairs=substation_pairs(data, scenario, sites, only=only), dropped=dropped)
+    pairs = substation_pairs(data, scenario, sites, reach_km=reach_km)
+    return Candidates(sites=sites, pairs=pairs, dropped=dropped)
 
 
 def build_candidates(
@@ -399,11 +404,12 @@ def _renewable_within(data: SitingData, scenario: Scenario, sites: gpd.GeoDataFr
 
 
 def substation_pairs(
-    data: SitingData, scenario: Scenario, sites: gpd.GeoDataFrame, *, only: np.ndarray | None = None
+    data: SitingData, scenario: Scenario, sites: gpd.GeoDataFrame, *, reach_km: np.ndarray | None = None
 ) -> pd.DataFrame:
     """Site-substation pairs within the longest allowed connection, with distances.
 
-    ``only`` (bool per substation) limits the pairs to those substations.
+    ``reach_km`` (per substation; NaN for none) narrows the distance to what
+    each substation can use, e.g. 20 km for one that only takes 154 kV tiers.
     Sorted by site, then substation; ``site`` and ``substation`` are row
     positions, ``distance_km`` the straight-line distance.
 
@@ -417,11 +423,17 @@ def substation_pairs(
     (True, True)
     """
     subs = data.substations.to_crs(data.metric_crs).geometry.values
-    numbers = np.arange(len(subs)) if only is None else np.flatnonzero(only)
-    tree = shapely.STRtree(subs[numbers])
-    dmax = max(scenario.max_connection_km.values()) * 1000.0
-    i_site, i_sub = tree.query(sites.geometry.values, predicate="dwithin", distance=dmax)
-    i_sub = numbers[i_sub]
+    if reach_km is None:
+        reach_km = np.full(len(subs), max(scenario.max_connection_km.values()))
+    found = []
+    for km in np.unique(reach_km[~np.isnan(reach_km)]):
+        numbers = np.flatnonzero(reach_km == km)
+        i_site, i_sub = shapely.STRtree(subs[numbers]).query(
+            sites.geometry.values, predicate="dwithin", distance=km * 1000.0
+        )
+        found.append((i_site, numbers[i_sub]))
+    i_site = np.concatenate([np.zeros(0, dtype=np.int64), *(f[0] for f in found)])
+    i_sub = np.concatenate([np.zeros(0, dtype=np.int64), *(f[1] for f in found)])
     order = np.lexsort((i_sub, i_site))
     i_site, i_sub = i_site[order], i_sub[order]
     # point to point, as GEOS computes it (sqrt(dx * dx + dy * dy)), without a geometry per pair

@@ -427,16 +427,19 @@ def stream_options(
     tiers = np.asarray(scenario.tiers_mw, dtype=float)
     bound = _bound(data, scenario, head)
     grid = CandidateGrid(data, scenario, exclusions=exclusions)
-    # substations that can take the smallest tier are the only ones options can use
-    only = (head >= float(tiers[0]) - 1e-9) & (
-        data.substations["voltage_kv"].to_numpy() >= min(scenario.connection_kv_for(t) for t in tiers)
-    )
+    # how far each substation can connect a tier it can take (NaN: none), so blocks pair no further
+    kv_sub = data.substations["voltage_kv"].to_numpy()
+    reach_km = np.full(len(head), np.nan)
+    for t in tiers:
+        kv = scenario.connection_kv_for(float(t))
+        can = (kv_sub >= kv) & (head >= t - 1e-9)
+        reach_km[can] = np.fmax(reach_km[can], scenario.max_connection_km[kv])
     pool: list[dict[str, np.ndarray]] = []  # option columns, site numbered in the whole grid
     sites: list[gpd.GeoDataFrame] = []  # the pool's sites, indexed by that number
     reach: list[np.ndarray] = []  # (site, substation) of every option of the pool's sites
     offset = options_all = 0
     # a last empty block, so that an empty grid goes through the same steps
-    blocks = grid.blocks(max_cells=block_cells, only=only)
+    blocks = grid.blocks(max_cells=block_cells, reach_km=reach_km)
     for block in itertools.chain(blocks, [grid.candidates(np.empty((0, 2)), ids=False)]):
         cols = _option_columns(data, scenario, block, head)
         options_all += len(cols["site"])
