@@ -409,6 +409,7 @@ def stream_options(
     Examples
     --------
     >>> import siting
+    >>> from siting.candidates import build_candidates
     >>> d, s = siting.load_korea(), siting.Scenario(target_mw=500, grid_spacing_km=10)
     >>> st = stream_options(d, s, block_cells=20_000)
     >>> c = build_candidates(d, s)
