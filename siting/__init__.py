@@ -1,5 +1,10 @@
 """siting: place data centres where the grid has room.
 
+``import siting`` loads only the scenario and error types; GeoPandas, the
+solver stack (PuLP, HiGHS, NetworkX, SciPy), plotting (matplotlib) and web
+maps (folium) are imported on first use of a name that needs them, e.g.
+``siting.load_korea`` or ``siting.solve``.
+
 Examples
 --------
 >>> import siting
@@ -11,21 +16,25 @@ Examples
 
 __version__ = "0.1.0"
 
-from typing import Any
+import importlib
+from typing import TYPE_CHECKING, Any
 
-from . import families
 from ._errors import DataError, ScenarioError, SitingError
 from .constants import Status
-from .data import SitingData
-from .datasets import load_korea
-from .families import Family
-from .gppd import read_gppd
-from .osm import OsmGrid, read_osm_grid
-from .pipeline import solve
-from .plot import plot_comparison, plot_data, plot_siting
-from .result import Diagnosis, OverbuildWarning, SitingResult, compare
 from .scenario import Costs, Scenario
-from .solvers import SolveReport
+
+if TYPE_CHECKING:
+    from . import families
+    from .data import SitingData
+    from .datasets import load_korea
+    from .families import Family
+    from .gppd import read_gppd
+    from .osm import OsmGrid, read_osm_grid
+    from .pipeline import solve
+    from .plot import plot_comparison, plot_data, plot_siting
+    from .result import Diagnosis, OverbuildWarning, SitingResult, compare
+    from .solvers import SolveReport
+    from .webmap import explore
 
 __all__ = [
     "Costs",
@@ -53,11 +62,41 @@ __all__ = [
     "solve",
 ]
 
+#: Public names imported on first use, by the submodule that defines them.
+_LAZY = {
+    "Diagnosis": "result",
+    "OverbuildWarning": "result",
+    "compare": "result",
+    "plot_comparison": "plot",
+    "Family": "families",
+    "OsmGrid": "osm",
+    "SitingData": "data",
+    "SitingResult": "result",
+    "SolveReport": "solvers",
+    "explore": "webmap",
+    "load_korea": "datasets",
+    "plot_data": "plot",
+    "plot_siting": "plot",
+    "read_gppd": "gppd",
+    "read_osm_grid": "osm",
+    "solve": "pipeline",
+}
+
 
 def __getattr__(name: str) -> Any:
-    """``siting.explore`` is imported on first use, so ``import siting`` does not load folium."""
-    if name == "explore":
-        from .webmap import explore
+    """Import a public name, or a submodule (``siting.grid``), on first use."""
+    if name in _LAZY:
+        value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+    else:
+        try:
+            value = importlib.import_module(f".{name}", __name__)
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{__name__}.{name}":
+                raise
+            raise AttributeError(f"module 'siting' has no attribute {name!r}") from None
+    globals()[name] = value
+    return value
 
-        return explore
-    raise AttributeError(f"module 'siting' has no attribute {name!r}")
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

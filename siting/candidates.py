@@ -7,6 +7,8 @@ queries, NumPy arrays); distances are in the data's metric CRS.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -22,12 +24,15 @@ from .scenario import Scenario
 from .settings import RENEWABLE_ENERGY_TECHNOLOGIES
 
 __all__ = [
+    "CandidateGrid",
     "Candidates",
     "build_candidates",
     "allowed_area",
     "excluded_codes",
     "excluded_core",
+    "grid_ids",
     "outside_buffer",
+    "substation_pairs",
     "DROP_REASONS",
 ]
 
@@ -58,12 +63,22 @@ class Candidates:
         pair, and is listed here too).
     given : int or None
         How many candidates the caller passed; None for the regular grid.
+    considered : int or None
+        Candidate sites looked at, when ``sites`` holds only some of them
+        (:func:`siting.options.stream_options` keeps the sites of the kept
+        options); None when ``sites`` holds them all.
     """
 
     sites: gpd.GeoDataFrame
     pairs: pd.DataFrame
     dropped: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["site_id", "reason"]))
     given: int | None = None
+    considered: int | None = None
+
+    @property
+    def count(self) -> int:
+        """Candidate sites looked at (``considered``, else the rows of ``sites``)."""
+        return len(self.sites) if self.considered is None else self.considered
 
     @property
     def dropped_counts(self) -> dict[str, int]:
@@ -171,18 +186,164 @@ def outside_buffer(core: shapely.Geometry, geoms: np.ndarray, buffer_m: float) -
     return keep
 
 
-def _grid_points(area: shapely.Geometry, spacing_m: float) -> np.ndarray:
-    """Regular grid aligned to multiples of the spacing (deterministic), inside ``area``."""
+#: Grid cells (of the allowed land's bounding box) generated and processed at a time: bounds the
+#: memory that fine grids need (about 1 KB per cell of a block, whatever the spacing).
+BLOCK_CELLS: Final[int] = 200_000
+
+
+def _grid_blocks(
+    area: shapely.Geometry, spacing_m: float, *, max_cells: int = BLOCK_CELLS
+) -> Iterator[np.ndarray]:
+    """Grid points inside ``area`` in blocks of whole rows, south to north, each row west to east.
+
+    The grid is aligned to multiples of the spacing (deterministic); a block
+    holds the points of at most ``max_cells`` cells of the bounding box.
+    """
     if area.is_empty:
-        return np.empty((0, 2))
+        return
     x0, y0, x1, y1 = area.bounds
     xs = np.arange(np.ceil(x0 / spacing_m), np.floor(x1 / spacing_m) + 1) * spacing_m
     ys = np.arange(np.ceil(y0 / spacing_m), np.floor(y1 / spacing_m) + 1) * spacing_m
-    mx, my = np.meshgrid(xs, ys)
-    gx, gy = mx.ravel(), my.ravel()
     shapely.prepare(area)
-    keep = shapely.contains_xy(area, gx, gy)
-    return np.column_stack([gx[keep], gy[keep]])
+    rows = max(1, max_cells // max(len(xs), 1))
+    for i in range(0, len(ys), rows):
+        mx, my = np.meshgrid(xs, ys[i : i + rows])
+        gx, gy = mx.ravel(), my.ravel()
+        keep = shapely.contains_xy(area, gx, gy)
+        yield np.column_stack([gx[keep], gy[keep]])
+
+
+def _grid_points(area: shapely.Geometry, spacing_m: float) -> np.ndarray:
+    """Regular grid aligned to multiples of the spacing (deterministic), inside ``area``."""
+    return np.concatenate([np.empty((0, 2)), *_grid_blocks(area, spacing_m)])
+
+
+class CandidateGrid:
+    """The default candidate grid of a scenario, generated a block of rows at a time.
+
+    Holds what every block needs (the allowed provinces, the excluded area and
+    core, the allowed land, a province locator), so that a fine grid is
+    streamed without holding all its cells.
+
+    Examples
+    --------
+    >>> import siting
+    >>> grid = CandidateGrid(siting.load_korea(), siting.Scenario(target_mw=100, grid_spacing_km=20))
+    >>> blocks = list(grid.blocks(max_cells=500))
+    >>> len(blocks) > 1, sum(len(b.sites) for b in blocks) == len(grid.candidates(grid.points()).sites)
+    (True, True)
+    """
+
+    def __init__(
+        self, data: SitingData, scenario: Scenario, *, exclusions: gpd.GeoDataFrame | None = None
+    ) -> None:
+        self.data, self.scenario = data, scenario
+        self.provinces, self.excluded = allowed_area(data, scenario, exclusions=exclusions)
+        self.core = excluded_core(data, scenario)
+        self.locate = _ProvinceLocator(self.provinces)
+
+    @functools.cached_property
+    def land(self) -> shapely.Geometry:
+        """The allowed provinces less the excluded area (polygon buffer; the exact check is per point)."""
+        return shapely.difference(self.provinces.union_all(), self.excluded)
+
+    def blocks(
+        self, *, max_cells: int = BLOCK_CELLS, reach_km: np.ndarray | None = None
+    ) -> Iterator[Candidates]:
+        """Candidates of each block of rows: what :func:`build_candidates` gives for those rows.
+
+        Without site ids (:func:`grid_ids` gives them), and pairs with the
+        pairs within ``reach_km`` (see :func:`substation_pairs`).
+        """
+        for xy in _grid_blocks(self.land, self.scenario.grid_spacing_km * 1000.0, max_cells=max_cells):
+            yield self.candidates(xy, ids=False, reach_km=reach_km)
+
+    def points(self) -> np.ndarray:
+        """Every grid point (x, y) in the metric CRS, before the exact buffer check."""
+        return _grid_points(self.land, self.scenario.grid_spacing_km * 1000.0)
+
+    def candidates(
+        self, xy: np.ndarray, *, ids: bool = True, reach_km: np.ndarray | None = None
+    ) -> Candidates:
+        """Candidates at grid points ``xy``: the exact buffer check, ids, provinces, pairs."""
+        pts = shapely.points(xy)
+        # the buffer polygon's chords lie inside the true buffer: check the exact distance
+        exact = outside_buffer(self.core, pts, self.scenario.exclude_buffer_km * 1000.0)
+        xy, pts = xy[exact], pts[exact]
+        sites = gpd.GeoDataFrame(
+            {"site_id": grid_ids(xy) if ids else [None] * len(xy)}, geometry=pts, crs=self.data.metric_crs
+        )
+        sites["footprint"] = sites.geometry
+        sites["province"] = pd.Series(self.locate(xy[:, 0], xy[:, 1]), dtype=object)
+        return _finish(self.data, self.scenario, sites, reach_km=reach_km)
+
+
+class _ProvinceLocator:
+    """The allowed province containing each point, else (outside all, or on a border) the nearest.
+
+    Point-in-polygon on prepared province polygons; the few points no
+    polygon contains alone go to ``sjoin_nearest``, so the answer is the one
+    ``sjoin_nearest`` gives for every point.
+    """
+
+    def __init__(self, provinces: gpd.GeoDataFrame) -> None:
+        self.provinces = provinces[["code", "geometry"]].reset_index(drop=True)
+        self.geoms = self.provinces.geometry.values
+        self.bounds = shapely.bounds(self.geoms)
+        shapely.prepare(self.geoms)
+
+    def __call__(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        hits = np.zeros(len(x), dtype=np.int64)
+        which = np.full(len(x), -1, dtype=np.int64)
+        for j, (g, (bx0, by0, bx1, by1)) in enumerate(zip(self.geoms, self.bounds, strict=True)):
+            near = np.flatnonzero((x >= bx0) & (x <= bx1) & (y >= by0) & (y <= by1))
+            inside = near[shapely.contains_xy(g, x[near], y[near])]
+            hits[inside] += 1
+            which[inside] = j
+        codes = self.provinces["code"].to_numpy(dtype=object)
+        out = np.empty(len(x), dtype=object)
+        one = hits == 1
+        out[one] = codes[which[one]]
+        rest = np.flatnonzero(~one)
+        if len(rest):
+            pts = gpd.GeoDataFrame(geometry=shapely.points(x[rest], y[rest]), crs=self.provinces.crs)
+            joined = gpd.sjoin_nearest(pts, self.provinces, how="left")
+            out[rest] = joined.loc[~joined.index.duplicated(), "code"].to_numpy()
+        return out
+
+
+def grid_ids(xy: np.ndarray) -> list[str]:
+    """Grid site ids: the point's coordinates in metres, ``g{x}_{y}``, unique and stable at any spacing.
+
+    Examples
+    --------
+    >>> grid_ids(np.array([[885000.0, 1470000.0]]))
+    ['g885000_1470000']
+    """
+    return [f"g{x:.0f}_{y:.0f}" for x, y in xy]
+
+
+def _finish(
+    data: SitingData,
+    scenario: Scenario,
+    sites: gpd.GeoDataFrame,
+    *,
+    dropped: pd.DataFrame | None = None,
+    given: int | None = None,
+    reach_km: np.ndarray | None = None,
+) -> Candidates:
+    """Renewable proximity and substation pairs for sites that have their province.
+
+    Sites with no substation in reach stay in ``sites`` (without a pair) and
+    are added to ``dropped`` with the reason ``no_substation``.
+    """
+    sites = sites.reset_index(drop=True)
+    sites["renewable_avg_mw"] = _renewable_within(data, scenario, sites)
+    pairs = substation_pairs(data, scenario, sites, reach_km=reach_km)
+    alone = ~np.isin(np.arange(len(sites)), pairs["site"].to_numpy())
+    frames = [] if dropped is None else [dropped]
+    frames.append(pd.DataFrame({"site_id": sites.loc[alone, "site_id"], "reason": "no_substation"}))
+    return Candidates(sites=sites, pairs=pairs, dropped=pd.concat(frames, ignore_index=True), given=given)
 
 
 def build_candidates(
@@ -201,7 +362,10 @@ def build_candidates(
     candidates : GeoDataFrame, optional
         The user's own points or polygons (a polygon is placed at its
         representative point); an optional ``site_id`` column names them.
-        Default: a grid with ``scenario.grid_spacing_km`` over allowed land.
+        Default: a grid with ``scenario.grid_spacing_km`` over allowed land
+        (for fine grids without spacing rules,
+        :func:`siting.options.stream_options` builds the reduced options a
+        block of rows at a time instead).
     exclusions : GeoDataFrame, optional
         Further no-go polygons.
 
@@ -216,51 +380,27 @@ def build_candidates(
     >>> bool(c.sites.province.isin(["KR-11", "KR-28", "KR-41"]).any())
     False
     """
-    provinces, excluded = allowed_area(data, scenario, exclusions=exclusions)
-    core, buffer_m = excluded_core(data, scenario), scenario.exclude_buffer_km * 1000.0
-    crs = data.metric_crs
-    dropped: list[pd.DataFrame] = []
+    grid = CandidateGrid(data, scenario, exclusions=exclusions)
     if candidates is None:
-        land = shapely.difference(provinces.union_all(), excluded)
-        xy = _grid_points(land, scenario.grid_spacing_km * 1000.0)
-        pts = shapely.points(xy)
-        # the buffer polygon's chords lie inside the true buffer: check the exact distance
-        exact = outside_buffer(core, pts, buffer_m)
-        xy, pts = xy[exact], pts[exact]
-        # the grid point's coordinates in metres: unique and stable at any spacing
-        ids = [f"g{x:.0f}_{y:.0f}" for x, y in xy]
-        sites = gpd.GeoDataFrame({"site_id": ids}, geometry=pts, crs=crs)
-        sites["footprint"] = sites.geometry
-    else:
-        sites = _user_candidates(candidates, crs)
-        foot = sites["footprint"].values
-        # the first reason that applies, in this order
-        reason = pd.Series("", index=sites.index, dtype=object)
-        checks = [
-            ("excluded_province", shapely.intersects(core, foot)),
-            ("buffer", ~outside_buffer(core, foot, buffer_m)),
-            ("exclusion_area", shapely.intersects(excluded, foot)),
-            ("off_land", shapely.distance(provinces.union_all(), foot) > PROVINCE_SNAP_KM * 1000.0),
-        ]
-        for why, hit in checks:
-            reason[(reason == "") & np.asarray(hit, dtype=bool)] = why
-        out = reason != ""
-        dropped.append(pd.DataFrame({"site_id": sites.loc[out, "site_id"], "reason": reason[out]}))
-        sites = sites.loc[~out]
-    # province: the allowed province containing the point, else the nearest
-    joined = gpd.sjoin_nearest(sites[["geometry"]], provinces[["code", "geometry"]], how="left")
-    sites["province"] = joined.loc[~joined.index.duplicated(), "code"]
-    sites = sites.reset_index(drop=True)
-    sites["renewable_avg_mw"] = _renewable_within(data, scenario, sites)
-    pairs = _pairs(data, scenario, sites)
-    alone = ~np.isin(np.arange(len(sites)), pairs["site"].to_numpy())
-    dropped.append(pd.DataFrame({"site_id": sites.loc[alone, "site_id"], "reason": "no_substation"}))
-    return Candidates(
-        sites=sites,
-        pairs=pairs,
-        dropped=pd.concat(dropped, ignore_index=True),
-        given=None if candidates is None else len(candidates),
-    )
+        return grid.candidates(grid.points())
+    sites = _user_candidates(candidates, data.metric_crs)
+    foot = sites["footprint"].values
+    # the first reason that applies, in this order
+    reason = pd.Series("", index=sites.index, dtype=object)
+    checks = [
+        ("excluded_province", shapely.intersects(grid.core, foot)),
+        ("buffer", ~outside_buffer(grid.core, foot, scenario.exclude_buffer_km * 1000.0)),
+        ("exclusion_area", shapely.intersects(grid.excluded, foot)),
+        ("off_land", shapely.distance(grid.provinces.union_all(), foot) > PROVINCE_SNAP_KM * 1000.0),
+    ]
+    for why, hit in checks:
+        reason[(reason == "") & np.asarray(hit, dtype=bool)] = why
+    out = reason != ""
+    dropped = pd.DataFrame({"site_id": sites.loc[out, "site_id"], "reason": reason[out]})
+    sites = sites.loc[~out]
+    xy = shapely.get_coordinates(sites.geometry.values)
+    sites["province"] = pd.Series(grid.locate(xy[:, 0], xy[:, 1]), index=sites.index, dtype=object)
+    return _finish(data, scenario, sites, dropped=dropped, given=len(candidates))
 
 
 def _user_candidates(candidates: gpd.GeoDataFrame, crs: str) -> gpd.GeoDataFrame:
@@ -313,12 +453,40 @@ def _renewable_within(data: SitingData, scenario: Scenario, sites: gpd.GeoDataFr
     return out
 
 
-def _pairs(data: SitingData, scenario: Scenario, sites: gpd.GeoDataFrame) -> pd.DataFrame:
-    """Site-substation pairs within the longest allowed connection, with distances."""
+def substation_pairs(
+    data: SitingData, scenario: Scenario, sites: gpd.GeoDataFrame, *, reach_km: np.ndarray | None = None
+) -> pd.DataFrame:
+    """Site-substation pairs within the longest allowed connection, with distances.
+
+    ``reach_km`` (per substation; NaN for none) narrows the distance to what
+    each substation can use, e.g. 20 km for one that only takes 154 kV tiers.
+    Sorted by site, then substation; ``site`` and ``substation`` are row
+    positions, ``distance_km`` the straight-line distance.
+
+    Examples
+    --------
+    >>> import siting
+    >>> d, s = siting.load_korea(), siting.Scenario(target_mw=100, grid_spacing_km=20)
+    >>> c = build_candidates(d, s)
+    >>> p = substation_pairs(d, s, c.sites)
+    >>> bool((p.distance_km <= max(s.max_connection_km.values())).all()), len(p) == len(c.pairs)
+    (True, True)
+    """
     subs = data.substations.to_crs(data.metric_crs).geometry.values
-    tree = shapely.STRtree(subs)
-    dmax = max(scenario.max_connection_km.values()) * 1000.0
-    i_site, i_sub = tree.query(sites.geometry.values, predicate="dwithin", distance=dmax)
-    dist = shapely.distance(sites.geometry.values[i_site], subs[i_sub]) / 1000.0
-    pairs = pd.DataFrame({"site": i_site, "substation": i_sub, "distance_km": dist})
-    return pairs.sort_values(["site", "substation"], kind="stable").reset_index(drop=True)
+    if reach_km is None:
+        reach_km = np.full(len(subs), max(scenario.max_connection_km.values()))
+    found = []
+    for km in np.unique(reach_km[~np.isnan(reach_km)]):
+        numbers = np.flatnonzero(reach_km == km)
+        i_site, i_sub = shapely.STRtree(subs[numbers]).query(
+            sites.geometry.values, predicate="dwithin", distance=km * 1000.0
+        )
+        found.append((i_site, numbers[i_sub]))
+    i_site = np.concatenate([np.zeros(0, dtype=np.int64), *(f[0] for f in found)])
+    i_sub = np.concatenate([np.zeros(0, dtype=np.int64), *(f[1] for f in found)])
+    order = np.lexsort((i_sub, i_site))
+    i_site, i_sub = i_site[order], i_sub[order]
+    # point to point, as GEOS computes it (sqrt(dx * dx + dy * dy)), without a geometry per pair
+    d = shapely.get_coordinates(sites.geometry.values)[i_site] - shapely.get_coordinates(subs)[i_sub]
+    dist = np.sqrt(d[:, 0] * d[:, 0] + d[:, 1] * d[:, 1]) / 1000.0
+    return pd.DataFrame({"site": i_site, "substation": i_sub, "distance_km": dist})

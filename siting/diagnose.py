@@ -96,7 +96,7 @@ def necessary_conditions(
         counts = cand.dropped["reason"].value_counts()
         why = ", ".join(f"{v} {DROP_REASONS.get(str(k), str(k))}" for k, v in counts.items())
         return [f"none of the {cand.given} candidates given can host a campus: {why}"]
-    if len(cand.sites) == 0:
+    if cand.count == 0:
         return ["no candidate site is left outside the excluded region and exclusion layers"]
     if opts.empty:
         return [

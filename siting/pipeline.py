@@ -7,21 +7,60 @@ from collections.abc import Sequence
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
+import pandas as pd
 
 from ._log import Stages, logger
-from .candidates import build_candidates, excluded_codes
+from .candidates import Candidates, build_candidates, excluded_codes
 from .constants import SolverName, Status
 from .data import SitingData
 from .diagnose import diagnose, necessary_conditions
 from .families import DEFAULT_FAMILIES, Family
 from .grid import build_grid, check_connected
 from .model import SitingModel, Solution
-from .options import build_options, effective_headroom, reduce_options
+from .options import build_options, effective_headroom, reduce_options, stream_options
 from .result import Diagnosis, SitingResult, assemble
 from .scenario import Scenario
 from .solvers import TIME_LIMIT_MARGIN_S, Deadline, OutOfTime
 
-__all__ = ["solve"]
+__all__ = ["solve", "sites_and_options"]
+
+
+def sites_and_options(
+    data: SitingData,
+    scenario: Scenario,
+    *,
+    candidates: gpd.GeoDataFrame | None = None,
+    exclusions: gpd.GeoDataFrame | None = None,
+    headroom: np.ndarray | None = None,
+    reduce: bool = True,
+    cand: Candidates | None = None,
+) -> tuple[Candidates, pd.DataFrame, int]:
+    """Candidates and the options a model chooses among, and the number of options before the reduction.
+
+    The default grid, reduced and without spacing rules, is streamed a block
+    of rows at a time (:func:`siting.options.stream_options`: the same
+    options, in memory that does not grow with the number of cells, and
+    ``cand`` holds the sites of the kept options only). Otherwise the
+    candidates (``cand`` when given and not streamed) and every option are
+    built, then reduced when ``reduce``.
+
+    Examples
+    --------
+    >>> import siting
+    >>> d, s = siting.load_korea(), siting.Scenario(target_mw=500, grid_spacing_km=20)
+    >>> cand, opts, n = sites_and_options(d, s)
+    >>> cand.count >= len(cand.sites), len(opts) <= n
+    (True, True)
+    """
+    if candidates is None and reduce and scenario.min_spacing_km == 0:
+        st = stream_options(data, scenario, headroom=headroom, exclusions=exclusions)
+        return st.cand, st.opts, st.options_all
+    if cand is None:
+        cand = build_candidates(data, scenario, candidates=candidates, exclusions=exclusions)
+    all_opts = build_options(data, scenario, cand, headroom=headroom)
+    opts = reduce_options(all_opts, data, scenario, headroom=headroom) if reduce else all_opts
+    return cand, opts, len(all_opts)
 
 
 def solve(
@@ -94,21 +133,21 @@ def solve(
     budget = Deadline(scenario.time_limit_s)
     t0 = budget.start
     stages = Stages(f"solve {scenario.name!r}", total=6, progress=progress)
-    cand = build_candidates(data, scenario, candidates=candidates, exclusions=exclusions)
     excluded = excluded_codes(data, scenario)
-    timings["candidates"] = time.perf_counter() - t0
-    stages.done("candidates", seconds=timings["candidates"], detail=f"{len(cand.sites):,} sites")
-    t = time.perf_counter()
     G = build_grid(data, scenario)
     check_connected(G)
-    timings["grid"] = time.perf_counter() - t
-    stages.done("grid", seconds=timings["grid"])
-    t = time.perf_counter()
     # headroom the network can actually serve: exact while line and supply limits are hard
     head = effective_headroom(data, scenario, G)
-    all_opts = build_options(data, scenario, cand, headroom=head)
-    opts = reduce_options(all_opts, data, scenario, headroom=head) if reduce else all_opts
-    size = {"candidates": len(cand.sites), "options_all": len(all_opts), "options": len(opts)}
+    timings["grid"] = time.perf_counter() - t0
+    stages.done("grid", seconds=timings["grid"])
+    t = time.perf_counter()
+    cand, opts, options_all = sites_and_options(
+        data, scenario, candidates=candidates, exclusions=exclusions, headroom=head, reduce=reduce
+    )
+    timings["candidates"] = time.perf_counter() - t
+    stages.done("candidates", seconds=timings["candidates"], detail=f"{cand.count:,} sites")
+    t = time.perf_counter()
+    size = {"candidates": cand.count, "options_all": options_all, "options": len(opts)}
 
     def finish(status: Status, solution: Solution | None = None, **extra: Any) -> SitingResult:
         timings["total"] = time.perf_counter() - t0
@@ -133,7 +172,9 @@ def solve(
         timings["cut_short"] = time.perf_counter() - t0
         return finish(Status.NO_SOLUTION)
 
-    necessary = necessary_conditions(data, scenario, cand, all_opts, families=enabled)
+    # the reduction keeps an option of every (substation, province, tier) that has one, so the
+    # necessary conditions (substations and provinces within reach) read the same from the kept
+    necessary = necessary_conditions(data, scenario, cand, opts, families=enabled)
     if necessary:
         return finish(Status.INFEASIBLE, diagnosis=Diagnosis(necessary=necessary))
     if budget.expired:
@@ -170,10 +211,18 @@ def solve(
             diagnosis = Diagnosis(cut_short="the time limit ended before the diagnosis could start")
         else:
             # the diagnosis relaxes network limits and headroom, so it needs every option under the
-            # nominal headroom: the reduction's exchange argument assumes hard headroom
-            nominal = build_options(data, scenario, cand)
+            # nominal headroom (the reduction's exchange argument assumes hard headroom), over every
+            # candidate (a streamed ``cand`` holds only the sites of the kept options)
+            nominal_cand, nominal, _ = sites_and_options(
+                data,
+                scenario,
+                candidates=candidates,
+                exclusions=exclusions,
+                reduce=False,
+                cand=cand if cand.considered is None else None,
+            )
             diagnosis = diagnose(
-                data, scenario, cand, nominal, G, families=enabled, deadline=budget, progress=progress
+                data, scenario, nominal_cand, nominal, G, families=enabled, deadline=budget, progress=progress
             )
         timings["diagnose"] = time.perf_counter() - t
         stages.done("diagnose", seconds=timings["diagnose"])

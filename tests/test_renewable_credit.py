@@ -50,9 +50,7 @@ def test_one_renewable_credited_once_across_campuses():
     # 60 MW of solar output, shared: not 60 MW for each campus
     assert s["renewable_credit_mw"].sum() == pytest.approx(60.0)
     assert res.costs["renewable_incentive"] == pytest.approx(-2.0 * 60.0)
-    assert res.sites["renewable_incentive_krw_bn"].sum() == pytest.approx(
-        res.costs["renewable_incentive"]
-    )
+    assert res.sites["renewable_incentive_krw_bn"].sum() == pytest.approx(res.costs["renewable_incentive"])
     assert (s["renewable_incentive_krw_bn"] == -2.0 * s["renewable_credit_mw"]).all()
     assert_result_valid(res, data)
 

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from ..constants import OVERBUILD, TARGET
+from ..options import site_reach
 from ._base import Family
 
 if TYPE_CHECKING:
@@ -57,12 +58,12 @@ class Target(Family):
         of the largest tier each has an option for.
         """
         out = []
-        per_site = opts.groupby("site")["tier_mw"].max()
-        if float(per_site.sum()) < scenario.target_mw - 1e-9:
+        reach = site_reach(opts)  # of every option, also when ``opts`` are the reduced ones
+        if reach["site_capacity_mw"] < scenario.target_mw - 1e-9:
             out.append(
-                f"target {scenario.target_mw:,.0f} MW exceeds the {float(per_site.sum()):,.0f} MW that the "
-                f"{len(per_site)} candidate sites in reach of a substation can host (one campus per site, "
-                "each at the largest tier it can connect)"
+                f"target {scenario.target_mw:,.0f} MW exceeds the {reach['site_capacity_mw']:,.0f} MW "
+                f"that the {reach['sites_in_reach']:,.0f} candidate sites in reach of a substation can "
+                "host (one campus per site, each at the largest tier it can connect)"
             )
         least = scenario.min_host_provinces * min(scenario.tiers_mw)
         most = scenario.target_mw + scenario.overbuild_mw

@@ -1,0 +1,293 @@
+"""National siting benchmark: the library against the naive model, side by side, per spacing and solver.
+
+For each candidate-grid spacing (``--resolutions``, km) and solver (``--solver``), solves the default
+Korean scenario (``scenarios/korea_default.toml``) twice, each in its own child process so that peak
+memory is per run:
+
+- **library**: ``siting.solve`` (candidates streamed, exact reduction, count formulation);
+- **naive**: what a user would write by hand with PuLP from the same, unreduced options table
+  (``build_options`` over every candidate): one binary per option, one ``pulp.lpSum`` row per site,
+  substation, line, node, province, the target and the renewable share, and the same
+  transport-model network and costs. It shares the library's inputs (options, grid graph) and its
+  solver call (``siting.solvers.solve_problem``, for the same time limit and status/gap reading),
+  nothing of its formulation.
+
+Per run: cells, options, variables, constraints, seconds per stage, total, peak MB, objective,
+status, gap; medians over ``--repeat`` runs. Runs stop at ``--time-limit`` (the status and gap say
+where they stood), and a child that outlives it by far is killed and reported as such.
+
+    python benchmarks/bench_national.py                      # 5 2 1 0.5 0.25 km, cbc and highs, 3 repeats
+    python benchmarks/bench_national.py --resolutions 1 --solver highs --repeat 1 --json out.json
+    python benchmarks/bench_national.py --quick              # 10 km, 1 GW, one run each: a smoke run
+    python benchmarks/bench_national.py --resolutions 0.25 --no-naive   # library only
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+SCENARIO = ROOT / "scenarios" / "korea_default.toml"
+#: Seconds a child may run past its time limit (data load, model build, reading) before it is killed.
+GRACE_S = 600.0
+
+
+def _peak_mb() -> float:
+    """Peak resident memory of this process and of the solver processes it ran (CBC), MB."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return max(own, kids) / 1024.0
+
+
+def scenario(km: float, solver: str, target_mw: float | None) -> Any:
+    """The benchmark scenario at one spacing and solver (optionally another target)."""
+    import siting
+
+    sc = siting.Scenario.from_toml(SCENARIO).replace(grid_spacing_km=km, solver=solver)
+    return sc if target_mw is None else sc.replace(target_mw=target_mw)
+
+
+def run_library(km: float, solver: str, time_limit: float, target_mw: float | None) -> dict[str, Any]:
+    """One library solve, from data load to result."""
+    t0 = time.perf_counter()
+    import siting
+
+    t_import = time.perf_counter() - t0
+    t = time.perf_counter()
+    data = siting.load_korea()
+    sc = scenario(km, solver, target_mw)
+    t_load = time.perf_counter() - t
+    res = siting.solve(data, sc, time_limit_s=time_limit)
+    stages = {"import": t_import, "load": t_load, **{k: v for k, v in res.timings.items() if k != "total"}}
+    size = res.model_size
+    return {
+        "cells": size.get("candidates", 0),
+        "options": size.get("options_all", 0),
+        "options_kept": size.get("options", 0),
+        "variables": size.get("variables", 0),
+        "constraints": size.get("constraints", 0),
+        "stages_s": stages,
+        "total_s": t_load + res.timings["total"],
+        "objective": res.objective,
+        "status": str(res.status),
+        "gap": res.gap,
+    }
+
+
+def naive_model(data: Any, sc: Any, opts: Any, graph: Any) -> Any:
+    """The siting MILP written by hand over every option (transport network model)."""
+    import pulp
+
+    if sc.flow_model != "transport" or sc.min_spacing_km > 0:
+        raise SystemExit("the naive model covers the transport network model without spacing")
+    prob = pulp.LpProblem("naive", pulp.LpMinimize)
+    z = [pulp.LpVariable(f"z{i}", cat=pulp.LpBinary) for i in range(len(opts))]
+    mw = opts["tier_mw"].to_numpy()
+    subs = data.substations["substation_id"].tolist()
+    for _, idx in opts.groupby("site").indices.items():
+        prob += pulp.lpSum(z[i] for i in idx) <= 1
+    total = pulp.lpSum(mw[i] * z[i] for i in range(len(z)))
+    prob += total >= sc.target_mw
+    if math.isfinite(sc.overbuild_mw):
+        prob += total <= sc.target_mw + sc.overbuild_mw
+    load = {n: pulp.lpSum(mw[i] * z[i] for i in idx) for n, idx in opts.groupby("substation").indices.items()}
+    head = data.substations["headroom_mw"].to_numpy(dtype=float)
+    for n, expr in load.items():
+        prob += expr <= head[n]
+    # transport network: campus supply flows f and renewable energy flows g share each line's residual
+    pos = {sid: n for n, sid in enumerate(subs)}
+    inflow = {n: pulp.LpAffineExpression() for n in range(len(subs))}
+    ren_in = {n: pulp.LpAffineExpression() for n in range(len(subs))}
+    transmission = []
+    renewables = sc.renewable_share > 0
+    edges = sorted(graph.edges(keys=True, data=True), key=lambda e: e[2])
+    for k, (_, _, _, e) in enumerate(edges):
+        r = float(e["residual_mw"])
+        if r <= 0:
+            continue
+        fp, fm = pulp.LpVariable(f"fp{k}", lowBound=0), pulp.LpVariable(f"fm{k}", lowBound=0)
+        used = fp + fm
+        if renewables:
+            gp = pulp.LpVariable(f"gp{k}", lowBound=0, upBound=r)
+            gm = pulp.LpVariable(f"gm{k}", lowBound=0, upBound=r)
+            used += gp + gm
+            ren_in[pos[e["from_id"]]] -= gp - gm
+            ren_in[pos[e["to_id"]]] += gp - gm
+        prob += used <= r
+        transmission.append(sc.costs.transmission_per_mw_km * e["length_km"] * (fp + fm))
+        inflow[pos[e["from_id"]]] -= fp - fm
+        inflow[pos[e["to_id"]]] += fp - fm
+    delivered = []
+    for n, sid in enumerate(subs):
+        node = graph.nodes[sid]
+        supply = pulp.LpVariable(f"sup{n}", lowBound=0, upBound=float(node["supply_mw"]))
+        prob += supply + inflow[n] - load.get(n, 0) == 0
+        if renewables:
+            avail = pulp.LpVariable(f"ru{n}", lowBound=0, upBound=float(node["renewable_avg_mw"]))
+            got = pulp.LpVariable(f"rd{n}", lowBound=0)
+            prob += got <= sc.load_factor * load.get(n, 0)
+            prob += ren_in[n] + avail - got == 0
+            delivered.append(got)
+    if renewables:
+        prob += pulp.lpSum(delivered) >= sc.renewable_share * sc.load_factor * total
+    # province share cap and minimum number of host provinces
+    hosts = []
+    for k, (_, idx) in enumerate(opts.groupby("province").indices.items()):
+        prob += pulp.lpSum(mw[i] * z[i] for i in idx) <= sc.province_share_cap * total
+        h = pulp.LpVariable(f"host{k}", cat=pulp.LpBinary)
+        prob += h <= pulp.lpSum(z[i] for i in idx)
+        hosts.append(h)
+    if sc.min_host_provinces > 0:
+        prob += pulp.lpSum(hosts) >= sc.min_host_provinces
+    cost = opts["cost"].to_numpy()
+    prob += pulp.lpSum(cost[i] * z[i] for i in range(len(z))) + pulp.lpSum(transmission)
+    return prob
+
+
+def run_naive(km: float, solver: str, time_limit: float, target_mw: float | None) -> dict[str, Any]:
+    """One naive solve over every option, from data load to objective."""
+    t0 = time.perf_counter()
+    import siting
+    from siting.candidates import build_candidates
+    from siting.grid import build_grid
+    from siting.options import build_options
+    from siting.solvers import solve_problem
+
+    stages = {"import": time.perf_counter() - t0}
+    t = time.perf_counter()
+    data = siting.load_korea()
+    sc = scenario(km, solver, target_mw)
+    stages["load"] = time.perf_counter() - t
+    start = time.perf_counter()
+    cand = build_candidates(data, sc)
+    opts = build_options(data, sc, cand)
+    graph = build_grid(data, sc)
+    stages["candidates"] = time.perf_counter() - start
+    t = time.perf_counter()
+    prob = naive_model(data, sc, opts, graph)
+    stages["build"] = time.perf_counter() - t
+    left = max(time_limit - (time.perf_counter() - start), 1.0)
+    report = solve_problem(prob, solver=solver, time_limit_s=left, mip_gap=sc.mip_gap, threads=sc.threads)
+    stages["solve"] = report.seconds
+    objective = prob.objective.value() if report.status.has_solution else None
+    return {
+        "cells": len(cand.sites),
+        "options": len(opts),
+        "variables": prob.numVariables(),
+        "constraints": prob.numConstraints(),
+        "stages_s": stages,
+        "total_s": stages["load"] + time.perf_counter() - start,
+        "objective": objective,
+        "status": str(report.status),
+        "gap": report.gap,
+    }
+
+
+def child(model: str, km: float, solver: str, time_limit: float, target_mw: float | None) -> None:
+    """Run one solve and print its record as one JSON line."""
+    out = (run_library if model == "library" else run_naive)(km, solver, time_limit, target_mw)
+    out["peak_mb"] = _peak_mb()
+    print(json.dumps(out))
+
+
+def measure(model: str, km: float, solver: str, time_limit: float, target_mw: float | None) -> dict[str, Any]:
+    """One run in a child process (peak memory per run); a child that hangs is killed."""
+    cmd = [sys.executable, __file__, "--child", model, str(km), solver, str(time_limit), str(target_mw)]
+    try:
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=time_limit + GRACE_S)
+    except subprocess.TimeoutExpired:
+        return {"status": "killed", "total_s": None, "objective": None}
+    if done.returncode != 0:
+        return {"status": "error", "error": done.stderr[-2000:], "total_s": None, "objective": None}
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def median_run(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """The first run's record with every timing and the peak memory replaced by its median."""
+    out = dict(runs[0])
+    if "stages_s" not in out:
+        return out
+    for key in ("total_s", "peak_mb"):
+        out[key] = statistics.median(r[key] for r in runs)
+    out["stages_s"] = {k: statistics.median(r["stages_s"].get(k, 0.0) for r in runs) for k in out["stages_s"]}
+    out["repeats"] = len(runs)
+    return out
+
+
+def _fmt(r: dict[str, Any]) -> str:
+    if "stages_s" not in r:
+        return f"{r['status']}"
+    obj = "n/a" if r["objective"] is None else f"{r['objective']:,.3f}"
+    gap = "" if not r.get("gap") else f" gap {r['gap']:.2%}"
+    stages = " ".join(f"{k} {v:.2f}" for k, v in r["stages_s"].items())
+    return (
+        f"{r['cells']:>9,} cells {r['options']:>10,} options {r['variables']:>9,} vars "
+        f"{r['constraints']:>8,} rows | total {r['total_s']:7.2f} s peak {r['peak_mb']:6.0f} MB | "
+        f"{r['status']}{gap} {obj} | {stages}"
+    )
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--resolutions", type=float, nargs="+", default=[5.0, 2.0, 1.0, 0.5, 0.25], help="km")
+    ap.add_argument("--solver", default="cbc,highs", help="comma-separated: cbc, highs")
+    ap.add_argument("--repeat", type=int, default=3, help="runs per cell; medians are reported")
+    ap.add_argument("--time-limit", type=float, default=600.0, help="seconds per run (each model)")
+    ap.add_argument("--json", type=Path, help="write the results here")
+    ap.add_argument("--target-mw", type=float, help="another target than the scenario's 4,000 MW")
+    ap.add_argument("--quick", action="store_true", help="10 km, 1,000 MW, one run, 10 s limit: a smoke run")
+    ap.add_argument("--no-naive", action="store_true", help="library runs only")
+    ap.add_argument("--child", nargs=5, help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.child:
+        model, km, solver, limit, target = args.child
+        child(model, float(km), solver, float(limit), None if target == "None" else float(target))
+        return
+    if args.quick:
+        args.resolutions, args.repeat, args.time_limit = [10.0], 1, min(args.time_limit, 10.0)
+        args.target_mw = args.target_mw or 1000.0
+    solvers = [s.strip() for s in args.solver.split(",") if s.strip()]
+    machine = {
+        "machine": platform.machine(),
+        "cores": os.cpu_count(),
+        "python": platform.python_version(),
+        "load_avg_1min": os.getloadavg()[0],
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+    }
+    target = "" if args.target_mw is None else f", target {args.target_mw:g} MW"
+    print(f"machine: {machine}; scenario {SCENARIO.name}{target}; time limit {args.time_limit:g} s per run")
+    results = []
+    for km in args.resolutions:
+        for solver in solvers:
+            row: dict[str, Any] = {"km": km, "solver": solver}
+            for model in ("library", *(() if args.no_naive else ("naive",))):
+                runs = [
+                    measure(model, km, solver, args.time_limit, args.target_mw) for _ in range(args.repeat)
+                ]
+                row[model] = median_run(runs)
+                print(f"{km:5g} km {solver:5} {model:7} {_fmt(row[model])}", flush=True)
+            lib, naive = row["library"], row.get("naive")
+            if naive and lib.get("objective") is not None and naive.get("objective") is not None:
+                row["same_objective"] = math.isclose(lib["objective"], naive["objective"], rel_tol=1e-4)
+            results.append(row)
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        tmp = args.json.with_suffix(args.json.suffix + ".tmp")
+        meta = {"machine": machine, "target_mw": args.target_mw, "time_limit_s": args.time_limit}
+        tmp.write_text(json.dumps({**meta, "results": results}, indent=2))
+        tmp.replace(args.json)
+
+
+if __name__ == "__main__":
+    main()
