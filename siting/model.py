@@ -56,7 +56,7 @@ def _variable_maker(prob: pulp.LpProblem) -> Callable[[str, float, float, str], 
     """
     add = getattr(prob, "add_variable", None)
     if add is not None:
-        return add  # type: ignore[no-any-return]
+        return add
     return lambda name, low, up, cat: pulp.LpVariable(name, lowBound=low, upBound=up, cat=cat)
 
 
