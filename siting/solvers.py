@@ -213,31 +213,38 @@ def _arrays(
     """
     t0 = time.perf_counter()
     variables = prob.variables()
-    pos = {v.name: i for i, v in enumerate(variables)}
+    pos = {id(v): i for i, v in enumerate(variables)}  # by identity: no name lookups per nonzero
     inf = math.inf
     cost = np.zeros(len(variables))
     objective = prob.objective if prob.objective is not None else pulp.LpAffineExpression()
     sign = -1.0 if prob.sense == pulp.LpMaximize else 1.0  # HiGHS minimises here: maximise -c
-    for v, c in objective.items():
-        cost[pos[v.name]] = sign * c
+    if len(objective):
+        cost[[pos[id(v)] for v in objective]] = sign * np.fromiter(objective.values(), float, len(objective))
     col_lo = np.array([-inf if v.lowBound is None else v.lowBound for v in variables], dtype=float)
     col_hi = np.array([inf if v.upBound is None else v.upBound for v in variables], dtype=float)
     integer = np.array([v.cat == pulp.LpInteger for v in variables], dtype=bool)
-    starts: list[int] = [0]
+    lengths: list[int] = []
     index: list[int] = []
     value: list[float] = []
-    row_lo: list[float] = []
-    row_hi: list[float] = []
+    rhs: list[float] = []
+    senses: list[int] = []
     for r, c in enumerate(prob.constraints.values()):
         if r % 5000 == 0 and time.perf_counter() - t0 > time_limit_s:
             raise OutOfTime("passing the model to the solver")
-        items = [(pos[v.name], a) for v, a in c.items() if a != 0]
-        index.extend(i for i, _ in items)
-        value.extend(a for _, a in items)
-        starts.append(len(index))
-        rhs = -c.constant
-        row_lo.append(rhs if c.sense in (pulp.LpConstraintGE, pulp.LpConstraintEQ) else -inf)
-        row_hi.append(rhs if c.sense in (pulp.LpConstraintLE, pulp.LpConstraintEQ) else inf)
+        index.extend([pos[id(v)] for v in c])
+        value.extend(c.values())
+        lengths.append(len(c))
+        rhs.append(-c.constant)
+        senses.append(c.sense)
+    vals = np.array(value, dtype=float)
+    keep = vals != 0
+    row_of = np.repeat(np.arange(len(lengths)), lengths)[keep]
+    starts = np.zeros(len(lengths) + 1, dtype=np.int32)
+    np.cumsum(np.bincount(row_of, minlength=len(lengths)), out=starts[1:])
+    b = np.array(rhs, dtype=float)
+    sense = np.array(senses, dtype=int)
+    row_lo = np.where(sense == pulp.LpConstraintLE, -inf, b)
+    row_hi = np.where(sense == pulp.LpConstraintGE, inf, b)
     return variables, {
         "cost": cost,
         "offset": np.array(sign * float(objective.constant)),
@@ -245,11 +252,11 @@ def _arrays(
         "col_lo": col_lo,
         "col_hi": col_hi,
         "integer": integer,
-        "starts": np.array(starts, dtype=np.int32),
-        "index": np.array(index, dtype=np.int32),
-        "value": np.array(value, dtype=float),
-        "row_lo": np.array(row_lo, dtype=float),
-        "row_hi": np.array(row_hi, dtype=float),
+        "starts": starts,
+        "index": np.array(index, dtype=np.int32)[keep],
+        "value": vals[keep],
+        "row_lo": row_lo,
+        "row_hi": row_hi,
     }
 
 

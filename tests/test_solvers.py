@@ -104,3 +104,32 @@ def test_solve_problem_honours_maximise(solver):
     assert report.status == "optimal"
     assert (x.varValue, y.varValue) == pytest.approx((2.5, 3.0))
     assert report.objective == pytest.approx(15.0)
+
+
+def test_arrays_hand_off():
+    """The arrays HiGHS receives: columns by name, maximise as minimise -c, zero coefficients dropped."""
+    import math
+
+    import numpy as np
+    import pulp
+
+    from siting.solvers import _arrays
+
+    p = pulp.LpProblem("t", pulp.LpMaximize)
+    z = pulp.LpVariable("z", lowBound=-1, upBound=5)
+    x = pulp.LpVariable("x", lowBound=0)
+    y = pulp.LpVariable("y", lowBound=0, upBound=3, cat=pulp.LpInteger)
+    p += 2 * x + 3 * y + 1
+    p += x + 2 * y <= 4, "a"
+    p += x - z >= -1, "b"
+    p += y + 0 * z == 1, "c"
+    variables, a = _arrays(p)
+    assert [v.name for v in variables] == ["x", "y", "z"]
+    assert a["cost"].tolist() == [-2.0, -3.0, 0.0] and float(a["offset"]) == -1.0 and float(a["sign"]) == -1.0
+    assert a["col_lo"].tolist() == [0.0, 0.0, -1.0] and a["col_hi"].tolist() == [math.inf, 3.0, 5.0]
+    assert a["integer"].tolist() == [False, True, False]
+    assert a["starts"].tolist() == [0, 2, 4, 5]
+    assert a["index"].tolist() == [0, 1, 0, 2, 1]
+    assert a["value"].tolist() == [1.0, 2.0, 1.0, -1.0, 1.0]
+    assert a["row_lo"].tolist() == [-math.inf, -1.0, 1.0] and a["row_hi"].tolist() == [4.0, math.inf, 1.0]
+    assert a["starts"].dtype == np.int32 and a["index"].dtype == np.int32
