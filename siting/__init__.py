@@ -26,6 +26,7 @@ from .plot import plot_data, plot_siting
 from .result import Diagnosis, SitingResult
 from .scenario import Costs, Scenario
 from .solvers import SolveReport
+from .upgrades import upgrade_values
 
 __all__ = [
     "Costs",
@@ -48,6 +49,7 @@ __all__ = [
     "read_gppd",
     "read_osm_grid",
     "solve",
+    "upgrade_values",
 ]
 
 

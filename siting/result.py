@@ -20,7 +20,7 @@ import pandas as pd
 
 from ._errors import SitingError
 from ._utils import atomic_path
-from .constants import COST_TERMS, Status
+from .constants import COST_TERMS, HEADROOM, LINES, SUPPLY, Status
 from .settings import GEOGRAPHIC_CRS
 
 if TYPE_CHECKING:
@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 __all__ = ["Status", "SitingResult", "Diagnosis", "assemble"]
 
 LIMIT_COLUMNS = ["family", "id", "name", "over_mw", "text"]
+UPGRADE_COLUMNS = ["kind", "id", "name", "mw_per_mw"]
 
 
 @dataclass
@@ -60,6 +61,12 @@ class Diagnosis:
     cut_short : str
         Empty when the diagnosis ran to the end; otherwise what the time
         limit left out (the diagnosis above it is then incomplete).
+    upgrades : DataFrame
+        Where upgrades close the gap: with the plan of the relaxed model
+        fixed, MW of relaxation saved per MW added to each limit
+        (``mw_per_mw``, from :meth:`siting.model.SitingModel.prices`):
+        ``kind`` (headroom, line, supply), ``id``, ``name``; largest first,
+        only the limits worth something.
     """
 
     necessary: list[str] = field(default_factory=list)
@@ -67,6 +74,7 @@ class Diagnosis:
     max_achievable_mw: float | None = None
     max_achievable_bound_mw: float | None = None
     cut_short: str = ""
+    upgrades: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=UPGRADE_COLUMNS))
 
     def __str__(self) -> str:
         out = [f"- {n}" for n in self.necessary]
@@ -103,11 +111,17 @@ class SitingResult:
         connection_kv, renewable_avg_mw, cost terms, geometry.
     substations : GeoDataFrame
         Every substation: substation_id, name, province, voltage_kv, load_mw,
-        headroom_mw, utilization, supply_mw, supply_used_mw, geometry.
+        headroom_mw, utilization, supply_mw, supply_used_mw,
+        headroom_value_bn_per_mw, supply_value_bn_per_mw, geometry.
     lines : GeoDataFrame
         Every line: line_id, from_id, to_id, name, kind, flow_mw (signed, from
         -> to), capacity_mw, residual_mw, loading (|flow| / residual),
-        renewable_flow_mw, geometry.
+        renewable_flow_mw, capacity_value_bn_per_mw, geometry.
+
+        The ``*_value_bn_per_mw`` columns are what one more MW of that limit
+        would save, KRW bn per MW, with this plan's campuses fixed: LP duals
+        (:meth:`siting.model.SitingModel.prices`, see :func:`siting.upgrade_values`);
+        NaN when there is no plan.
     diagnosis : Diagnosis or None
         For infeasible runs.
     renewables : GeoDataFrame or None
@@ -127,6 +141,10 @@ class SitingResult:
     families : tuple of Family subclasses
         The constraint families the model applied (what
         :func:`siting.testing.assert_result_valid` re-checks).
+    security : dict of str to int
+        With ``Scenario(n_minus_1=True)``: outages checked, outages skipped
+        because they island the network, post-outage rows added, rounds
+        (:mod:`siting.families.security`); empty otherwise.
     """
 
     status: Status
@@ -146,6 +164,7 @@ class SitingResult:
     metric_crs: str = GEOGRAPHIC_CRS
     report: SolveReport | None = None
     families: tuple[type[Family], ...] = ()
+    security: dict[str, int] = field(default_factory=dict)
 
     def __repr__(self) -> str:
         obj = "n/a" if self.objective is None else f"{self.objective:,.1f} KRW bn"
@@ -277,6 +296,12 @@ class SitingResult:
         if self.timings:
             out.append("Time (s): " + ", ".join(f"{k} {v:.2f}" for k, v in self.timings.items()))
         return "\n".join(out)
+
+    def upgrades(self) -> pd.DataFrame:
+        """Where upgrades pay, most valuable first: see :func:`siting.upgrade_values`."""
+        from .upgrades import upgrade_values
+
+        return upgrade_values(self)
 
     def explore(self, *, tiles: str | None = None, **kwargs: Any) -> folium.Map:
         """Interactive map (folium): see :func:`siting.explore`; ``.save(path)`` writes offline HTML.
@@ -450,6 +475,8 @@ def assemble(
             "utilization": np.divide(load, head, out=np.zeros_like(load), where=head > 0),
             "supply_mw": supply_cap,
             "supply_used_mw": solution.supply_used_mw if solution is not None and solved else 0.0,
+            "headroom_value_bn_per_mw": _prices(solution if solved else None, HEADROOM, subs["substation_id"]),
+            "supply_value_bn_per_mw": _prices(solution if solved else None, SUPPLY, subs["substation_id"]),
         },
         geometry=subs.geometry,
         crs=subs.crs,
@@ -476,6 +503,7 @@ def assemble(
                 np.abs(flow), res_mw, out=np.where(np.abs(flow) > 1e-6, np.inf, 0.0), where=res_mw > 0
             ),
             "renewable_flow_mw": ren,
+            "capacity_value_bn_per_mw": _prices(solution if solved else None, LINES, lines["line_id"]),
         },
         geometry=lines.geometry,
         crs=lines.crs,
@@ -506,4 +534,12 @@ def assemble(
         metric_crs=data.metric_crs,
         report=report,
         families=tuple(families),
+        security=dict(solution.security) if solution is not None and solved else {},
     )
+
+
+def _prices(solution: Solution | None, limit: str, ids: pd.Series) -> np.ndarray:
+    """Per id, the value per MW of ``limit`` from the solution's prices (0 where it has no row; NaN: none)."""
+    if solution is None or not solution.prices:
+        return np.full(len(ids), np.nan)
+    return np.array([solution.prices.get((limit, i), 0.0) for i in ids], dtype=float)

@@ -23,7 +23,7 @@ import pulp
 from ._errors import ScenarioError
 from .constants import SOLVERS, SolverName, Status
 
-__all__ = ["Deadline", "OutOfTime", "SolveReport", "solve_problem", "TIME_LIMIT_MARGIN_S"]
+__all__ = ["Deadline", "LpDuals", "OutOfTime", "SolveReport", "solve_lp_duals", "solve_problem", "TIME_LIMIT_MARGIN_S"]
 
 #: How far past its time limit :func:`siting.solve` may return, seconds: the
 #: step running when the budget runs out (a block of model rows, the site
@@ -400,7 +400,71 @@ def _highs_here(
         "col": np.asarray(h.getSolution().col_value, dtype=float) if has else np.zeros(0),
         "objective": np.array(float(info.objective_function_value)),
         "bound": np.array(float(info.mip_dual_bound)),
+        "has_dual": np.array(info.dual_solution_status == 2),
+        "row_dual": np.asarray(h.getSolution().row_dual, dtype=float) if has else np.zeros(0),
+        "col_dual": np.asarray(h.getSolution().col_dual, dtype=float) if has else np.zeros(0),
     }
+
+
+@dataclass(frozen=True)
+class LpDuals:
+    """An LP's optimum and its dual values, in the problem's own objective sense.
+
+    Attributes
+    ----------
+    status : Status
+    objective : float or None
+    row : dict of str to float
+        By constraint name: d objective / d right-hand side (for the problem's
+        own sense: a binding ``<=`` row of a minimisation has a value <= 0).
+    col : dict of str to float
+        By variable name: the reduced cost, d objective / d the bound the
+        variable sits at (0 for a variable between its bounds).
+    """
+
+    status: Status
+    objective: float | None
+    row: dict[str, float]
+    col: dict[str, float]
+
+
+def solve_lp_duals(prob: pulp.LpProblem, *, time_limit_s: float = 60.0) -> LpDuals:
+    """Solve ``prob`` as an LP with HiGHS (integrality dropped) and return its duals.
+
+    Callers fix the integer variables first (equal bounds); whatever
+    integrality is left is ignored. The variables' values are set as by
+    :func:`solve_problem`.
+
+    Examples
+    --------
+    >>> p = pulp.LpProblem("p", pulp.LpMinimize)
+    >>> x, y = pulp.LpVariable("x", 0, 10), pulp.LpVariable("y", 0, 10)
+    >>> p += x + 2 * y
+    >>> p += x + y >= 3, "need"
+    >>> p += x <= 1, "cap"
+    >>> d = solve_lp_duals(p)
+    >>> d.objective, d.row["need"], d.row["cap"]  # one more MW of cap saves 1
+    (5.0, 2.0, -1.0)
+    """
+    try:
+        variables, a = _arrays(prob, time_limit_s=time_limit_s)
+    except OutOfTime:
+        return LpDuals(Status.NO_SOLUTION, None, {}, {})
+    a = {**a, "integer": np.zeros_like(a["integer"])}
+    out = _highs_here(a, left=max(time_limit_s, MIN_SOLVE_S), mip_gap=0.0, threads=1)
+    status = _status(int(out["status"]), bool(out["has"]))
+    if status != Status.OPTIMAL or not bool(out["has_dual"]):
+        return LpDuals(status if status != Status.OPTIMAL else Status.NO_SOLUTION, None, {}, {})
+    for v, x in zip(variables, out["col"], strict=True):
+        v.varValue = float(x)
+    sign = float(a["sign"])
+    names = list(prob.constraints)
+    return LpDuals(
+        status=status,
+        objective=sign * float(out["objective"]),
+        row=dict(zip(names, (sign * out["row_dual"]).tolist(), strict=True)),
+        col={v.name: sign * float(d) for v, d in zip(variables, out["col_dual"], strict=True)},
+    )
 
 
 def _cbc_bound(text: str) -> float | None:
