@@ -30,6 +30,7 @@ __all__ = [
     "HOSTS",
     "RENEWABLE",
     "SPACING",
+    "SECURITY",
 ]
 
 
@@ -110,3 +111,5 @@ HOSTS: Final = "hosts"
 RENEWABLE: Final = "renewable"
 #: No two campuses closer than a distance (not relaxed).
 SPACING: Final = "spacing"
+#: Line flows within residual capacity after any single line outage (``Scenario.n_minus_1``).
+SECURITY: Final = "security"

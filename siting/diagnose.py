@@ -4,7 +4,9 @@ Necessary conditions are checked from the inputs alone (fast, exact when they
 fail); each constraint family lists its own. When they all hold the model is
 rebuilt with slacks on the families' limits: once to find the most MW that
 fits within every limit, and once to find which limits must give, and by how
-many MW, to reach the target. Each family names its limits in words.
+many MW, to reach the target. Each family names its limits in words. With the
+second model's plan fixed, the LP duals of its headroom, line and supply rows
+say how many MW of relaxation each MW of upgrade saves (``upgrades``).
 """
 
 from __future__ import annotations
@@ -16,11 +18,11 @@ import networkx as nx
 import pandas as pd
 
 from .candidates import Candidates
-from .constants import TARGET
+from .constants import HEADROOM, LINES, SUPPLY, TARGET
 from .data import SitingData
 from .families import DEFAULT_FAMILIES, Family
 from .model import SitingModel
-from .result import LIMIT_COLUMNS, Diagnosis
+from .result import LIMIT_COLUMNS, UPGRADE_COLUMNS, Diagnosis
 from .scenario import Scenario
 from .solvers import Deadline, OutOfTime
 
@@ -29,6 +31,8 @@ __all__ = ["necessary_conditions", "diagnose"]
 #: Time limit for each elastic solve, seconds (capped by the scenario's). The
 #: most-MW solve can be slow to prove; its incumbent and bound are reported.
 ELASTIC_TIME_LIMIT_S: Final[float] = 30.0
+#: The limits :attr:`Diagnosis.upgrades` prices, by the kind of upgrade they name.
+UPGRADE_KINDS: Final[dict[str, str]] = {HEADROOM: "headroom", LINES: "line", SUPPLY: "supply"}
 
 
 def _enabled(scenario: Scenario, families: Sequence[type[Family]] | None) -> list[type[Family]]:
@@ -106,7 +110,8 @@ def diagnose(
 
     cut: list[str] = []
     max_mw = max_bound = None
-    rows = []
+    rows: list[dict] = []
+    upgrades: list[dict] = []
     try:
         if budget.expired:
             raise OutOfTime("the most MW within every limit was not computed")
@@ -143,6 +148,11 @@ def diagnose(
             names: dict[tuple[str, Hashable], str] = {}
             for f in enabled:
                 names.update(f.limit_names(data))
+            # MW of relaxation saved per MW added to each limit, the relaxed plan fixed
+            for (limit, key), mw in relaxed.prices(time_limit_s=limit_s()).items():
+                if mw > 1e-9:
+                    kind = UPGRADE_KINDS.get(limit, limit)
+                    upgrades.append({"kind": kind, "id": key, "name": names.get((limit, key), str(key)), "mw_per_mw": mw})
             for (limit, key), slack in relaxed.read(time_limit_s=limit_s()).slacks.items():
                 if slack > 1e-6:
                     family = owner[limit]
@@ -159,4 +169,7 @@ def diagnose(
         max_achievable_mw=max_mw,
         max_achievable_bound_mw=max_bound,
         cut_short="; ".join(cut),
+        upgrades=pd.DataFrame(upgrades, columns=UPGRADE_COLUMNS)
+        .sort_values(["mw_per_mw", "kind"], ascending=[False, True], kind="stable")
+        .reset_index(drop=True),
     )

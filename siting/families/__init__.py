@@ -18,6 +18,7 @@ from .hosts import Hosts
 from .network import Network
 from .province_cap import ProvinceCap
 from .renewable import Renewable
+from .security import Security
 from .spacing import Spacing
 from .target import Target
 
@@ -29,6 +30,7 @@ __all__ = [
     "Network",
     "ProvinceCap",
     "Renewable",
+    "Security",
     "Spacing",
     "Target",
     "linear",
@@ -40,6 +42,7 @@ DEFAULT_FAMILIES: Final[tuple[type[Family], ...]] = (
     Headroom,
     Network,
     Renewable,
+    Security,
     ProvinceCap,
     Hosts,
     Spacing,
