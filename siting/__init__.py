@@ -23,6 +23,7 @@ from .gppd import read_gppd
 from .osm import OsmGrid, read_osm_grid
 from .pipeline import solve
 from .plot import plot_data, plot_siting
+from .plot_upgrades import plot_upgrades
 from .result import Diagnosis, SitingResult
 from .scenario import Costs, Scenario
 from .solvers import SolveReport
@@ -46,6 +47,7 @@ __all__ = [
     "load_korea",
     "plot_data",
     "plot_siting",
+    "plot_upgrades",
     "read_gppd",
     "read_osm_grid",
     "solve",

@@ -152,7 +152,9 @@ def diagnose(
             for (limit, key), mw in relaxed.prices(time_limit_s=limit_s()).items():
                 if mw > 1e-9:
                     kind = UPGRADE_KINDS.get(limit, limit)
-                    upgrades.append({"kind": kind, "id": key, "name": names.get((limit, key), str(key)), "mw_per_mw": mw})
+                    upgrades.append(
+                        {"kind": kind, "id": key, "name": names.get((limit, key), str(key)), "mw_per_mw": mw}
+                    )
             for (limit, key), slack in relaxed.read(time_limit_s=limit_s()).slacks.items():
                 if slack > 1e-6:
                     family = owner[limit]

@@ -199,7 +199,7 @@ class SitingModel:
         self.limit_rows: dict[tuple[str, Hashable], list[str]] = {}
 
     def on_rhs(self, limit: str, key: Hashable, name: str) -> None:
-        """Record that constraint (or variable upper bound) ``name`` has limit ``(limit, key)`` on its right."""
+        """Record that constraint (or variable upper bound) ``name`` has ``(limit, key)`` on its right."""
         self.limit_rows.setdefault((limit, key), []).append(name)
 
     def options_by(self, column: str) -> dict[Any, np.ndarray]:
@@ -451,7 +451,9 @@ class SitingModel:
                 return
             self.prob.sense = sense
             self.prob.setObjective(expr)
-            report = self._solve_separated(Deadline(left), solver=self.scenario.solver, mip_gap=0.0, threads=1)
+            report = self._solve_separated(
+                Deadline(left), solver=self.scenario.solver, mip_gap=0.0, threads=1
+            )
             if report.status != "optimal":  # keep the values found so far
                 for v in self.prob.variables():
                     v.varValue = saved.get(v.name)

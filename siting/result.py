@@ -475,7 +475,9 @@ def assemble(
             "utilization": np.divide(load, head, out=np.zeros_like(load), where=head > 0),
             "supply_mw": supply_cap,
             "supply_used_mw": solution.supply_used_mw if solution is not None and solved else 0.0,
-            "headroom_value_bn_per_mw": _prices(solution if solved else None, HEADROOM, subs["substation_id"]),
+            "headroom_value_bn_per_mw": _prices(
+                solution if solved else None, HEADROOM, subs["substation_id"]
+            ),
             "supply_value_bn_per_mw": _prices(solution if solved else None, SUPPLY, subs["substation_id"]),
         },
         geometry=subs.geometry,

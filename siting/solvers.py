@@ -23,7 +23,15 @@ import pulp
 from ._errors import ScenarioError
 from .constants import SOLVERS, SolverName, Status
 
-__all__ = ["Deadline", "LpDuals", "OutOfTime", "SolveReport", "solve_lp_duals", "solve_problem", "TIME_LIMIT_MARGIN_S"]
+__all__ = [
+    "Deadline",
+    "LpDuals",
+    "OutOfTime",
+    "SolveReport",
+    "solve_lp_duals",
+    "solve_problem",
+    "TIME_LIMIT_MARGIN_S",
+]
 
 #: How far past its time limit :func:`siting.solve` may return, seconds: the
 #: step running when the budget runs out (a block of model rows, the site

@@ -73,7 +73,10 @@ def upgrade_values(result: SitingResult, *, min_value: float = 1e-9) -> pd.DataF
     """
     s, ln = result.substations, result.lines
     prov = s.set_index("substation_id")["province"]
-    ends = [f"{a}/{b}" if a != b else a for a, b in zip(prov.loc[ln["from_id"]], prov.loc[ln["to_id"]], strict=True)]
+    ends = [
+        f"{a}/{b}" if a != b else a
+        for a, b in zip(prov.loc[ln["from_id"]], prov.loc[ln["to_id"]], strict=True)
+    ]
     parts = [
         pd.DataFrame(
             {

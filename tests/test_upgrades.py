@@ -20,7 +20,9 @@ def _toy(residual: dict[str, float], *, plant_at: tuple[float, float] | None = N
     """Toy data with some line residuals changed and, optionally, one more small plant."""
     layers = toy.layers()
     lines = layers["lines"]
-    lines["residual_mw"] = [residual.get(lid, r) for lid, r in zip(lines["line_id"], lines["residual_mw"])]
+    lines["residual_mw"] = [
+        residual.get(lid, r) for lid, r in zip(lines["line_id"], lines["residual_mw"], strict=True)
+    ]
     if plant_at is not None:
         extra = layers["plants"].iloc[[0]].copy()
         extra["plant_id"], extra["supply_mw"] = "p-extra", plant_mw
@@ -31,7 +33,9 @@ def _toy(residual: dict[str, float], *, plant_at: tuple[float, float] | None = N
 
 def _fd(base: siting.SitingResult, bumped: siting.SitingResult, eps: float) -> float:
     """Objective saved per MW, asserting the plan did not change (else the dual does not apply)."""
-    assert sorted(bumped.sites["site_id"]) == sorted(base.sites["site_id"]), "plan changed: pick a smaller eps"
+    assert sorted(bumped.sites["site_id"]) == sorted(base.sites["site_id"]), (
+        "plan changed: pick a smaller eps"
+    )
     return (base.objective - bumped.objective) / eps
 
 
@@ -40,7 +44,9 @@ def test_line_price_matches_finite_difference(flow_model):
     sc = siting.Scenario(target_mw=600, flow_model=flow_model, **EXACT)
     res = siting.solve(_toy(TIGHT), sc)
     lines = res.lines.set_index("line_id")
-    binding = lines.index[(lines["flow_mw"].abs() + lines["renewable_flow_mw"].abs()) >= lines["residual_mw"] - 1e-6]
+    binding = lines.index[
+        (lines["flow_mw"].abs() + lines["renewable_flow_mw"].abs()) >= lines["residual_mw"] - 1e-6
+    ]
     priced = [lid for lid in binding if lines.at[lid, "capacity_value_bn_per_mw"] > 1e-6]
     assert priced, "the toy should have a binding line that is worth something"
     for lid in priced:
@@ -79,7 +85,9 @@ def test_headroom_price_is_zero_for_a_fixed_plan():
     sid = full[0]
     layers["substations"].loc[layers["substations"]["substation_id"] == sid, "headroom_mw"] += 1.0
     lines = layers["lines"]
-    lines["residual_mw"] = [TIGHT.get(lid, r) for lid, r in zip(lines["line_id"], lines["residual_mw"])]
+    lines["residual_mw"] = [
+        TIGHT.get(lid, r) for lid, r in zip(lines["line_id"], lines["residual_mw"], strict=True)
+    ]
     bumped = siting.solve(siting.SitingData(**layers), sc)
     assert _fd(res, bumped, 1.0) == pytest.approx(0.0, abs=1e-9)
 
@@ -143,8 +151,31 @@ def test_korea_line_price_matches_finite_difference(korea, flow_model):
     price = lines.at[lid, "capacity_value_bn_per_mw"]
     assert price > 1e-6, "some Korean line should bind at 1 GW"
     for eps in (1.0, 0.25):
-        data = korea.replace(lines=korea.lines.assign(residual_mw=np.where(
-            korea.lines["line_id"] == lid, korea.lines["residual_mw"] + eps, korea.lines["residual_mw"]
-        )))
+        data = korea.replace(
+            lines=korea.lines.assign(
+                residual_mw=np.where(
+                    korea.lines["line_id"] == lid,
+                    korea.lines["residual_mw"] + eps,
+                    korea.lines["residual_mw"],
+                )
+            )
+        )
         bumped = siting.solve(data, sc)
         assert _fd(res, bumped, eps) == pytest.approx(price, rel=1e-4)
+
+
+def test_upgrade_maps_show_the_priced_limits():
+    """The static map draws and labels the priced line; the web map has a layer, off until turned on."""
+    import matplotlib.pyplot as plt
+
+    res = siting.solve(_toy(TIGHT), siting.Scenario(target_mw=600, **EXACT))
+    ax = siting.plot_upgrades(res)
+    labels = [t.get_text() for t in ax.texts]
+    assert any(t.startswith("L5: ") for t in labels)
+    assert len(labels) == min(8, len(res.upgrades()))
+    plt.close(ax.figure)
+    m = res.explore()
+    page = m.get_root().render()
+    assert "One more MW of residual capacity saves" in page
+    (group,) = [c for c in m._children.values() if getattr(c, "layer_name", None) == "Upgrades: value per MW"]
+    assert group.show is False

@@ -164,7 +164,7 @@ def post_outage_flows(result: SitingResult, data: SitingData) -> dict[str, dict[
     subs = result.substations.set_index("substation_id")
     p = (subs["supply_used_mw"] - subs["load_mw"]).to_dict()
     hv = lines[lines["kind"] == "hvdc"]
-    for lid, r in hv.iterrows():
+    for r in hv.itertuples():
         p[r.from_id] -= r.flow_mw
         p[r.to_id] += r.flow_mw
     ac = lines[lines["kind"] == "ac"]
