@@ -26,17 +26,7 @@ def test_infeasible_line_limit_named_with_mw():
     lines.loc[lines.line_id == "L3", "residual_mw"] = 50.0
     lines.loc[lines.line_id == "L5", "residual_mw"] = 0.0
     data = siting.SitingData(**layers)
-    sc = siting.Scenario(
-        target_mw=200,
-        grid_spacing_km=5,
-        exclude_provinces=("KR-T1", "KR-T2", "KR-T4"),
-        min_host_provinces=1,
-        province_share_cap=1.0,
-        renewable_share=0.0,
-        tiers_mw=(50, 100),
-        max_connection_km={154: 5, 345: 5},  # only s-mid and s-mid2 are in reach
-    )
-    res = siting.solve(data, sc)
+    res = siting.solve(data, siting.Scenario(**toy.MIDDLE_ONLY))
     assert res.status == "infeasible"
     d = res.diagnosis
     assert d.necessary == []
