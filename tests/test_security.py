@@ -156,3 +156,22 @@ def test_n_minus_1_elastic_diagnosis(toy_hvdc_data):
     assert d.necessary == [] and d.cut_short == ""
     assert set(d.limits["family"]) <= {"supply", "lines", "renewable"} and len(d.limits)
     assert (d.upgrades["mw_per_mw"] > 0).all() and len(d.upgrades)
+
+
+def test_korea_islanding_outages_are_the_bridges(korea):
+    """The outages the factors call islanding are exactly the AC bridges that networkx finds."""
+    ac = korea.lines[korea.lines["kind"] == "ac"]
+    S = nx.Graph()
+    for r in ac.itertuples():
+        if S.has_edge(r.from_id, r.to_id):
+            S[r.from_id][r.to_id]["lines"].append(r.line_id)
+        else:
+            S.add_edge(r.from_id, r.to_id, lines=[r.line_id])
+    bridges = {S[u][v]["lines"][0] for u, v in nx.bridges(S) if len(S[u][v]["lines"]) == 1}
+    G = build_grid(korea)
+    found = set()
+    for part in islands(G, ac_only=True):
+        _, cols, D, isl = lodf(G, part)
+        found |= {cols[j] for j in np.flatnonzero(isl)}
+        assert np.isfinite(D[:, ~isl]).all()
+    assert found == bridges

@@ -43,7 +43,7 @@ if TYPE_CHECKING:
     from ..result import SitingResult
     from ..scenario import Scenario
 
-__all__ = ["Security", "post_outage_flows"]
+__all__ = ["Security"]
 
 #: A pair counts as broken when it exceeds the residual by more than this, MW
 #: (above the solvers' feasibility tolerance, so an added row is never re-added).
@@ -55,7 +55,16 @@ class Security(Family):
 
     Not relaxed on its own: in an elastic model a line's slack relaxes its
     post-outage rows too (the same upgrade serves the base case and the
-    outages).
+    outages). Each row's right-hand side is the line's residual, so the
+    line's upgrade value (:meth:`siting.model.SitingModel.prices`) counts
+    the outages it secures.
+
+    What it did is read into ``SitingResult.security``: ``outages`` (single
+    outages checked: AC lines that are not bridges, HVDC links inside an
+    area), ``islanding_outages`` (left out: radial AC lines and HVDC links
+    between areas), ``rows`` (post-outage rows added) and ``rounds`` (times
+    the solved flows were checked, over the solve, the prices and the
+    settling stages).
     """
 
     name = SECURITY
@@ -144,14 +153,14 @@ class Security(Family):
         """
         bad = [
             (e, k, mw)
-            for k, flows in post_outage_flows(result, data).items()
+            for k, flows in _post_outage_flows(result, data).items()
             for e, mw in flows.items()
             if mw > tol * 10
         ]
         assert not bad, f"N-1: lines over residual after an outage (line, outage, MW over): {bad[:5]}"
 
 
-def post_outage_flows(result: SitingResult, data: SitingData) -> dict[str, dict[str, float]]:
+def _post_outage_flows(result: SitingResult, data: SitingData) -> dict[str, dict[str, float]]:
     """For each outage that keeps the AC network connected: MW by which each line exceeds its residual.
 
     Injections are the result's (supply used - load, plus HVDC inflow); the
