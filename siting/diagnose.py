@@ -5,8 +5,8 @@ fail); each constraint family lists its own. When they all hold the model is
 rebuilt with slacks on the families' limits: once to find the most MW that
 fits within every limit, and once to find which limits must give, and by how
 many MW, to reach the target. Each family names its limits in words. With the
-second model's plan fixed, the LP duals of its headroom, line and supply rows
-say how many MW of relaxation each MW of upgrade saves (``upgrades``).
+second model's plan fixed, raising each headroom, line and supply limit by
+1 MW says how many MW of relaxation that MW saves (``upgrades``).
 """
 
 from __future__ import annotations

@@ -44,7 +44,10 @@ from .options import OPTION_COST_COLUMNS
 from .scenario import Scenario
 from .solvers import Deadline, OutOfTime, SolveReport, solve_lp_duals, solve_problem
 
-__all__ = ["SitingModel", "Solution"]
+__all__ = ["PRICE_STEP_MW", "SitingModel", "Solution"]
+
+#: Step by which :meth:`SitingModel.prices` raises each limit, MW: a value is the saving per MW over it.
+PRICE_STEP_MW = 1.0
 
 
 @dataclass
@@ -353,14 +356,21 @@ class SitingModel:
 
         Every count and site is fixed at the solved plan and the rest (flows,
         supplies, renewable flows, slacks) is solved again as an LP with
-        HiGHS. The value of a limit is minus the derivative of that LP's
-        optimum with respect to the limit's value: the sum of the duals of
-        the rows (and variable bounds) that carry it (:attr:`limit_rows`).
-        For a plan, the objective is the cost (KRW bn per MW; only the
+        HiGHS. The value of a limit is how much that LP's optimum falls per
+        MW when the limit is raised by :data:`PRICE_STEP_MW` on every row
+        (and variable bound) that carries it (:attr:`limit_rows`), solved
+        again from the optimal basis; only limits whose duals allow a saving
+        are re-solved (a dual bounds the saving; the duals themselves are not
+        unique at degenerate optima and can overstate it). Where no
+        breakpoint lies within the step this is the derivative, the shadow
+        price. For a plan, the objective is the cost (KRW bn per MW; only the
         transmission term can change); for an elastic model, it is the total
         slack alone (MW of relaxation saved per MW). Headroom rows hold only
         the fixed counts, so a plan's headroom is worth 0 here: what more
         headroom buys is a different plan (a MILP question, not a dual).
+        With N-1, the raised LP keeps the post-outage rows generated so far
+        (those that bind the plan): a raise that makes other outage pairs
+        bind can make the value an overstatement.
 
         The plan's bounds and the solved values are restored afterwards.
 
@@ -378,28 +388,17 @@ class SitingModel:
             self.prob.setObjective(linear((v, 1.0) for v in self.slacks.values()))
         try:
             while True:
-                duals = solve_lp_duals(self.prob, time_limit_s=max(deadline.remaining(), 0.0))
+                left = max(deadline.remaining(), 0.0)
+                duals = solve_lp_duals(
+                    self.prob, time_limit_s=left, limits=self.limit_rows, step=PRICE_STEP_MW
+                )
                 if duals.status != Status.OPTIMAL or not sum(f.separate(self) for f in self.families):
                     break
                 if deadline.expired:
                     return {}
             if duals.status != Status.OPTIMAL:
                 return {}
-            at_ub = {
-                v.name
-                for v in self.prob.variables()
-                if v.upBound is not None and (v.varValue or 0.0) >= v.upBound - 1e-7
-            }
-            out = {}
-            for key, names in self.limit_rows.items():
-                d = 0.0
-                for name in names:
-                    if name in duals.row:
-                        d += duals.row[name]
-                    elif name in at_ub:  # a variable at its upper bound
-                        d += duals.col.get(name, 0.0)
-                out[key] = -d
-            return out
+            return dict(duals.saving)
         finally:
             self.prob.setObjective(objective)
             self.prob.sense = sense

@@ -142,7 +142,7 @@ def solve(
     solution = None
     if report.status.has_solution:
         t = time.perf_counter()
-        # what one more MW of each limit is worth with this plan (LP duals, plan fixed)
+        # what one more MW of each limit is worth with this plan (the LP re-solved, plan fixed)
         prices = model.prices(time_limit_s=max(budget.remaining(), 0.0))
         timings["prices"] = time.perf_counter() - t
         t = time.perf_counter()

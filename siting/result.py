@@ -119,8 +119,9 @@ class SitingResult:
         renewable_flow_mw, capacity_value_bn_per_mw, geometry.
 
         The ``*_value_bn_per_mw`` columns are what one more MW of that limit
-        would save, KRW bn per MW, with this plan's campuses fixed: LP duals
-        (:meth:`siting.model.SitingModel.prices`, see :func:`siting.upgrade_values`);
+        would save, KRW bn per MW, with this plan's campuses fixed: the LP
+        re-solved with the limit 1 MW higher (:meth:`siting.model.SitingModel.prices`,
+        see :func:`siting.upgrade_values`);
         NaN when there is no plan.
     diagnosis : Diagnosis or None
         For infeasible runs.

@@ -2,9 +2,14 @@
 
 :func:`siting.solve` prices every limit after it finds a plan
 (:meth:`siting.model.SitingModel.prices`): the campuses (counts and sites)
-are fixed, the flows are solved again as an LP, and each limit's dual is
-what one more MW of it would save, KRW bn per MW. This module reads those
-columns back from a result as one ranked table.
+are fixed, the flows are solved again as an LP, and each limit whose dual
+allows a saving is raised by 1 MW and the LP solved again from the optimal
+basis: the value is what that MW saves, KRW bn per MW (the shadow price
+where no breakpoint lies within the MW; at degenerate optima, such as lines
+without residual capacity or post-outage rows, the duals are not unique
+and can overstate the saving, so they only choose which limits to
+re-solve). This module reads those columns back from a result as one ranked
+table.
 
 What the numbers mean, exactly:
 
@@ -12,14 +17,14 @@ What the numbers mean, exactly:
   more MW of residual capacity, the plan kept. It counts every row the
   residual sits on: the campus flow's, the row shared with the renewable
   flow and, with ``n_minus_1``, the post-outage rows. A line's value is
-  positive when it forces flow onto longer paths; it is a derivative, valid
-  until the next line or supply limit starts to bind.
+  positive when it forces flow onto longer paths (or, with a renewable
+  share, lets more renewable energy through at the same cost).
 - ``supply_value_bn_per_mw`` (substations): the same for one more MW of
   supply for new load injected there.
 - ``headroom_value_bn_per_mw`` (substations): 0 for any plan. Headroom
   limits the campus counts only, and those are fixed; what more headroom
   buys is a different plan (re-solving the MILP with the headroom raised
-  by a campus tier), which no dual measures.
+  by a campus tier), which no LP of the fixed plan measures.
 - The transmission term is the only one that can move, so the prices say
   nothing about connection or site costs.
 

@@ -508,7 +508,7 @@ def _upgrades(result: SitingResult, sub_names: dict) -> list[_Drawing]:
         float(ln["capacity_value_bn_per_mw"].max() if len(ln) else 0.0),
         float(st["supply_value_bn_per_mw"].max() if len(st) else 0.0),
     )
-    note = "<br><i>KRW bn saved per MW more, campuses fixed (LP dual; see siting.upgrade_values)</i>"
+    note = "<br><i>KRW bn saved per MW more, campuses fixed (see siting.upgrade_values)</i>"
     out = []
     if len(ln):
         v = ln["capacity_value_bn_per_mw"].to_numpy()
