@@ -162,3 +162,28 @@ def test_upgrade_maps_show_the_priced_limits():
     assert "One more MW of residual capacity saves" in page
     (group,) = [c for c in m._children.values() if getattr(c, "layer_name", None) == "Upgrades: value per MW"]
     assert group.show is False
+
+
+def test_prices_under_n_minus_1_match_finite_difference(toy_hvdc_data):
+    """With post-outage rows (degenerate duals), each line's value is still what 1 MW more saves.
+
+    L1 has no residual capacity: its rows bind with zero flow, where a dual
+    alone can claim a saving that does not exist.
+    """
+    sc = siting.Scenario(target_mw=600, flow_model="dc", n_minus_1=True, **EXACT)
+    res = siting.solve(toy_hvdc_data, sc)
+    lines = res.lines.set_index("line_id")
+    top = lines["capacity_value_bn_per_mw"].idxmax()
+    assert lines.at[top, "capacity_value_bn_per_mw"] > 1e-6
+    for lid in sorted({top, "L1"}):
+        raised = toy_hvdc_data.lines.assign(
+            residual_mw=np.where(
+                toy_hvdc_data.lines["line_id"] == lid,
+                toy_hvdc_data.lines["residual_mw"] + 1.0,
+                toy_hvdc_data.lines["residual_mw"],
+            )
+        )
+        bumped = siting.solve(toy_hvdc_data.replace(lines=raised), sc)
+        assert _fd(res, bumped, 1.0) == pytest.approx(
+            lines.at[lid, "capacity_value_bn_per_mw"], rel=1e-6, abs=1e-9
+        )
