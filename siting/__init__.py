@@ -32,8 +32,10 @@ if TYPE_CHECKING:
     from .osm import OsmGrid, read_osm_grid
     from .pipeline import solve
     from .plot import plot_comparison, plot_data, plot_siting
+    from .plot_upgrades import plot_upgrades
     from .result import Diagnosis, OverbuildWarning, SitingResult, compare
     from .solvers import SolveReport
+    from .upgrades import upgrade_values
     from .webmap import explore
 
 __all__ = [
@@ -57,9 +59,11 @@ __all__ = [
     "plot_comparison",
     "plot_data",
     "plot_siting",
+    "plot_upgrades",
     "read_gppd",
     "read_osm_grid",
     "solve",
+    "upgrade_values",
 ]
 
 #: Public names imported on first use, by the submodule that defines them.
@@ -76,6 +80,8 @@ _LAZY = {
     "explore": "webmap",
     "load_korea": "datasets",
     "plot_data": "plot",
+    "plot_upgrades": "plot_upgrades",
+    "upgrade_values": "upgrades",
     "plot_siting": "plot",
     "read_gppd": "gppd",
     "read_osm_grid": "osm",

@@ -31,6 +31,7 @@ __all__ = [
     "RENEWABLE",
     "RENEWABLE_CREDIT",
     "SPACING",
+    "SECURITY",
 ]
 
 
@@ -113,3 +114,5 @@ RENEWABLE: Final = "renewable"
 RENEWABLE_CREDIT: Final = "renewable_credit"
 #: No two campuses closer than a distance (not relaxed).
 SPACING: Final = "spacing"
+#: Line flows within residual capacity after any single line outage (``Scenario.n_minus_1``).
+SECURITY: Final = "security"

@@ -4,7 +4,9 @@ Necessary conditions are checked from the inputs alone (fast, exact when they
 fail); each constraint family lists its own. When they all hold the model is
 rebuilt with slacks on the families' limits: once to find the most MW that
 fits within every limit, and once to find which limits must give, and by how
-many MW, to reach the target. Each family names its limits in words.
+many MW, to reach the target. Each family names its limits in words. With the
+second model's plan fixed, raising each headroom, line and supply limit by
+1 MW says how many MW of relaxation that MW saves (``upgrades``).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from .constants import HEADROOM, LINES, PROVINCE_CAP, SPACING, SUPPLY, TARGET
 from .data import SitingData
 from .families import DEFAULT_FAMILIES, Family
 from .model import SitingModel
-from .result import LIMIT_COLUMNS, Diagnosis
+from .result import LIMIT_COLUMNS, UPGRADE_COLUMNS, Diagnosis
 from .scenario import Scenario
 from .solvers import Deadline, OutOfTime
 
@@ -30,6 +32,8 @@ __all__ = ["necessary_conditions", "diagnose", "limit_provinces"]
 #: Time limit for each elastic solve, seconds (capped by the scenario's). The
 #: most-MW solve can be slow to prove; its incumbent and bound are reported.
 ELASTIC_TIME_LIMIT_S: Final[float] = 30.0
+#: The limits :attr:`Diagnosis.upgrades` prices, by the kind of upgrade they name.
+UPGRADE_KINDS: Final[dict[str, str]] = {HEADROOM: "headroom", LINES: "line", SUPPLY: "supply"}
 
 #: The ``family`` of a diagnosis row for one campus per site, a limit never relaxed.
 SITES: Final = "sites"
@@ -164,6 +168,7 @@ def diagnose(
     cut: list[str] = []
     max_mw = max_bound = None
     rows: list[dict[str, object]] = []
+    upgrades: list[dict] = []
     stages = Stages("diagnosis", total=2, progress=progress)
     try:
         stages.start("most MW within every limit")
@@ -216,6 +221,16 @@ def diagnose(
         if done.status == "no_solution":
             cut.append("the limits that must give were not found")
         if done.status.has_solution:
+            names: dict[tuple[str, Hashable], str] = {}
+            for f in enabled:
+                names.update(f.limit_names(data))
+            # MW of relaxation saved per MW added to each limit, the relaxed plan fixed
+            for (limit, key), mw in relaxed.prices(time_limit_s=limit_s()).items():
+                if mw > 1e-9:
+                    kind = UPGRADE_KINDS.get(limit, limit)
+                    upgrades.append(
+                        {"kind": kind, "id": key, "name": names.get((limit, key), str(key)), "mw_per_mw": mw}
+                    )
             rows = _relaxations(data, scenario, enabled, relaxed.read(time_limit_s=limit_s()).slacks)
         stages.done("limits that must give", detail=f"{len(rows)} limits")
     except OutOfTime as exc:
@@ -231,6 +246,9 @@ def diagnose(
         max_achievable_mw=max_mw,
         max_achievable_bound_mw=max_bound,
         cut_short="; ".join(cut),
+        upgrades=pd.DataFrame(upgrades, columns=UPGRADE_COLUMNS)
+        .sort_values(["mw_per_mw", "kind"], ascending=[False, True], kind="stable")
+        .reset_index(drop=True),
     )
 
 

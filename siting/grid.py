@@ -21,7 +21,10 @@ from .data import SitingData
 from .scenario import Scenario
 from .settings import RENEWABLE_ENERGY_TECHNOLOGIES, RENEWABLE_PEAK_CREDIT
 
-__all__ = ["build_grid", "deliverable_mw", "islands", "node_supply", "ptdf"]
+__all__ = ["build_grid", "deliverable_mw", "islands", "lodf", "node_supply", "ptdf"]
+
+#: An outage whose own transfer factor is within this of 1 islands the network (LODF undefined).
+ISLANDING_TOL = 1e-9
 
 
 def _nearest_substation(data: SitingData, points: gpd.GeoDataFrame) -> np.ndarray:
@@ -272,3 +275,63 @@ def ptdf(G: nx.MultiGraph, nodes: list[str]) -> tuple[list[str], np.ndarray]:
     if len(nodes) > 1:
         M[:, 1:] = (b_diag[:, None] * A[:, 1:]) @ np.linalg.inv(B[1:, 1:])
     return ids, M
+
+
+def lodf(G: nx.MultiGraph, nodes: list[str]) -> tuple[list[str], list[str], np.ndarray, np.ndarray]:
+    """Outage distribution factors of one synchronous area: flow change on each AC line per MW lost.
+
+    After the outage of line k, the AC flow on line e is ``f[e] + D[e, k] x f[k]``.
+    For an AC line k (ends a, b) the column is the line-outage distribution
+    factor ``phi[:, k] / (1 - phi[k, k])``, with ``phi[:, k] = PTDF[:, a] -
+    PTDF[:, b]`` the flows of a 1 MW transfer from a to b (``D[k, k] = -1``).
+    When ``phi[k, k]`` is 1 (within :data:`ISLANDING_TOL`) the outage
+    islands part of the area (a bridge: radial line), no flow pattern
+    survives it and the column is NaN. An HVDC link k with both ends in the
+    area is an outage too: its flow moves onto the AC lines, ``D[:, k] =
+    phi[:, k]``; links to another area are not columns (their loss islands).
+
+    Parameters
+    ----------
+    G : networkx.MultiGraph
+        From :func:`build_grid`.
+    nodes : list of str
+        One synchronous area (``islands(G, ac_only=True)``).
+
+    Returns
+    -------
+    monitored : list of str
+        The area's AC lines (rows), as :func:`ptdf` orders them.
+    outages : list of str
+        The area's AC lines, then the HVDC links inside it (columns).
+    matrix : ndarray, shape (len(monitored), len(outages))
+    islanding : ndarray of bool
+        Per column: the outage islands part of the area.
+
+    Examples
+    --------
+    >>> G = nx.MultiGraph()
+    >>> for k, (u, v) in enumerate([("a", "b"), ("b", "c"), ("a", "c"), ("c", "d")]):
+    ...     _ = G.add_edge(u, v, key=str(k), kind="ac", reactance=1.0, from_id=u, to_id=v)
+    >>> rows, cols, D, isl = lodf(G, ["a", "b", "c", "d"])
+    >>> np.round(D[:, 0], 3).tolist()  # a-b out: its flow goes a -> c -> b
+    [-1.0, -1.0, 1.0, 0.0]
+    >>> isl.tolist()  # c-d is radial
+    [False, False, False, True]
+    """
+    pos = {n: i for i, n in enumerate(nodes)}
+    ids, M = ptdf(G, nodes)
+    ends = {k: (d["from_id"], d["to_id"], d["kind"]) for _, _, k, d in G.edges(nodes, keys=True, data=True)}
+    hvdc = sorted(k for k, (a, b, kind) in ends.items() if kind == "hvdc" and a in pos and b in pos)
+    cols = ids + hvdc
+    phi = np.column_stack([M[:, pos[ends[k][0]]] - M[:, pos[ends[k][1]]] for k in cols]) if cols else M[:, :0]
+    out = phi.copy()
+    islanding = np.zeros(len(cols), dtype=bool)
+    for j in range(len(ids)):
+        denom = 1.0 - phi[j, j]
+        if abs(denom) < ISLANDING_TOL:
+            islanding[j] = True
+            out[:, j] = np.nan
+        else:
+            out[:, j] = phi[:, j] / denom
+            out[j, j] = -1.0
+    return ids, cols, out, islanding

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Hashable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import networkx as nx
@@ -35,16 +35,19 @@ import pulp
 
 from ._utils import safe_name
 from .candidates import Candidates
-from .constants import COST_TERMS, HEADROOM, SolverName
+from .constants import COST_TERMS, HEADROOM, SolverName, Status
 from .data import SitingData
 from .families import DEFAULT_FAMILIES, Family
 from .families._base import linear, value
 from .grid import build_grid
 from .options import OPTION_COST_COLUMNS
 from .scenario import Scenario
-from .solvers import Deadline, OutOfTime, SolveReport, solve_problem
+from .solvers import Deadline, OutOfTime, SolveReport, solve_lp_duals, solve_problem
 
-__all__ = ["SitingModel", "Solution"]
+__all__ = ["PRICE_STEP_MW", "SitingModel", "Solution"]
+
+#: Step by which :meth:`SitingModel.prices` raises each limit, MW: a value is the saving per MW over it.
+PRICE_STEP_MW = 1.0
 
 
 def _variable_maker(prob: pulp.LpProblem) -> Callable[[str, float, float, str], pulp.LpVariable]:
@@ -83,6 +86,11 @@ class Solution:
         (:mod:`siting.families.renewable_credit`).
     slacks : dict
         ``(limit, key) -> MW`` for elastic models.
+    prices : dict
+        ``(limit, key) -> value per MW`` of raising that limit with the plan
+        fixed (:meth:`SitingModel.prices`); empty when not computed.
+    security : dict of str to int
+        What the N-1 family checked (:mod:`siting.families.security`).
     """
 
     chosen: np.ndarray
@@ -93,6 +101,8 @@ class Solution:
     renewable_delivered_mw: float = 0.0
     renewable_credit_mw: dict[int, float] = field(default_factory=dict)
     slacks: dict[tuple[str, Hashable], float] = field(default_factory=dict)
+    prices: dict[tuple[str, Hashable], float] = field(default_factory=dict)
+    security: dict[str, int] = field(default_factory=dict)
 
     @classmethod
     def empty(cls, n_options: int, n_substations: int) -> Solution:
@@ -150,6 +160,11 @@ class SitingModel:
         Continuous variables that :meth:`settle` fixes at their solved values
         together with the plan: they carry cost terms its stages do not
         price (the renewable credit), which must not move.
+    limit_rows : dict of (str, key) to list of str
+        Where each limit's value sits on a right-hand side: constraint names,
+        or names of variables whose upper bound is the limit. Families record
+        them for :meth:`prices`: ``(headroom, substation_id)``,
+        ``(lines, line_id)``, ``(supply, substation_id)``.
     """
 
     def __init__(
@@ -204,6 +219,11 @@ class SitingModel:
         self.renewable_flows: dict[str, tuple[pulp.LpVariable, pulp.LpVariable, float]] = {}
         self.renewable_delivered: pulp.LpAffineExpression | None = None
         self.fixed_with_plan: list[pulp.LpVariable] = []
+        self.limit_rows: dict[tuple[str, Hashable], list[str]] = {}
+
+    def on_rhs(self, limit: str, key: Hashable, name: str) -> None:
+        """Record that constraint (or variable upper bound) ``name`` has ``(limit, key)`` on its right."""
+        self.limit_rows.setdefault((limit, key), []).append(name)
 
     def options_by(self, column: str) -> dict[Any, np.ndarray]:
         """Option row positions grouped by a column of the options table (cached)."""
@@ -315,15 +335,97 @@ class SitingModel:
         mip_gap: float | None = None,
         threads: int | None = None,
     ) -> SolveReport:
-        """Solve with :func:`siting.solvers.solve_problem`; unset options come from the scenario."""
+        """Solve with :func:`siting.solvers.solve_problem`; unset options come from the scenario.
+
+        Families that generate their rows lazily (:meth:`Family.separate`)
+        add the rows the solution breaks, and the model is solved again until
+        none is broken; when the time limit ends first, the status is
+        ``no_solution`` (the last plan breaks a limit).
+        """
         sc = self.scenario
-        return solve_problem(
-            self.prob,
+        return self._solve_separated(
+            Deadline(sc.time_limit_s if time_limit_s is None else time_limit_s),
             solver=sc.solver if solver is None else solver,
-            time_limit_s=sc.time_limit_s if time_limit_s is None else time_limit_s,
             mip_gap=sc.mip_gap if mip_gap is None else mip_gap,
             threads=sc.threads if threads is None else threads,
         )
+
+    def _solve_separated(self, deadline: Deadline, **options: Any) -> SolveReport:
+        """Solve, add the rows the families find broken, repeat until none is (or out of time)."""
+        t0 = time.perf_counter()
+        while True:
+            report = solve_problem(self.prob, time_limit_s=max(deadline.remaining(), 0.0), **options)
+            if not report.status.has_solution or not sum(f.separate(self) for f in self.families):
+                break
+            if deadline.expired:
+                report = replace(report, status=Status.NO_SOLUTION, objective=None, bound=None, gap=None)
+                break
+        return replace(report, seconds=time.perf_counter() - t0)
+
+    def fix_plan(self) -> dict[str, tuple[float | None, float | None]]:
+        """Fix every count and site at its solved value (bounds); returns the bounds it replaced."""
+        before = {}
+        for v in [*self.x, *self.y]:
+            before[v.name] = (v.lowBound, v.upBound)
+            val = round(value(v)) if v.cat == pulp.LpInteger or self.spaced else value(v)
+            v.lowBound = v.upBound = val
+        return before
+
+    def prices(self, *, time_limit_s: float = 60.0) -> dict[tuple[str, Hashable], float]:
+        """What one more MW of each limit is worth with the plan fixed (call after a solve).
+
+        Every count and site is fixed at the solved plan and the rest (flows,
+        supplies, renewable flows, slacks) is solved again as an LP with
+        HiGHS. The value of a limit is how much that LP's optimum falls per
+        MW when the limit is raised by :data:`PRICE_STEP_MW` on every row
+        (and variable bound) that carries it (:attr:`limit_rows`), solved
+        again from the optimal basis; only limits whose duals allow a saving
+        are re-solved (a dual bounds the saving; the duals themselves are not
+        unique at degenerate optima and can overstate it). Where no
+        breakpoint lies within the step this is the derivative, the shadow
+        price. For a plan, the objective is the cost (KRW bn per MW; only the
+        transmission term can change); for an elastic model, it is the total
+        slack alone (MW of relaxation saved per MW). Headroom rows hold only
+        the fixed counts, so a plan's headroom is worth 0 here: what more
+        headroom buys is a different plan (a MILP question, not a dual).
+        With N-1, the raised LP keeps the post-outage rows generated so far
+        (those that bind the plan): a raise that makes other outage pairs
+        bind can make the value an overstatement.
+
+        The plan's bounds and the solved values are restored afterwards.
+
+        Returns
+        -------
+        dict
+            ``(limit, key) -> value per MW`` (>= 0 up to solver tolerance);
+            empty when the LP did not solve to optimality in time.
+        """
+        deadline = Deadline(time_limit_s)
+        saved = {v.name: v.varValue for v in self.prob.variables()}
+        bounds = self.fix_plan()
+        objective, sense = self.prob.objective, self.prob.sense
+        if self.elastic:
+            self.prob.setObjective(linear((v, 1.0) for v in self.slacks.values()))
+        try:
+            while True:
+                left = max(deadline.remaining(), 0.0)
+                duals = solve_lp_duals(
+                    self.prob, time_limit_s=left, limits=self.limit_rows, step=PRICE_STEP_MW
+                )
+                if duals.status != Status.OPTIMAL or not sum(f.separate(self) for f in self.families):
+                    break
+                if deadline.expired:
+                    return {}
+            if duals.status != Status.OPTIMAL:
+                return {}
+            return dict(duals.saving)
+        finally:
+            self.prob.setObjective(objective)
+            self.prob.sense = sense
+            for v in [*self.x, *self.y]:
+                v.lowBound, v.upBound = bounds[v.name]
+            for v in self.prob.variables():
+                v.varValue = saved.get(v.name)
 
     def settle(self, *, time_limit_s: float = 60.0) -> None:
         """Make the reported flows and renewable figure depend on the plan alone (call after a solve).
@@ -351,9 +453,7 @@ class SitingModel:
         ren = self.renewable_delivered
         if ren is None and c_tx > 0:
             return
-        for v in [*self.x, *self.y, *self.fixed_with_plan]:
-            val = round(value(v)) if v.cat == pulp.LpInteger or self.spaced else value(v)
-            v.lowBound = v.upBound = val
+        self.fix_plan()
         tx = self.terms.get("transmission", pulp.LpAffineExpression())
         f_len = linear((v, ln) for fp, fm, ln in self.line_flows.values() for v in (fp, fm))
         g_len = linear((v, ln) for gp, gm, ln in self.renewable_flows.values() for v in (gp, gm))
@@ -370,8 +470,8 @@ class SitingModel:
                 return
             self.prob.sense = sense
             self.prob.setObjective(expr)
-            report = solve_problem(
-                self.prob, solver=self.scenario.solver, time_limit_s=left, mip_gap=0.0, threads=1
+            report = self._solve_separated(
+                Deadline(left), solver=self.scenario.solver, mip_gap=0.0, threads=1
             )
             if report.status != "optimal":  # keep the values found so far
                 for v in self.prob.variables():

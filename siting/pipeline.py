@@ -196,6 +196,10 @@ def solve(
     solution = None
     if report.status.has_solution:
         t = time.perf_counter()
+        # what one more MW of each limit is worth with this plan (the LP re-solved, plan fixed)
+        prices = model.prices(time_limit_s=max(budget.remaining(), 0.0))
+        timings["prices"] = time.perf_counter() - t
+        t = time.perf_counter()
         # flows and the renewable figure determined by the plan, not the solver
         model.settle(time_limit_s=max(budget.remaining(), 0.0))
         timings["settle"] = time.perf_counter() - t
@@ -204,6 +208,7 @@ def solve(
             solution = model.read(time_limit_s=budget.remaining() + TIME_LIMIT_MARGIN_S / 2)
         except OutOfTime:
             return out_of_time()
+        solution.prices = prices
     diagnosis: Diagnosis | None = None
     if report.status == Status.INFEASIBLE:
         t = time.perf_counter()

@@ -25,7 +25,7 @@ import pandas as pd
 from ._errors import SitingError
 from ._log import logger
 from ._utils import atomic_path
-from .constants import COST_TERMS, Status
+from .constants import COST_TERMS, HEADROOM, LINES, SUPPLY, Status
 from .settings import GEOGRAPHIC_CRS
 
 if TYPE_CHECKING:
@@ -41,6 +41,7 @@ if TYPE_CHECKING:
 __all__ = ["Status", "SitingResult", "Diagnosis", "OverbuildWarning", "assemble", "compare"]
 
 LIMIT_COLUMNS = ["family", "id", "name", "province", "over_mw", "text"]
+UPGRADE_COLUMNS = ["kind", "id", "name", "mw_per_mw"]
 
 #: The sites table's cost columns (KRW billion; incentives negative), by the options' column they copy.
 SITE_COST_COLUMNS = {
@@ -80,6 +81,12 @@ class Diagnosis:
     cut_short : str
         Empty when the diagnosis ran to the end; otherwise what the time
         limit left out (the diagnosis above it is then incomplete).
+    upgrades : DataFrame
+        Where upgrades close the gap: with the plan of the relaxed model
+        fixed, MW of relaxation saved per MW added to each limit
+        (``mw_per_mw``, from :meth:`siting.model.SitingModel.prices`):
+        ``kind`` (headroom, line, supply), ``id``, ``name``; largest first,
+        only the limits worth something.
     """
 
     necessary: list[str] = field(default_factory=list)
@@ -87,6 +94,7 @@ class Diagnosis:
     max_achievable_mw: float | None = None
     max_achievable_bound_mw: float | None = None
     cut_short: str = ""
+    upgrades: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=UPGRADE_COLUMNS))
 
     def table(self, by: Literal["limit", "family", "province"] = "limit") -> pd.DataFrame:
         """The limits that must give, one row each or summed, largest first.
@@ -206,11 +214,17 @@ class SitingResult:
         renewable_credit_mw (average MW of renewable output credited to the
         campuses there, each renewable site's output at most once,
         :mod:`siting.families.renewable_credit`), renewable_incentive_krw_bn,
-        geometry.
+        headroom_value_bn_per_mw, supply_value_bn_per_mw, geometry.
     lines : GeoDataFrame
         Every line: line_id, from_id, to_id, name, kind, flow_mw (signed, from
         -> to), capacity_mw, residual_mw, loading (|flow| / residual),
-        renewable_flow_mw, geometry.
+        renewable_flow_mw, capacity_value_bn_per_mw, geometry.
+
+        The ``*_value_bn_per_mw`` columns are what one more MW of that limit
+        would save, KRW bn per MW, with this plan's campuses fixed: the LP
+        re-solved with the limit 1 MW higher (:meth:`siting.model.SitingModel.prices`,
+        see :func:`siting.upgrade_values`);
+        NaN when there is no plan.
     diagnosis : Diagnosis or None
         For infeasible runs.
     renewables : GeoDataFrame or None
@@ -235,6 +249,10 @@ class SitingResult:
         (see :data:`siting.candidates.DROP_REASONS`).
     candidates_given : int or None
         How many candidates the caller passed (None: the regular grid).
+    security : dict of str to int
+        With ``Scenario(n_minus_1=True)``: outages checked, outages skipped
+        because they island the network, post-outage rows added, rounds
+        (:mod:`siting.families.security`); empty otherwise.
     """
 
     status: Status
@@ -258,6 +276,7 @@ class SitingResult:
         default_factory=lambda: pd.DataFrame(columns=["site_id", "reason"])
     )
     candidates_given: int | None = None
+    security: dict[str, int] = field(default_factory=dict)
 
     def __repr__(self) -> str:
         obj = "n/a" if self.objective is None else f"{self.objective:,.1f} KRW bn"
@@ -437,6 +456,12 @@ class SitingResult:
         if self.timings:
             out.append("Time (s): " + ", ".join(f"{k} {v:.2f}" for k, v in self.timings.items()))
         return "\n".join(out)
+
+    def upgrades(self) -> pd.DataFrame:
+        """Where upgrades pay, most valuable first: see :func:`siting.upgrade_values`."""
+        from .upgrades import upgrade_values
+
+        return upgrade_values(self)
 
     def explore(self, *, tiles: str | None = None, **kwargs: Any) -> folium.Map:
         """Interactive map (folium): see :func:`siting.explore`; ``.save(path)`` writes offline HTML.
@@ -805,6 +830,10 @@ def assemble(
             "supply_used_mw": solution.supply_used_mw if solution is not None and solved else 0.0,
             "renewable_credit_mw": credit,
             "renewable_incentive_krw_bn": incentive,
+            "headroom_value_bn_per_mw": _prices(
+                solution if solved else None, HEADROOM, subs["substation_id"]
+            ),
+            "supply_value_bn_per_mw": _prices(solution if solved else None, SUPPLY, subs["substation_id"]),
         },
         geometry=subs.geometry,
         crs=subs.crs,
@@ -831,6 +860,7 @@ def assemble(
                 np.abs(flow), res_mw, out=np.where(np.abs(flow) > 1e-6, np.inf, 0.0), where=res_mw > 0
             ),
             "renewable_flow_mw": ren,
+            "capacity_value_bn_per_mw": _prices(solution if solved else None, LINES, lines["line_id"]),
         },
         geometry=lines.geometry,
         crs=lines.crs,
@@ -863,6 +893,7 @@ def assemble(
         families=tuple(families),
         dropped_candidates=cand.dropped,
         candidates_given=cand.given,
+        security=dict(solution.security) if solution is not None and solved else {},
     )
     note = result.overbuild_note()
     if note and solved and result.total_mw - scenario.target_mw >= min(scenario.tiers_mw) - 1e-6:
@@ -870,3 +901,10 @@ def assemble(
     elif note:
         logger.info("scenario %r: %s", scenario.name, note)
     return result
+
+
+def _prices(solution: Solution | None, limit: str, ids: pd.Series) -> np.ndarray:
+    """Per id, the value per MW of ``limit`` from the solution's prices (0 where it has no row; NaN: none)."""
+    if solution is None or not solution.prices:
+        return np.full(len(ids), np.nan)
+    return np.array([solution.prices.get((limit, i), 0.0) for i in ids], dtype=float)

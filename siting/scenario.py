@@ -234,6 +234,15 @@ class Scenario:
     flow_model : {"transport", "dc"}, default "transport"
         Network model: transport (flows limited by line capacity) or DC power
         flow (flows follow PTDFs from line reactances; HVDC links controllable).
+    n_minus_1 : bool, default False
+        N-1 security: every line's new flow stays within its residual
+        capacity after any single line outage, by line-outage distribution
+        factors on the DC model (:mod:`siting.families.security`; needs
+        ``flow_model="dc"``). Outages that island part of the network
+        (radial lines) cannot be survived by any flow pattern and are left
+        out, counted in ``SitingResult.security``. ASSUMPTION: today's flows
+        are secure within ``capacity - residual``; only the new flows are
+        checked against the residual capacity.
     costs : Costs
         Cost coefficients.
     solver : {"highs", "cbc"}, default "highs"
@@ -284,6 +293,7 @@ class Scenario:
     renewable_status: tuple[str, ...] = ("operating", "construction")
     load_factor: float = 0.8
     flow_model: FlowModel = "transport"
+    n_minus_1: bool = False
     costs: Costs = field(default_factory=Costs)
     solver: SolverName = "highs"
     time_limit_s: float = 300.0
@@ -362,6 +372,14 @@ class Scenario:
             _check_choice("renewable_status", s, STATUSES)
         _check_range("load_factor", self.load_factor, 0, 1, lo_open=True)
         _check_choice("flow_model", self.flow_model, FLOW_MODELS)
+        if not isinstance(self.n_minus_1, bool):
+            raise ScenarioError(f"scenario field 'n_minus_1' = {self.n_minus_1!r}: must be true or false.")
+        if self.n_minus_1 and self.flow_model != "dc":
+            raise ScenarioError(
+                f"scenario field 'n_minus_1' = True needs flow_model='dc', not {self.flow_model!r}: in the "
+                "transport model flows do not follow the physics, so a line outage does not say where its "
+                "flow goes; fix: set flow_model='dc' (or n_minus_1=False)."
+            )
         _check_choice("solver", self.solver, SOLVERS)
         _check_range("time_limit_s", self.time_limit_s, 0, 7 * 86400, lo_open=True)
         _check_range("mip_gap", self.mip_gap, 0, 1)

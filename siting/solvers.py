@@ -14,9 +14,9 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
@@ -26,7 +26,15 @@ import pulp
 from ._errors import ScenarioError
 from .constants import SOLVERS, SolverName, Status
 
-__all__ = ["Deadline", "OutOfTime", "SolveReport", "solve_problem", "TIME_LIMIT_MARGIN_S"]
+__all__ = [
+    "Deadline",
+    "LpDuals",
+    "OutOfTime",
+    "SolveReport",
+    "solve_lp_duals",
+    "solve_problem",
+    "TIME_LIMIT_MARGIN_S",
+]
 
 #: How far past its time limit :func:`siting.solve` may return, seconds: the
 #: step running when the budget runs out (a block of model rows, the site
@@ -394,10 +402,24 @@ def _quiet_stdout_fd() -> Iterator[None]:
 
 
 def _highs_here(
-    a: dict[str, np.ndarray], *, left: float, mip_gap: float, threads: int
+    a: dict[str, np.ndarray],
+    *,
+    left: float,
+    mip_gap: float,
+    threads: int,
+    probes: Sequence[tuple[np.ndarray, np.ndarray]] = (),
+    step: float = 1.0,
 ) -> dict[str, np.ndarray]:
-    """Solve in this process; a watchdog interrupts HiGHS shortly after the limit."""
+    """Solve in this process; a watchdog interrupts HiGHS shortly after the limit.
+
+    ``probes`` (LPs only): after an optimal solve, for each ``(rows, cols)``
+    raise those rows' upper limits and columns' upper bounds by ``step``,
+    solve again from the optimal basis, and record the objective (NaN when
+    not optimal or out of time) in ``probe``; the bounds are restored.
+    """
     import highspy
+
+    end = time.perf_counter() + left
 
     with _quiet_stdout_fd():  # no banner: the solver says nothing unless the caller asks
         h = highspy.Highs()
@@ -429,13 +451,145 @@ def _highs_here(
         h.wait()
     info = h.getInfo()
     has = info.primal_solution_status == 2  # kSolutionStatusFeasible
-    return {
+    out = {
         "status": np.array(int(h.getModelStatus())),
         "has": np.array(has),
         "col": np.asarray(h.getSolution().col_value, dtype=float) if has else np.zeros(0),
         "objective": np.array(float(info.objective_function_value)),
         "bound": np.array(float(info.mip_dual_bound)),
+        "has_dual": np.array(info.dual_solution_status == 2),
+        "row_dual": np.asarray(h.getSolution().row_dual, dtype=float) if has else np.zeros(0),
+        "col_dual": np.asarray(h.getSolution().col_dual, dtype=float) if has else np.zeros(0),
     }
+    probe = np.full(len(probes), np.nan)
+    optimal = int(h.getModelStatus()) == int(highspy.HighsModelStatus.kOptimal)
+    for i, (rows, cols) in enumerate(probes if optimal else ()):
+        remaining = end - time.perf_counter()
+        if remaining < MIN_SOLVE_S:
+            break
+        h.setOptionValue("time_limit", float(remaining))
+        for r in rows.tolist():
+            h.changeRowBounds(r, a["row_lo"][r], a["row_hi"][r] + step)
+        for c in cols.tolist():
+            h.changeColBounds(c, a["col_lo"][c], a["col_hi"][c] + step)
+        h.run()
+        if int(h.getModelStatus()) == int(highspy.HighsModelStatus.kOptimal):
+            probe[i] = float(h.getInfo().objective_function_value)
+        for r in rows.tolist():
+            h.changeRowBounds(r, a["row_lo"][r], a["row_hi"][r])
+        for c in cols.tolist():
+            h.changeColBounds(c, a["col_lo"][c], a["col_hi"][c])
+    out["probe"] = probe
+    return out
+
+
+@dataclass(frozen=True)
+class LpDuals:
+    """An LP's optimum and its dual values, in the problem's own objective sense.
+
+    Attributes
+    ----------
+    status : Status
+    objective : float or None
+    row : dict of str to float
+        By constraint name: d objective / d right-hand side (for the problem's
+        own sense: a binding ``<=`` row of a minimisation has a value <= 0).
+    col : dict of str to float
+        By variable name: the reduced cost, d objective / d the bound the
+        variable sits at (0 for a variable between its bounds).
+    saving : dict
+        By limit (the keys of ``limits``): how much the objective falls per
+        unit when the limit is raised by ``step``, from re-solving.
+    """
+
+    status: Status
+    objective: float | None
+    row: dict[str, float]
+    col: dict[str, float]
+    saving: dict[Any, float] = field(default_factory=dict)
+
+
+def solve_lp_duals(
+    prob: pulp.LpProblem,
+    *,
+    time_limit_s: float = 60.0,
+    limits: Mapping[Any, Sequence[str]] | None = None,
+    step: float = 1.0,
+) -> LpDuals:
+    """Solve ``prob`` as an LP with HiGHS (integrality dropped) and return its duals.
+
+    Callers fix the integer variables first (equal bounds); whatever
+    integrality is left is ignored. The variables' values are set as by
+    :func:`solve_problem`.
+
+    ``limits`` names, per limit, the ``<=`` constraints whose right-hand
+    side it is and the variables whose upper bound it is. For each, the
+    fall of the objective per unit when all of them are raised together by
+    ``step`` is measured by solving again from the optimal basis
+    (``saving``). Duals alone do not give it: at a degenerate optimum (a
+    line with no residual capacity, post-outage rows) they are not unique,
+    and the one a solver returns can overstate the saving without bound.
+    A dual does bound it (the optimum is convex in the right-hand side), so
+    only the limits whose duals allow a saving are re-solved; the others
+    save 0. Limits left when the time runs out are NaN.
+
+    Examples
+    --------
+    >>> p = pulp.LpProblem("p", pulp.LpMinimize)
+    >>> x, y = pulp.LpVariable("x", 0, 10), pulp.LpVariable("y", 0, 10)
+    >>> p += x + 2 * y
+    >>> p += x + y >= 3, "need"
+    >>> p += x <= 1, "cap"
+    >>> d = solve_lp_duals(p, limits={"cap": ["cap"], "x top": ["x"]})
+    >>> d.objective, d.row["need"], d.row["cap"]  # one more unit of cap saves 1
+    (5.0, 2.0, -1.0)
+    >>> d.saving
+    {'cap': 1.0, 'x top': 0.0}
+    """
+    try:
+        variables, a = _arrays(prob, time_limit_s=time_limit_s)
+    except OutOfTime:
+        return LpDuals(Status.NO_SOLUTION, None, {}, {})
+    a = {**a, "integer": np.zeros_like(a["integer"])}
+    end = time.perf_counter() + time_limit_s
+    out = _highs_here(a, left=max(time_limit_s, MIN_SOLVE_S), mip_gap=0.0, threads=1)
+    status = _status(int(out["status"]), bool(out["has"]))
+    if status != Status.OPTIMAL or not bool(out["has_dual"]):
+        return LpDuals(status if status != Status.OPTIMAL else Status.NO_SOLUTION, None, {}, {})
+    row_at = {name: i for i, name in enumerate(prob.constraints)}
+    col_at = {v.name: j for j, v in enumerate(variables)}
+    sign = float(a["sign"])
+    at_ub = out["col"] >= a["col_hi"] - 1e-7
+    probes, keys = [], []
+    for key, names in (limits or {}).items():
+        rows = np.array(
+            [row_at[n] for n in names if n in row_at and np.isfinite(a["row_hi"][row_at[n]])], int
+        )
+        cols = np.array(
+            [col_at[n] for n in names if n in col_at and np.isfinite(a["col_hi"][col_at[n]])], int
+        )
+        bound = -(out["row_dual"][rows].sum() + out["col_dual"][cols[at_ub[cols]]].sum())  # HiGHS minimises
+        if bound > 1e-9:
+            probes.append((rows, cols))
+            keys.append(key)
+    saving: dict[Any, float] = dict.fromkeys(limits or {}, 0.0)
+    if probes:
+        left = max(end - time.perf_counter(), MIN_SOLVE_S)
+        again = _highs_here(a, left=left, mip_gap=0.0, threads=1, probes=probes, step=step)
+        for key, obj in zip(keys, again["probe"], strict=True):
+            fall = sign * (float(out["objective"]) - float(obj))
+            noise = 1e-9 * max(1.0, abs(float(out["objective"])))  # re-solves agree to about this
+            saving[key] = 0.0 if abs(fall) < noise else fall / step
+    for v, x in zip(variables, out["col"], strict=True):
+        v.varValue = float(x)
+    names = list(prob.constraints)
+    return LpDuals(
+        status=status,
+        objective=sign * float(out["objective"]),
+        row=dict(zip(names, (sign * out["row_dual"]).tolist(), strict=True)),
+        col={v.name: sign * float(d) for v, d in zip(variables, out["col_dual"], strict=True)},
+        saving=saving,
+    )
 
 
 def _cbc_bound(text: str) -> float | None:

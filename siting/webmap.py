@@ -40,7 +40,11 @@ LAYERS = (
     "Substations",
     "Campuses",
     "Limits that bind",
+    "Upgrades: value per MW",
 )
+#: Layers drawn but switched off until the user turns them on.
+HIDDEN = (LAYERS[7],)
+UPGRADE_CMAP = "PuRd"
 #: Leaflet class names set on the drawn paths (for styling and tests).
 CLASSES = {
     "line": "siting-line",
@@ -484,6 +488,54 @@ def _limits(result: SitingResult, binding: dict) -> list[_Drawing]:
     return out
 
 
+def _upgrades(result: SitingResult, sub_names: dict) -> list[_Drawing]:
+    """Lines and substations whose upgrade would lower the cost, coloured by KRW bn per MW (plan fixed)."""
+    ln = result.lines[result.lines["capacity_value_bn_per_mw"].fillna(0.0) > 1e-9]
+    st = result.substations[result.substations["supply_value_bn_per_mw"].fillna(0.0) > 1e-9]
+    if ln.empty and st.empty:
+        return []
+    top = max(
+        float(ln["capacity_value_bn_per_mw"].max() if len(ln) else 0.0),
+        float(st["supply_value_bn_per_mw"].max() if len(st) else 0.0),
+    )
+    note = "<br><i>KRW bn saved per MW more, campuses fixed (see siting.upgrade_values)</i>"
+    out = []
+    if len(ln):
+        v = ln["capacity_value_bn_per_mw"].to_numpy()
+        style = [
+            {"color": _hex(UPGRADE_CMAP, 0.3 + 0.7 * x / top), "weight": 3 + 5 * x / top, "opacity": 0.95}
+            for x in v
+        ]
+        popup = [
+            f"<b>Upgrade line {_text(r.name, r.line_id)}</b><br>One more MW of residual capacity saves "
+            f"{r.capacity_value_bn_per_mw:.4g} KRW bn<br>Residual capacity: {_mw(r.residual_mw)}; "
+            f"new flow {_mw(abs(r.flow_mw))} between {_text(sub_names.get(r.from_id), r.from_id)} and "
+            f"{_text(sub_names.get(r.to_id), r.to_id)}" + note
+            for r in ln.itertuples()
+        ]
+        out.append(_Drawing(LAYERS[7], ln, style, "siting-limits", popup=popup))
+    if len(st):
+        v = st["supply_value_bn_per_mw"].to_numpy()
+        style = [
+            {
+                "radius": 5 + 8 * x / top,
+                "fillColor": _hex(UPGRADE_CMAP, 0.3 + 0.7 * x / top),
+                "fillOpacity": 0.9,
+                "color": "#212121",
+                "weight": 1.0,
+            }
+            for x in v
+        ]
+        popup = [
+            f"<b>Supply at {_text(r.name, r.substation_id)}</b><br>One more MW of supply for new load here "
+            f"saves {r.supply_value_bn_per_mw:.4g} KRW bn<br>Supply: {_mw(r.supply_used_mw)} used of "
+            f"{_mw(r.supply_mw)}" + note
+            for r in st.itertuples()
+        ]
+        out.append(_Drawing(LAYERS[7], st, style, "siting-limits", popup=popup, point=True))
+    return out
+
+
 def explore(result: SitingResult, *, tiles: str | None = None, **kwargs: Any) -> folium.Map:
     """Interactive map of a result: toggleable layers, popups in plain words, a legend.
 
@@ -491,9 +543,11 @@ def explore(result: SitingResult, *, tiles: str | None = None, **kwargs: Any) ->
     the excluded region (hatched), lines coloured by loading (new flow over
     residual capacity) and as wide as their voltage, renewables by technology,
     substations by voltage (those with campuses large, the rest small and
-    faint), campuses sized by MW with their connections and, for an
-    infeasible result, the limits that the diagnosis names. Click anything for
-    its figures with units.
+    faint), campuses sized by MW with their connections, for an
+    infeasible result, the limits that the diagnosis names and, switched off
+    until turned on, the lines and substations whose upgrade would lower the
+    cost (:func:`siting.upgrade_values`). Click anything for its figures with
+    units.
 
     The page is self-contained: Leaflet is inlined and nothing is fetched, so
     ``explore(result).save("plan.html")`` opens offline. Paths carry the
@@ -554,11 +608,12 @@ def explore(result: SitingResult, *, tiles: str | None = None, **kwargs: Any) ->
         *_substations(result, names, binding),
         *_campuses(result, names, sub_names),
         *_limits(result, binding),
+        *_upgrades(result, sub_names),
     ]
     groups: dict[str, folium.FeatureGroup] = {}
     for d in drawings:
         if d.layer not in groups:
-            groups[d.layer] = folium.FeatureGroup(name=d.layer)
+            groups[d.layer] = folium.FeatureGroup(name=d.layer, show=d.layer not in HIDDEN)
             groups[d.layer].add_to(m)
         _add(groups[d.layer], d)
     folium.LayerControl(collapsed=False).add_to(m)

@@ -37,7 +37,14 @@ def test_verifier_catches_broken_results(toy_data):
 
 @pytest.fixture(scope="module")
 def solved(toy_data):
-    sc = siting.Scenario(target_mw=500, grid_spacing_km=5, min_host_provinces=2, min_spacing_km=10.0)
+    sc = siting.Scenario(
+        target_mw=500,
+        grid_spacing_km=5,
+        min_host_provinces=2,
+        min_spacing_km=10.0,
+        flow_model="dc",
+        n_minus_1=True,
+    )
     res = siting.solve(toy_data, sc)
     assert res.status == "optimal"
     assert set(res.families) == set(DEFAULT_FAMILIES)  # every built-in family is on here

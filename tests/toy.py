@@ -84,6 +84,18 @@ def plants() -> gpd.GeoDataFrame:
     )
 
 
+#: Scenario fields where only the middle province may host (s-mid, s-mid2 in reach), imports over L3/L5.
+MIDDLE_ONLY = dict(
+    target_mw=200,
+    grid_spacing_km=5,
+    exclude_provinces=("KR-T1", "KR-T2", "KR-T4"),
+    min_host_provinces=1,
+    province_share_cap=1.0,
+    renewable_share=0.0,
+    tiers_mw=(50, 100),
+    max_connection_km={154: 5, 345: 5},  # only s-mid and s-mid2 are in reach
+)
+
 #: Solver settings tight enough that two optima compare at 1e-6.
 EXACT = dict(mip_gap=1e-9, time_limit_s=120)
 

@@ -19,6 +19,7 @@ from .network import Network
 from .province_cap import ProvinceCap
 from .renewable import Renewable
 from .renewable_credit import RenewableCredit
+from .security import Security
 from .spacing import Spacing
 from .target import Target
 
@@ -30,6 +31,7 @@ __all__ = [
     "Network",
     "ProvinceCap",
     "Renewable",
+    "Security",
     "RenewableCredit",
     "Spacing",
     "Target",
@@ -42,6 +44,7 @@ DEFAULT_FAMILIES: Final[tuple[type[Family], ...]] = (
     Headroom,
     Network,
     Renewable,
+    Security,
     RenewableCredit,
     ProvinceCap,
     Hosts,

@@ -7,6 +7,7 @@ network, ...). It is one unit that
 - adds its variables and constraints to a :class:`~siting.model.SitingModel`,
   each with an elastic slack when the diagnosis asks (:meth:`Family.add`);
 - reads its part of a solution back (:meth:`Family.read`);
+- optionally adds rows lazily, those a solution breaks (:meth:`Family.separate`);
 - names its limits in words for the diagnosis (:attr:`Family.limits`,
   :meth:`Family.limit_names`, :meth:`Family.over`);
 - lists necessary conditions that fail, from the inputs alone
@@ -81,6 +82,15 @@ class Family(ABC):
     def read(self, m: SitingModel, sol: Solution) -> None:
         """Copy this family's part of the solved values into ``sol`` (default: nothing)."""
         return None
+
+    def separate(self, m: SitingModel) -> int:
+        """Add rows that the solved values break and return how many (default: none).
+
+        For families with too many rows to add up front (the N-1 family):
+        :meth:`SitingModel.solve` solves again while any family adds rows,
+        so the answer is exact when none is left.
+        """
+        return 0
 
     @classmethod
     def necessary(cls, data: SitingData, scenario: Scenario, opts: pd.DataFrame) -> list[str]:

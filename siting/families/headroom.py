@@ -32,6 +32,7 @@ class Headroom(Family):
         ids = m.data.substations["substation_id"].tolist()
         for n, load in m.load.items():
             m.prob += load <= float(head[n]) + m.slack(HEADROOM, ids[n]), f"headroom_{n}"
+            m.on_rhs(HEADROOM, ids[n], f"headroom_{n}")
 
     @classmethod
     def necessary(cls, data: SitingData, scenario: Scenario, opts: pd.DataFrame) -> list[str]:

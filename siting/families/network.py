@@ -66,13 +66,13 @@ class Network(Family):
         ac_in = {n: pulp.LpAffineExpression() for n in range(len(ids))}  # net AC inflow
         dc_in = {n: pulp.LpAffineExpression() for n in range(len(ids))}  # net HVDC inflow
         for lid, e in sorted_edges(G):
-            r = float(e["residual_mw"])
-            if r <= 0 and LINES not in m.elastic:
-                continue
+            # lines without residual capacity get a row too (|flow| <= 0): its dual prices the first MW
+            r = max(float(e["residual_mw"]), 0.0)
             key = safe_name(lid)
             fp = pulp.LpVariable(f"fp_{key}", lowBound=0)
             fm = pulp.LpVariable(f"fm_{key}", lowBound=0)
             prob += fp + fm <= r + m.slack(LINES, lid), f"line_{key}"
+            m.on_rhs(LINES, lid, f"line_{key}")
             self.flow[lid] = (fp, fm)
             m.line_flows[lid] = (fp, fm, e["length_km"])
             tx += [(fp, c_tx * e["length_km"]), (fm, c_tx * e["length_km"])]
@@ -86,6 +86,7 @@ class Network(Family):
             expr = pulp.LpAffineExpression()
             if s > 0:
                 self.supply[n] = pulp.LpVariable(f"sup{n}", lowBound=0, upBound=s)
+                m.on_rhs(SUPPLY, sid, f"sup{n}")
                 expr += self.supply[n]
             if n in m.load:
                 expr += m.slack(SUPPLY, sid) - m.load[n]
@@ -110,11 +111,8 @@ class Network(Family):
                 expr = pulp.lpSum(
                     float(M[r, j]) * p[i] for j, i in enumerate(idx) if abs(M[r, j]) > 1e-9 and len(p[i])
                 )
-                if lid in self.flow:
-                    fp, fm = self.flow[lid]
-                    m.prob += fp - fm == expr, f"ptdf_{safe_name(lid)}"
-                elif len(expr):
-                    m.prob += expr == 0, f"ptdf_{safe_name(lid)}"
+                fp, fm = self.flow[lid]
+                m.prob += fp - fm == expr, f"ptdf_{safe_name(lid)}"
 
     def read(self, m: SitingModel, sol: Solution) -> None:
         """Signed flows by line and supply used by substation."""

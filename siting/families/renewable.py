@@ -64,8 +64,12 @@ class Renewable(Family):
                 fp, fm, _ = m.line_flows[lid]
                 extra = m.slacks.get((LINES, lid), 0)
                 prob += fp + fm + gp + gm <= r + extra, f"line_shared_{key}"
+                m.on_rhs(LINES, lid, f"line_shared_{key}")
             else:
                 prob += gp + gm <= r, f"ren_line_{key}"
+                m.on_rhs(LINES, lid, f"ren_line_{key}")
+            m.on_rhs(LINES, lid, f"gp_{key}")
+            m.on_rhs(LINES, lid, f"gm_{key}")
             net[pos[e["from_id"]]] -= gp - gm
             net[pos[e["to_id"]]] += gp - gm
         lf = m.scenario.load_factor

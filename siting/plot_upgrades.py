@@ -1,0 +1,98 @@
+"""Static map of where upgrades pay: lines and substations coloured by their value per MW.
+
+The values are the result's ``capacity_value_bn_per_mw`` (lines) and
+``supply_value_bn_per_mw`` (substations): see :mod:`siting.upgrades` for
+what they mean. Drawn in the result's metric CRS, like :mod:`siting.plot`.
+"""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.colors import Normalize
+
+from .plot import HALO, _axes
+from .result import SitingResult
+from .upgrades import upgrade_values
+
+__all__ = ["plot_upgrades"]
+
+#: Colour map of the value per MW.
+UPGRADE_CMAP = "PuRd"
+
+
+def plot_upgrades(
+    result: SitingResult,
+    *,
+    ax: Axes | None = None,
+    crs: str | None = None,
+    label_top: int = 8,
+    title: str | None = None,
+) -> Axes:
+    """Map the upgrade values of a result: priced lines thick and dark, priced substations as dots.
+
+    Parameters
+    ----------
+    result : SitingResult
+    ax : matplotlib Axes, optional
+    crs : str, optional
+        Projected CRS to draw in; default the result's ``metric_crs``.
+    label_top : int, default 8
+        Label this many of the most valuable limits (:func:`siting.upgrade_values`).
+    title : str, optional
+        Default: the scenario's name and "where upgrades pay".
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import siting
+    >>> res = siting.solve(siting.load_korea(), siting.Scenario(target_mw=500, min_host_provinces=1))
+    >>> siting.plot_upgrades(res).get_title().endswith("where upgrades pay (KRW bn per MW, plan fixed)")
+    True
+    """
+    ax = _axes(ax)
+    crs = crs or result.metric_crs
+    prov = result.provinces.to_crs(crs)
+    prov.plot(
+        ax=ax, color=np.where(prov["excluded"], "#e0e0e0", "#f7f7f2"), edgecolor="#9e9e9e", linewidth=0.6
+    )
+    lines = result.lines.to_crs(crs)
+    lines.plot(ax=ax, color="#cfd8dc", linewidth=0.5, zorder=2)
+    subs = result.substations.to_crs(crs)
+    table = upgrade_values(result)
+    top = float(table["value_bn_per_mw"].max()) if len(table) else 1.0
+    norm = Normalize(0.0, top)
+    cmap = plt.get_cmap(UPGRADE_CMAP)
+    priced = lines[lines["capacity_value_bn_per_mw"].fillna(0.0) > 1e-9]
+    if len(priced):
+        v = priced["capacity_value_bn_per_mw"].to_numpy()
+        priced.plot(ax=ax, color=cmap(norm(v)), linewidth=1.5 + 4.0 * v / top, zorder=3)
+    dots = subs[subs["supply_value_bn_per_mw"].fillna(0.0) > 1e-9]
+    if len(dots):
+        v = dots["supply_value_bn_per_mw"].to_numpy()
+        dots.plot(ax=ax, color=cmap(norm(v)), edgecolor="#212121", markersize=20 + 120 * v / top, zorder=4)
+    used = subs[subs["load_mw"] > 0]
+    if len(used):
+        used.plot(ax=ax, marker="s", color="white", edgecolor="#0d47a1", markersize=18, zorder=5)
+    where = {**dict(zip(subs["substation_id"], subs.geometry, strict=True))}
+    where.update(zip(lines["line_id"], lines.geometry.interpolate(0.5, normalized=True), strict=True))
+    for r in table.head(label_top).itertuples():
+        p = where[r.id]
+        ax.annotate(
+            f"{r.name or r.id}: {r.value_bn_per_mw:.3g}",
+            (p.x, p.y),
+            fontsize=7,
+            xytext=(4, 4),
+            textcoords="offset points",
+            path_effects=HALO,
+            zorder=6,
+        )
+    sm = plt.cm.ScalarMappable(cmap=cmap, norm=norm)
+    cb = plt.colorbar(sm, ax=ax, shrink=0.35, pad=0.01)
+    cb.set_label("value of one more MW, KRW bn (lines: residual capacity; dots: supply)")
+    ax.set_title(title or f"{result.scenario.name}: where upgrades pay (KRW bn per MW, plan fixed)")
+    return ax
