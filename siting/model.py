@@ -365,7 +365,7 @@ class SitingModel:
     def fix_plan(self) -> dict[str, tuple[float | None, float | None]]:
         """Fix every count and site at its solved value (bounds); returns the bounds it replaced."""
         before = {}
-        for v in [*self.x, *self.y]:
+        for v in [*self.x, *self.y, *self.fixed_with_plan]:
             before[v.name] = (v.lowBound, v.upBound)
             val = round(value(v)) if v.cat == pulp.LpInteger or self.spaced else value(v)
             v.lowBound = v.upBound = val
@@ -422,7 +422,7 @@ class SitingModel:
         finally:
             self.prob.setObjective(objective)
             self.prob.sense = sense
-            for v in [*self.x, *self.y]:
+            for v in [*self.x, *self.y, *self.fixed_with_plan]:
                 v.lowBound, v.upBound = bounds[v.name]
             for v in self.prob.variables():
                 v.varValue = saved.get(v.name)
