@@ -23,6 +23,7 @@ from .gppd import read_gppd
 from .osm import OsmGrid, read_osm_grid
 from .pipeline import solve
 from .plot import plot_data, plot_siting
+from .prepared import Prepared, prepare
 from .result import Diagnosis, SitingResult
 from .scenario import Costs, Scenario
 from .solvers import SolveReport
@@ -32,6 +33,7 @@ __all__ = [
     "DataError",
     "Diagnosis",
     "OsmGrid",
+    "Prepared",
     "Family",
     "Scenario",
     "ScenarioError",
@@ -45,6 +47,7 @@ __all__ = [
     "load_korea",
     "plot_data",
     "plot_siting",
+    "prepare",
     "read_gppd",
     "read_osm_grid",
     "solve",

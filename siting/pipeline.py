@@ -1,4 +1,8 @@
-"""``siting.solve``: candidates -> options -> model -> solver -> result, with timings."""
+"""``siting.solve``: candidates -> options -> model -> solver -> result, with timings.
+
+The stages before the model come from a :class:`siting.prepared.Prepared`
+(built here, or passed in to reuse them across scenarios).
+"""
 
 from __future__ import annotations
 
@@ -8,14 +12,12 @@ from typing import Any
 
 import geopandas as gpd
 
-from .candidates import build_candidates, excluded_codes
 from .constants import SolverName, Status
 from .data import SitingData
 from .diagnose import diagnose, necessary_conditions
 from .families import DEFAULT_FAMILIES, Family
-from .grid import build_grid, check_connected
 from .model import SitingModel, Solution
-from .options import build_options, effective_headroom, reduce_options
+from .prepared import Prepared
 from .result import Diagnosis, SitingResult, assemble
 from .scenario import Scenario
 from .solvers import TIME_LIMIT_MARGIN_S, Deadline, OutOfTime
@@ -35,6 +37,7 @@ def solve(
     exclusions: gpd.GeoDataFrame | None = None,
     reduce: bool = True,
     families: Sequence[type[Family]] | None = None,
+    prepared: Prepared | None = None,
 ) -> SitingResult:
     """Place campuses for ``scenario`` on ``data`` and return the checked-out plan.
 
@@ -65,6 +68,12 @@ def solve(
     families : sequence of Family subclasses, optional
         Constraint families to apply where the scenario enables them; default
         :data:`siting.families.DEFAULT_FAMILIES`.
+    prepared : Prepared, optional
+        From :func:`siting.prepare` on the same ``data``: the candidates,
+        grid, options and reduction are reused where the scenario's fields
+        they read match (:data:`siting.prepared.STAGE_FIELDS`), and built
+        and kept in it otherwise. Its ``candidates`` and ``exclusions`` apply
+        (do not pass them here too).
 
     Returns
     -------
@@ -80,6 +89,12 @@ def solve(
     >>> siting.solve(siting.load_korea(), siting.Scenario(target_mw=500), solver="highs").report.solver
     'highs'
     """
+    if prepared is None:
+        prepared = Prepared(data, candidates=candidates, exclusions=exclusions)
+    elif prepared.data is not data:
+        raise ValueError("prepared= was made for other data; fix: siting.prepare(data) with this data")
+    elif candidates is not None or exclusions is not None:
+        raise ValueError("pass candidates= and exclusions= to siting.prepare, not with prepared=")
     overrides = {"solver": solver, "time_limit_s": time_limit_s, "mip_gap": mip_gap, "threads": threads}
     scenario = scenario.replace(**{k: v for k, v in overrides.items() if v is not None})
     families = tuple(DEFAULT_FAMILIES if families is None else families)
@@ -87,18 +102,14 @@ def solve(
     timings: dict[str, float] = {}
     budget = Deadline(scenario.time_limit_s)
     t0 = budget.start
-    cand = build_candidates(data, scenario, candidates=candidates, exclusions=exclusions)
-    excluded = excluded_codes(data, scenario)
-    timings["candidates"] = time.perf_counter() - t0
+    stages = prepared.stages(scenario, reduce=reduce)
+    cand, excluded, G, head = stages.candidates, stages.excluded, stages.graph, stages.headroom
+    all_opts, opts = stages.options_all, stages.options
+    # seconds spent on each stage in this call: 0 where ``prepared`` already held it
+    timings["candidates"] = stages.seconds["candidates"]
+    timings["grid"] = stages.seconds["grid"]
+    timings["options"] = sum(stages.seconds.get(k, 0.0) for k in ("headroom", "options", "reduction"))
     t = time.perf_counter()
-    G = build_grid(data, scenario)
-    check_connected(G)
-    timings["grid"] = time.perf_counter() - t
-    t = time.perf_counter()
-    # headroom the network can actually serve: exact while line and supply limits are hard
-    head = effective_headroom(data, scenario, G)
-    all_opts = build_options(data, scenario, cand, headroom=head)
-    opts = reduce_options(all_opts, data, scenario, headroom=head) if reduce else all_opts
     size = {"candidates": len(cand.sites), "options_all": len(all_opts), "options": len(opts)}
 
     def finish(status: Status, solution: Solution | None = None, **extra: Any) -> SitingResult:
@@ -156,8 +167,7 @@ def solve(
             diagnosis = Diagnosis(cut_short="the time limit ended before the diagnosis could start")
         else:
             # the diagnosis relaxes network limits, so it needs options under the nominal headroom
-            nominal = build_options(data, scenario, cand)
-            nominal = reduce_options(nominal, data, scenario) if reduce else nominal
+            nominal = prepared.nominal_options(scenario, reduce=reduce)
             diagnosis = diagnose(data, scenario, cand, nominal, G, families=enabled, deadline=budget)
         timings["diagnose"] = time.perf_counter() - t
     return finish(report.status, solution, report=report, diagnosis=diagnosis)
