@@ -21,12 +21,14 @@ from .datasets import load_korea
 from .families import Family
 from .gppd import read_gppd
 from .osm import OsmGrid, read_osm_grid
+from .pareto import Frontier, pareto, plot_pareto
 from .pipeline import solve
 from .plot import plot_data, plot_siting
 from .prepared import Prepared, prepare
 from .result import Diagnosis, SitingResult
 from .scenario import Costs, Scenario
 from .solvers import SolveReport
+from .sweep import SweepResult, scenario_grid, scenarios_from_toml, sweep
 
 __all__ = [
     "Costs",
@@ -35,22 +37,29 @@ __all__ = [
     "OsmGrid",
     "Prepared",
     "Family",
+    "Frontier",
     "Scenario",
     "ScenarioError",
     "SitingData",
     "SitingError",
     "SitingResult",
     "SolveReport",
+    "SweepResult",
     "Status",
     "explore",
     "families",
     "load_korea",
+    "pareto",
     "plot_data",
+    "plot_pareto",
     "plot_siting",
     "prepare",
     "read_gppd",
     "read_osm_grid",
+    "scenario_grid",
+    "scenarios_from_toml",
     "solve",
+    "sweep",
 ]
 
 

@@ -13,7 +13,7 @@ import functools
 import math
 import os
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -222,6 +222,11 @@ class Scenario:
     flow_model : {"transport", "dc"}, default "transport"
         Network model: transport (flows limited by line capacity) or DC power
         flow (flows follow PTDFs from line reactances; HVDC links controllable).
+    max_line_loading : float, default 1
+        Largest share of each line's residual capacity the campus supply
+        flow may use, (0-1]. Below 1 the line-loading family caps every
+        line's reported ``loading`` at it (e.g. for :func:`siting.pareto`
+        against peak line loading); 1 leaves the network family alone.
     costs : Costs
         Cost coefficients.
     solver : {"highs", "cbc"}, default "highs"
@@ -271,6 +276,7 @@ class Scenario:
     renewable_status: tuple[str, ...] = ("operating", "construction")
     load_factor: float = 0.8
     flow_model: FlowModel = "transport"
+    max_line_loading: float = 1.0
     costs: Costs = field(default_factory=Costs)
     solver: SolverName = "highs"
     time_limit_s: float = 300.0
@@ -344,6 +350,7 @@ class Scenario:
             _check_choice("renewable_status", s, STATUSES)
         _check_range("load_factor", self.load_factor, 0, 1, lo_open=True)
         _check_choice("flow_model", self.flow_model, FLOW_MODELS)
+        _check_range("max_line_loading", self.max_line_loading, 0, 1, lo_open=True)
         _check_choice("solver", self.solver, SOLVERS)
         _check_range("time_limit_s", self.time_limit_s, 0, 7 * 86400, lo_open=True)
         _check_range("mip_gap", self.mip_gap, 0, 1)
@@ -413,7 +420,7 @@ class Scenario:
         return cls(target_mw=gpus * kw_per_gpu * pue / 1000.0, gpus=int(gpus), **fields)
 
     @classmethod
-    def from_toml(cls, path: str | os.PathLike) -> Scenario:
+    def from_toml(cls, path: str | os.PathLike, *, ignore: Collection[str] = ()) -> Scenario:
         r"""Read a scenario from a TOML file.
 
         Top-level keys are :class:`Scenario` fields; a ``[costs]`` table holds
@@ -421,7 +428,8 @@ class Scenario:
         ``pue``) may replace ``target_mw``. Mapping keys such as voltages are
         written as strings (``[max_connection_km]`` ``"154" = 20``); ``inf``
         is written ``"inf"``. Relative ``exclusion_files`` are resolved
-        against the TOML file's folder.
+        against the TOML file's folder. ``ignore`` names top-level keys that
+        other readers own (a sweep file's ``[sweep]`` table).
 
         Examples
         --------
@@ -436,6 +444,7 @@ class Scenario:
             raw = tomllib.loads(path.read_text(encoding="utf-8"))
         except (OSError, tomllib.TOMLDecodeError) as exc:
             raise ScenarioError(f"cannot read scenario file {path}: {exc}") from exc
+        raw = {k: v for k, v in raw.items() if k not in ignore}
         known = {f.name for f in dataclasses.fields(cls)} | {"kw_per_gpu", "pue"}
         unknown = sorted(set(raw) - known)
         if unknown:
