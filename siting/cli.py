@@ -129,7 +129,16 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
     path = folder / f"{Path(args.sweep).stem}_sweep.csv"
     with atomic_path(path) as tmp:
         out.table.to_csv(tmp, index=False)
-    cols = ["name", "status", "objective", "total_mw", "renewable_share", "host_provinces", "seconds", "error"]
+    cols = [
+        "name",
+        "status",
+        "objective",
+        "total_mw",
+        "renewable_share",
+        "host_provinces",
+        "seconds",
+        "error",
+    ]
     print(out.table[cols].to_string(index=False))
     print(f"Wrote {path}")
     return EXIT_PLAN if out.ok else EXIT_NO_PLAN

@@ -126,9 +126,7 @@ def _best(data: SitingData, scenario: Scenario, y: str, prepared: Prepared, star
     st = prepared.stages(scenario)
 
     def model(sc: Scenario) -> SitingModel:
-        return SitingModel.build(
-            data, sc, st.candidates, st.options, graph=st.graph, headroom=st.headroom
-        )
+        return SitingModel.build(data, sc, st.candidates, st.options, graph=st.graph, headroom=st.headroom)
 
     def run(m: SitingModel, objective: pulp.LpAffineExpression, sense: int) -> bool:
         m.prob.sense = sense

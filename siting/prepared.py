@@ -175,14 +175,21 @@ class Prepared:
         self.exclusions = exclusions
         self.maxsize = maxsize
         self.builds: Counter[str] = Counter()
-        self._cache: dict[str, OrderedDict[tuple[Hashable, ...], Any]] = {s: OrderedDict() for s in STAGE_FIELDS}
+        self._cache: dict[str, OrderedDict[tuple[Hashable, ...], Any]] = {
+            s: OrderedDict() for s in STAGE_FIELDS
+        }
 
     def __repr__(self) -> str:
         held = {s: len(c) for s, c in self._cache.items() if c}
         return f"Prepared(stages held={held}, builds={dict(self.builds)})"
 
     def _get(
-        self, stage: str, scenario: Scenario, build: Callable[[], Any], seconds: dict[str, float], extra: Hashable = ()
+        self,
+        stage: str,
+        scenario: Scenario,
+        build: Callable[[], Any],
+        seconds: dict[str, float],
+        extra: Hashable = (),
     ) -> Any:
         cache = self._cache[stage]
         key = (*stage_key(stage, scenario), extra)
@@ -216,7 +223,8 @@ class Prepared:
         >>> p.builds["candidates"], s.seconds["candidates"]
         (1, 0.0)
         """
-        data, sec = self.data, {}
+        data = self.data
+        sec: dict[str, float] = {}
         cand = self._get(
             "candidates",
             scenario,
@@ -233,7 +241,9 @@ class Prepared:
         G = self._get("grid", scenario, grid, sec)
         # headroom the network can actually serve: exact while line and supply limits are hard
         head = self._get("headroom", scenario, lambda: effective_headroom(data, scenario, G), sec)
-        all_opts = self._get("options", scenario, lambda: build_options(data, scenario, cand, headroom=head), sec)
+        all_opts = self._get(
+            "options", scenario, lambda: build_options(data, scenario, cand, headroom=head), sec
+        )
         if reduce:
             opts = self._get(
                 "reduction", scenario, lambda: reduce_options(all_opts, data, scenario, headroom=head), sec
@@ -289,7 +299,7 @@ def prepare(
     >>> data = siting.load_korea()
     >>> base = siting.Scenario(target_mw=300, grid_spacing_km=20, min_host_provinces=1)
     >>> p = siting.prepare(data, base)
-    >>> [round(siting.solve(data, base.replace(target_mw=mw), prepared=p).total_mw) >= mw for mw in (300, 600)]
+    >>> [siting.solve(data, base.replace(target_mw=mw), prepared=p).total_mw >= mw for mw in (300, 600)]
     [True, True]
     >>> p.builds["candidates"], p.builds["reduction"]
     (1, 1)

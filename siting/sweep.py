@@ -232,7 +232,9 @@ def _run(prepared: Prepared, scenario: Scenario, options: dict[str, Any]) -> tup
         res = solve(prepared.data, scenario, prepared=prepared, **options)
     except Exception as exc:  # noqa: BLE001 - a failing scenario is a row, not the end of the sweep
         err = f"{type(exc).__name__}: {exc}"
-        return summary_row(None, name=scenario.name, provinces=provinces, seconds=time.perf_counter() - t, error=err), None
+        return summary_row(
+            None, name=scenario.name, provinces=provinces, seconds=time.perf_counter() - t, error=err
+        ), None
     return summary_row(res, name=scenario.name, provinces=provinces, seconds=time.perf_counter() - t), res
 
 
@@ -281,8 +283,9 @@ def sweep(
     >>> from dask.distributed import Client, LocalCluster
     >>> data = siting.load_korea()
     >>> base = siting.Scenario(target_mw=200, grid_spacing_km=20, min_host_provinces=1)
-    >>> with LocalCluster(n_workers=1, processes=False, dashboard_address=None) as cluster, Client(cluster) as c:
-    ...     out = siting.sweep(data, siting.scenario_grid(base, target_mw=[200, 400]), client=c, progress=False)
+    >>> grid = siting.scenario_grid(base, target_mw=[200, 400])
+    >>> with LocalCluster(n_workers=1, processes=False, dashboard_address=None) as cl, Client(cl) as c:
+    ...     out = siting.sweep(data, grid, client=c, progress=False)
     >>> out.table["status"].tolist(), out.result(out.table["name"][1]).total_mw >= 400
     (['optimal', 'optimal'], True)
     """
@@ -290,7 +293,9 @@ def sweep(
     names = [s.name for s in scenarios]
     dup = sorted({n for n in names if names.count(n) > 1})
     if dup:
-        raise ScenarioError(f"sweep: scenario names must be distinct; repeated: {dup}; fix: scenario_grid names them.")
+        raise ScenarioError(
+            f"sweep: scenario names must be distinct; repeated: {dup}; fix: scenario_grid names them."
+        )
     if prepared is None:
         prepared = Prepared(data, maxsize=None)
     elif prepared.data is not data:
@@ -305,7 +310,9 @@ def sweep(
 
         workers = n_workers or os.cpu_count() or 1
         with (
-            LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None) as cluster,
+            LocalCluster(
+                n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+            ) as cluster,
             Client(cluster) as own,
         ):
             return _sweep_on(own, prepared, scenarios, progress, solve_options)
@@ -337,7 +344,10 @@ def _sweep_on(
         try:
             row, res = future.result()
         except Exception as exc:  # noqa: BLE001 - e.g. a worker lost: still a row
-            row, res = summary_row(None, name=name, provinces=provinces, seconds=math.nan, error=repr(exc)), None
+            row, res = (
+                summary_row(None, name=name, provinces=provinces, seconds=math.nan, error=repr(exc)),
+                None,
+            )
         rows[i] = row
         if res is not None:
             results[name] = res

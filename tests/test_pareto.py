@@ -43,7 +43,9 @@ def test_renewable_share_frontier_and_its_extreme(toy_data):
     assert f.best > 0
     # the best share is reachable, and a little more is not
     assert siting.solve(toy_data, BASE.replace(renewable_share=f.best * (1 - 1e-6))).status == "optimal"
-    assert siting.solve(toy_data, BASE.replace(renewable_share=min(f.best * 1.02, 1.0))).status == "infeasible"
+    assert (
+        siting.solve(toy_data, BASE.replace(renewable_share=min(f.best * 1.02, 1.0))).status == "infeasible"
+    )
 
 
 def test_host_provinces_frontier(toy_data):

@@ -32,8 +32,16 @@ def test_changing_the_target_rebuilds_nothing_and_solves_the_same(toy_data):
     ("change", "rebuilt", "kept"),
     [
         ({"grid_spacing_km": 4.0}, {"candidates", "options", "reduction"}, {"grid", "headroom"}),
-        ({"renewable_status": ("operating",)}, {"candidates", "grid", "headroom", "options", "reduction"}, set()),
-        ({"costs": siting.Costs(site_per_mw=0.9)}, {"options", "reduction"}, {"candidates", "grid", "headroom"}),
+        (
+            {"renewable_status": ("operating",)},
+            {"candidates", "grid", "headroom", "options", "reduction"},
+            set(),
+        ),
+        (
+            {"costs": siting.Costs(site_per_mw=0.9)},
+            {"options", "reduction"},
+            {"candidates", "grid", "headroom"},
+        ),
         ({"min_spacing_km": 3.0}, {"reduction"}, {"candidates", "grid", "headroom", "options"}),
         ({"tiers_mw": (100.0, 200.0)}, {"headroom", "options", "reduction"}, {"candidates", "grid"}),
     ],

@@ -21,14 +21,18 @@ BASE = siting.Scenario(target_mw=300, name="toy", grid_spacing_km=5, min_host_pr
 @pytest.fixture(scope="module")
 def client():
     with (
-        distributed.LocalCluster(n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None) as c,
+        distributed.LocalCluster(
+            n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None
+        ) as c,
         distributed.Client(c) as cl,
     ):
         yield cl
 
 
 def _scenarios():
-    grid = siting.scenario_grid(BASE, target_mw=[300, 450], renewable_share=[0.1, 0.3], province_share_cap=[0.6, 1.0])
+    grid = siting.scenario_grid(
+        BASE, target_mw=[300, 450], renewable_share=[0.1, 0.3], province_share_cap=[0.6, 1.0]
+    )
     bad = BASE.replace(name="bad-province", exclude_provinces=("KR-XX",))  # raises ScenarioError in solve
     too_big = BASE.replace(name="too-big", target_mw=50_000)  # infeasible
     return [*grid, bad, too_big]
@@ -77,7 +81,12 @@ def test_results_pickle():
 
 def test_scenario_grid_names_and_values():
     grid = siting.scenario_grid(BASE, target_mw=[300, 600], costs__site_per_mw=[0.5, 1.0])
-    assert [(s.target_mw, s.costs.site_per_mw) for s in grid] == [(300, 0.5), (300, 1.0), (600, 0.5), (600, 1.0)]
+    assert [(s.target_mw, s.costs.site_per_mw) for s in grid] == [
+        (300, 0.5),
+        (300, 1.0),
+        (600, 0.5),
+        (600, 1.0),
+    ]
     assert len({s.name for s in grid}) == 4 and grid[1].name == "toy-target_mw=300-costs.site_per_mw=1"
     with pytest.raises(siting.ScenarioError, match="did you mean 'target_mw'"):
         siting.scenario_grid(BASE, target_mv=[1])
