@@ -16,6 +16,7 @@ import itertools
 import logging
 import math
 import os
+import threading
 import time
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
@@ -43,6 +44,10 @@ log = logging.getLogger("siting.sweep")
 
 #: Status of a scenario whose solve raised an exception (its ``error`` says which).
 ERROR = "error"
+
+# one solve at a time per process: the solver keeps per-process state ("Solver is already
+# running" from HiGHS), so a worker with several threads runs its scenarios one after another
+_SOLVE_LOCK = threading.Lock()
 
 
 @dataclass
@@ -227,15 +232,18 @@ def scenarios_from_toml(path: str | os.PathLike[str]) -> list[Scenario]:
 def _run(prepared: Prepared, scenario: Scenario, options: dict[str, Any]) -> tuple[dict, SitingResult | None]:
     """Solve one scenario on a worker: its table row and result; an exception becomes the row's error."""
     provinces = sorted(prepared.data.provinces["code"])
-    t = time.perf_counter()
-    try:
-        res = solve(prepared.data, scenario, prepared=prepared, **options)
-    except Exception as exc:  # noqa: BLE001 - a failing scenario is a row, not the end of the sweep
-        err = f"{type(exc).__name__}: {exc}"
-        return summary_row(
-            None, name=scenario.name, provinces=provinces, seconds=time.perf_counter() - t, error=err
-        ), None
-    return summary_row(res, name=scenario.name, provinces=provinces, seconds=time.perf_counter() - t), res
+    with _SOLVE_LOCK:
+        t = time.perf_counter()
+        try:
+            res = solve(prepared.data, scenario, prepared=prepared, **options)
+        except Exception as exc:  # noqa: BLE001 - a failing scenario is a row, not the end of the sweep
+            err = f"{type(exc).__name__}: {exc}"
+            seconds = time.perf_counter() - t
+            return summary_row(
+                None, name=scenario.name, provinces=provinces, seconds=seconds, error=err
+            ), None
+        seconds = time.perf_counter() - t
+    return summary_row(res, name=scenario.name, provinces=provinces, seconds=seconds), res
 
 
 def sweep(
@@ -256,7 +264,9 @@ def sweep(
     scenarios : iterable of Scenario
         Distinct names (:func:`scenario_grid` makes them).
     client : dask.distributed.Client, optional
-        Run on this cluster, as it is. Default: a local cluster of
+        Run on this cluster, as it is (a worker with several threads still
+        solves one scenario at a time: use one thread per worker and more
+        workers). Default: a local cluster of
         ``n_workers`` processes with one thread each, started and closed here.
     n_workers : int, optional
         Workers of the local cluster; default the machine's cores.
