@@ -10,6 +10,7 @@ from siting.families import (
     DEFAULT_FAMILIES,
     Headroom,
     Hosts,
+    LineLoading,
     Network,
     ProvinceCap,
     Renewable,
@@ -37,7 +38,9 @@ def test_verifier_catches_broken_results(toy_data):
 
 @pytest.fixture(scope="module")
 def solved(toy_data):
-    sc = siting.Scenario(target_mw=500, grid_spacing_km=5, min_host_provinces=2, min_spacing_km=10.0)
+    sc = siting.Scenario(
+        target_mw=500, grid_spacing_km=5, min_host_provinces=2, min_spacing_km=10.0, max_line_loading=0.9
+    )
     res = siting.solve(toy_data, sc)
     assert res.status == "optimal"
     assert set(res.families) == set(DEFAULT_FAMILIES)  # every built-in family is on here
@@ -51,6 +54,14 @@ def _with(res, **changes):
 def test_every_family_check_passes_on_a_solved_result(solved, toy_data):
     for family in DEFAULT_FAMILIES:
         family.check(solved, toy_data, 1e-6)
+
+
+def test_line_loading_check(solved, toy_data):
+    lines = solved.lines.copy()
+    top = lines["residual_mw"].idxmax()
+    lines.loc[top, "flow_mw"] = 0.95 * lines.loc[top, "residual_mw"]  # within capacity, above the 0.9 cap
+    with pytest.raises(AssertionError, match="max_line_loading"):
+        LineLoading.check(_with(solved, lines=lines), toy_data, 1e-6)
 
 
 def test_target_check(solved, toy_data):
