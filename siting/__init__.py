@@ -23,9 +23,9 @@ from .gppd import read_gppd
 from .osm import OsmGrid, read_osm_grid
 from .pareto import Frontier, pareto, plot_pareto
 from .pipeline import solve
-from .plot import plot_data, plot_siting
+from .plot import plot_comparison, plot_data, plot_siting
 from .prepared import Prepared, prepare
-from .result import Diagnosis, SitingResult
+from .result import Diagnosis, OverbuildWarning, SitingResult, compare
 from .scenario import Costs, Scenario
 from .solvers import SolveReport
 from .sweep import SweepResult, scenario_grid, scenarios_from_toml, sweep
@@ -36,6 +36,7 @@ __all__ = [
     "Diagnosis",
     "OsmGrid",
     "Prepared",
+    "OverbuildWarning",
     "Family",
     "Frontier",
     "Scenario",
@@ -46,10 +47,12 @@ __all__ = [
     "SolveReport",
     "SweepResult",
     "Status",
+    "compare",
     "explore",
     "families",
     "load_korea",
     "pareto",
+    "plot_comparison",
     "plot_data",
     "plot_pareto",
     "plot_siting",

@@ -313,23 +313,64 @@ def _check_geometry(gdf: pd.DataFrame, spec: LayerSpec) -> list[str]:
     return problems
 
 
-def check_province_codes(codes: Iterable[str], known: Iterable[str], *, field: str) -> None:
-    """Raise a :class:`~siting.ScenarioError` when scenario field ``field`` names unknown province codes.
+def province_codes(values: Iterable[object], provinces: pd.DataFrame, *, field: str) -> list[str]:
+    """The province codes that ``values`` name, each by code, English name or Korean name.
+
+    Codes and names ignore case and surrounding spaces. Raises a
+    :class:`~siting.ScenarioError` naming every value that matches no
+    province, with the nearest spellings.
+
+    Parameters
+    ----------
+    values : iterable
+        Codes (``"KR-26"``), names (``"Busan"``) or Korean names (``"부산광역시"``).
+    provinces : DataFrame
+        The provinces layer: ``code``, ``name`` and optional ``name_ko``.
+    field : str
+        The scenario field, for the message.
 
     Examples
     --------
-    >>> check_province_codes(["KR-26"], ["KR-11", "KR-26"], field="exclude_provinces")
-    >>> check_province_codes(["KR-99"], ["KR-11"], field="exclude_provinces")  # doctest: +ELLIPSIS
+    >>> prov = pd.DataFrame({"code": ["KR-11", "KR-26"], "name": ["Seoul", "Busan"],
+    ...                      "name_ko": ["서울특별시", "부산광역시"]})
+    >>> province_codes(["busan", "KR-11", "부산광역시"], prov, field="exclude_provinces")
+    ['KR-26', 'KR-11', 'KR-26']
+    >>> province_codes(["Busn"], prov, field="exclude_provinces")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    siting._errors.ScenarioError: scenario field 'exclude_provinces' ... codes ['KR-99']; known: ['KR-11'].
+    siting._errors.ScenarioError: scenario field 'exclude_provinces' names unknown provinces ['Busn'] (did...
     """
-    known = sorted(set(known))
-    unknown = sorted(set(codes) - set(known))
+    import difflib
+
+    codes = [str(c) for c in provinces["code"]]
+    lookup = {c: c for c in codes} | {c.casefold(): c for c in codes}
+    for col in ("name", "name_ko"):
+        if col in provinces.columns:
+            for name, code in zip(provinces[col], codes, strict=True):
+                if isinstance(name, str) and name.strip():
+                    lookup.setdefault(name.strip().casefold(), code)
+    out: list[str] = []
+    unknown: list[str] = []
+    for v in values:
+        key = str(v).strip()
+        found = lookup.get(key) or lookup.get(key.casefold())
+        if found is None:
+            unknown.append(key)
+        else:
+            out.append(found)
     if unknown:
+        spelled = [
+            *codes,
+            *(str(n) for col in ("name", "name_ko") if col in provinces for n in provinces[col]),
+        ]
+        near = {u: difflib.get_close_matches(u, spelled, n=1, cutoff=0.7) for u in unknown}
+        hints = "; ".join(f"did you mean {m[0]!r}?" for m in near.values() if m)
         raise ScenarioError(
-            f"scenario field '{field}' names unknown province codes {unknown}; known: {known}."
+            f"scenario field '{field}' names unknown provinces {unknown}"
+            + (f" ({hints})" if hints else "")
+            + f"; fix: use a code, name or Korean name from the provinces layer; codes: {sorted(codes)}."
         )
+    return out
 
 
 def raise_if(problems: list[str]) -> None:

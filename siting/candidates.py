@@ -7,7 +7,8 @@ queries, NumPy arrays); distances are in the data's metric CRS.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Final
 
 import geopandas as gpd
 import numpy as np
@@ -15,7 +16,7 @@ import pandas as pd
 import shapely
 
 from . import _validate as V
-from .data import SitingData
+from .data import PROVINCE_SNAP_KM, SitingData
 from .io import read_layer
 from .scenario import Scenario
 from .settings import RENEWABLE_ENERGY_TECHNOLOGIES
@@ -27,6 +28,7 @@ __all__ = [
     "excluded_codes",
     "excluded_core",
     "outside_buffer",
+    "DROP_REASONS",
 ]
 
 
@@ -45,28 +47,56 @@ class Candidates:
         Site-substation pairs within the longest connection distance:
         ``site`` (row position in ``sites``), ``substation`` (row position in
         ``data.substations``), ``distance_km``.
-    dropped : int
-        User candidates removed because they lie in an excluded area.
+    dropped : DataFrame
+        Candidates that cannot host a campus, one row each: ``site_id`` and
+        ``reason``, one of :data:`DROP_REASONS` (user candidates are removed
+        when they lie in an excluded province, within the buffer, in an
+        exclusion area or off the provinces' land; any candidate with no
+        substation within the longest connection stays in ``sites`` with no
+        pair, and is listed here too).
+    given : int or None
+        How many candidates the caller passed; None for the regular grid.
     """
 
     sites: gpd.GeoDataFrame
     pairs: pd.DataFrame
-    dropped: int = 0
+    dropped: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["site_id", "reason"]))
+    given: int | None = None
+
+    @property
+    def dropped_counts(self) -> dict[str, int]:
+        """How many candidates each reason left out, most first."""
+        return {str(k): int(v) for k, v in self.dropped["reason"].value_counts().items()}
+
+
+#: Why a candidate cannot host a campus (``Candidates.dropped``).
+DROP_REASONS: Final[dict[str, str]] = {
+    "excluded_province": "in an excluded province",
+    "buffer": "within exclude_buffer_km of an excluded province",
+    "exclusion_area": "in an exclusion area (exclusion_files or exclusions=)",
+    "off_land": "off the provinces' land (more than PROVINCE_SNAP_KM from every province)",
+    "no_substation": "no substation within the longest max_connection_km",
+}
 
 
 def excluded_codes(data: SitingData, scenario: Scenario) -> list[str]:
-    """Province codes the scenario excludes (default: the capital region).
+    """Province codes excluded: the capital region (unless switched off) and ``exclude_provinces``.
 
     Examples
     --------
     >>> import siting
     >>> excluded_codes(siting.load_korea(), siting.Scenario(target_mw=1))
     ['KR-11', 'KR-28', 'KR-41']
+    >>> excluded_codes(siting.load_korea(), siting.Scenario(target_mw=1, exclude_provinces=("Busan",)))
+    ['KR-11', 'KR-26', 'KR-28', 'KR-41']
+    >>> sc = siting.Scenario(target_mw=1, exclude_provinces=("KR-26",), exclude_capital_region=False)
+    >>> excluded_codes(siting.load_korea(), sc)
+    ['KR-26']
     """
-    if scenario.exclude_provinces is not None:
-        V.check_province_codes(scenario.exclude_provinces, data.provinces["code"], field="exclude_provinces")
-        return sorted(scenario.exclude_provinces)
-    return sorted(data.provinces.loc[data.provinces["capital_region"], "code"])
+    codes = set(V.province_codes(scenario.exclude_provinces, data.provinces, field="exclude_provinces"))
+    if scenario.exclude_capital_region:
+        codes |= set(data.provinces.loc[data.provinces["capital_region"], "code"])
+    return sorted(codes)
 
 
 def allowed_area(
@@ -187,7 +217,7 @@ def build_candidates(
     provinces, excluded = allowed_area(data, scenario, exclusions=exclusions)
     core, buffer_m = excluded_core(data, scenario), scenario.exclude_buffer_km * 1000.0
     crs = data.metric_crs
-    dropped = 0
+    dropped: list[pd.DataFrame] = []
     if candidates is None:
         land = shapely.difference(provinces.union_all(), excluded)
         xy = _grid_points(land, scenario.grid_spacing_km * 1000.0)
@@ -201,16 +231,34 @@ def build_candidates(
         sites["footprint"] = sites.geometry
     else:
         sites = _user_candidates(candidates, crs)
-        inside = ~shapely.intersects(excluded, sites["footprint"].values)
-        inside &= outside_buffer(core, sites["footprint"].values, buffer_m)
-        dropped = int((~inside).sum())
-        sites = sites.loc[inside]
+        foot = sites["footprint"].values
+        # the first reason that applies, in this order
+        reason = pd.Series("", index=sites.index, dtype=object)
+        checks = [
+            ("excluded_province", shapely.intersects(core, foot)),
+            ("buffer", ~outside_buffer(core, foot, buffer_m)),
+            ("exclusion_area", shapely.intersects(excluded, foot)),
+            ("off_land", shapely.distance(provinces.union_all(), foot) > PROVINCE_SNAP_KM * 1000.0),
+        ]
+        for why, hit in checks:
+            reason[(reason == "") & np.asarray(hit, dtype=bool)] = why
+        out = reason != ""
+        dropped.append(pd.DataFrame({"site_id": sites.loc[out, "site_id"], "reason": reason[out]}))
+        sites = sites.loc[~out]
     # province: the allowed province containing the point, else the nearest
     joined = gpd.sjoin_nearest(sites[["geometry"]], provinces[["code", "geometry"]], how="left")
     sites["province"] = joined.loc[~joined.index.duplicated(), "code"]
     sites = sites.reset_index(drop=True)
     sites["renewable_avg_mw"] = _renewable_within(data, scenario, sites)
-    return Candidates(sites=sites, pairs=_pairs(data, scenario, sites), dropped=dropped)
+    pairs = _pairs(data, scenario, sites)
+    alone = ~np.isin(np.arange(len(sites)), pairs["site"].to_numpy())
+    dropped.append(pd.DataFrame({"site_id": sites.loc[alone, "site_id"], "reason": "no_substation"}))
+    return Candidates(
+        sites=sites,
+        pairs=pairs,
+        dropped=pd.concat(dropped, ignore_index=True),
+        given=None if candidates is None else len(candidates),
+    )
 
 
 def _user_candidates(candidates: gpd.GeoDataFrame, crs: str) -> gpd.GeoDataFrame:

@@ -1,10 +1,13 @@
-"""Command line: ``siting run SCENARIO.toml``, ``siting sweep SWEEP.toml`` and ``siting data``.
+"""Command line: ``siting run``, ``siting validate``, ``siting sweep`` and ``siting data``.
 
-``run`` solves a scenario on the bundled Korean data and writes a PNG map, a
-GeoPackage and a text summary under ``--out`` (``--html``: an interactive map
-too); ``sweep`` solves every scenario of a sweep file
-(:func:`siting.scenarios_from_toml`) on a local Dask cluster and writes the
-table as CSV; ``data`` maps and summarises the bundled data alone.
+``run`` solves a scenario (a TOML file, and/or ``--target-mw``/``--gpus`` and
+``--set key=value``) on the bundled Korean data or your own (``--data DIR``)
+and writes a map (PNG; ``--format png,svg,pdf`` for more), a GeoPackage and a
+text summary under ``--out`` (``--html``: an interactive map too); ``validate``
+checks data files and prints every problem; ``sweep`` solves every scenario
+of a sweep file (:func:`siting.scenarios_from_toml`) on a local Dask cluster
+and writes the table as CSV; ``data`` maps and summarises the bundled data
+alone.
 
 Exit codes: 0 a plan was found (optimal or feasible; ``sweep``: for every
 scenario), 1 no plan (infeasible, with the diagnosis printed, or no solution
@@ -15,10 +18,12 @@ or input error (bad arguments, an unreadable or invalid scenario or data file).
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 import time
+import tomllib
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ._utils import atomic_path, write_text_atomic
 from .constants import SOLVERS
@@ -27,9 +32,12 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
     from .data import SitingData
+    from .scenario import Scenario
 
 __all__ = ["main", "EXIT_PLAN", "EXIT_NO_PLAN", "EXIT_USAGE"]
 
+#: Map formats ``siting run --format`` writes (matplotlib picks the writer from the suffix).
+MAP_FORMATS = ("png", "svg", "pdf")
 #: Exit code: a plan was found.
 EXIT_PLAN = 0
 #: Exit code: no plan (infeasible, or no solution within the time limit).
@@ -38,18 +46,28 @@ EXIT_NO_PLAN = 1
 EXIT_USAGE = 2
 
 
-def _save_figure(ax: Axes, path: Path) -> None:
-    """Save a figure atomically and close it."""
+def _save_figure(ax: Axes, *paths: Path) -> None:
+    """Save a figure atomically to each path (the format follows its suffix) and close it."""
     import matplotlib.pyplot as plt
     from matplotlib.figure import Figure
 
     fig = ax.figure
     assert isinstance(fig, Figure), "draw on a top-level figure"
     try:
-        with atomic_path(path) as tmp:
-            fig.savefig(tmp, bbox_inches="tight")
+        for path in paths:
+            with atomic_path(path) as tmp:
+                fig.savefig(tmp, bbox_inches="tight")
     finally:
         plt.close(fig)
+
+
+def _formats(text: str) -> tuple[str, ...]:
+    """``--format png,svg,pdf`` as a tuple of suffixes; argparse reports anything else as a usage error."""
+    formats = tuple(dict.fromkeys(f.strip().lower().lstrip(".") for f in text.split(",") if f.strip()))
+    bad = sorted(set(formats) - set(MAP_FORMATS))
+    if bad or not formats:
+        raise argparse.ArgumentTypeError(f"{text!r}: choose from {', '.join(MAP_FORMATS)}, comma-separated")
+    return formats
 
 
 def _data_summary(data: SitingData) -> str:
@@ -90,30 +108,166 @@ def _cmd_data(args: argparse.Namespace) -> int:
     return 0
 
 
+def _setting(text: str) -> tuple[list[str], Any]:
+    """``key=value`` from ``--set``: the key split at dots, the value read as TOML (else kept as text).
+
+    Examples
+    --------
+    >>> _setting("min_host_provinces=2"), _setting("costs.site_per_mw=0.7"), _setting("name=my run")
+    ((['min_host_provinces'], 2), (['costs', 'site_per_mw'], 0.7), (['name'], 'my run'))
+    >>> _setting('exclude_provinces=["Busan", "KR-27"]')
+    (['exclude_provinces'], ['Busan', 'KR-27'])
+    """
+    from ._errors import ScenarioError
+
+    key, sep, value = text.partition("=")
+    if not sep or not key.strip():
+        raise ScenarioError(f"--set {text!r}: fix: write --set key=value (e.g. --set min_host_provinces=2).")
+    try:
+        parsed = tomllib.loads(f"v = {value.strip()}")["v"]
+    except tomllib.TOMLDecodeError:
+        parsed = value.strip()
+    return key.strip().split("."), parsed
+
+
+def _scenario(args: argparse.Namespace) -> Scenario:
+    """The scenario from the TOML file (if any), then ``--set``, ``--target-mw`` and ``--gpus``."""
+    from ._errors import ScenarioError
+    from .scenario import Scenario
+
+    raw: dict[str, Any] = {}
+    base = None
+    if args.scenario:
+        path = Path(args.scenario)
+        try:
+            raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise ScenarioError(f"cannot read scenario file {path}: {exc}") from exc
+        base = path.parent
+    for text in args.set or []:
+        keys, value = _setting(text)
+        node = raw
+        for k in keys[:-1]:
+            node = node.setdefault(k, {})
+            if not isinstance(node, dict):
+                raise ScenarioError(f"--set {text!r}: {k!r} is not a table.")
+        node[keys[-1]] = value
+    if args.target_mw is not None:
+        raw["target_mw"] = args.target_mw
+        raw.pop("gpus", None)
+    if args.gpus is not None:
+        raw["gpus"] = args.gpus
+        raw.pop("target_mw", None)
+    if "target_mw" not in raw and "gpus" not in raw:
+        raise ScenarioError(
+            "no target: fix: give a scenario TOML file with target_mw or gpus, or --target-mw MW or --gpus N."
+        )
+    where = f"scenario file {args.scenario}" if args.scenario else "command line"
+    return Scenario.from_dict(
+        raw, where=where + (" with --set/--target-mw/--gpus" if args.scenario else ""), base=base
+    )
+
+
 def _cmd_run(args: argparse.Namespace) -> int:
     import siting
 
     t0 = time.perf_counter()
-    scenario = siting.Scenario.from_toml(args.scenario)
-    data = siting.load_korea()
-    result = siting.solve(data, scenario, solver=args.solver)
+    scenario = _scenario(args)
+    data = siting.SitingData.from_folder(args.data) if args.data else siting.load_korea()
+    progress = sys.stderr.isatty() if args.progress is None else args.progress
+    result = siting.solve(data, scenario, solver=args.solver, progress=progress)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     stem = scenario.name.replace(" ", "_")
     gpkg = result.to_file(out / f"{stem}.gpkg")
-    png = out / f"{stem}.png"
-    _save_figure(siting.plot_siting(result), png)
+    maps = [out / f"{stem}.{fmt}" for fmt in args.format]
+    _save_figure(siting.plot_siting(result), *maps)
     text = (
         result.summary()
         + f"\nWall time including data loading and outputs: {time.perf_counter() - t0:.1f} s\n"
     )
     write_text_atomic(out / f"{stem}_summary.txt", text)
-    written = [gpkg, png]
+    written = [gpkg, *maps]
     if args.html:
         written.append(write_text_atomic(out / f"{stem}.html", siting.explore(result).get_root().render()))
     print(text)
     print(f"Wrote {', '.join(map(str, written))} and {out / (stem + '_summary.txt')}")
     return EXIT_PLAN if result.status in ("optimal", "feasible") else EXIT_NO_PLAN
+
+
+def _layer_of(path: Path) -> str | None:
+    """The layer a file holds, from its name (``substations.csv`` -> substations)."""
+    from ._validate import SPECS
+
+    return next((name for name in SPECS if path.stem.lower().startswith(name)), None)
+
+
+def _validate_problems(args: argparse.Namespace) -> tuple[list[str], str]:
+    """Every problem in the files or folder given, and a line saying what was checked."""
+    from ._errors import DataError, SitingError
+    from ._validate import SPECS, check_layer
+    from .data import SitingData, folder_sources
+    from .io import read_layer
+
+    if args.data:
+        try:
+            sources = folder_sources(args.data)
+        except DataError as exc:
+            return exc.problems, f"folder {args.data}"
+    else:
+        sources = {"columns": {}, "layers": {}, "crs": {}}
+        for f in args.files:
+            path = Path(f)
+            layer = _layer_of(path)
+            if layer is None:
+                raise SitingError(
+                    f"{path}: cannot tell which layer it holds; fix: name the file after its layer "
+                    f"({', '.join(SPECS)}), e.g. substations.csv, or use --data DIR with siting-data.toml."
+                )
+            sources[layer] = path
+    layers = [n for n in SPECS if n in sources]
+    what = f"{len(layers)} layer(s): " + ", ".join(f"{n} ({sources[n]})" for n in layers)
+    if all(n in sources for n in ("provinces", "substations", "lines", "renewables")):
+        try:
+            SitingData.from_files(**sources)
+        except DataError as exc:
+            return exc.problems, what
+        return [], what
+    # some layers only: each on its own (links between layers are not checked)
+    problems: list[str] = []
+    for name in layers:
+        try:
+            frame = read_layer(
+                sources[name],
+                name=name,
+                columns=sources["columns"].get(name),
+                layer=sources["layers"].get(name),
+                crs=sources["crs"].get(name),
+            )
+        except DataError as exc:
+            problems += exc.problems
+            continue
+        problems += check_layer(frame, SPECS[name], needs_geometry=name != "lines")
+    return (
+        problems,
+        what + " (each on its own: give all four required layers to check the links between them)",
+    )
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    if bool(args.files) == bool(args.data):
+        print("error: give data files or --data DIR (not both)", file=sys.stderr)
+        return EXIT_USAGE
+    problems, what = _validate_problems(args)
+    print(f"Checked {what}")
+    for p in problems:
+        print(f"- {p}")
+    print(
+        f"{len(problems)} problem{'s' if len(problems) != 1 else ''} found"
+        if problems
+        else "No problems found"
+    )
+    return EXIT_NO_PLAN if problems else EXIT_PLAN
 
 
 def _cmd_sweep(args: argparse.Namespace) -> int:
@@ -160,8 +314,31 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="siting", description="Site data centres where the grid has room.")
     parser.add_argument("--version", action="version", version=f"siting {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
-    run = sub.add_parser("run", help="solve a scenario on the bundled Korean data")
-    run.add_argument("scenario", help="scenario TOML file")
+    run = sub.add_parser(
+        "run",
+        help="solve a scenario (bundled Korean data, or --data DIR)",
+        description="Solve a scenario. Exit 0: a plan; 1: no plan (infeasible, diagnosis printed); "
+        "2: bad arguments or input.",
+    )
+    run.add_argument("scenario", nargs="?", help="scenario TOML file (optional with --target-mw or --gpus)")
+    target = run.add_mutually_exclusive_group()
+    target.add_argument("--target-mw", type=float, metavar="MW", help="campus capacity to place, MW")
+    target.add_argument(
+        "--gpus", type=int, metavar="N", help="size the target by GPU count (Scenario.from_gpus)"
+    )
+    run.add_argument(
+        "--set",
+        action="append",
+        metavar="KEY=VALUE",
+        help="set a scenario field, value written as in the TOML file (repeatable): "
+        "--set min_host_provinces=2 --set 'exclude_provinces=[\"Busan\"]' --set costs.site_per_mw=0.7",
+    )
+    run.add_argument(
+        "--data",
+        metavar="DIR",
+        help="your own layers: provinces.*, substations.*, lines.*, renewables.* (plants.* optional) in DIR, "
+        "or as DIR/siting-data.toml says (paths, layer, crs, columns= maps); default the bundled Korean data",
+    )
     run.add_argument("--out", default="out", help="output folder (default: out)")
     run.add_argument("--solver", choices=list(SOLVERS), help="override the scenario's solver")
     run.add_argument(
@@ -169,20 +346,50 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="also write OUT/<name>.html, an interactive map that works offline",
     )
+    run.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="progress bar on standard error (needs tqdm; default: on in a terminal)",
+    )
+    run.add_argument("-v", "--verbose", action="store_true", help="log each stage with its time")
+    run.add_argument(
+        "--format",
+        type=_formats,
+        default=("png",),
+        metavar="png,svg,pdf",
+        help="map formats, comma-separated (default: png)",
+    )
     run.set_defaults(func=_cmd_run)
+    check = sub.add_parser(
+        "validate",
+        help="check data files and print every problem",
+        description="Check data layers; print every problem, one per line. Exit 0: none; 1: problems; "
+        "2: bad arguments.",
+    )
+    check.add_argument(
+        "files", nargs="*", help="layer files named after their layer (substations.csv, lines.geojson, ...)"
+    )
+    check.add_argument("--data", metavar="DIR", help="a data folder, as for siting run --data")
+    check.set_defaults(func=_cmd_validate, verbose=False)
     sw = sub.add_parser("sweep", help="solve every scenario of a sweep file on a local Dask cluster")
     sw.add_argument("sweep", help="scenario TOML file with a [sweep] table of fields and value lists")
     sw.add_argument("--out", default="out", help="output folder for <file>_sweep.csv (default: out)")
     sw.add_argument("--workers", type=int, help="worker processes (default: the machine's cores)")
     sw.add_argument("--solver", choices=list(SOLVERS), help="override the scenarios' solver")
-    sw.set_defaults(func=_cmd_sweep)
+    sw.set_defaults(func=_cmd_sweep, verbose=False)
     data = sub.add_parser("data", help="map and summarise the bundled data")
     data.add_argument("--out", default="out")
-    data.set_defaults(func=_cmd_data)
+    data.set_defaults(func=_cmd_data, verbose=False)
     args = parser.parse_args(argv)
+    if args.verbose:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(name)s: %(message)s", "%H:%M:%S"))
+        logging.getLogger("siting").addHandler(handler)
+        logging.getLogger("siting").setLevel(logging.INFO)
     try:
         return args.func(args)
-    except ValueError as exc:  # SitingError and friends: show the message, not a traceback
+    except (ValueError, OSError) as exc:  # SitingError and friends: show the message, not a traceback
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
 

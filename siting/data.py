@@ -28,7 +28,7 @@ from .settings import (
     RESIDUAL_FRACTION,
 )
 
-__all__ = ["SitingData", "DERIVED_COLUMNS"]
+__all__ = ["SitingData", "DERIVED_COLUMNS", "folder_sources", "FOLDER_SUFFIXES", "FOLDER_SPEC"]
 
 #: Columns that a documented rule fills where the input leaves them empty, by
 #: layer, with the columns each rule reads. :meth:`SitingData.replace` derives
@@ -44,6 +44,12 @@ DERIVED_COLUMNS: Final[dict[str, dict[str, tuple[str, ...]]]] = {
     },
     "plants": {"supply_mw": ("capacity_mw",)},
 }
+
+#: Key of ``DataFrame.attrs`` under which ``siting`` itself marks, per column,
+#: the ids of rows left empty on purpose for a rule to fill (the capital-free
+#: corridors of :func:`siting.load_korea`, cells :meth:`SitingData.replace`
+#: derives again). Anywhere else an empty cell in a given column is an error.
+RULE_ROWS_ATTR: Final[str] = "siting_rule_rows"
 
 #: How far (km) a substation or plant may lie outside every province polygon
 #: and still be assigned to the nearest one (coarse boundaries).
@@ -128,6 +134,111 @@ def _text(df: pd.DataFrame, col: str, default: str) -> pd.Series | str:
     return df[col].fillna(default).astype(str) if col in df.columns else default
 
 
+def _check_gaps(frame: pd.DataFrame, layer: str) -> list[str]:
+    """Empty cells in a given rule-derived column (or ``circuits``): an error naming the rows.
+
+    A column left out, or empty in every row, takes the documented rule for
+    every row; a column with some values and some gaps is almost always a
+    data-entry slip, so the gaps are not silently filled.
+    """
+    cols = [*DERIVED_COLUMNS.get(layer, {}), *(("circuits",) if layer == "lines" else ())]
+    idc = V.SPECS[layer].id_column
+    exempt = frame.attrs.get(RULE_ROWS_ATTR, {})
+    problems = []
+    for col in cols:
+        if col not in frame.columns:
+            continue
+        num = pd.to_numeric(frame[col], errors="coerce")
+        gap = num.isna() & frame[col].isna()  # text that is no number is reported by check_layer
+        if gap.all():
+            continue
+        hvdc = frame["kind"].eq("hvdc") if "kind" in frame.columns else pd.Series(False, index=frame.index)
+        if col == "capacity_mw" and hvdc[~gap].all():
+            continue  # ratings given for the HVDC links only (they have no rule): the rule rates the AC lines
+        gap &= ~V.id_strings(frame[idc]).isin(set(V.id_strings(pd.Series(exempt.get(col, []), dtype=object))))
+        if col == "reactance":
+            gap &= ~hvdc  # HVDC links have no reactance
+        if gap.any():
+            problems.append(
+                f"layer '{layer}', column '{col}': empty in {V.show_ids(frame.loc[gap, idc])} while "
+                "other rows give it; fix: give a number for every row, or leave the column out (or empty "
+                "in every row) to use the documented default rule for all rows (data/geo/README.md)."
+            )
+    return problems
+
+
+#: File suffixes :meth:`SitingData.from_folder` recognises, in order of preference.
+FOLDER_SUFFIXES: Final[tuple[str, ...]] = (".gpkg", ".geojson", ".json", ".shp", ".csv")
+
+#: The file in a data folder that names its layers' files, columns and CRS.
+FOLDER_SPEC: Final[str] = "siting-data.toml"
+
+
+def folder_sources(folder: PathLike) -> dict[str, Any]:
+    r"""Arguments for :meth:`SitingData.from_files` from a folder (see :meth:`SitingData.from_folder`).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (d / "siting-data.toml").write_text('[lines]\npath = "grid.csv"\ncolumns = { a = "from_id" }\n')
+    >>> folder_sources(d)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    siting._errors.DataError: 4 problems in the input data:
+      - layer 'provinces': no file provinces.* in ...
+    """
+    import tomllib
+    from pathlib import Path
+
+    root = Path(folder)
+    if not root.is_dir():
+        V.raise_if(
+            [f"data folder {root} does not exist or is not a folder; fix: give a folder of layer files."]
+        )
+    spec: dict[str, Any] = {}
+    if (root / FOLDER_SPEC).exists():
+        try:
+            spec = tomllib.loads((root / FOLDER_SPEC).read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            V.raise_if([f"{root / FOLDER_SPEC}: cannot read it: {exc}; fix: correct the TOML."])
+    unknown = sorted(set(spec) - set(V.SPECS) - {"metric_crs"})
+    problems = [
+        f"{root / FOLDER_SPEC}: unknown tables {unknown}; fix: use {sorted(V.SPECS)} and metric_crs."
+    ] * bool(unknown)
+    out: dict[str, Any] = {"columns": {}, "layers": {}, "crs": {}, "metric_crs": spec.get("metric_crs", "")}
+    for name in V.SPECS:
+        entry = spec.get(name, {})
+        bad = sorted(set(entry) - {"path", "layer", "crs", "columns"}) if isinstance(entry, dict) else ["?"]
+        if bad:
+            problems.append(
+                f"{root / FOLDER_SPEC} [{name}]: unknown keys {bad}; fix: use path, layer, crs, columns."
+            )
+            continue
+        if "path" in entry:
+            path = root / str(entry["path"])
+            if not path.exists():
+                problems.append(
+                    f"layer '{name}': {path} (from {FOLDER_SPEC}) does not exist; fix: correct path."
+                )
+        else:
+            found = [p for s in FOLDER_SUFFIXES for p in sorted(root.glob(f"{name}{s}"))]
+            if not found:
+                if name != "plants":
+                    problems.append(
+                        f"layer '{name}': no file {name}.* in {root} (looked for {list(FOLDER_SUFFIXES)}); "
+                        f"fix: add one, or name its file in {FOLDER_SPEC} ([{name}] path = ...)."
+                    )
+                continue
+            path = found[0]
+        out[name] = path
+        for key, arg in (("columns", "columns"), ("layer", "layers"), ("crs", "crs")):
+            if key in entry:
+                out[arg][name] = entry[key]
+    V.raise_if(problems)
+    return out
+
+
 @dataclass(frozen=True, repr=False)
 class SitingData:
     """Validated GeoDataFrames for one region, all in EPSG:4326.
@@ -155,6 +266,12 @@ class SitingData:
         ``capacity_mw`` (default circuits x rating by voltage class; required
         for HVDC), ``residual_mw`` (default ``capacity_mw x RESIDUAL_FRACTION``),
         ``reactance`` (per unit on 100 MVA; default from length and voltage).
+        A rule-derived column (``headroom_mw``, ``capacity_mw``,
+        ``residual_mw``, ``reactance``, ``supply_mw``) or ``circuits`` that is
+        given must have a value in every row (empty in all rows means "use
+        the rule"): gaps in some rows are a :class:`~siting.DataError`
+        naming them, never silently filled (``capacity_mw`` may be given for
+        the HVDC links alone).
         Without geometry, straight segments between the endpoints are built.
         ``length_km`` is computed from the geometry.
     renewables : GeoDataFrame
@@ -205,6 +322,8 @@ class SitingData:
                     problems.append(f"layer '{name}' is missing; fix: pass {name}=...")
                 continue
             problems += V.check_layer(frame, V.SPECS[name], needs_geometry=name != "lines")
+            if V.SPECS[name].id_column in frame.columns:
+                problems += _check_gaps(frame, name)
         V.raise_if(problems)
         problems += self._check_lines(layers["lines"], layers["substations"])
         V.raise_if(problems)
@@ -219,6 +338,7 @@ class SitingData:
         if layers["plants"] is not None:
             out["plants"] = self._points(layers["plants"], out["provinces"], "plants")
         for name, frame in out.items():
+            frame.attrs.pop(RULE_ROWS_ATTR, None)  # the marks were for this validation only
             object.__setattr__(self, name, frame)
 
     # -- construction helpers -------------------------------------------------
@@ -436,6 +556,43 @@ class SitingData:
         }
         return cls(**frames, metric_crs=metric_crs)
 
+    @classmethod
+    def from_folder(cls, folder: PathLike) -> SitingData:
+        """Read every layer from one folder: files found by name, or as ``siting-data.toml`` says.
+
+        Each layer is the file named after it, ``provinces.*``,
+        ``substations.*``, ``lines.*``, ``renewables.*`` and optionally
+        ``plants.*`` (any suffix in :data:`FOLDER_SUFFIXES`). A
+        ``siting-data.toml`` in the folder may say more, per layer, in a table
+        named after it: ``path`` (relative to the folder), ``layer`` (inside a
+        GeoPackage), ``crs`` (of CSV coordinates) and ``columns`` (your column
+        to ours), and at the top ``metric_crs``::
+
+            metric_crs = "EPSG:5179"
+            [substations]
+            path = "grid/buses.csv"
+            columns = { bus = "substation_id", kv = "voltage_kv" }
+
+        Layers the file does not name are still found by name. ``siting run
+        --data DIR`` and ``siting validate --data DIR`` read folders this way.
+
+        Raises
+        ------
+        DataError
+            Listing every problem: missing layers, unreadable files, bad rows.
+
+        Examples
+        --------
+        >>> import tempfile, shutil, pathlib
+        >>> from siting.datasets import bundled_path
+        >>> d = pathlib.Path(tempfile.mkdtemp())
+        >>> for layer in ("provinces", "substations", "lines", "renewables"):
+        ...     _ = shutil.copy(bundled_path(layer), d)
+        >>> len(SitingData.from_folder(d).substations)
+        1087
+        """
+        return cls.from_files(**folder_sources(folder))
+
     def replace(self, **layers: gpd.GeoDataFrame) -> SitingData:
         """Return a copy with some layers replaced, validated again.
 
@@ -474,12 +631,16 @@ class SitingData:
         idc = V.SPECS[name].id_column
         ids = new[idc].astype(str)
         out = new.copy()
+        marked: dict[str, list[str]] = {}
         for col, rows in derived.items():
             if col not in out.columns or not rows:
                 continue
             before = ids.map(old.set_index(old[idc].astype(str))[col])
             same = (pd.to_numeric(out[col], errors="coerce") == before) | (out[col].isna() & before.isna())
-            out[col] = pd.to_numeric(out[col], errors="coerce").where(~(ids.isin(rows) & same))
+            again = ids.isin(rows) & same
+            out[col] = pd.to_numeric(out[col], errors="coerce").where(~again)
+            marked[col] = ids[again].tolist()
+        out.attrs[RULE_ROWS_ATTR] = marked
         return out
 
     def __repr__(self) -> str:

@@ -15,7 +15,7 @@ from typing import Final
 
 import pandas as pd
 
-from .data import SitingData, headroom_rule
+from .data import RULE_ROWS_ATTR, SitingData, headroom_rule
 from .io import read_layer
 from .settings import KOREA_METRIC_CRS
 
@@ -104,6 +104,8 @@ def load_korea(*, headroom_by_kv: Mapping[int, float] | None = None) -> SitingDa
 
     lines = frames["lines"]
     lines["residual_mw"] = lines["corridor"].map(KOREA_CORRIDOR_RESIDUAL_MW)
+    # the other corridors take the default rule (capacity x RESIDUAL_FRACTION)
+    lines.attrs[RULE_ROWS_ATTR] = {"residual_mw": lines.loc[lines["residual_mw"].isna(), "line_id"].tolist()}
 
     subs = frames["substations"]
     if headroom_by_kv is not None:  # given; the default rule is left to SitingData, so it stays derived

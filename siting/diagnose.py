@@ -15,8 +15,9 @@ from typing import Final
 import networkx as nx
 import pandas as pd
 
-from .candidates import Candidates
-from .constants import TARGET
+from ._log import Stages
+from .candidates import DROP_REASONS, Candidates
+from .constants import HEADROOM, LINES, PROVINCE_CAP, SUPPLY, TARGET
 from .data import SitingData
 from .families import DEFAULT_FAMILIES, Family
 from .model import SitingModel
@@ -24,7 +25,7 @@ from .result import LIMIT_COLUMNS, Diagnosis
 from .scenario import Scenario
 from .solvers import Deadline, OutOfTime
 
-__all__ = ["necessary_conditions", "diagnose"]
+__all__ = ["necessary_conditions", "diagnose", "limit_provinces"]
 
 #: Time limit for each elastic solve, seconds (capped by the scenario's). The
 #: most-MW solve can be slow to prove; its incumbent and bound are reported.
@@ -33,6 +34,34 @@ ELASTIC_TIME_LIMIT_S: Final[float] = 30.0
 
 def _enabled(scenario: Scenario, families: Sequence[type[Family]] | None) -> list[type[Family]]:
     return [f for f in (DEFAULT_FAMILIES if families is None else families) if f.enabled(scenario)]
+
+
+def limit_provinces(data: SitingData) -> dict[tuple[str, Hashable], str]:
+    """The province code of each limit that lies in one, keyed like the slacks: ``(limit, key)``.
+
+    Substation headroom and supply: the substation's province; a line: its
+    ends' province, or both codes joined by "/" when it crosses a border; a
+    share cap: its province. Limits with no place (target, hosts, renewable,
+    custom families) are absent.
+
+    Examples
+    --------
+    >>> import siting
+    >>> where = limit_provinces(siting.load_korea())
+    >>> where[("province_cap", "KR-47")]
+    'KR-47'
+    """
+    subs = data.substations
+    at = dict(zip(subs["substation_id"], subs["province"], strict=True))
+    out: dict[tuple[str, Hashable], str] = {}
+    for sid, code in at.items():
+        out[(HEADROOM, sid)] = out[(SUPPLY, sid)] = code
+    for lid, a, b in zip(data.lines["line_id"], data.lines["from_id"], data.lines["to_id"], strict=True):
+        ends = sorted({at[a], at[b]})
+        out[(LINES, lid)] = "/".join(ends)
+    for code in data.provinces["code"]:
+        out[(PROVINCE_CAP, code)] = code
+    return out
 
 
 def necessary_conditions(
@@ -55,6 +84,15 @@ def necessary_conditions(
     >>> necessary_conditions(d, s, c, build_options(d, s, c))[0].startswith("target")
     True
     """
+    if cand.given == 0:
+        return [
+            "the candidates frame is empty (no rows); "
+            "fix: pass points or polygons, or candidates=None for a grid"
+        ]
+    if len(cand.sites) == 0 and cand.given:
+        counts = cand.dropped["reason"].value_counts()
+        why = ", ".join(f"{v} {DROP_REASONS.get(str(k), str(k))}" for k, v in counts.items())
+        return [f"none of the {cand.given} candidates given can host a campus: {why}"]
     if len(cand.sites) == 0:
         return ["no candidate site is left outside the excluded region and exclusion layers"]
     if opts.empty:
@@ -74,6 +112,7 @@ def diagnose(
     *,
     families: Sequence[type[Family]] | None = None,
     deadline: Deadline | None = None,
+    progress: bool | None = None,
 ) -> Diagnosis:
     """Diagnose an infeasible scenario.
 
@@ -86,6 +125,10 @@ def diagnose(
         Wall-clock budget; each elastic solve gets what is left of it (at most
         :data:`ELASTIC_TIME_LIMIT_S`). Past it the diagnosis stops and says
         so in ``cut_short``.
+    progress : bool, optional
+        Show a progress bar over the two elastic solves (needs tqdm);
+        default :data:`siting.settings.PROGRESS`. Both are logged under the
+        ``siting`` logger.
 
     Returns
     -------
@@ -107,7 +150,9 @@ def diagnose(
     cut: list[str] = []
     max_mw = max_bound = None
     rows = []
+    stages = Stages("diagnosis", total=2, progress=progress)
     try:
+        stages.start("most MW within every limit")
         if budget.expired:
             raise OutOfTime("the most MW within every limit was not computed")
         most = SitingModel.build(
@@ -129,6 +174,8 @@ def diagnose(
                 max_bound = scenario.target_mw - max(done.bound, 0.0)
         elif done.status == "no_solution":
             cut.append("the most MW within every limit was not found")
+        stages.done("most MW within every limit", detail=f"{max_mw or 0:,.0f} MW")
+        stages.start("limits that must give")
         owner = {limit: f for f in enabled for limit in f.limits}
         relax = tuple(limit for limit in owner if limit != TARGET)
         if budget.expired:
@@ -143,15 +190,28 @@ def diagnose(
             names: dict[tuple[str, Hashable], str] = {}
             for f in enabled:
                 names.update(f.limit_names(data))
+            where = limit_provinces(data)
             for (limit, key), slack in relaxed.read(time_limit_s=limit_s()).slacks.items():
                 if slack > 1e-6:
                     family = owner[limit]
                     over = family.over(limit, slack, scenario)
                     name = names.get((limit, key), str(key))
                     text = family.limits[limit].format(name=name or key, mw=over)
-                    rows.append({"family": limit, "id": key, "name": name, "over_mw": over, "text": text})
+                    rows.append(
+                        {
+                            "family": limit,
+                            "id": key,
+                            "name": name,
+                            "province": where.get((limit, key), ""),
+                            "over_mw": over,
+                            "text": text,
+                        }
+                    )
+        stages.done("limits that must give", detail=f"{len(rows)} limits")
     except OutOfTime as exc:
         cut.append(str(exc))
+    finally:
+        stages.close()
     limits = pd.DataFrame(rows, columns=LIMIT_COLUMNS).sort_values("over_mw", ascending=False, kind="stable")
     return Diagnosis(
         necessary=[],

@@ -15,7 +15,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from ._validate import check_province_codes
+from ._validate import province_codes
 from .candidates import Candidates
 from .data import SitingData
 from .grid import deliverable_mw
@@ -118,8 +118,12 @@ def build_options(
     sites = cand.sites
     opts["province"] = sites["province"].to_numpy()[opts["site"].to_numpy()]
     c = scenario.costs
-    check_province_codes(
-        c.site_per_mw_by_province, data.provinces["code"], field="costs.site_per_mw_by_province"
+    by_code = dict(
+        zip(
+            province_codes(c.site_per_mw_by_province, data.provinces, field="costs.site_per_mw_by_province"),
+            c.site_per_mw_by_province.values(),
+            strict=True,
+        )
     )
     kv = opts["kv"].astype(int)
     circuits = np.ceil(opts["tier_mw"] / kv.map(c.connection_circuit_mw) - 1e-9)
@@ -127,7 +131,7 @@ def build_options(
     opts["connection_cost"] = (
         kv.map(c.connection_fixed) + circuits * kv.map(c.connection_per_km) * opts["distance_km"]
     )
-    rate = opts["province"].map(c.site_per_mw_by_province).fillna(c.site_per_mw)
+    rate = opts["province"].map(by_code).fillna(c.site_per_mw)
     opts["site_cost"] = rate * opts["tier_mw"]
     ren = sites["renewable_avg_mw"].to_numpy()[opts["site"].to_numpy()]
     opts["renewable_incentive"] = -c.renewable_incentive_per_mw * np.minimum(opts["tier_mw"].to_numpy(), ren)

@@ -12,6 +12,7 @@ from typing import Any
 
 import geopandas as gpd
 
+from ._log import Stages, logger
 from .constants import SolverName, Status
 from .data import SitingData
 from .diagnose import diagnose, necessary_conditions
@@ -38,6 +39,7 @@ def solve(
     reduce: bool = True,
     families: Sequence[type[Family]] | None = None,
     prepared: Prepared | None = None,
+    progress: bool | None = None,
 ) -> SitingResult:
     """Place campuses for ``scenario`` on ``data`` and return the checked-out plan.
 
@@ -74,6 +76,10 @@ def solve(
         they read match (:data:`siting.prepared.STAGE_FIELDS`), and built
         and kept in it otherwise. Its ``candidates`` and ``exclusions`` apply
         (do not pass them here too).
+    progress : bool, optional
+        Show a progress bar over the stages (needs tqdm); default
+        :data:`siting.settings.PROGRESS`. Each stage is also logged with its
+        time under the ``siting`` logger (nothing is printed by default).
 
     Returns
     -------
@@ -102,6 +108,7 @@ def solve(
     timings: dict[str, float] = {}
     budget = Deadline(scenario.time_limit_s)
     t0 = budget.start
+    steps = Stages(f"solve {scenario.name!r}", total=6, progress=progress)
     stages = prepared.stages(scenario, reduce=reduce)
     cand, excluded, G, head = stages.candidates, stages.excluded, stages.graph, stages.headroom
     all_opts, opts = stages.options_all, stages.options
@@ -109,11 +116,15 @@ def solve(
     timings["candidates"] = stages.seconds["candidates"]
     timings["grid"] = stages.seconds["grid"]
     timings["options"] = sum(stages.seconds.get(k, 0.0) for k in ("headroom", "options", "reduction"))
+    steps.done("candidates", seconds=timings["candidates"], detail=f"{len(cand.sites):,} sites")
+    steps.done("grid", seconds=timings["grid"])
     t = time.perf_counter()
     size = {"candidates": len(cand.sites), "options_all": len(all_opts), "options": len(opts)}
 
     def finish(status: Status, solution: Solution | None = None, **extra: Any) -> SitingResult:
         timings["total"] = time.perf_counter() - t0
+        steps.close()
+        logger.info("solve %r: %s in %.2f s", scenario.name, status, timings["total"])
         return assemble(
             data,
             scenario,
@@ -146,16 +157,19 @@ def solve(
         return out_of_time()
     size.update(model.size())
     timings["build"] = time.perf_counter() - t
+    steps.done("build", seconds=timings["build"], detail=f"{size.get('variables', 0):,} variables")
     if budget.expired:
         return out_of_time()
     report = model.solve(time_limit_s=budget.remaining())
     timings["solve"] = report.seconds
+    steps.done("solve", seconds=report.seconds, detail=str(report.status))
     solution = None
     if report.status.has_solution:
         t = time.perf_counter()
         # flows and the renewable figure determined by the plan, not the solver
         model.settle(time_limit_s=max(budget.remaining(), 0.0))
         timings["settle"] = time.perf_counter() - t
+        steps.done("settle", seconds=timings["settle"])
         try:
             solution = model.read(time_limit_s=budget.remaining() + TIME_LIMIT_MARGIN_S / 2)
         except OutOfTime:
@@ -168,6 +182,9 @@ def solve(
         else:
             # the diagnosis relaxes network limits, so it needs options under the nominal headroom
             nominal = prepared.nominal_options(scenario, reduce=reduce)
-            diagnosis = diagnose(data, scenario, cand, nominal, G, families=enabled, deadline=budget)
+            diagnosis = diagnose(
+                data, scenario, cand, nominal, G, families=enabled, deadline=budget, progress=progress
+            )
         timings["diagnose"] = time.perf_counter() - t
+        steps.done("diagnose", seconds=timings["diagnose"])
     return finish(report.status, solution, report=report, diagnosis=diagnosis)

@@ -1,24 +1,36 @@
-"""Static maps with matplotlib: the input data, and a siting result.
+"""Static maps with matplotlib: the input data, a siting result, and results side by side.
 
 Maps are drawn in the data's metric CRS (carried by the data and the result) so that
-distances look right; both functions return the Axes for further styling.
+distances look right. :func:`plot_siting` draws only on the Axes it is given (its
+colour bars are inset axes of that Axes), so it fits any grid of subplots;
+:func:`plot_comparison` lays several results side by side on one scale. Save a
+map as PNG, SVG or PDF with ``ax.figure.savefig(path)``.
 """
 
 from __future__ import annotations
+
+import textwrap
+from collections.abc import Sequence
+from typing import Final
 
 import geopandas as gpd
 import matplotlib.patheffects as pe
 import matplotlib.pyplot as plt
 import numpy as np
+import pandas as pd
 import shapely
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
+from matplotlib.colors import Colormap, ListedColormap, Normalize, to_hex
+from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
 
+from ._errors import SitingError
 from .data import SitingData
-from .result import SitingResult
+from .result import LIMIT_COLUMNS, SitingResult
 
-__all__ = ["plot_data", "plot_siting"]
+__all__ = ["plot_data", "plot_siting", "plot_comparison", "binding_limits"]
 
 HALO = [pe.withStroke(linewidth=2.5, foreground="white")]
 VOLTAGE_STYLE = {765: ("#7b1fa2", 2.2), 345: ("#c62828", 1.2), 154: ("#ef6c00", 0.5)}
@@ -32,18 +44,84 @@ TECH_COLOR = {
 }
 
 
+#: Loading (new flow / residual capacity) at which a line counts as a bottleneck.
+BOTTLENECK_LOADING: Final = 0.99
+#: Utilization (load / headroom) at which a used substation counts as full.
+FULL_UTILIZATION: Final = 0.99
+BOTTLENECK = "#b71c1c"
+BINDS = "#d81b60"
+CAMPUS = "#1565c0"
+CONNECTION = "#0d47a1"
+IDLE_LINE = "#bdbdbd"
+#: ``gid`` of the artists that carry the answer (for styling, SVG ids and tests).
+GIDS: Final = {
+    "bottleneck_lines": "siting-bottleneck-lines",
+    "bottleneck_marks": "siting-bottleneck-marks",
+    "full_substations": "siting-full-substations",
+    "used_substations": "siting-used-substations",
+    "campuses": "siting-campuses",
+    "substation_label": "siting-substation-label",
+    "binding_lines": "siting-binding-lines",
+    "binding_marks": "siting-binding-marks",
+    "binding_substations": "siting-binding-substations",
+    "binding_provinces": "siting-binding-provinces",
+    "binding_label": "siting-binding-label",
+    "headroom": "siting-headroom",
+    "mw_colorbar": "siting-mw-colorbar",
+    "loading_colorbar": "siting-loading-colorbar",
+    "province_table": "siting-province-table",
+    "diagnosis_box": "siting-diagnosis",
+}
+#: Diagnosis families drawn on the map, and the result table their ids name.
+BINDING_LAYERS: Final = {
+    "lines": "lines",
+    "headroom": "substations",
+    "supply": "substations",
+    "province_cap": "provinces",
+}
+
+
+def binding_limits(result: SitingResult) -> dict[str, pd.DataFrame]:
+    """The diagnosis' limits that have a place on a map, by the result table their ids name.
+
+    Parameters
+    ----------
+    result : SitingResult
+
+    Returns
+    -------
+    dict of str to DataFrame
+        ``lines``, ``substations`` and ``provinces``: the rows of
+        ``result.diagnosis.limits`` (``family``, ``id``, ``name``, ``over_mw``,
+        ``text``) whose family (:data:`BINDING_LAYERS`) names an id in that
+        table, largest first; empty frames for a result without a diagnosis.
+        One id can appear twice (a substation short of headroom and supply).
+
+    Examples
+    --------
+    >>> import pandas as pd, siting
+    >>> from types import SimpleNamespace
+    >>> limits = pd.DataFrame({"family": ["supply", "renewable", "lines"], "id": ["s1", "share", "L4"],
+    ...     "name": "", "over_mw": [80.0, 9.0, 20.0], "text": ["...", "...", "..."]})
+    >>> found = binding_limits(SimpleNamespace(diagnosis=siting.Diagnosis(limits=limits)))
+    >>> {table: rows["id"].tolist() for table, rows in found.items()}  # the renewable share has no place
+    {'lines': ['L4'], 'substations': ['s1'], 'provinces': []}
+    """
+    limits = result.diagnosis.limits if result.diagnosis is not None else pd.DataFrame(columns=LIMIT_COLUMNS)
+    table = limits["family"].map(BINDING_LAYERS)
+    return {
+        name: limits[table == name]
+        .sort_values("over_mw", ascending=False, kind="stable")
+        .reset_index(drop=True)
+        for name in ("lines", "substations", "provinces")
+    }
+
+
 def _style(kv: float) -> tuple[str, float]:
     for v in sorted(VOLTAGE_STYLE, reverse=True):
         if kv >= v:
             return VOLTAGE_STYLE[v]
     return ("#9e9e9e", 0.4)
-
-
-def _axes(ax: Axes | None) -> Axes:
-    if ax is None:
-        _, ax = plt.subplots(figsize=(9, 11), dpi=110)
-    ax.set_axis_off()
-    return ax
 
 
 def _draw_lines(ax: Axes, lines: gpd.GeoDataFrame, crs: str, *, alpha: float = 0.8) -> None:
@@ -53,6 +131,291 @@ def _draw_lines(ax: Axes, lines: gpd.GeoDataFrame, crs: str, *, alpha: float = 0
         part.plot(
             ax=ax, color=color, linewidth=width, alpha=alpha, linestyle="--" if kv == -1 else "-", zorder=2
         )
+
+
+#: Campus marker area per MW, points squared (the legend uses the same scale).
+CAMPUS_AREA_PER_MW: Final = 0.6
+#: Province shading: light greens, so that the blue campuses and red lines stand out on them.
+MW_CMAP: Final[Colormap] = ListedColormap(
+    plt.get_cmap("Greens")(np.linspace(0.08, 0.5, 256)), name="siting_mw"
+)
+#: Line loading: YlOrRd past its near-white end, so that a light load still shows.
+LOADING_CMAP: Final[Colormap] = ListedColormap(
+    plt.get_cmap("YlOrRd")(np.linspace(0.25, 1.0, 256)), name="siting_loading"
+)
+NO_MW = "#f7f7f2"
+
+
+def _axes(ax: Axes | None) -> Axes:
+    if ax is None:
+        _, ax = plt.subplots(figsize=(9, 11), dpi=110)
+    ax.set_axis_off()
+    return ax
+
+
+def _frame(ax: Axes, bounds: Sequence[float], *, pad: float = 0.03) -> None:
+    """Fix the extent to ``bounds`` (plus ``pad`` of its size) at equal aspect; later layers keep it."""
+    x0, y0, x1, y1 = bounds
+    dx, dy = (x1 - x0) * pad, (y1 - y0) * pad
+    ax.set_xlim(x0 - dx, x1 + dx)
+    ax.set_ylim(y0 - dy, y1 + dy)
+    ax.set_aspect("equal")
+    ax.set_autoscale_on(False)
+
+
+def _colorbar(ax: Axes, cmap: Colormap, norm: Normalize, *, label: str, at: float, gid: str) -> None:
+    """A small horizontal colour bar in the lower left of ``ax``, ``at`` inches from its bottom.
+
+    An inset axes of ``ax``: it takes no room from neighbouring subplots. Sizes are
+    in inches so that bars keep apart on wide, short maps too.
+    """
+    fig = ax.get_figure()
+    assert fig is not None
+    ax.apply_aspect()
+    width, height = ax.bbox.width / fig.dpi, ax.bbox.height / fig.dpi  # inches
+    cax = ax.inset_axes((0.03, at / height, min(1.6 / width, 0.4), 0.11 / height))
+    cb = fig.colorbar(plt.cm.ScalarMappable(norm=norm, cmap=cmap), cax=cax, orientation="horizontal")
+    cb.ax.tick_params(labelsize=6, length=2, pad=1)
+    cb.outline.set_linewidth(0.4)
+    cax.set_title(label, fontsize=7, pad=2, loc="left")
+    cax.set_gid(gid)
+
+
+def _overlaps(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def _place_labels(
+    ax: Axes, items: Sequence[tuple[float, float, str]], *, gid: str, color: str = "#212121"
+) -> None:
+    """Write each ``(x, y, text)`` beside its point, in the first corner where it overlaps no label before it.
+
+    Labels are tried in the order given, so put the important ones first; one
+    that fits nowhere is left out (its marker stays). Sizes are estimated from
+    the character count, which is enough to keep small labels apart.
+    """
+    if not items:
+        return
+    fig = ax.get_figure()
+    assert fig is not None
+    ax.apply_aspect()
+    px = fig.dpi / 72.0
+    gap = 2.0 * px  # room between labels, pixels
+    size = 6.0
+    placed: list[tuple[float, ...]] = []
+    corners = (
+        (5, 4, "left", "bottom"),
+        (-5, 4, "right", "bottom"),
+        (5, -4, "left", "top"),
+        (-5, -4, "right", "top"),
+    )
+    for x, y, text in items:
+        rows = text.split("\n")
+        w = 0.62 * size * max(map(len, rows)) * px
+        h = 1.25 * size * len(rows) * px
+        cx, cy = ax.transData.transform((x, y))
+        for dx, dy, ha, va in corners:
+            left = cx + dx * px - (w if ha == "right" else 0.0)
+            bottom = cy + dy * px - (h if va == "top" else 0.0)
+            box = (left - gap, bottom - gap, left + w + gap, bottom + h + gap)
+            if not any(_overlaps(box, other) for other in placed):
+                placed.append(box)
+                ax.annotate(
+                    text,
+                    (x, y),
+                    xytext=(dx, dy),
+                    textcoords="offset points",
+                    ha=ha,
+                    va=va,
+                    fontsize=size,
+                    color=color,
+                    zorder=10,
+                    path_effects=HALO,
+                    gid=gid,
+                )
+                break
+
+
+def _label(name: object, fallback: object, detail: str) -> str:
+    text = str(name) if isinstance(name, str) and name else str(fallback)
+    return textwrap.fill(text, 26) + "\n" + detail
+
+
+def _provinces(ax: Axes, prov: gpd.GeoDataFrame, top: float, *, shade: bool) -> list[Artist]:
+    """Provinces shaded by MW hosted (with a colour bar), the excluded region hatched."""
+    norm = Normalize(0.0, top)
+    face = [to_hex(MW_CMAP(norm(mw))) if mw > 0 else NO_MW for mw in prov["capacity_mw"]]
+    face = ["#e0e0e0" if ex else f for ex, f in zip(prov["excluded"], face, strict=True)]
+    prov.plot(ax=ax, color=face, edgecolor="#9e9e9e", linewidth=0.6, zorder=1)
+    handles: list[Artist] = []
+    if prov["excluded"].any():
+        prov[prov["excluded"]].plot(
+            ax=ax, facecolor="none", edgecolor="#757575", hatch="///", linewidth=0.0, zorder=1
+        )
+        handles.append(Patch(facecolor="#e0e0e0", edgecolor="#757575", hatch="///", label="excluded region"))
+    if shade:
+        _colorbar(ax, MW_CMAP, norm, label="MW hosted by province", at=0.78, gid=GIDS["mw_colorbar"])
+    return handles
+
+
+def _flows(ax: Axes, lines: gpd.GeoDataFrame) -> list[Artist]:
+    """Every line thin and grey, lines with new flow by loading, bottlenecks on top with a halo and a mark."""
+    lines.plot(ax=ax, color=IDLE_LINE, linewidth=0.5, zorder=2)
+    busy = lines[lines["flow_mw"].abs() > 1e-6]
+    if not len(busy):
+        return []
+    load = busy["loading"].clip(upper=1.0).to_numpy()
+    order = np.argsort(load, kind="stable")  # most loaded drawn last
+    busy.iloc[order].plot(
+        ax=ax,
+        color=[to_hex(LOADING_CMAP(v)) for v in load[order]],
+        linewidth=0.8 + 2.0 * load[order],
+        zorder=3,
+    )
+    _colorbar(
+        ax,
+        LOADING_CMAP,
+        Normalize(0.0, 1.0),
+        label="line loading:\nnew flow / residual capacity",
+        at=0.22,
+        gid=GIDS["loading_colorbar"],
+    )
+    neck = busy[busy["loading"] >= BOTTLENECK_LOADING]
+    if not len(neck):
+        return []
+    label = f"bottleneck: line at >= {BOTTLENECK_LOADING:.0%} of residual ({len(neck)})"
+    handle, _ = _marked_lines(
+        ax, neck, color=BOTTLENECK, label=label, gids=("bottleneck_lines", "bottleneck_marks")
+    )
+    return [handle]
+
+
+def _marked_lines(
+    ax: Axes, lines: gpd.GeoDataFrame, *, color: str, label: str, gids: tuple[str, str]
+) -> tuple[Line2D, gpd.GeoSeries]:
+    """Lines that must show at any scale: thick, haloed, on top, with a diamond at their middle.
+
+    Returns the legend handle and the middles (for labels); ``gids`` are keys of
+    :data:`GIDS` for the lines and the diamonds.
+    """
+    halo = [pe.withStroke(linewidth=5.5, foreground="white")]
+    lines.plot(ax=ax, color=color, linewidth=3.0, zorder=8, path_effects=halo, gid=GIDS[gids[0]])
+    mid = lines.geometry.interpolate(0.5, normalized=True)
+    ax.scatter(
+        mid.x,
+        mid.y,
+        marker="D",
+        s=28,
+        color=color,
+        edgecolor="white",
+        linewidth=0.9,
+        zorder=8.5,
+        gid=GIDS[gids[1]],
+    )
+    handle = Line2D(
+        [],
+        [],
+        color=color,
+        lw=3,
+        marker="D",
+        markersize=5,
+        markeredgecolor="white",
+        path_effects=halo,
+        label=label,
+    )
+    return handle, mid
+
+
+def _campuses(
+    ax: Axes, sites: gpd.GeoDataFrame, subs: gpd.GeoDataFrame, tiers: Sequence[float]
+) -> list[Artist]:
+    """Campuses sized by MW, each joined to its substation."""
+    if not len(sites):
+        return []
+    pts = sites.geometry.representative_point()
+    at = subs.set_index("substation_id").geometry.loc[sites["substation_id"]].to_numpy()
+    links = shapely.linestrings(
+        np.stack([shapely.get_coordinates(pts.to_numpy()), shapely.get_coordinates(at)], axis=1)
+    )
+    gpd.GeoSeries(links, crs=sites.crs).plot(ax=ax, color=CONNECTION, linewidth=0.9, zorder=4.5)
+    ax.scatter(
+        pts.x,
+        pts.y,
+        s=sites["capacity_mw"].to_numpy() * CAMPUS_AREA_PER_MW,
+        color=CAMPUS,
+        edgecolor="white",
+        alpha=0.75,
+        linewidth=0.8,
+        zorder=5,
+        gid=GIDS["campuses"],
+    )
+    handles: list[Artist] = [
+        Line2D(
+            [],
+            [],
+            marker="o",
+            ls="",
+            color=CAMPUS,
+            alpha=0.75,
+            markeredgecolor="white",
+            markersize=float(np.sqrt(s * CAMPUS_AREA_PER_MW)),
+            label=f"campus {s:g} MW",
+        )
+        for s in sorted(set(tiers))
+    ]
+    handles.append(Line2D([], [], color=CONNECTION, lw=1, label="connection to its substation"))
+    return handles
+
+
+def _substations(ax: Axes, subs: gpd.GeoDataFrame, *, max_labels: int) -> list[Artist]:
+    """Every substation as a dot; used ones ringed, full ones red; the busiest named."""
+    ax.scatter(subs.geometry.x, subs.geometry.y, s=3, color="#616161", linewidth=0, zorder=4)
+    used = subs[subs["load_mw"] > 0]
+    if not len(used):
+        return []
+    full = used["utilization"] >= FULL_UTILIZATION
+    handles: list[Artist] = []
+    for part, face, gid, label in (
+        (used[~full], "white", GIDS["used_substations"], "substation used"),
+        (used[full], BOTTLENECK, GIDS["full_substations"], "substation full (load = headroom)"),
+    ):
+        if len(part):
+            ax.scatter(
+                part.geometry.x,
+                part.geometry.y,
+                s=42,
+                color=face,
+                edgecolor="#212121",
+                linewidth=1.0,
+                zorder=6 if face == "white" else 7,
+                gid=gid,
+            )
+            handles.append(
+                Line2D(
+                    [],
+                    [],
+                    marker="o",
+                    ls="",
+                    markerfacecolor=face,
+                    markeredgecolor="#212121",
+                    markersize=7,
+                    label=label,
+                )
+            )
+    first = used.assign(full=full).sort_values(["full", "load_mw"], ascending=False, kind="stable")
+    _place_labels(
+        ax,
+        [
+            (
+                r.geometry.x,
+                r.geometry.y,
+                _label(r.name, r.substation_id, f"{r.load_mw:,.0f} / {r.headroom_mw:,.0f} MW"),
+            )
+            for r in first.head(max_labels).itertuples()
+        ],
+        gid=GIDS["substation_label"],
+    )
+    return handles
 
 
 def plot_data(data: SitingData, *, ax: Axes | None = None, title: str | None = "Grid and renewables") -> Axes:
@@ -111,19 +474,209 @@ def plot_data(data: SitingData, *, ax: Axes | None = None, title: str | None = "
     return ax
 
 
+def _binding(
+    ax: Axes,
+    binding: dict[str, pd.DataFrame],
+    *,
+    prov: gpd.GeoDataFrame,
+    subs: gpd.GeoDataFrame,
+    lines: gpd.GeoDataFrame,
+    max_labels: int,
+) -> list[Artist]:
+    """The limits the diagnosis names: provinces outlined, lines and substations magenta, largest named."""
+    over = {name: rows.groupby("id", sort=False)["over_mw"].sum() for name, rows in binding.items()}
+    handles: list[Artist] = []
+    labels: list[tuple[float, float, float, str]] = []  # (MW, x, y, text)
+    part = prov[prov["code"].isin(over["provinces"].index)]
+    if len(part):
+        part.boundary.plot(ax=ax, color=BINDS, linewidth=2.2, zorder=7, gid=GIDS["binding_provinces"])
+        handles.append(Patch(facecolor="none", edgecolor=BINDS, linewidth=2, label="province cap that binds"))
+        for r, pt in zip(part.itertuples(), part.geometry.representative_point(), strict=True):
+            mw = float(over["provinces"][r.code])
+            labels.append((mw, pt.x, pt.y, _label(r.name, r.code, f"over its cap by {mw:,.0f} MW")))
+    part = lines[lines["line_id"].isin(over["lines"].index)]
+    if len(part):
+        handle, mid = _marked_lines(
+            ax,
+            part,
+            color=BINDS,
+            label=f"line that binds ({len(part)})",
+            gids=("binding_lines", "binding_marks"),
+        )
+        handles.append(handle)
+        for r, pt in zip(part.itertuples(), mid, strict=True):
+            mw = float(over["lines"][r.line_id])
+            labels.append((mw, pt.x, pt.y, _label(r.name, r.line_id, f"over by {mw:,.0f} MW")))
+    part = subs[subs["substation_id"].isin(over["substations"].index)]
+    if len(part):
+        mw_at = part["substation_id"].map(over["substations"]).to_numpy(dtype=float)
+        ax.scatter(
+            part.geometry.x,
+            part.geometry.y,
+            s=30 + 60 * np.sqrt(mw_at / max(mw_at.max(), 1e-9)),
+            facecolor="none",
+            edgecolor=BINDS,
+            linewidth=1.8,
+            zorder=8,
+            gid=GIDS["binding_substations"],
+        )
+        handles.append(
+            Line2D(
+                [],
+                [],
+                marker="o",
+                ls="",
+                markerfacecolor="none",
+                markeredgecolor=BINDS,
+                markeredgewidth=1.8,
+                markersize=8,
+                label=f"substation that binds ({len(part)}; ring ~ MW short)",
+            )
+        )
+        for r, mw in zip(part.itertuples(), mw_at, strict=True):
+            text = _label(r.name, r.substation_id, f"+{mw:,.0f} MW needed")
+            labels.append((float(mw), r.geometry.x, r.geometry.y, text))
+    labels.sort(key=lambda t: -t[0])
+    top = [(x, y, text) for _, x, y, text in labels[:max_labels]]
+    _place_labels(ax, top, gid=GIDS["binding_label"], color="#880e4f")
+    return handles
+
+
+def _headroom(ax: Axes, subs: gpd.GeoDataFrame, excluded: Sequence[str]) -> list[Artist]:
+    """Where there is room: headroom for new load outside the excluded region, area ~ MW."""
+    room = subs[(subs["headroom_mw"] > 0) & ~subs["province"].isin(list(excluded))]
+    if not len(room):
+        return []
+    ax.scatter(
+        room.geometry.x,
+        room.geometry.y,
+        s=room["headroom_mw"].to_numpy() * 0.15,
+        color="#78909c",
+        alpha=0.35,
+        linewidth=0,
+        zorder=3.5,
+        gid=GIDS["headroom"],
+    )
+    return [
+        Line2D(
+            [],
+            [],
+            marker="o",
+            ls="",
+            color="#78909c",
+            alpha=0.5,
+            markersize=6,
+            label="headroom outside the excluded region (area ~ MW)",
+        )
+    ]
+
+
+def _box(ax: Axes, text: str, *, gid: str, color: str) -> None:
+    """A boxed note in the top right corner of the map."""
+    ax.text(
+        0.99,
+        0.99,
+        text,
+        transform=ax.transAxes,
+        ha="right",
+        va="top",
+        fontsize=7,
+        family="monospace",
+        color=color,
+        bbox={"facecolor": "white", "edgecolor": "#90a4ae", "alpha": 0.9},
+        multialignment="left",
+        zorder=11,
+        gid=gid,
+    )
+
+
+def _diagnosis_text(result: SitingResult) -> str:
+    """The diagnosis in a few lines: failed conditions, the most that fits, each kind of limit in total."""
+    diag = result.diagnosis
+    if diag is None:
+        return ""
+    out = [f"No plan for {_mw(result.scenario.target_mw)}."]
+    out += [textwrap.fill(text, 44, subsequent_indent="  ") for text in diag.necessary]
+    if diag.max_achievable_mw is not None:
+        out.append(f"Most that fits every limit: {diag.max_achievable_mw:,.0f} MW")
+    if len(diag.limits):
+        out.append("What must give:")
+        for family, part in diag.limits.groupby("family", sort=False):
+            if len(part) == 1:
+                out.append(
+                    textwrap.fill(
+                        str(part["text"].iloc[0]), 44, initial_indent="  ", subsequent_indent="    "
+                    )
+                )
+            else:
+                out.append(f"  {family}: {len(part)} limits, {part['over_mw'].sum():,.0f} MW in all")
+    if diag.cut_short:
+        out.append(textwrap.fill(f"cut short: {diag.cut_short}", 44, subsequent_indent="  "))
+    out.append("In full: print(res.diagnosis)")
+    return "\n".join(out)
+
+
+def _mw(value: float) -> str:
+    """MW with thousands separators, one decimal only where it has one (84.5 MW, 4,000 MW)."""
+    return f"{value:,.0f} MW" if abs(value - round(value)) < 0.05 else f"{value:,.1f} MW"
+
+
+def _title(result: SitingResult, label: str | None = None) -> str:
+    sc = result.scenario
+    name = label or sc.name
+    if result.status.has_solution:
+        return (
+            f"{name}: {result.status}, {_mw(result.total_mw)} of {_mw(sc.target_mw)} target in "
+            f"{len(result.sites)} campuses"
+        )
+    return f"{name}: {result.status}, no plan for the {_mw(sc.target_mw)} target"
+
+
 def plot_siting(
-    result: SitingResult, *, ax: Axes | None = None, crs: str | None = None, title: str | None = None
+    result: SitingResult,
+    *,
+    ax: Axes | None = None,
+    crs: str | None = None,
+    title: str | None = None,
+    max_labels: int = 10,
+    mw_max: float | None = None,
+    table: bool = True,
 ) -> Axes:
-    """Map a siting result: campuses by size, used substations, loaded lines, excluded region.
+    """Map a siting result: what was built, and what binds.
+
+    Drawn, bottom to top: provinces shaded by MW hosted (colour bar) with the
+    excluded region hatched; every line in grey, lines that carry new flow
+    coloured and widened by their loading (colour bar); campuses sized by MW
+    with their connections; substations (used ones ringed, full ones filled
+    red); bottleneck lines, loaded to at least :data:`BOTTLENECK_LOADING` of
+    their residual capacity, thick and dark red with a white halo and a
+    diamond at their middle, so that 3 km lines show at national scale; and the
+    busiest substations named with their load and headroom. A result without
+    a plan maps what binds instead: the substations, lines and provinces its
+    diagnosis names (magenta, the largest named with the MW they are short),
+    the headroom there is, and the diagnosis in a box.
+
+    Everything is drawn on ``ax`` alone (colour bars are inset axes of it), so
+    the map fits a grid of subplots. Artists that carry the answer have the
+    ``gid`` listed in :data:`GIDS` (they become element ids in SVG).
 
     Parameters
     ----------
     result : SitingResult
     ax : matplotlib Axes, optional
+        Axes to draw on; default a new figure.
     crs : str, optional
         Projected CRS to draw in; default the result's ``metric_crs``.
     title : str, optional
         Default: scenario name, status and MW placed.
+    max_labels : int, default 10
+        Most substations (or binding limits) named; the busiest first, and a
+        label that would overlap an earlier one is left out.
+    mw_max : float, optional
+        Top of the province shading scale, MW; default the largest province
+        total (:func:`plot_comparison` shares one scale).
+    table : bool, default True
+        Show MW by province in the top right corner.
 
     Returns
     -------
@@ -136,124 +689,100 @@ def plot_siting(
     >>> ax = siting.plot_siting(res)
     >>> ax.get_title().startswith("scenario")
     True
+    >>> ax.figure.savefig("plan.svg")  # doctest: +SKIP
     """
     ax = _axes(ax)
     crs = crs or result.metric_crs
     prov = result.provinces.to_crs(crs)
-    face = np.where(prov["excluded"], "#e0e0e0", "#f7f7f2")
-    prov.plot(ax=ax, color=face, edgecolor="#9e9e9e", linewidth=0.6, zorder=1)
-    if prov["excluded"].any():
-        prov[prov["excluded"]].plot(
-            ax=ax, facecolor="none", edgecolor="#757575", hatch="///", linewidth=0.0, zorder=1
-        )
-    host = prov[prov["capacity_mw"] > 0]
-    if len(host):
-        host.plot(
-            ax=ax,
-            column=host["capacity_mw"].to_numpy(),
-            cmap="Blues",
-            vmin=0,
-            vmax=host["capacity_mw"].max() * 1.8,
-            zorder=1,
-        )
+    placed = float(prov["capacity_mw"].max()) if len(prov) else 0.0
+    top = float(mw_max) if mw_max else max(placed, 1.0)
+    handles: list[Artist] = []
+    _frame(ax, prov.total_bounds)
+    excluded = _provinces(ax, prov, top, shade=placed > 0 or mw_max is not None)
     lines = result.lines.to_crs(crs)
-    lines.plot(ax=ax, color="#bdbdbd", linewidth=0.6, zorder=2)
-    busy = lines[lines["flow_mw"].abs() > 1e-6]
-    if len(busy):
-        load = busy["loading"].clip(upper=1.0)
-        busy.plot(
-            ax=ax,
-            column=load.to_numpy(),
-            cmap="YlOrRd",
-            vmin=0,
-            vmax=1,
-            linewidth=(1 + 3 * load).to_numpy(),
-            zorder=3,
-        )
-        sm = plt.cm.ScalarMappable(cmap="YlOrRd", norm=plt.Normalize(0, 1))
-        cb = plt.colorbar(sm, ax=ax, shrink=0.35, pad=0.01)
-        cb.set_label("line loading (new flow / residual capacity)")
     subs = result.substations.to_crs(crs)
-    subs.plot(ax=ax, color="#616161", markersize=4, zorder=4)
-    used = subs[subs["load_mw"] > 0]
-    if len(used):
-        used.plot(ax=ax, color="white", edgecolor="#212121", markersize=40, linewidth=1.0, zorder=5)
-    sites = result.sites.copy()
-    if len(sites):
-        pts = sites.to_crs(crs)
-        pts["geometry"] = pts.geometry.representative_point()
-        at = subs.set_index("substation_id").geometry.loc[pts["substation_id"]].to_numpy()
-        links = shapely.linestrings(
-            np.stack([shapely.get_coordinates(pts.geometry.values), shapely.get_coordinates(at)], axis=1)
+    handles += _campuses(ax, result.sites.to_crs(crs), subs, result.scenario.tiers_mw)
+    handles += _substations(ax, subs, max_labels=max_labels)
+    handles += _flows(ax, lines)
+    if not result.status.has_solution:
+        handles += _headroom(ax, subs, prov.loc[prov["excluded"], "code"].tolist())
+    handles += _binding(ax, binding_limits(result), prov=prov, subs=subs, lines=lines, max_labels=max_labels)
+    handles += excluded
+    if table and placed > 0:
+        rows = prov[prov["capacity_mw"] > 0].sort_values("capacity_mw", ascending=False)
+        body = "\n".join(f"{str(r.name)[:11]:<11s}{r.capacity_mw:>7,.0f}" for r in rows.itertuples())
+        _box(ax, "MW by province\n" + body, gid=GIDS["province_table"], color=CONNECTION)
+    elif result.diagnosis is not None:
+        _box(ax, _diagnosis_text(result), gid=GIDS["diagnosis_box"], color="#880e4f")
+    if handles:
+        ax.legend(
+            handles=handles, loc="lower right", fontsize=7, frameon=True, framealpha=0.9, labelspacing=0.9
         )
-        gpd.GeoSeries(links, crs=crs).plot(ax=ax, color="#0d47a1", linewidth=1.0, zorder=5)
-        pts.plot(
-            ax=ax,
-            color="#1565c0",
-            edgecolor="white",
-            markersize=pts["capacity_mw"].to_numpy() * 0.6,
-            alpha=0.8,
-            linewidth=0.8,
-            zorder=6,
-        )
-        for r in pts.itertuples():
-            ax.annotate(
-                f"{r.capacity_mw:.0f}",
-                (r.geometry.x, r.geometry.y),
-                xytext=(5, 5),
-                textcoords="offset points",
-                fontsize=7,
-                zorder=7,
-                path_effects=HALO,
-            )
-    if len(host):
-        rows = host.sort_values("capacity_mw", ascending=False)
-        table = "\n".join(f"{r.name:<11s}{r.capacity_mw:>7,.0f}" for r in rows.itertuples())
-        ax.text(
-            0.99,
-            0.99,
-            "MW by province\n" + table,
-            transform=ax.transAxes,
-            ha="right",
-            va="top",
-            fontsize=8,
-            family="monospace",
-            color="#0d47a1",
-            bbox={"facecolor": "white", "edgecolor": "#90a4ae", "alpha": 0.9},
-            zorder=9,
-        )
-    sizes = sorted(set(result.scenario.tiers_mw))
-    handles: list[Artist] = [
-        Line2D(
-            [], [], marker="o", ls="", color="#1565c0", markersize=np.sqrt(s * 0.6), label=f"campus {s:g} MW"
-        )
-        for s in sizes
-    ]
-    handles += [
-        Line2D(
-            [],
-            [],
-            marker="o",
-            ls="",
-            markerfacecolor="white",
-            markeredgecolor="#212121",
-            markersize=7,
-            label="substation used",
-        ),
-        Line2D([], [], color="#0d47a1", lw=1, label="connection"),
-        Line2D([], [], color="#bdbdbd", lw=1, label="line, no new flow"),
-    ]
-    if prov["excluded"].any():
-        from matplotlib.patches import Patch
-
-        handles.append(Patch(facecolor="#e0e0e0", edgecolor="#757575", hatch="///", label="excluded region"))
-    ax.legend(handles=handles, loc="lower right", fontsize=8, frameon=True, labelspacing=1.2)
-    sc = result.scenario
-    ax.set_title(
-        title
-        or (
-            f"{sc.name}: {result.status}, {result.total_mw:,.0f} MW of {sc.target_mw:,.0f} MW target in "
-            f"{len(result.sites)} campuses"
-        )
-    )
+    ax.set_title(textwrap.fill(title or _title(result), 70), fontsize=10)
     return ax
+
+
+def plot_comparison(
+    results: Sequence[SitingResult],
+    *,
+    names: Sequence[str] | None = None,
+    crs: str | None = None,
+    max_labels: int = 6,
+    panel_size: tuple[float, float] = (6.0, 7.5),
+) -> Figure:
+    """Map scenarios side by side on one extent and one province shading scale.
+
+    Parameters
+    ----------
+    results : sequence of SitingResult
+        One panel each, left to right.
+    names : sequence of str, optional
+        Panel labels; default each scenario's name.
+    crs : str, optional
+        Projected CRS; default the first result's ``metric_crs``.
+    max_labels : int, default 6
+        Most substations named per panel.
+    panel_size : (float, float), default (6.0, 7.5)
+        Inches per panel.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        ``fig.axes`` has one map per result; ``fig.savefig`` writes PNG, SVG or PDF.
+
+    Raises
+    ------
+    SitingError
+        With no result, or names that do not match the results one to one.
+
+    Examples
+    --------
+    >>> import siting
+    >>> data = siting.load_korea()
+    >>> small = siting.solve(data, siting.Scenario(target_mw=300, min_host_provinces=1, grid_spacing_km=20))
+    >>> large = siting.solve(data, siting.Scenario(target_mw=600, min_host_provinces=1, grid_spacing_km=20))
+    >>> fig = siting.plot_comparison([small, large], names=["300 MW", "600 MW"])
+    >>> [ax.get_title().split(":")[0] for ax in fig.axes]
+    ['300 MW', '600 MW']
+    """
+    if not len(results):
+        raise SitingError("plot_comparison needs at least one result; fix: pass a list of SitingResult.")
+    labels = [r.scenario.name for r in results] if names is None else list(names)
+    if len(labels) != len(results):
+        raise SitingError(
+            f"plot_comparison got {len(results)} results and {len(labels)} names; "
+            "fix: give one name per result."
+        )
+    crs = crs or results[0].metric_crs
+    provs = [r.provinces.to_crs(crs) for r in results]
+    bounds = np.array([p.total_bounds for p in provs])
+    extent = (*bounds[:, :2].min(axis=0), *bounds[:, 2:].max(axis=0))
+    top = max(max(float(p["capacity_mw"].max()), 1.0) for p in provs)
+    w, h = panel_size
+    fig, axes = plt.subplots(
+        1, len(results), figsize=(w * len(results), h), dpi=110, squeeze=False, layout="constrained"
+    )
+    for ax, res, label in zip(axes[0], results, labels, strict=True):
+        plot_siting(res, ax=ax, crs=crs, title=_title(res, label), max_labels=max_labels, mw_max=top)
+        _frame(ax, extent)
+    return fig

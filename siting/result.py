@@ -1,17 +1,21 @@
-"""What a solve returns: :class:`SitingResult`, its tables, summary and GeoPackage.
+"""What a solve returns: :class:`SitingResult`, its tables, summary, comparison and files.
 
 The tables are plain GeoDataFrames in EPSG:4326 so that they can be checked,
 mapped and written without the model: ``sites``, ``substations``, ``lines``.
+Money columns carry their unit in the name (``..._krw_bn``: KRW billion).
 """
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import math
 import os
-from collections.abc import Sequence
+import warnings
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import geopandas as gpd
 import networkx as nx
@@ -19,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from ._errors import SitingError
+from ._log import logger
 from ._utils import atomic_path
 from .constants import COST_TERMS, Status
 from .settings import GEOGRAPHIC_CRS
@@ -33,9 +38,24 @@ if TYPE_CHECKING:
     from .scenario import Scenario
     from .solvers import SolveReport
 
-__all__ = ["Status", "SitingResult", "Diagnosis", "assemble"]
+__all__ = ["Status", "SitingResult", "Diagnosis", "OverbuildWarning", "assemble", "compare"]
 
-LIMIT_COLUMNS = ["family", "id", "name", "over_mw", "text"]
+LIMIT_COLUMNS = ["family", "id", "name", "province", "over_mw", "text"]
+
+#: The sites table's cost columns (KRW billion; incentives negative), by the options' column they copy.
+SITE_COST_COLUMNS = {
+    "connection_cost": "connection_cost_krw_bn",
+    "site_cost": "site_cost_krw_bn",
+    "renewable_incentive": "renewable_incentive_krw_bn",
+    "subsidy": "subsidy_krw_bn",
+}
+
+#: Limits whose ``over_mw`` is not in MW (``hosts``: provinces short).
+_NOT_MW = {"hosts": "provinces"}
+
+
+class OverbuildWarning(UserWarning):
+    """A plan places more than the target by at least one campus, and why (see ``overbuild_note``)."""
 
 
 @dataclass
@@ -68,7 +88,58 @@ class Diagnosis:
     max_achievable_bound_mw: float | None = None
     cut_short: str = ""
 
-    def __str__(self) -> str:
+    def table(self, by: Literal["limit", "family", "province"] = "limit") -> pd.DataFrame:
+        """The limits that must give, one row each or summed, largest first.
+
+        Parameters
+        ----------
+        by : {"limit", "family", "province"}, default "limit"
+            ``"limit"``: :attr:`limits` (one row per limit). ``"family"``: per
+            kind of limit (headroom, lines, supply, ...): ``limits`` (how
+            many), ``over`` (their sum) and ``unit`` (MW; provinces for
+            ``hosts``). ``"province"``: per province (``"A/B"`` for a line
+            across a border): ``limits`` and ``over_mw``, MW limits only.
+
+        Returns
+        -------
+        DataFrame
+
+        Examples
+        --------
+        >>> d = Diagnosis(limits=pd.DataFrame({"family": ["headroom", "lines", "headroom"],
+        ...     "id": ["a", "l", "b"], "name": ["A", "L", "B"], "province": ["KR-47", "KR-47", "KR-42"],
+        ...     "over_mw": [30.0, 20.0, 5.0],
+        ...     "text": ["", "", ""]}))
+        >>> d.table("family")[["limits", "over"]].to_dict("index")
+        {'headroom': {'limits': 2, 'over': 35.0}, 'lines': {'limits': 1, 'over': 20.0}}
+        >>> d.table("province")["over_mw"].to_dict()
+        {'KR-47': 50.0, 'KR-42': 5.0}
+        """
+        lim = self.limits if "province" in self.limits else self.limits.assign(province="")
+        if by == "limit":
+            return lim.copy()
+        if by == "family":
+            g = lim.groupby("family", sort=False).agg(limits=("id", "size"), over=("over_mw", "sum"))
+            g["unit"] = [_NOT_MW.get(str(f), "MW") for f in g.index]
+            return g.sort_values("over", ascending=False, kind="stable")
+        if by == "province":
+            mw = lim[~lim["family"].isin(list(_NOT_MW)) & lim["province"].astype(bool)]
+            g = mw.groupby("province", sort=False).agg(limits=("id", "size"), over_mw=("over_mw", "sum"))
+            return g.sort_values("over_mw", ascending=False, kind="stable")
+        raise SitingError(f"Diagnosis.table(by={by!r}): fix: by is one of 'limit', 'family', 'province'.")
+
+    def describe(self, *, names: Mapping[str, str] | None = None, top: int = 8) -> str:
+        """The diagnosis in words: sums by kind and by province first, then the ``top`` largest limits.
+
+        Parameters
+        ----------
+        names : mapping of str to str, optional
+            Province code to the label to print (``SitingResult.summary``
+            passes "Name (code)").
+        top : int, default 8
+            How many single limits to list; the rest are counted.
+        """
+        names = names or {}
         out = [f"- {n}" for n in self.necessary]
         if self.cut_short:
             out.append(f"- diagnosis cut short by the time limit: {self.cut_short}")
@@ -78,8 +149,32 @@ class Diagnosis:
             if bound is not None and bound > self.max_achievable_mw + 0.5:
                 most += f" (the solver proved at most {bound:,.0f} MW)"
             out.append(most)
-        out += [f"- {text}" for text in self.limits["text"]]
+        if len(self.limits):
+            fam = self.table("family")
+            out.append(
+                "- limits that must give, by kind: "
+                + "; ".join(
+                    f"{f} {r.over:,.0f} {r.unit} ({int(r.limits)} limit{'s' if r.limits != 1 else ''})"
+                    for f, r in fam.iterrows()
+                )
+            )
+            prov = self.table("province")
+            if len(prov):
+
+                def label(code: str) -> str:
+                    return "/".join(names.get(c, c) for c in str(code).split("/"))
+
+                shown = ", ".join(f"{label(p)} {r.over_mw:,.0f} MW" for p, r in prov.head(top).iterrows())
+                more = f" and {len(prov) - top} more" if len(prov) > top else ""
+                out.append(f"- by province: {shown}{more}")
+            out.append(f"- largest {min(top, len(self.limits))} of {len(self.limits)}:")
+            out += [f"    {text}" for text in self.limits["text"].head(top)]
+            if len(self.limits) > top:
+                out.append(f"    ... {len(self.limits) - top} more: Diagnosis.table()")
         return "\n".join(out) if out else "(no diagnosis)"
+
+    def __str__(self) -> str:
+        return self.describe()
 
 
 @dataclass(repr=False)
@@ -100,7 +195,9 @@ class SitingResult:
         code, name, excluded, campuses, capacity_mw, geometry.
     sites : GeoDataFrame
         site_id, province, capacity_mw, substation_id, connection_km,
-        connection_kv, renewable_avg_mw, cost terms, geometry.
+        connection_kv, renewable_avg_mw, the cost terms in KRW bn
+        (connection_cost_krw_bn, site_cost_krw_bn,
+        renewable_incentive_krw_bn, subsidy_krw_bn), geometry.
     substations : GeoDataFrame
         Every substation: substation_id, name, province, voltage_kv, load_mw,
         headroom_mw, utilization, supply_mw, supply_used_mw, geometry.
@@ -129,6 +226,11 @@ class SitingResult:
     families : tuple of Family subclasses
         The constraint families the model applied (what
         :func:`siting.testing.assert_result_valid` re-checks).
+    dropped_candidates : DataFrame
+        Candidates that could not host a campus: ``site_id`` and ``reason``
+        (see :data:`siting.candidates.DROP_REASONS`).
+    candidates_given : int or None
+        How many candidates the caller passed (None: the regular grid).
     """
 
     status: Status
@@ -148,6 +250,10 @@ class SitingResult:
     metric_crs: str = GEOGRAPHIC_CRS
     report: SolveReport | None = None
     families: tuple[type[Family], ...] = ()
+    dropped_candidates: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=["site_id", "reason"])
+    )
+    candidates_given: int | None = None
 
     def __repr__(self) -> str:
         obj = "n/a" if self.objective is None else f"{self.objective:,.1f} KRW bn"
@@ -163,7 +269,7 @@ class SitingResult:
         return float(self.sites["capacity_mw"].sum()) if len(self.sites) else 0.0
 
     def by_province(self) -> pd.DataFrame:
-        """Campuses and MW by province, largest first.
+        """Campuses, MW, share and the province's name by province code, largest first.
 
         Examples
         --------
@@ -176,7 +282,49 @@ class SitingResult:
             campuses=("site_id", "size"), capacity_mw=("capacity_mw", "sum")
         )
         g["share"] = g["capacity_mw"] / max(self.total_mw, 1e-9)
+        g["name"] = g.index.map(dict(zip(self.provinces["code"], self.provinces["name"], strict=True)))
         return g.sort_values(["capacity_mw", "campuses"], ascending=False)
+
+    def province_labels(self) -> dict[str, str]:
+        """Province code to "Name (code)", for printing."""
+        return {
+            str(c): f"{n} ({c})" if n and n != c else str(c)
+            for c, n in zip(self.provinces["code"], self.provinces["name"], strict=True)
+        }
+
+    @property
+    def renewable_share(self) -> float:
+        """Share of the campuses' average energy that renewables can deliver to them (0 without a plan).
+
+        A property of the plan: the most renewable energy deliverable with the
+        plan's campuses fixed, so the same plan always reports the same share.
+        """
+        energy = self.scenario.load_factor * self.total_mw
+        return self.renewable_delivered_mw / energy if energy > 0 else 0.0
+
+    def dropped_summary(self) -> str | None:
+        """One sentence counting the candidates left out, by reason; None when none was.
+
+        Examples
+        --------
+        >>> import siting, geopandas as gpd, shapely
+        >>> pts = gpd.GeoDataFrame(geometry=[shapely.Point(127.0, 37.5), shapely.Point(128.6, 35.9)],
+        ...                        crs=4326)
+        >>> res = siting.solve(siting.load_korea(), siting.Scenario(target_mw=50, min_host_provinces=1),
+        ...                    candidates=pts)
+        >>> res.dropped_summary()
+        'Candidates: 2 given, 1 usable; 1 left out: 1 in an excluded province (see res.dropped_candidates)'
+        """
+        from .candidates import DROP_REASONS
+
+        n = len(self.dropped_candidates)
+        if not n:
+            return None
+        counts = self.dropped_candidates["reason"].value_counts()
+        why = ", ".join(f"{v} {DROP_REASONS.get(str(k), str(k))}" for k, v in counts.items())
+        usable = self.model_size.get("candidates", 0) - int(counts.get("no_substation", 0))
+        given = f"{self.candidates_given:,} given" if self.candidates_given is not None else "grid"
+        return f"Candidates: {given}, {usable:,} usable; {n:,} left out: {why} (see res.dropped_candidates)"
 
     def overbuild_note(self) -> str | None:
         """Why the plan exceeds the target, in one sentence; None when it does not.
@@ -199,7 +347,7 @@ class SitingResult:
         if over <= 1e-6 or not len(self.sites):
             return None
         allowed = "any" if math.isinf(sc.overbuild_mw) else f"up to {sc.overbuild_mw:,.0f} MW"
-        own = self.sites[["connection_cost", "site_cost", "renewable_incentive", "subsidy"]].sum(axis=1)
+        own = self.sites[list(SITE_COST_COLUMNS.values())].sum(axis=1)
         if (own < 0).any():
             cap = (
                 "set max_overbuild_mw to cap it"
@@ -239,9 +387,13 @@ class SitingResult:
             if note:
                 out.append(note)
             bp = self.by_province()
-            out.append("  province     campuses        MW   share")
+            labels = self.province_labels()
+            out.append(f"  {'province':22s} campuses        MW   share")
             for code, r in bp.iterrows():
-                out.append(f"  {code:10s} {int(r.campuses):9d} {r.capacity_mw:9,.0f} {r.share:7.1%}")
+                out.append(
+                    f"  {labels.get(str(code), str(code)):22s} {int(r.campuses):8d} {r.capacity_mw:9,.0f} "
+                    f"{r.share:7.1%}"
+                )
             used = self.substations[self.substations["load_mw"] > 0].sort_values("load_mw", ascending=False)
             out.append(f"Substations used: {len(used)}")
             for r in used.head(10).itertuples():
@@ -256,10 +408,9 @@ class SitingResult:
                     f"  {r.name or r.line_id:36s} {abs(r.flow_mw):7,.0f} / {r.residual_mw:6,.0f} MW "
                     f"residual ({r.loading:.0%})"
                 )
-            share = self.renewable_delivered_mw / max(sc.load_factor * self.total_mw, 1e-9)
             out.append(
-                f"Renewable energy deliverable: {self.renewable_delivered_mw:,.0f} MW average ({share:.0%} "
-                "of campus energy)"
+                f"Renewable energy deliverable: {self.renewable_delivered_mw:,.0f} MW average "
+                f"({self.renewable_share:.0%} of campus energy)"
             )
             out.append(
                 "Costs (KRW bn): "
@@ -268,7 +419,10 @@ class SitingResult:
             )
         if self.diagnosis is not None:
             out.append("Diagnosis:")
-            out.append(str(self.diagnosis))
+            out.append(self.diagnosis.describe(names=self.province_labels()))
+        dropped = self.dropped_summary()
+        if dropped:
+            out.append(dropped)
         ms = self.model_size
         if ms:
             out.append(
@@ -295,8 +449,61 @@ class SitingResult:
 
         return explore(self, tiles=tiles, **kwargs)
 
+    def compare(self, *others: SitingResult, names: Sequence[str] | None = None) -> pd.DataFrame:
+        """Compare this result with others, side by side with differences: see :func:`siting.compare`.
+
+        Examples
+        --------
+        >>> import siting
+        >>> data = siting.load_korea()
+        >>> sc = siting.Scenario(target_mw=100, min_host_provinces=1, grid_spacing_km=20)
+        >>> a = siting.solve(data, sc)
+        >>> t = a.compare(a, names=["one", "again"])
+        >>> list(t.columns), t.loc["total_mw", "difference"]
+        (['one', 'again', 'difference'], 0.0)
+        """
+        return compare([self, *others], names=names)
+
+    def diagnosis_table(self) -> pd.DataFrame:
+        """The diagnosis as rows: failing necessary conditions, the most MW placeable, then each limit.
+
+        Columns are :data:`LIMIT_COLUMNS`; ``family`` is "necessary",
+        "max_achievable" or the limit's family; ``id`` is text. Empty when
+        there is no diagnosis.
+        """
+        d = self.diagnosis
+        if d is None:
+            return pd.DataFrame(
+                {c: pd.Series(dtype=float if c == "over_mw" else object) for c in LIMIT_COLUMNS}
+            )
+        rows = [
+            {"family": "necessary", "id": str(i), "name": "", "province": "", "over_mw": np.nan, "text": t}
+            for i, t in enumerate(d.necessary)
+        ]
+        if d.max_achievable_mw is not None:
+            rows.append(
+                {
+                    "family": "max_achievable",
+                    "id": "total",
+                    "name": "most MW within every limit",
+                    "province": "",
+                    "over_mw": d.max_achievable_mw,
+                    "text": f"{d.max_achievable_mw:,.0f} MW can be placed within every limit",
+                }
+            )
+        limits = d.table().assign(id=lambda f: f["id"].astype(str))
+        out = pd.concat([pd.DataFrame(rows, columns=LIMIT_COLUMNS), limits], ignore_index=True)
+        return out.astype({"over_mw": float})
+
     def tables(self) -> dict[str, gpd.GeoDataFrame | pd.DataFrame]:
-        """The result's tables by name: provinces, sites, substations, lines and costs (KRW bn)."""
+        """The result's tables by name.
+
+        provinces, sites, substations, lines; costs (``term``, ``krw_bn``,
+        ``status``); scenario (``key``, ``value``: every scenario field, as
+        text, costs as ``costs.<field>``); diagnosis
+        (:meth:`diagnosis_table`); dropped_candidates (``site_id``,
+        ``reason``).
+        """
         costs = pd.DataFrame(
             {"term": [*self.costs, "total"], "krw_bn": [*self.costs.values(), self.objective or 0.0]}
         )
@@ -307,16 +514,21 @@ class SitingResult:
             "substations": self.substations,
             "lines": self.lines,
             "costs": costs,
+            "scenario": scenario_rows(self.scenario),
+            "diagnosis": self.diagnosis_table(),
+            "dropped_candidates": self.dropped_candidates.astype({"site_id": str, "reason": str}),
         }
 
     def to_file(self, path: str | os.PathLike[str], *, table: str | None = None) -> Path:
         """Write the result where ``path`` says, each file atomically.
 
-        - ``*.gpkg``: every table as a layer of one GeoPackage;
+        - ``*.gpkg``: every table of :meth:`tables` as a layer of one
+          GeoPackage, the scenario and the diagnosis included;
         - ``*.geojson`` or ``*.csv``: the one table named by ``table``
           (CSV: geometry as WKT, points also as ``lon``/``lat``);
         - a path without a suffix: a folder with one GeoJSON per spatial table
-          and ``costs.csv``.
+          and one CSV per other table (costs, scenario, diagnosis,
+          dropped_candidates).
 
         Each file is written under a temporary name in its folder and renamed
         into place, so a crash never leaves a half-written file.
@@ -325,7 +537,8 @@ class SitingResult:
         ----------
         path : path
             Target file or folder; parent folders are created.
-        table : {"provinces", "sites", "substations", "lines", "costs"}, optional
+        table : str, optional
+            One of the keys of :meth:`tables`.
             Required for ``.geojson`` and ``.csv``.
 
         Returns
@@ -342,8 +555,9 @@ class SitingResult:
         >>> import siting, tempfile, pyogrio
         >>> res = siting.solve(siting.load_korea(), siting.Scenario(target_mw=300, min_host_provinces=1))
         >>> p = res.to_file(tempfile.mkdtemp() + "/r.gpkg")
-        >>> sorted(pyogrio.list_layers(p)[:, 0].tolist())
-        ['costs', 'lines', 'provinces', 'sites', 'substations']
+        >>> sorted(pyogrio.list_layers(p)[:, 0].tolist())  # doctest: +NORMALIZE_WHITESPACE
+        ['costs', 'diagnosis', 'dropped_candidates', 'lines', 'provinces', 'scenario', 'sites',
+         'substations']
         >>> res.to_file(tempfile.mkdtemp() + "/sites.csv", table="sites").suffix
         '.csv'
         """
@@ -373,6 +587,133 @@ class SitingResult:
             spatial = isinstance(frame, gpd.GeoDataFrame)
             _write_table(frame, path / f"{name}.{'geojson' if spatial else 'csv'}")
         return path
+
+
+def _plain(value: Any) -> Any:
+    """A scenario value as JSON-friendly data (mappings with text keys, inf as "inf")."""
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (tuple, list)):
+        return [_plain(v) for v in value]
+    if isinstance(value, float) and math.isinf(value):
+        return "inf" if value > 0 else "-inf"
+    return value
+
+
+def scenario_rows(scenario: Scenario) -> pd.DataFrame:
+    """Every field of ``scenario`` as a ``key``/``value`` row (JSON text; costs as ``costs.<field>``).
+
+    Examples
+    --------
+    >>> from siting import Scenario
+    >>> rows = scenario_rows(Scenario(target_mw=100)).set_index("key")["value"]
+    >>> rows["target_mw"], rows["max_connection_km"], rows["costs.site_per_mw"]
+    ('100', '{"154": 20.0, "345": 40.0}', '0.5')
+    """
+    rows = []
+    for f in dataclasses.fields(scenario):
+        value = getattr(scenario, f.name)
+        if dataclasses.is_dataclass(value):
+            rows += [(f"{f.name}.{c.name}", getattr(value, c.name)) for c in dataclasses.fields(value)]
+        else:
+            rows.append((f.name, value))
+    return pd.DataFrame(
+        [(k, json.dumps(_plain(v), ensure_ascii=False)) for k, v in rows], columns=["key", "value"]
+    )
+
+
+def compare(
+    results: Sequence[SitingResult] | Mapping[str, SitingResult], *, names: Sequence[str] | None = None
+) -> pd.DataFrame:
+    """Compare results side by side: one column per result, then the differences from the first.
+
+    Rows: status, target and placed MW, campuses, host provinces (how many
+    and which), objective and each cost term (KRW bn), renewable energy
+    deliverable (MW and share), substations used, and MW in each province
+    that hosts a campus in any result (``mw <Name (code)>``). Differences
+    are numeric (result minus the first); text rows read "differs" where
+    they differ.
+
+    Parameters
+    ----------
+    results : sequence of SitingResult, or mapping of name to SitingResult
+    names : sequence of str, optional
+        Column names; default the mapping's keys or each scenario's name
+        (made unique with "#2", "#3").
+
+    Returns
+    -------
+    DataFrame
+        Index ``metric``; columns the names, then ``difference`` (two
+        results) or ``<name> - <first>`` (more).
+
+    Examples
+    --------
+    >>> import siting
+    >>> data = siting.load_korea()
+    >>> runs = {f"{mw} MW": siting.solve(data, siting.Scenario(target_mw=mw, min_host_provinces=1,
+    ...                                                          grid_spacing_km=20))
+    ...         for mw in (100, 200)}
+    >>> t = siting.compare(runs)
+    >>> t.loc["target_mw"].tolist()
+    [100, 200, 100]
+    """
+    if isinstance(results, Mapping):
+        names = list(results) if names is None else names
+        results = list(results.values())
+    results = list(results)
+    if len(results) < 2:
+        raise SitingError(
+            f"compare() needs two results or more, got {len(results)}; fix: pass a list of results."
+        )
+    if names is None:
+        names = []
+        seen: dict[str, int] = {}
+        for r in results:
+            seen[r.scenario.name] = seen.get(r.scenario.name, 0) + 1
+            n = seen[r.scenario.name]
+            names.append(r.scenario.name if n == 1 else f"{r.scenario.name} #{n}")
+    names = [str(n) for n in names]
+    if len(names) != len(results) or len(set(names)) != len(names):
+        raise SitingError(f"compare(names={names}): fix: give one distinct name per result.")
+    labels: dict[str, str] = {}
+    for r in results:
+        labels.update(r.province_labels())
+    hosts = sorted({str(p) for r in results for p in r.sites["province"]})
+
+    def column(r: SitingResult) -> dict[str, Any]:
+        bp = r.by_province()["capacity_mw"] if len(r.sites) else pd.Series(dtype=float)
+        col: dict[str, Any] = {
+            "status": str(r.status),
+            "target_mw": r.scenario.target_mw,
+            "total_mw": r.total_mw,
+            "campuses": len(r.sites),
+            "host_provinces": int(r.sites["province"].nunique()),
+            "provinces": ", ".join(labels[p] for p in sorted(map(str, r.sites["province"].unique()))),
+            "objective_krw_bn": r.objective,
+        }
+        col |= {f"{k}_krw_bn": v if r.status.has_solution else None for k, v in r.costs.items()}
+        col |= {
+            "renewable_delivered_mw": r.renewable_delivered_mw,
+            "renewable_share": r.renewable_share,
+            "substations_used": int((r.substations["load_mw"] > 0).sum()),
+        }
+        col |= {f"mw {labels[p]}": float(bp.get(p, 0.0)) for p in hosts}
+        return col
+
+    table = pd.DataFrame({n: column(r) for n, r in zip(names, results, strict=True)}, dtype=object)
+    table.index.name = "metric"
+
+    def diff(a: Any, b: Any) -> Any:
+        if isinstance(a, str) or isinstance(b, str):
+            return "differs" if a != b else ""
+        return None if a is None or b is None else b - a
+
+    first = names[0]
+    for other in names[1:]:
+        key = "difference" if len(names) == 2 else f"{other} - {first}"
+        table[key] = [diff(a, b) for a, b in zip(table[first], table[other], strict=True)]
+    return table
 
 
 def _geo(frame: pd.DataFrame) -> gpd.GeoDataFrame:
@@ -429,10 +770,7 @@ def assemble(
             "connection_km": sel["distance_km"].to_numpy(),
             "connection_kv": sel["kv"].to_numpy(),
             "renewable_avg_mw": sites_m["renewable_avg_mw"].to_numpy(),
-            "connection_cost": sel["connection_cost"].to_numpy(),
-            "site_cost": sel["site_cost"].to_numpy(),
-            "renewable_incentive": sel["renewable_incentive"].to_numpy(),
-            "subsidy": sel["subsidy"].to_numpy(),
+            **{col: sel[opt].to_numpy() for opt, col in SITE_COST_COLUMNS.items()},
         },
         geometry=sites_m["footprint"].to_numpy(),
         crs=cand.sites.crs,
@@ -490,7 +828,7 @@ def assemble(
     costs: dict[str, float] = (
         dict(solution.costs) if solution is not None and solved else dict.fromkeys(COST_TERMS, 0.0)
     )
-    return SitingResult(
+    result = SitingResult(
         status=status,
         objective=sum(costs.values()) if solved else None,
         gap=report.gap if report is not None else None,
@@ -508,4 +846,12 @@ def assemble(
         metric_crs=data.metric_crs,
         report=report,
         families=tuple(families),
+        dropped_candidates=cand.dropped,
+        candidates_given=cand.given,
     )
+    note = result.overbuild_note()
+    if note and solved and result.total_mw - scenario.target_mw >= min(scenario.tiers_mw) - 1e-6:
+        warnings.warn(f"scenario {scenario.name!r}: {note}", OverbuildWarning, stacklevel=4)
+    elif note:
+        logger.info("scenario %r: %s", scenario.name, note)
+    return result

@@ -13,7 +13,7 @@ import functools
 import math
 import os
 import tomllib
-from collections.abc import Collection, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -184,9 +184,14 @@ class Scenario:
         345 kV; a documented default, not checked against KEPCO).
     max_connection_km : mapping of int to float, default {154: 20, 345: 40}
         Longest connection line by connection voltage, km.
-    exclude_provinces : tuple of str, optional
-        Province codes where no campus may go. Default: the provinces whose
-        ``capital_region`` column is true.
+    exclude_provinces : tuple of str, default ()
+        More provinces where no campus may go, on top of the capital region:
+        each by code (``"KR-26"``), English name (``"Busan"``, any case) or
+        Korean name (``"부산광역시"``), as in the provinces layer.
+    exclude_capital_region : bool, default True
+        Exclude the provinces whose ``capital_region`` column is true (for
+        Korea: Seoul, Incheon, Gyeonggi). ``False`` allows them, leaving only
+        ``exclude_provinces``.
     exclude_buffer_km : float, default 0
         Keep campuses this far from the excluded provinces.
     exclusion_files : tuple of str, default ()
@@ -263,7 +268,8 @@ class Scenario:
     tiers_mw: tuple[float, ...] = (50.0, 100.0, 200.0, 400.0)
     connection_kv: Mapping[float, int] = field(default_factory=lambda: _frozen({400.0: 154, math.inf: 345}))
     max_connection_km: Mapping[int, float] = field(default_factory=lambda: _frozen({154: 20.0, 345: 40.0}))
-    exclude_provinces: tuple[str, ...] | None = None
+    exclude_provinces: tuple[str, ...] = ()
+    exclude_capital_region: bool = True
     exclude_buffer_km: float = 0.0
     exclusion_files: tuple[str, ...] = ()
     grid_spacing_km: float = 10.0
@@ -287,8 +293,14 @@ class Scenario:
     def __post_init__(self) -> None:
         _check_range("target_mw", self.target_mw, 0, math.inf, lo_open=True)
         _check_sequence("tiers_mw", self.tiers_mw, "(50, 100, 200)")
-        if self.exclude_provinces is not None:
-            _check_sequence("exclude_provinces", self.exclude_provinces, "('KR-26',)")
+        if self.exclude_provinces is None:  # the old spelling of "no more than the default"
+            object.__setattr__(self, "exclude_provinces", ())
+        _check_sequence("exclude_provinces", self.exclude_provinces, "('KR-26',) or ('Busan',)")
+        if not isinstance(self.exclude_capital_region, bool):
+            raise ScenarioError(
+                f"scenario field 'exclude_capital_region' = {self.exclude_capital_region!r}: must be true "
+                "or false."
+            )
         _check_sequence("exclusion_files", self.exclusion_files, "('no_go.geojson',)")
         _check_sequence("renewable_status", self.renewable_status, "('operating',)")
         for name in ("connection_kv", "max_connection_km"):
@@ -325,8 +337,7 @@ class Scenario:
             for name in ("connection_fixed", "connection_per_km", "connection_circuit_mw"):
                 if kv not in getattr(self.costs, name):
                     raise ScenarioError(f"scenario field 'costs.{name}' needs a value for {kv} kV.")
-        if self.exclude_provinces is not None:
-            object.__setattr__(self, "exclude_provinces", tuple(str(c) for c in self.exclude_provinces))
+        object.__setattr__(self, "exclude_provinces", tuple(str(c) for c in self.exclude_provinces))
         object.__setattr__(self, "exclusion_files", tuple(str(p) for p in self.exclusion_files))
         _check_range("exclude_buffer_km", self.exclude_buffer_km, 0, 500)
         _check_range("grid_spacing_km", self.grid_spacing_km, 0.1, 200)
@@ -420,7 +431,7 @@ class Scenario:
         return cls(target_mw=gpus * kw_per_gpu * pue / 1000.0, gpus=int(gpus), **fields)
 
     @classmethod
-    def from_toml(cls, path: str | os.PathLike, *, ignore: Collection[str] = ()) -> Scenario:
+    def from_toml(cls, path: str | os.PathLike) -> Scenario:
         r"""Read a scenario from a TOML file.
 
         Top-level keys are :class:`Scenario` fields; a ``[costs]`` table holds
@@ -428,8 +439,7 @@ class Scenario:
         ``pue``) may replace ``target_mw``. Mapping keys such as voltages are
         written as strings (``[max_connection_km]`` ``"154" = 20``); ``inf``
         is written ``"inf"``. Relative ``exclusion_files`` are resolved
-        against the TOML file's folder. ``ignore`` names top-level keys that
-        other readers own (a sweep file's ``[sweep]`` table).
+        against the TOML file's folder.
 
         Examples
         --------
@@ -444,20 +454,42 @@ class Scenario:
             raw = tomllib.loads(path.read_text(encoding="utf-8"))
         except (OSError, tomllib.TOMLDecodeError) as exc:
             raise ScenarioError(f"cannot read scenario file {path}: {exc}") from exc
-        raw = {k: v for k, v in raw.items() if k not in ignore}
+        return cls.from_dict(raw, where=f"scenario file {path}", base=path.parent)
+
+    @classmethod
+    def from_dict(
+        cls, raw: Mapping[str, Any], *, where: str = "scenario", base: str | os.PathLike | None = None
+    ) -> Scenario:
+        """A scenario from plain data as TOML reads it (see :meth:`from_toml` for the layout).
+
+        Parameters
+        ----------
+        raw : mapping
+            Top-level fields, a ``costs`` mapping, or ``gpus`` (with optional
+            ``kw_per_gpu`` and ``pue``) instead of ``target_mw``.
+        where : str, default "scenario"
+            Where the data came from, for messages.
+        base : path, optional
+            Folder that relative ``exclusion_files`` are resolved against;
+            default the working directory.
+
+        Examples
+        --------
+        >>> Scenario.from_dict({"gpus": 100_000, "costs": {"site_per_mw": 0.7}}).costs.site_per_mw
+        0.7
+        """
+        raw = dict(raw)
         known = {f.name for f in dataclasses.fields(cls)} | {"kw_per_gpu", "pue"}
         unknown = sorted(set(raw) - known)
         if unknown:
-            raise ScenarioError(_did_you_mean(f"scenario file {path}", unknown, sorted(known)))
+            raise ScenarioError(_did_you_mean(where, unknown, sorted(known)))
         costs = raw.pop("costs", {})
         cost_fields = {f.name for f in dataclasses.fields(Costs)}
-        if not isinstance(costs, dict):
-            raise ScenarioError(f"scenario file {path}: 'costs' must be a [costs] table.")
+        if not isinstance(costs, Mapping):
+            raise ScenarioError(f"{where}: 'costs' must be a [costs] table.")
         if set(costs) - cost_fields:
             raise ScenarioError(
-                _did_you_mean(
-                    f"scenario file {path} [costs]", sorted(set(costs) - cost_fields), sorted(cost_fields)
-                )
+                _did_you_mean(f"{where} [costs]", sorted(set(costs) - cost_fields), sorted(cost_fields))
             )
         raw["costs"] = Costs(**costs)
         if "connection_kv" in raw:
@@ -466,8 +498,9 @@ class Scenario:
             if key in raw and isinstance(raw[key], list):  # a string stays one, and is rejected
                 raw[key] = tuple(raw[key])
         if isinstance(raw.get("exclusion_files", ()), tuple):
+            folder = Path(base) if base is not None else Path.cwd()
             raw["exclusion_files"] = tuple(
-                str((path.parent / p).resolve()) for p in raw.get("exclusion_files", ())
+                str((folder / p).resolve()) for p in raw.get("exclusion_files", ())
             )
         if "gpus" in raw and "target_mw" not in raw:
             gpus = raw.pop("gpus")
@@ -476,7 +509,7 @@ class Scenario:
         try:
             return cls(**raw)
         except TypeError as exc:
-            raise ScenarioError(f"scenario file {path}: {exc}") from exc
+            raise ScenarioError(f"{where}: {exc}") from exc
 
 
 _reject_unknown_keywords(Costs)

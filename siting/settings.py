@@ -69,3 +69,8 @@ RENEWABLE_ENERGY_TECHNOLOGIES: Final[tuple[str, ...]] = (
     "hydro",
     "tidal",
 )
+
+#: Show a progress bar (tqdm, ``pip install 'siting[progress]'``) over the
+#: stages of :func:`siting.solve` and the diagnosis, unless a call passes
+#: ``progress=``. Off by default; ``siting run`` turns it on in a terminal.
+PROGRESS: bool = False

@@ -8,11 +8,14 @@ returns a :class:`SolveReport`; nothing here knows what the variables mean.
 from __future__ import annotations
 
 import math
+import os
 import re
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
@@ -359,14 +362,39 @@ def _highs_child(
             return {k: sol[k] for k in sol.files}
 
 
+@contextmanager
+def _quiet_stdout_fd() -> Iterator[None]:
+    """Send this process's C-level standard output to the null device for a moment.
+
+    ``highspy.Highs()`` prints the HiGHS banner from C++ while it is built,
+    before ``output_flag`` can be turned off; Python's ``sys.stdout`` does
+    not see it, so only the file descriptor can silence it.
+    """
+    try:
+        sys.stdout.flush()
+        saved = os.dup(1)
+    except (OSError, ValueError):  # no usable descriptor 1 (some embedded interpreters)
+        yield
+        return
+    null = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(null, 1)
+        yield
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+        os.close(null)
+
+
 def _highs_here(
     a: dict[str, np.ndarray], *, left: float, mip_gap: float, threads: int
 ) -> dict[str, np.ndarray]:
     """Solve in this process; a watchdog interrupts HiGHS shortly after the limit."""
     import highspy
 
-    h = highspy.Highs()
-    h.setOptionValue("output_flag", False)
+    with _quiet_stdout_fd():  # no banner: the solver says nothing unless the caller asks
+        h = highspy.Highs()
+        h.setOptionValue("output_flag", False)
     h.setOptionValue("mip_rel_gap", float(mip_gap))
     h.setOptionValue("threads", int(threads))
     h.setOptionValue("time_limit", float(left))

@@ -226,7 +226,8 @@ def scenarios_from_toml(path: str | os.PathLike[str]) -> list[Scenario]:
             f"sweep file {path}: needs a [sweep] table of fields and value lists; fix: add e.g. "
             "[sweep] target_mw = [1000, 2000]."
         )
-    return scenario_grid(Scenario.from_toml(path, ignore=("sweep",)), **axes)
+    base = {k: v for k, v in raw.items() if k != "sweep"}
+    return scenario_grid(Scenario.from_dict(base, where=f"sweep file {path}", base=path.parent), **axes)
 
 
 def _run(prepared: Prepared, scenario: Scenario, options: dict[str, Any]) -> tuple[dict, SitingResult | None]:

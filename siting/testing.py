@@ -13,6 +13,7 @@ import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Final
 
+import pandas as pd
 import shapely
 
 from .families import DEFAULT_FAMILIES
@@ -96,10 +97,15 @@ def assert_result_valid(
     assert set(sites["capacity_mw"]) <= set(sc.tiers_mw), "a campus size is not a tier"
 
     prov = data.provinces.to_crs(metric)
-    codes = (
-        list(sc.exclude_provinces)
-        if sc.exclude_provinces is not None
-        else list(prov.loc[prov["capital_region"], "code"])
+    # excluded: the capital region unless switched off, and the provinces named by code or name
+    named = {str(v).strip().casefold() for v in sc.exclude_provinces}
+    by_name = pd.concat(
+        [prov[c].astype(str).str.strip().str.casefold() for c in ("code", "name", "name_ko")], axis=1
+    )
+    codes = list(
+        prov.loc[
+            by_name.isin(named).any(axis=1) | (prov["capital_region"] & sc.exclude_capital_region), "code"
+        ]
     )
     site_m = sites.to_crs(metric)
     if codes:

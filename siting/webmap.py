@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from .plot import TECH_COLOR, VOLTAGE_STYLE, _style
+from .plot import BINDS, TECH_COLOR, VOLTAGE_STYLE, _style, binding_limits
 
 if TYPE_CHECKING:
     import folium
@@ -52,7 +52,6 @@ IDLE_LINE = "#9e9e9e"
 HVDC = ("#37474f", 1.2)
 CAMPUS = "#1565c0"
 CONNECTION = "#0d47a1"
-BINDS = "#d81b60"
 NO_MW = "#f7f7f2"
 HATCH = (
     '<svg width="0" height="0" style="position:absolute"><defs>'
@@ -176,21 +175,12 @@ def _text(value: Any, fallback: Any = "") -> str:
 
 
 def _binding(result: SitingResult) -> dict[str, dict[str, str]]:
-    """The limits the diagnosis names, by family, as id -> plain-words reason."""
-    out: dict[str, dict[str, str]] = {"lines": {}, "substations": {}, "provinces": {}}
-    limits = result.diagnosis.limits if result.diagnosis is not None else None
-    if limits is None or limits.empty:
-        return out
-    where = {
-        "lines": "lines",
-        "headroom": "substations",
-        "supply": "substations",
-        "province_cap": "provinces",
-    }
-    for r in limits.itertuples(index=False):
-        if r.family in where:
-            words = str(r.text)
-            out[where[r.family]][r.id] = out[where[r.family]].get(r.id, "") + f"<br>{html.escape(words)}"
+    """The limits the diagnosis names, by table (:func:`siting.plot.binding_limits`), as id -> HTML reason."""
+    out: dict[str, dict[str, str]] = {}
+    for table, rows in binding_limits(result).items():
+        out[table] = {}
+        for r in rows.itertuples(index=False):
+            out[table][r.id] = out[table].get(r.id, "") + f"<br>{html.escape(str(r.text))}"
     return out
 
 

@@ -20,3 +20,11 @@ def toy_data():
 @pytest.fixture(scope="session")
 def toy_hvdc_data():
     return siting.SitingData(**toy.hvdc_layers())
+
+
+@pytest.fixture(scope="session")
+def toy_infeasible(toy_data):
+    """900 MW on the toy grid: infeasible, with limits in the diagnosis (maps draw them)."""
+    res = siting.solve(toy_data, siting.Scenario(target_mw=900, grid_spacing_km=5, min_host_provinces=2))
+    assert res.status == "infeasible" and len(res.diagnosis.limits)
+    return res

@@ -69,6 +69,22 @@ DATA_CASES = [
     ("bad_bool", _data(provinces=toy.provinces().assign(capital_region=["yes", 0, 0, 0])), "true/false"),
     ("fractional_circuits", _data(lines=_lines(circuits=[2, 1.5, 1, 1, 1, 1, 1])), "whole number"),
     ("unknown_line_kind", _data(lines=_lines(kind=["ac", "dc?", "ac", "ac", "ac", "ac", "ac"])), "dc?"),
+    # a gap among given values is an error naming the row, not the default rule
+    (
+        "gap_headroom",
+        _data(substations=_subs(headroom_mw=[0, np.nan, 100, 150, 100, 400, 100])),
+        "empty in ['s-west']",
+    ),
+    (
+        "gap_residual",
+        _data(lines=_lines(residual_mw=[0.0, 200, np.nan, 100, 300, 150, 80])),
+        "empty in ['L3']",
+    ),
+    (
+        "gap_supply",
+        _data(plants=toy.plants().assign(supply_mw=[500.0, np.nan, 400.0])),
+        "empty in ['p-west']",
+    ),
     (
         "line_loop",
         _data(lines=_lines(to_id=["s-cap", "s-west2", "s-mid", "s-mid2", "s-east", "s-east2", "s-east2"])),
@@ -267,12 +283,20 @@ SCENARIO_CASES = [
     ("unknown_status_value", _sc(renewable_status=("operating", "dreamt")), "'renewable_status'"),
     ("missing_kv_distance", _sc(max_connection_km={154: 20}), "needs a distance for 345 kV"),
     ("gpus_zero", lambda: siting.Scenario.from_gpus(0), "'gpus'"),
+    ("capital_switch_text", _sc(exclude_capital_region="no"), "'exclude_capital_region'"),
+    (
+        "misspelt_province_name",
+        lambda: siting.solve(
+            siting.SitingData(**toy.layers()), siting.Scenario(target_mw=100, exclude_provinces=("Wets",))
+        ),
+        "did you mean 'West'",
+    ),
     (
         "unknown_province_at_solve",
         lambda: siting.solve(
             siting.SitingData(**toy.layers()), siting.Scenario(target_mw=100, exclude_provinces=("KR-99",))
         ),
-        "unknown province codes",
+        "unknown provinces",
     ),
 ]
 
@@ -372,3 +396,160 @@ def test_battery_size():
     n = len(DATA_CASES) + len(_reader_cases()) + len(OSM_CASES) + len(GPPD_CASES) + len(SCENARIO_CASES)
     n += len(TOML_CASES) + 2  # and the CLI tests' cases
     assert n >= 40
+
+
+# -- the first-hour frictions of issue 9: what now happens instead ----------------------------------
+@pytest.mark.parametrize("name", ["KR-T2", "kr-t2", "West", " west ", "서"])
+def test_exclude_provinces_adds_to_capital_by_code_or_name(toy_data, name):
+    from siting.candidates import excluded_codes
+
+    assert excluded_codes(toy_data, siting.Scenario(target_mw=1, exclude_provinces=(name,))) == [
+        "KR-T1",
+        "KR-T2",
+    ]
+    only = siting.Scenario(target_mw=1, exclude_provinces=(name,), exclude_capital_region=False)
+    assert excluded_codes(toy_data, only) == ["KR-T2"]
+
+
+def test_excluded_flags_in_result(toy_data):
+    res = siting.solve(
+        toy_data, siting.Scenario(target_mw=100, min_host_provinces=1, exclude_provinces=("East",))
+    )
+    flags = dict(zip(res.provinces["code"], res.provinces["excluded"], strict=True))
+    assert flags == {"KR-T1": True, "KR-T2": False, "KR-T3": False, "KR-T4": True}
+    assert not res.sites["province"].isin(["KR-T1", "KR-T4"]).any()
+
+
+def test_all_empty_column_takes_the_rule():
+    from siting.settings import RESIDUAL_FRACTION
+
+    layers = toy.layers()
+    layers["lines"]["residual_mw"] = np.nan
+    lines = siting.SitingData(**layers).lines
+    assert np.allclose(lines["residual_mw"], lines["capacity_mw"] * RESIDUAL_FRACTION)
+
+
+def test_overbuild_warns_and_says_why(toy_data):
+    import warnings
+
+    sc = siting.Scenario(target_mw=60, tiers_mw=(50, 100), min_host_provinces=3, province_share_cap=1.0)
+    with pytest.warns(siting.OverbuildWarning, match="MW above the target") as caught:
+        res = siting.solve(toy_data, sc)
+    assert res.total_mw >= 150  # three hosts of at least 50 MW
+    note = res.overbuild_note()
+    ours = [w for w in caught if issubclass(w.category, siting.OverbuildWarning)]
+    assert len(ours) == 1 and note in str(ours[0].message) and note in res.summary()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", siting.OverbuildWarning)
+        exact = siting.solve(toy_data, sc.replace(target_mw=150))
+    assert exact.total_mw == 150 and exact.overbuild_note() is None
+
+
+def test_dropped_candidates_counted_with_reasons(toy_data):
+    pts = {
+        "capital": (126.25, 36.30),  # in KR-T1
+        "buffer": (126.55, 36.30),  # KR-T2, about 4.5 km from KR-T1
+        "sea": (130.0, 36.3),  # far off every province
+        "remote": (127.45, 36.45),  # KR-T3, about 28 km from the nearest substation
+        "ok": (127.26, 36.26),  # next to s-mid
+    }
+    cand = gpd.GeoDataFrame(
+        {"site_id": list(pts)}, geometry=[shapely.Point(xy) for xy in pts.values()], crs="EPSG:4326"
+    )
+    sc = siting.Scenario(
+        target_mw=50,
+        tiers_mw=(50,),
+        min_host_provinces=1,
+        province_share_cap=1.0,
+        renewable_share=0.0,
+        exclude_buffer_km=10,
+        max_connection_km={154: 5, 345: 5},
+    )
+    res = siting.solve(toy_data, sc, candidates=cand)
+    assert res.status == "optimal" and res.sites["site_id"].tolist() == ["ok"]
+    reasons = dict(zip(res.dropped_candidates["site_id"], res.dropped_candidates["reason"], strict=True))
+    assert reasons == {
+        "capital": "excluded_province",
+        "buffer": "buffer",
+        "sea": "off_land",
+        "remote": "no_substation",
+    }
+    line = res.dropped_summary()
+    assert line.startswith("Candidates: 5 given, 1 usable; 4 left out") and line in res.summary()
+
+
+def test_empty_candidate_frame_said_as_such(toy_data):
+    res = siting.solve(
+        toy_data, siting.Scenario(target_mw=50), candidates=gpd.GeoDataFrame(geometry=[], crs="EPSG:4326")
+    )
+    assert res.status == "infeasible"
+    assert res.diagnosis.necessary[0].startswith("the candidates frame is empty")
+
+
+def test_diagnosis_summed_by_kind_and_province():
+    res = siting.solve(*toy.line_limited())
+    d = res.diagnosis
+    lim = d.limits
+    assert len(lim) and lim["over_mw"].is_monotonic_decreasing
+    fam = d.table("family")
+    for family, row in fam.iterrows():
+        assert row["over"] == pytest.approx(lim.loc[lim["family"] == family, "over_mw"].sum())
+    assert fam["over"].is_monotonic_decreasing
+    prov = d.table("province")
+    assert prov["over_mw"].sum() == pytest.approx(lim.loc[lim["province"] != "", "over_mw"].sum())
+    # every limit's province from the data: substations' own, lines' two ends
+    subs = dict(zip(res.substations["substation_id"], res.substations["province"], strict=True))
+    ends = res.lines.set_index("line_id")
+    for r in lim.itertuples():
+        if r.family in ("headroom", "supply"):
+            assert r.province == subs[r.id]
+        elif r.family == "lines":
+            assert r.province == "/".join(
+                sorted({subs[ends.at[r.id, "from_id"]], subs[ends.at[r.id, "to_id"]]})
+            )
+    text = res.summary()
+    assert "limits that must give, by kind:" in text and "by province: " in text
+    assert "Middle (KR-T3)" in text  # names, not only codes
+
+
+def test_logging_stages_and_nothing_printed(toy_data, caplog, capsys):
+    import logging
+
+    caplog.set_level(logging.INFO, logger="siting")
+    siting.solve(toy_data, siting.Scenario(target_mw=100, min_host_provinces=1))
+    text = " | ".join(r.getMessage() for r in caplog.records if r.name == "siting")
+    for stage in ("candidates done", "grid done", "build done", "solve done", "settle done", "optimal in"):
+        assert stage in text, text
+    out = capsys.readouterr()
+    assert out.out == "" and out.err == ""
+
+
+def test_progress_bar_when_asked(toy_data, capsys, monkeypatch):
+    pytest.importorskip("tqdm")
+    siting.solve(toy_data, siting.Scenario(target_mw=100, min_host_provinces=1), progress=True)
+    assert "solve 'scenario'" in capsys.readouterr().err
+    monkeypatch.setattr(siting.settings, "PROGRESS", True)
+    siting.solve(toy_data, siting.Scenario(target_mw=100, min_host_provinces=1))
+    assert "stage" in capsys.readouterr().err
+    res = siting.solve(*toy.line_limited())  # the diagnosis has its own bar
+    assert res.status == "infeasible" and "diagnosis" in capsys.readouterr().err
+    monkeypatch.setattr(siting.settings, "PROGRESS", False)
+    siting.solve(*toy.line_limited())
+    assert capsys.readouterr().err == ""
+
+
+def test_no_solver_banner_on_stdout():
+    """HiGHS prints its banner from C++ when built; siting silences it (checked in a fresh process)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = (
+        "import siting\nfrom tests import toy\nd = siting.SitingData(**toy.layers())\n"
+        "for s in ('highs', 'cbc'):\n"
+        "    siting.solve(d, siting.Scenario(target_mw=100, min_host_provinces=1), solver=s)\n"
+    )
+    root = Path(__file__).resolve().parent.parent
+    run = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout == ""

@@ -122,6 +122,7 @@ INSTANCES = {
             target_mw=150,
             tiers_mw=(50, 100),
             exclude_provinces=("KR-T4",),
+            exclude_capital_region=False,
             max_connection_km={154: 40, 345: 40},
             province_share_cap=0.5,
             min_host_provinces=3,
@@ -230,7 +231,7 @@ class Reference:
         c = sc.costs
         prov = data.provinces.to_crs(METRIC)
         capital = set(prov.loc[prov["capital_region"].astype(bool), "code"])
-        excluded = set(sc.exclude_provinces) if sc.exclude_provinces is not None else capital
+        excluded = set(sc.exclude_provinces) | (capital if sc.exclude_capital_region else set())
 
         # candidates: province by containment in the metric CRS, excluded ones dropped
         pts = cand.to_crs(METRIC)

@@ -77,4 +77,5 @@ def test_user_candidates_checked_exactly():
     pts = [shapely.Point(far[0] + 29_990.0, far[1]), shapely.Point(far[0] + 30_010.0, far[1])]
     user = gpd.GeoDataFrame({"site_id": ["short", "clear"]}, geometry=pts, crs=data.metric_crs)
     c = build_candidates(data, sc, candidates=user)
-    assert list(c.sites.site_id) == ["clear"] and c.dropped == 1
+    assert list(c.sites.site_id) == ["clear"]
+    assert c.dropped.to_dict("records") == [{"site_id": "short", "reason": "buffer"}]

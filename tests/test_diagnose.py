@@ -21,21 +21,7 @@ def test_infeasible_min_hosts_necessary(toy_data):
 
 def test_infeasible_line_limit_named_with_mw():
     """Only the middle province is allowed; its imports are limited by line L3."""
-    layers = toy.layers()
-    lines = layers["lines"]
-    lines.loc[lines.line_id == "L3", "residual_mw"] = 50.0
-    lines.loc[lines.line_id == "L5", "residual_mw"] = 0.0
-    data = siting.SitingData(**layers)
-    sc = siting.Scenario(
-        target_mw=200,
-        grid_spacing_km=5,
-        exclude_provinces=("KR-T1", "KR-T2", "KR-T4"),
-        min_host_provinces=1,
-        province_share_cap=1.0,
-        renewable_share=0.0,
-        tiers_mw=(50, 100),
-        max_connection_km={154: 5, 345: 5},  # only s-mid and s-mid2 are in reach
-    )
+    data, sc = toy.line_limited()
     res = siting.solve(data, sc)
     assert res.status == "infeasible"
     d = res.diagnosis

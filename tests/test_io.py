@@ -13,7 +13,16 @@ from siting.cli import main
 def test_to_file_layers_and_roundtrip(toy_data, tmp_path):
     res = siting.solve(toy_data, siting.Scenario(target_mw=500, grid_spacing_km=5, min_host_provinces=2))
     path = res.to_file(tmp_path / "sub" / "r.gpkg")
-    assert sorted(pyogrio.list_layers(path)[:, 0]) == ["costs", "lines", "provinces", "sites", "substations"]
+    assert sorted(pyogrio.list_layers(path)[:, 0]) == [
+        "costs",
+        "diagnosis",
+        "dropped_candidates",
+        "lines",
+        "provinces",
+        "scenario",
+        "sites",
+        "substations",
+    ]
     back = gpd.read_file(path, layer="sites")
     assert back.capacity_mw.sum() == res.total_mw
     costs = gpd.read_file(path, layer="costs").set_index("term")
@@ -76,8 +85,11 @@ def test_to_file_folder_writes_every_table(toy_result, tmp_path):
     out = toy_result.to_file(tmp_path / "plan")
     assert sorted(p.name for p in out.iterdir()) == [
         "costs.csv",
+        "diagnosis.csv",
+        "dropped_candidates.csv",
         "lines.geojson",
         "provinces.geojson",
+        "scenario.csv",
         "sites.geojson",
         "substations.geojson",
     ]

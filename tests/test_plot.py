@@ -1,14 +1,202 @@
-"""Static maps."""
+"""Static maps: the answer stands out, what binds is drawn, and the map keeps to its own axes."""
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from matplotlib.colors import to_rgb
 
 import siting
+from siting.cli import main
+from siting.plot import BINDS, BOTTLENECK_LOADING, FULL_UTILIZATION, GIDS, binding_limits
 
 
-def test_plot_siting_draws_campuses(toy_data):
-    res = siting.solve(toy_data, siting.Scenario(target_mw=500, grid_spacing_km=5, min_host_provinces=2))
+@pytest.fixture(scope="module")
+def toy_result(toy_data):
+    # 700 MW on the toy grid loads line L4 to its residual and fills two substations
+    return siting.solve(toy_data, siting.Scenario(target_mw=700, grid_spacing_km=5, min_host_provinces=2))
+
+
+@pytest.fixture(autouse=True)
+def _close():
+    yield
+    plt.close("all")
+
+
+def by_gid(ax, gid):
+    return [a for a in ax.get_children() if a.get_gid() == gid]
+
+
+def xy(frame, crs):
+    g = frame.to_crs(crs).geometry
+    return np.column_stack([g.x, g.y])
+
+
+def same_points(a, b):
+    return sorted(map(tuple, np.round(a, 3))) == sorted(map(tuple, np.round(b, 3)))
+
+
+def pixels(fig, color, tol=0.12):
+    """Pixels of the rendered figure within ``tol`` of ``color`` (RGB 0-1)."""
+    fig.canvas.draw()
+    img = np.asarray(fig.canvas.buffer_rgba())[..., :3] / 255.0
+    return int((np.abs(img - np.array(to_rgb(color))).max(axis=-1) < tol).sum())
+
+
+def test_bottlenecks_and_full_substations_on_top(toy_result):
+    res = toy_result
+    crs = res.metric_crs
+    necks = res.lines[(res.lines.flow_mw.abs() > 1e-6) & (res.lines.loading >= BOTTLENECK_LOADING)]
+    full = res.substations[(res.substations.load_mw > 0) & (res.substations.utilization >= FULL_UTILIZATION)]
+    assert len(necks) and len(full), "the fixture must load a line and fill a substation"
     ax = siting.plot_siting(res)
-    assert "optimal" in ax.get_title()
-    labels = [t.get_text() for t in ax.texts]
-    assert sum(t.isdigit() for t in labels) == len(res.sites)
-    table = next(t for t in labels if t.startswith("MW by province"))
-    for name in res.provinces.loc[res.provinces.capacity_mw > 0, "name"]:
-        assert name in table
+    (lines,) = by_gid(ax, GIDS["bottleneck_lines"])
+    (marks,) = by_gid(ax, GIDS["bottleneck_marks"])
+    assert len(lines.get_paths()) == len(necks)
+    mid = necks.to_crs(crs).geometry.interpolate(0.5, normalized=True)
+    assert same_points(marks.get_offsets(), np.column_stack([mid.x, mid.y]))
+    others = [
+        c for c in ax.collections if c not in (lines, marks) and c.get_gid() != GIDS["full_substations"]
+    ]
+    assert lines.get_zorder() > max(c.get_zorder() for c in others)
+    assert lines.get_linewidth()[0] > max(
+        max(c.get_linewidth(), default=0) for c in others if c.get_gid() is None
+    )
+    (subs,) = by_gid(ax, GIDS["full_substations"])
+    assert same_points(subs.get_offsets(), xy(full, crs))
+    (used,) = by_gid(ax, GIDS["used_substations"])
+    assert same_points(
+        used.get_offsets(), xy(res.substations[(res.substations.load_mw > 0)].drop(full.index), crs)
+    )
+
+
+def test_used_substations_named_and_legend(toy_result):
+    res = toy_result
+    ax = siting.plot_siting(res)
+    labels = [t.get_text() for t in by_gid(ax, GIDS["substation_label"])]
+    used = res.substations[res.substations.load_mw > 0]
+    assert sorted(t.split("\n")[0] for t in labels) == sorted(used["name"])
+    for r in used.itertuples():  # each label carries its own load and headroom
+        assert f"{r.name}\n{r.load_mw:,.0f} / {r.headroom_mw:,.0f} MW" in labels
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert [f"campus {s:g} MW" for s in sorted(res.scenario.tiers_mw)] == legend[:4]
+    assert any(t.startswith("bottleneck") for t in legend) and "excluded region" in legend
+    bars = {c.get_gid(): c for c in ax.child_axes}
+    assert {GIDS["mw_colorbar"], GIDS["loading_colorbar"]} <= set(bars)
+    assert bars[GIDS["mw_colorbar"]].get_xlim()[1] == pytest.approx(res.provinces.capacity_mw.max())
+    (table,) = by_gid(ax, GIDS["province_table"])
+    for r in res.provinces[res.provinces.capacity_mw > 0].itertuples():
+        assert f"{r.name:<11s}{r.capacity_mw:>7,.0f}" in table.get_text()
+
+
+@pytest.mark.parametrize("size", [(3.0, 2.0), (5.0, 3.0), (9.0, 6.0)])
+def test_labels_do_not_overlap(toy_result, size):
+    # five used substations a few km apart: on a small map some labels must move or go
+    _, ax = plt.subplots(figsize=size, dpi=100)
+    siting.plot_siting(toy_result, ax=ax)
+    ax.figure.canvas.draw()
+    boxes = [t.get_window_extent() for t in by_gid(ax, GIDS["substation_label"])]
+    assert boxes
+    assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1 :])
+
+
+def test_labels_capped(toy_result):
+    ax = siting.plot_siting(toy_result, max_labels=2)
+    used = toy_result.substations[toy_result.substations.load_mw > 0]
+    assert len(used) > 2
+    order = used.assign(full=used.utilization >= FULL_UTILIZATION).sort_values(
+        ["full", "load_mw"], ascending=False, kind="stable"
+    )  # full substations first, then the busiest
+    labels = [t.get_text().split("\n")[0] for t in by_gid(ax, GIDS["substation_label"])]
+    assert labels == order["name"].head(2).tolist()
+
+
+def test_infeasible_maps_what_binds(toy_infeasible):
+    res = toy_infeasible
+    named = binding_limits(res)["substations"]
+    assert set(named["id"]) == set(
+        res.diagnosis.limits.loc[res.diagnosis.limits.family.isin(["headroom", "supply"]), "id"]
+    )
+    ax = siting.plot_siting(res)
+    (rings,) = by_gid(ax, GIDS["binding_substations"])
+    at = res.substations[res.substations.substation_id.isin(named["id"])]
+    assert same_points(rings.get_offsets(), xy(at, res.metric_crs))
+    labels = " ".join(t.get_text() for t in by_gid(ax, GIDS["binding_label"]))
+    for r in at.itertuples():
+        assert r.name in labels
+    (box,) = by_gid(ax, GIDS["diagnosis_box"])
+    assert f"{res.diagnosis.max_achievable_mw:,.0f} MW" in box.get_text()
+    assert "renewable share" in box.get_text()  # a limit without a place on the map is still named
+    assert by_gid(ax, GIDS["headroom"])
+    assert pixels(ax.figure, BINDS) > 50  # the rings are rendered, not just listed
+
+
+def test_infeasible_lines_and_provinces_drawn(toy_infeasible):
+    import pandas as pd
+
+    res = siting.SitingResult(**{**toy_infeasible.__dict__})
+    extra = pd.DataFrame(
+        [
+            {"family": "lines", "id": "L5", "name": "", "over_mw": 40.0, "text": "line L5"},
+            {
+                "family": "province_cap",
+                "id": "KR-T3",
+                "name": "Middle",
+                "over_mw": 25.0,
+                "text": "Middle cap",
+            },
+        ]
+    )
+    res.diagnosis = siting.Diagnosis(limits=pd.concat([res.diagnosis.limits, extra], ignore_index=True))
+    ax = siting.plot_siting(res)
+    (lines,) = by_gid(ax, GIDS["binding_lines"])
+    assert len(lines.get_paths()) == 1
+    assert by_gid(ax, GIDS["binding_provinces"])
+    labels = " ".join(t.get_text() for t in by_gid(ax, GIDS["binding_label"]))
+    assert "over by 40 MW" in labels and "Middle\nover its cap by 25 MW" in labels
+
+
+def test_blank_map_would_fail_the_pixel_check(toy_infeasible):
+    """The pixel count above can fail: a map without the binding layers has no magenta."""
+    res = siting.SitingResult(**{**toy_infeasible.__dict__, "diagnosis": siting.Diagnosis()})
+    assert pixels(siting.plot_siting(res).figure, BINDS) == 0
+
+
+def test_draws_into_given_subplot_only(toy_result):
+    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4))
+    before = [a.get_position(original=True).bounds for a in (left, right)]
+    out = siting.plot_siting(toy_result, ax=right)
+    assert out is right and fig.axes == [left, right]
+    assert [a.get_position(original=True).bounds for a in (left, right)] == before
+    assert not (left.collections or left.texts or left.lines or left.child_axes or left.get_legend())
+    assert right.collections and right.child_axes
+
+
+def test_plot_comparison_shares_extent_and_scale(toy_result, toy_infeasible, toy_data):
+    small = siting.solve(toy_data, siting.Scenario(target_mw=200, grid_spacing_km=5, min_host_provinces=1))
+    results = [small, toy_result, toy_infeasible]
+    fig = siting.plot_comparison(results, names=["small", "large", "too large"])
+    assert len(fig.axes) == len(results)
+    assert [a.get_title().split(":")[0] for a in fig.axes] == ["small", "large", "too large"]
+    assert len({(a.get_xlim(), a.get_ylim()) for a in fig.axes}) == 1
+    top = max(r.provinces.capacity_mw.max() for r in results)
+    for ax in fig.axes:
+        (bar,) = [c for c in ax.child_axes if c.get_gid() == GIDS["mw_colorbar"]]
+        assert bar.get_xlim()[1] == pytest.approx(top)
+    with pytest.raises(siting.SitingError, match="one name per result"):
+        siting.plot_comparison(results, names=["only one"])
+
+
+def test_cli_writes_every_format(tmp_path, capsys, monkeypatch, toy_result):
+    monkeypatch.setattr(siting, "solve", lambda *args, **kwargs: toy_result)  # the output step only
+    toml = tmp_path / "small.toml"
+    toml.write_text('name = "small"\ntarget_mw = 700\n')
+    out = tmp_path / "out"
+    assert main(["run", str(toml), "--out", str(out), "--format", "png,svg,pdf"]) == 0
+    assert (out / "small.png").read_bytes()[:4] == b"\x89PNG"
+    assert (out / "small.pdf").read_bytes()[:5] == b"%PDF-"
+    svg = (out / "small.svg").read_text(encoding="utf-8")
+    assert "<svg" in svg and f'id="{GIDS["bottleneck_lines"]}"' in svg
+    assert "small.svg" in capsys.readouterr().out
+    with pytest.raises(SystemExit) as exc:
+        main(["run", str(toml), "--out", str(out), "--format", "png,gif"])
+    assert exc.value.code == 2 and "gif" in capsys.readouterr().err

@@ -33,13 +33,6 @@ def toy_result(toy_data):
 
 
 @pytest.fixture(scope="module")
-def toy_infeasible(toy_data):
-    res = siting.solve(toy_data, siting.Scenario(target_mw=900, grid_spacing_km=5, min_host_provinces=2))
-    assert res.status == "infeasible" and len(res.diagnosis.limits)
-    return res
-
-
-@pytest.fixture(scope="module")
 def korea_result(korea):
     sc = siting.Scenario.from_toml(
         os.path.join(os.path.dirname(__file__), "..", "scenarios", "korea_default.toml")

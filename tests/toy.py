@@ -121,3 +121,28 @@ def layers() -> dict:
         "renewables": renewables(),
         "plants": plants(),
     }
+
+
+def line_limited(**changes):
+    """Infeasible at 200 MW: only the middle province is in reach and line L3 limits its imports.
+
+    Local supply is 20 MW (400 MW solar x 0.05 peak credit) plus 50 MW through L3. Returns
+    ``(data, scenario)``; ``changes`` replace scenario fields.
+    """
+    import siting
+
+    layers_ = layers()
+    lines_ = layers_["lines"]
+    lines_.loc[lines_.line_id == "L3", "residual_mw"] = 50.0
+    lines_.loc[lines_.line_id == "L5", "residual_mw"] = 0.0
+    sc = siting.Scenario(
+        target_mw=200,
+        grid_spacing_km=5,
+        exclude_provinces=("KR-T1", "KR-T2", "KR-T4"),
+        min_host_provinces=1,
+        province_share_cap=1.0,
+        renewable_share=0.0,
+        tiers_mw=(50, 100),
+        max_connection_km={154: 5, 345: 5},  # only s-mid and s-mid2 are in reach
+    )
+    return siting.SitingData(**layers_), sc.replace(**changes)
