@@ -39,6 +39,7 @@ from .scenario import Scenario
 __all__ = ["STAGE_FIELDS", "Prepared", "Stages", "prepare", "stage_key"]
 
 _CANDIDATES = (
+    "exclude_capital_region",
     "exclude_provinces",
     "exclude_buffer_km",
     "exclusion_files",
