@@ -30,11 +30,14 @@ if TYPE_CHECKING:
     from .families import Family
     from .gppd import read_gppd
     from .osm import OsmGrid, read_osm_grid
+    from .pareto import Frontier, pareto, plot_pareto
     from .pipeline import solve
     from .plot import plot_comparison, plot_data, plot_siting
     from .plot_upgrades import plot_upgrades
+    from .prepared import Prepared, prepare
     from .result import Diagnosis, OverbuildWarning, SitingResult, compare
     from .solvers import SolveReport
+    from .sweep import SweepResult, scenario_grid, scenarios_from_toml, sweep
     from .upgrades import upgrade_values
     from .webmap import explore
 
@@ -43,33 +46,51 @@ __all__ = [
     "DataError",
     "Diagnosis",
     "OsmGrid",
+    "Prepared",
     "OverbuildWarning",
     "Family",
+    "Frontier",
     "Scenario",
     "ScenarioError",
     "SitingData",
     "SitingError",
     "SitingResult",
     "SolveReport",
+    "SweepResult",
     "Status",
     "compare",
     "explore",
     "families",
     "load_korea",
+    "pareto",
     "plot_comparison",
     "plot_data",
+    "plot_pareto",
     "plot_siting",
     "plot_upgrades",
+    "prepare",
     "read_gppd",
     "read_osm_grid",
+    "scenario_grid",
+    "scenarios_from_toml",
     "solve",
     "upgrade_values",
+    "sweep",
 ]
 
 #: Public names imported on first use, by the submodule that defines them.
 _LAZY = {
     "Diagnosis": "result",
     "OverbuildWarning": "result",
+    "Frontier": "pareto",
+    "Prepared": "prepared",
+    "SweepResult": "sweep",
+    "pareto": "pareto",
+    "plot_pareto": "pareto",
+    "prepare": "prepared",
+    "scenario_grid": "sweep",
+    "scenarios_from_toml": "sweep",
+    "sweep": "sweep",
     "compare": "result",
     "plot_comparison": "plot",
     "Family": "families",

@@ -1,14 +1,17 @@
-"""Command line: ``siting run``, ``siting validate`` and ``siting data``.
+"""Command line: ``siting run``, ``siting validate``, ``siting sweep`` and ``siting data``.
 
 ``run`` solves a scenario (a TOML file, and/or ``--target-mw``/``--gpus`` and
 ``--set key=value``) on the bundled Korean data or your own (``--data DIR``)
 and writes a map (PNG; ``--format png,svg,pdf`` for more), a GeoPackage and a
 text summary under ``--out`` (``--html``: an interactive map too); ``validate``
-checks data files and prints every problem; ``data`` maps and summarises the
-bundled data alone.
+checks data files and prints every problem; ``sweep`` solves every scenario
+of a sweep file (:func:`siting.scenarios_from_toml`) on a local Dask cluster
+and writes the table as CSV; ``data`` maps and summarises the bundled data
+alone.
 
-Exit codes: 0 a plan was found (optimal or feasible), 1 no plan (infeasible,
-with the diagnosis printed, or no solution within the time limit), 2 a usage
+Exit codes: 0 a plan was found (optimal or feasible; ``sweep``: for every
+scenario), 1 no plan (infeasible, with the diagnosis printed, or no solution
+within the time limit; ``sweep``: for some scenario, or one failed), 2 a usage
 or input error (bad arguments, an unreadable or invalid scenario or data file).
 """
 
@@ -267,6 +270,34 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     return EXIT_NO_PLAN if problems else EXIT_PLAN
 
 
+def _cmd_sweep(args: argparse.Namespace) -> int:
+    import siting
+
+    if args.workers is not None and args.workers < 1:
+        raise siting.ScenarioError(f"--workers {args.workers}: must be at least 1.")
+    scenarios = siting.scenarios_from_toml(args.sweep)
+    data = siting.load_korea()
+    out = siting.sweep(data, scenarios, n_workers=args.workers, solver=args.solver)
+    folder = Path(args.out)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{Path(args.sweep).stem}_sweep.csv"
+    with atomic_path(path) as tmp:
+        out.table.to_csv(tmp, index=False)
+    cols = [
+        "name",
+        "status",
+        "objective",
+        "total_mw",
+        "renewable_share",
+        "host_provinces",
+        "seconds",
+        "error",
+    ]
+    print(out.table[cols].to_string(index=False))
+    print(f"Wrote {path}")
+    return EXIT_PLAN if out.ok else EXIT_NO_PLAN
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``siting`` command.
 
@@ -341,6 +372,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     check.add_argument("--data", metavar="DIR", help="a data folder, as for siting run --data")
     check.set_defaults(func=_cmd_validate, verbose=False)
+    sw = sub.add_parser("sweep", help="solve every scenario of a sweep file on a local Dask cluster")
+    sw.add_argument("sweep", help="scenario TOML file with a [sweep] table of fields and value lists")
+    sw.add_argument("--out", default="out", help="output folder for <file>_sweep.csv (default: out)")
+    sw.add_argument("--workers", type=int, help="worker processes (default: the machine's cores)")
+    sw.add_argument("--solver", choices=list(SOLVERS), help="override the scenarios' solver")
+    sw.set_defaults(func=_cmd_sweep, verbose=False)
     data = sub.add_parser("data", help="map and summarise the bundled data")
     data.add_argument("--out", default="out")
     data.set_defaults(func=_cmd_data, verbose=False)

@@ -1,4 +1,8 @@
-"""``siting.solve``: candidates -> options -> model -> solver -> result, with timings."""
+"""``siting.solve``: candidates -> options -> model -> solver -> result, with timings.
+
+The stages before the model come from a :class:`siting.prepared.Prepared`
+(built here, or passed in to reuse them across scenarios).
+"""
 
 from __future__ import annotations
 
@@ -7,60 +11,19 @@ from collections.abc import Sequence
 from typing import Any
 
 import geopandas as gpd
-import numpy as np
-import pandas as pd
 
 from ._log import Stages, logger
-from .candidates import Candidates, build_candidates, excluded_codes
 from .constants import SolverName, Status
 from .data import SitingData
 from .diagnose import diagnose, necessary_conditions
 from .families import DEFAULT_FAMILIES, Family
-from .grid import build_grid, check_connected
 from .model import SitingModel, Solution
-from .options import build_options, effective_headroom, reduce_options, stream_options
+from .prepared import Prepared
 from .result import Diagnosis, SitingResult, assemble
 from .scenario import Scenario
 from .solvers import TIME_LIMIT_MARGIN_S, Deadline, OutOfTime
 
-__all__ = ["solve", "sites_and_options"]
-
-
-def sites_and_options(
-    data: SitingData,
-    scenario: Scenario,
-    *,
-    candidates: gpd.GeoDataFrame | None = None,
-    exclusions: gpd.GeoDataFrame | None = None,
-    headroom: np.ndarray | None = None,
-    reduce: bool = True,
-    cand: Candidates | None = None,
-) -> tuple[Candidates, pd.DataFrame, int]:
-    """Candidates and the options a model chooses among, and the number of options before the reduction.
-
-    The default grid, reduced and without spacing rules, is streamed a block
-    of rows at a time (:func:`siting.options.stream_options`: the same
-    options, in memory that does not grow with the number of cells, and
-    ``cand`` holds the sites of the kept options only). Otherwise the
-    candidates (``cand`` when given and not streamed) and every option are
-    built, then reduced when ``reduce``.
-
-    Examples
-    --------
-    >>> import siting
-    >>> d, s = siting.load_korea(), siting.Scenario(target_mw=500, grid_spacing_km=20)
-    >>> cand, opts, n = sites_and_options(d, s)
-    >>> cand.count >= len(cand.sites), len(opts) <= n
-    (True, True)
-    """
-    if candidates is None and reduce and scenario.min_spacing_km == 0:
-        st = stream_options(data, scenario, headroom=headroom, exclusions=exclusions)
-        return st.cand, st.opts, st.options_all
-    if cand is None:
-        cand = build_candidates(data, scenario, candidates=candidates, exclusions=exclusions)
-    all_opts = build_options(data, scenario, cand, headroom=headroom)
-    opts = reduce_options(all_opts, data, scenario, headroom=headroom) if reduce else all_opts
-    return cand, opts, len(all_opts)
+__all__ = ["solve"]
 
 
 def solve(
@@ -75,6 +38,7 @@ def solve(
     exclusions: gpd.GeoDataFrame | None = None,
     reduce: bool = True,
     families: Sequence[type[Family]] | None = None,
+    prepared: Prepared | None = None,
     progress: bool | None = None,
 ) -> SitingResult:
     """Place campuses for ``scenario`` on ``data`` and return the checked-out plan.
@@ -106,6 +70,12 @@ def solve(
     families : sequence of Family subclasses, optional
         Constraint families to apply where the scenario enables them; default
         :data:`siting.families.DEFAULT_FAMILIES`.
+    prepared : Prepared, optional
+        From :func:`siting.prepare` on the same ``data``: the candidates,
+        grid, options and reduction are reused where the scenario's fields
+        they read match (:data:`siting.prepared.STAGE_FIELDS`), and built
+        and kept in it otherwise. Its ``candidates`` and ``exclusions`` apply
+        (do not pass them here too).
     progress : bool, optional
         Show a progress bar over the stages (needs tqdm); default
         :data:`siting.settings.PROGRESS`. Each stage is also logged with its
@@ -125,6 +95,12 @@ def solve(
     >>> siting.solve(siting.load_korea(), siting.Scenario(target_mw=500), solver="highs").report.solver
     'highs'
     """
+    if prepared is None:
+        prepared = Prepared(data, candidates=candidates, exclusions=exclusions)
+    elif prepared.data is not data:
+        raise ValueError("prepared= was made for other data; fix: siting.prepare(data) with this data")
+    elif candidates is not None or exclusions is not None:
+        raise ValueError("pass candidates= and exclusions= to siting.prepare, not with prepared=")
     overrides = {"solver": solver, "time_limit_s": time_limit_s, "mip_gap": mip_gap, "threads": threads}
     scenario = scenario.replace(**{k: v for k, v in overrides.items() if v is not None})
     families = tuple(DEFAULT_FAMILIES if families is None else families)
@@ -132,26 +108,24 @@ def solve(
     timings: dict[str, float] = {}
     budget = Deadline(scenario.time_limit_s)
     t0 = budget.start
-    stages = Stages(f"solve {scenario.name!r}", total=6, progress=progress)
-    excluded = excluded_codes(data, scenario)
-    G = build_grid(data, scenario)
-    check_connected(G)
-    # headroom the network can actually serve: exact while line and supply limits are hard
-    head = effective_headroom(data, scenario, G)
-    timings["grid"] = time.perf_counter() - t0
-    stages.done("grid", seconds=timings["grid"])
-    t = time.perf_counter()
-    cand, opts, options_all = sites_and_options(
-        data, scenario, candidates=candidates, exclusions=exclusions, headroom=head, reduce=reduce
+    steps = Stages(f"solve {scenario.name!r}", total=6, progress=progress)
+    stages = prepared.stages(scenario, reduce=reduce)
+    cand, excluded, G, head = stages.candidates, stages.excluded, stages.graph, stages.headroom
+    opts = stages.options
+    # seconds spent on each stage in this call: 0 where ``prepared`` already held it
+    timings["grid"] = stages.seconds["grid"] + stages.seconds["headroom"]
+    timings["candidates"] = stages.seconds["candidates"]
+    timings["options"] = sum(stages.seconds.get(k, 0.0) for k in ("options", "reduction"))
+    steps.done("grid", seconds=timings["grid"])
+    steps.done(
+        "candidates", seconds=timings["candidates"] + timings["options"], detail=f"{cand.count:,} sites"
     )
-    timings["candidates"] = time.perf_counter() - t
-    stages.done("candidates", seconds=timings["candidates"], detail=f"{cand.count:,} sites")
     t = time.perf_counter()
-    size = {"candidates": cand.count, "options_all": options_all, "options": len(opts)}
+    size = {"candidates": cand.count, "options_all": stages.options_all, "options": len(opts)}
 
     def finish(status: Status, solution: Solution | None = None, **extra: Any) -> SitingResult:
         timings["total"] = time.perf_counter() - t0
-        stages.close()
+        steps.close()
         logger.info("solve %r: %s in %.2f s", scenario.name, status, timings["total"])
         return assemble(
             data,
@@ -187,12 +161,12 @@ def solve(
         return out_of_time()
     size.update(model.size())
     timings["build"] = time.perf_counter() - t
-    stages.done("build", seconds=timings["build"], detail=f"{size.get('variables', 0):,} variables")
+    steps.done("build", seconds=timings["build"], detail=f"{size.get('variables', 0):,} variables")
     if budget.expired:
         return out_of_time()
     report = model.solve(time_limit_s=budget.remaining())
     timings["solve"] = report.seconds
-    stages.done("solve", seconds=report.seconds, detail=str(report.status))
+    steps.done("solve", seconds=report.seconds, detail=str(report.status))
     solution = None
     if report.status.has_solution:
         t = time.perf_counter()
@@ -203,7 +177,7 @@ def solve(
         # flows and the renewable figure determined by the plan, not the solver
         model.settle(time_limit_s=max(budget.remaining(), 0.0))
         timings["settle"] = time.perf_counter() - t
-        stages.done("settle", seconds=timings["settle"])
+        steps.done("settle", seconds=timings["settle"])
         try:
             solution = model.read(time_limit_s=budget.remaining() + TIME_LIMIT_MARGIN_S / 2)
         except OutOfTime:
@@ -215,20 +189,12 @@ def solve(
         if budget.expired:
             diagnosis = Diagnosis(cut_short="the time limit ended before the diagnosis could start")
         else:
-            # the diagnosis relaxes network limits and headroom, so it needs every option under the
-            # nominal headroom (the reduction's exchange argument assumes hard headroom), over every
-            # candidate (a streamed ``cand`` holds only the sites of the kept options)
-            nominal_cand, nominal, _ = sites_and_options(
-                data,
-                scenario,
-                candidates=candidates,
-                exclusions=exclusions,
-                reduce=False,
-                cand=cand if cand.considered is None else None,
-            )
+            # the diagnosis relaxes network limits and headroom, so it needs every candidate's options
+            # under the nominal headroom, unreduced (the reduction's argument assumes hard headroom)
+            nominal_cand, nominal = prepared.nominal_options(scenario)
             diagnosis = diagnose(
                 data, scenario, nominal_cand, nominal, G, families=enabled, deadline=budget, progress=progress
             )
         timings["diagnose"] = time.perf_counter() - t
-        stages.done("diagnose", seconds=timings["diagnose"])
+        steps.done("diagnose", seconds=timings["diagnose"])
     return finish(report.status, solution, report=report, diagnosis=diagnosis)

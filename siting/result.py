@@ -236,7 +236,9 @@ class SitingResult:
     model_size : dict
         variables, binaries, constraints, options, candidates.
     timings : dict
-        Seconds per stage (candidates, build, solve, total).
+        Seconds per stage (candidates, grid, options: headroom, options and
+        reduction, 0 for stages reused from ``prepared=``; build: the model;
+        solve, settle, total).
     metric_crs : str
         The data's projected CRS, for distances and maps.
     report : SolveReport or None

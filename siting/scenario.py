@@ -243,6 +243,11 @@ class Scenario:
         out, counted in ``SitingResult.security``. ASSUMPTION: today's flows
         are secure within ``capacity - residual``; only the new flows are
         checked against the residual capacity.
+    max_line_loading : float, default 1
+        Largest share of each line's residual capacity the campus supply
+        flow may use, (0-1]. Below 1 the line-loading family caps every
+        line's reported ``loading`` at it (e.g. for :func:`siting.pareto`
+        against peak line loading); 1 leaves the network family alone.
     costs : Costs
         Cost coefficients.
     solver : {"highs", "cbc"}, default "highs"
@@ -294,6 +299,7 @@ class Scenario:
     load_factor: float = 0.8
     flow_model: FlowModel = "transport"
     n_minus_1: bool = False
+    max_line_loading: float = 1.0
     costs: Costs = field(default_factory=Costs)
     solver: SolverName = "highs"
     time_limit_s: float = 300.0
@@ -380,6 +386,7 @@ class Scenario:
                 "transport model flows do not follow the physics, so a line outage does not say where its "
                 "flow goes; fix: set flow_model='dc' (or n_minus_1=False)."
             )
+        _check_range("max_line_loading", self.max_line_loading, 0, 1, lo_open=True)
         _check_choice("solver", self.solver, SOLVERS)
         _check_range("time_limit_s", self.time_limit_s, 0, 7 * 86400, lo_open=True)
         _check_range("mip_gap", self.mip_gap, 0, 1)

@@ -10,6 +10,7 @@ from siting.families import (
     DEFAULT_FAMILIES,
     Headroom,
     Hosts,
+    LineLoading,
     Network,
     ProvinceCap,
     Renewable,
@@ -44,6 +45,7 @@ def solved(toy_data):
         min_spacing_km=10.0,
         flow_model="dc",
         n_minus_1=True,
+        max_line_loading=0.9,
     )
     res = siting.solve(toy_data, sc)
     assert res.status == "optimal"
@@ -58,6 +60,14 @@ def _with(res, **changes):
 def test_every_family_check_passes_on_a_solved_result(solved, toy_data):
     for family in DEFAULT_FAMILIES:
         family.check(solved, toy_data, 1e-6)
+
+
+def test_line_loading_check(solved, toy_data):
+    lines = solved.lines.copy()
+    top = lines["residual_mw"].idxmax()
+    lines.loc[top, "flow_mw"] = 0.95 * lines.loc[top, "residual_mw"]  # within capacity, above the 0.9 cap
+    with pytest.raises(AssertionError, match="max_line_loading"):
+        LineLoading.check(_with(solved, lines=lines), toy_data, 1e-6)
 
 
 def test_target_check(solved, toy_data):

@@ -84,8 +84,10 @@ def test_streamed_options_equal_the_whole_grid(case, block_cells, pool_rows):
     assert shapely.equals(ref.geometry.values, st.cand.sites.geometry.values).all()
 
 
-def test_streamed_solve_matches_unreduced(toy_data):
+def test_streamed_solve_matches_unreduced(toy_data, monkeypatch):
+    monkeypatch.setattr(siting.prepared, "STREAM_CELLS", 0)  # stream even this small grid
     sc = siting.Scenario(target_mw=600, grid_spacing_km=1, tiers_mw=(50, 100, 200), solver="highs")
+    assert siting.prepare(toy_data).streams(sc)
     streamed = siting.solve(toy_data, sc)
     naive = siting.solve(toy_data, sc, reduce=False)
     assert streamed.status == naive.status == "optimal"

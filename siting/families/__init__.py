@@ -15,6 +15,7 @@ from typing import Final
 from ._base import Family, linear
 from .headroom import Headroom
 from .hosts import Hosts
+from .line_loading import LineLoading
 from .network import Network
 from .province_cap import ProvinceCap
 from .renewable import Renewable
@@ -28,6 +29,7 @@ __all__ = [
     "Family",
     "Headroom",
     "Hosts",
+    "LineLoading",
     "Network",
     "ProvinceCap",
     "Renewable",
@@ -43,6 +45,7 @@ DEFAULT_FAMILIES: Final[tuple[type[Family], ...]] = (
     Target,
     Headroom,
     Network,
+    LineLoading,
     Renewable,
     Security,
     RenewableCredit,

@@ -1,0 +1,63 @@
+"""Peak line loading: the campus supply flow uses at most a share of each line's residual capacity."""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from typing import TYPE_CHECKING, Final
+
+from .._utils import safe_name
+from ._base import Family
+from .network import Network, sorted_edges
+
+if TYPE_CHECKING:
+    from ..data import SitingData
+    from ..model import SitingModel
+    from ..result import SitingResult
+    from ..scenario import Scenario
+
+__all__ = ["LINE_LOADING", "LineLoading"]
+
+#: The limit's name (and its slacks' in the diagnosis).
+LINE_LOADING: Final = "line_loading"
+
+
+class LineLoading(Family):
+    """``fp + fm <= max_line_loading x residual`` on every line with residual capacity.
+
+    The reported ``loading`` of a line is |campus flow| / residual, so a plan
+    under this family has every line's loading at most ``max_line_loading``:
+    the constraint behind :func:`siting.pareto`'s ``y="peak_line_loading"``.
+    The network family must come first (it makes the flows).
+    """
+
+    name = LINE_LOADING
+    limits = {LINE_LOADING: "line {name}: loading cap exceeded by {mw:,.1f} MW"}
+
+    @classmethod
+    def enabled(cls, scenario: Scenario) -> bool:
+        """On when ``max_line_loading < 1``."""
+        return scenario.max_line_loading < 1
+
+    def add(self, m: SitingModel) -> None:
+        """One row per line the network family gave flows."""
+        share = m.scenario.max_line_loading
+        for lid, e in sorted_edges(m.graph):
+            r = float(e["residual_mw"])
+            if lid not in m.line_flows or r <= 0:
+                continue
+            fp, fm, _ = m.line_flows[lid]
+            m.prob += fp + fm <= share * r + m.slack(LINE_LOADING, lid), f"loading_{safe_name(lid)}"
+
+    @classmethod
+    def limit_names(cls, data: SitingData) -> dict[tuple[str, Hashable], str]:
+        """Lines by name."""
+        names = Network.limit_names(data)
+        return {(LINE_LOADING, key): name for (limit, key), name in names.items() if limit == "lines"}
+
+    @classmethod
+    def check(cls, result: SitingResult, data: SitingData, tol: float) -> None:
+        """|flow| within the share of the residual capacity, from the lines table."""
+        ln = result.lines
+        cap = result.scenario.max_line_loading * ln["residual_mw"]
+        bad = ln.loc[ln["flow_mw"].abs() > cap + tol, "line_id"]
+        assert bad.empty, f"lines loaded above max_line_loading: {list(bad)}"
