@@ -1,7 +1,7 @@
 """Draw the README's picture: the map of the default Korean scenario, ``docs/korea_default.png``.
 
 Solves ``scenarios/korea_default.toml`` (what ``make demo`` runs; ``--grid-km``
-overrides its 1 km candidate spacing for a quicker draft) and writes the map at a
+overrides its candidate spacing) and writes the map at a
 modest size, checking that the file stays under ``--max-kb``.
 
 Usage: ``python scripts/make_readme_figure.py [--grid-km KM] [--out docs/korea_default.png]``

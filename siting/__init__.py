@@ -28,16 +28,16 @@ if TYPE_CHECKING:
     from .data import SitingData
     from .datasets import load_korea
     from .families import Family
+    from .frontier import Frontier, pareto, plot_pareto
     from .gppd import read_gppd
     from .osm import OsmGrid, read_osm_grid
-    from .pareto import Frontier, pareto, plot_pareto
     from .pipeline import solve
     from .plot import plot_comparison, plot_data, plot_siting
     from .plot_upgrades import plot_upgrades
     from .prepared import Prepared, prepare
     from .result import Diagnosis, OverbuildWarning, SitingResult, compare
     from .solvers import SolveReport
-    from .sweep import SweepResult, scenario_grid, scenarios_from_toml, sweep
+    from .sweeps import SweepResult, scenario_grid, scenarios_from_toml, sweep
     from .upgrades import upgrade_values
     from .webmap import explore
 
@@ -82,15 +82,15 @@ __all__ = [
 _LAZY = {
     "Diagnosis": "result",
     "OverbuildWarning": "result",
-    "Frontier": "pareto",
+    "Frontier": "frontier",
     "Prepared": "prepared",
-    "SweepResult": "sweep",
-    "pareto": "pareto",
-    "plot_pareto": "pareto",
+    "SweepResult": "sweeps",
+    "pareto": "frontier",
+    "plot_pareto": "frontier",
     "prepare": "prepared",
-    "scenario_grid": "sweep",
-    "scenarios_from_toml": "sweep",
-    "sweep": "sweep",
+    "scenario_grid": "sweeps",
+    "scenarios_from_toml": "sweeps",
+    "sweep": "sweeps",
     "compare": "result",
     "plot_comparison": "plot",
     "Family": "families",

@@ -43,3 +43,17 @@ def test_submodules_resolve_and_unknown_names_raise():
     assert siting.grid.build_grid is not None
     with pytest.raises(AttributeError, match="no attribute 'nope'"):
         siting.nope  # noqa: B018
+
+
+def test_lazy_names_stay_functions_after_their_module_loads():
+    """A public function named like its module would be replaced by the module once imported."""
+    import siting
+
+    code = (
+        "import siting, types\n"
+        "siting.scenario_grid, siting.Frontier, siting.prepare, siting.upgrade_values\n"
+        f"bad = [n for n in {siting.__all__!r} if isinstance(getattr(siting, n), types.ModuleType)"
+        " and n != 'families']\n"
+        "assert not bad, bad"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)

@@ -237,7 +237,7 @@ def pareto(
     levels = list(dict.fromkeys(tighten(e) for e in eps))  # distinct, loosest first
     points = [scenario.replace(**{field: e}, name=f"{scenario.name}-{field}={e:.6g}") for e in levels]
     if client is not None:
-        from .sweep import sweep
+        from .sweeps import sweep
 
         out = sweep(data, points, client=client, prepared=prepared, progress=False, **solve_options)
         results = [out.results.get(p.name) for p in points]
