@@ -151,8 +151,47 @@ def naive_model(data: Any, sc: Any, opts: Any, graph: Any) -> Any:
     if sc.min_host_provinces > 0:
         prob += pulp.lpSum(hosts) >= sc.min_host_provinces
     cost = opts["cost"].to_numpy()
-    prob += pulp.lpSum(cost[i] * z[i] for i in range(len(z))) + pulp.lpSum(transmission)
+    prob += (
+        pulp.lpSum(cost[i] * z[i] for i in range(len(z)))
+        + pulp.lpSum(transmission)
+        - sc.costs.renewable_incentive_per_mw * pulp.lpSum(_credit(prob, data, sc, load))
+    )
     return prob
+
+
+def _credit(prob: Any, data: Any, sc: Any, load: dict[int, Any]) -> list[Any]:
+    """Renewable-proximity credit, one variable per (substation, renewable site) within the radius.
+
+    Each site's average output is credited at most once, each substation's campuses at most
+    their average load (the library merges sites that reach the same substations; this does not).
+    """
+    import pulp
+    import shapely
+
+    from siting.settings import RENEWABLE_ENERGY_TECHNOLOGIES
+
+    ren = data.renewables
+    ren = ren[ren["status"].isin(sc.renewable_status) & ren["technology"].isin(RENEWABLE_ENERGY_TECHNOLOGIES)]
+    avg = (ren["capacity_mw"] * ren["capacity_factor"]).to_numpy()
+    if sc.renewable_radius_km == 0 or sc.costs.renewable_incentive_per_mw == 0 or not len(ren):
+        return []
+    subs = data.substations.to_crs(data.metric_crs).geometry.values
+    tree = shapely.STRtree(ren.to_crs(data.metric_crs).geometry.values)
+    i_sub, i_ren = tree.query(subs, predicate="dwithin", distance=sc.renewable_radius_km * 1000.0)
+    c: dict[tuple[int, int], Any] = {}
+    for n, r in zip(i_sub.tolist(), i_ren.tolist(), strict=True):
+        if n in load and avg[r] > 0:
+            c[n, r] = pulp.LpVariable(f"c{n}_{r}", lowBound=0)
+    by_ren: dict[int, list[Any]] = {}
+    by_sub: dict[int, list[Any]] = {}
+    for (n, r), v in c.items():
+        by_ren.setdefault(r, []).append(v)
+        by_sub.setdefault(n, []).append(v)
+    for r, vs in by_ren.items():
+        prob += pulp.lpSum(vs) <= float(avg[r])
+    for n, vs in by_sub.items():
+        prob += pulp.lpSum(vs) <= sc.load_factor * load[n]
+    return list(c.values())
 
 
 def run_naive(km: float, solver: str, time_limit: float, target_mw: float | None) -> dict[str, Any]:
