@@ -147,14 +147,4 @@ def line_limited(**changes):
     lines_ = layers_["lines"]
     lines_.loc[lines_.line_id == "L3", "residual_mw"] = 50.0
     lines_.loc[lines_.line_id == "L5", "residual_mw"] = 0.0
-    sc = siting.Scenario(
-        target_mw=200,
-        grid_spacing_km=5,
-        exclude_provinces=("KR-T1", "KR-T2", "KR-T4"),
-        min_host_provinces=1,
-        province_share_cap=1.0,
-        renewable_share=0.0,
-        tiers_mw=(50, 100),
-        max_connection_km={154: 5, 345: 5},  # only s-mid and s-mid2 are in reach
-    )
-    return siting.SitingData(**layers_), sc.replace(**changes)
+    return siting.SitingData(**layers_), siting.Scenario(**MIDDLE_ONLY).replace(**changes)
