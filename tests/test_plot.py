@@ -8,12 +8,17 @@ from matplotlib.colors import to_rgb
 import siting
 from siting.cli import main
 from siting.plot import BINDS, BOTTLENECK_LOADING, FULL_UTILIZATION, GIDS, binding_limits
+from tests import toy
 
 
 @pytest.fixture(scope="module")
-def toy_result(toy_data):
-    # 700 MW on the toy grid loads line L4 to its residual and fills two substations
-    return siting.solve(toy_data, siting.Scenario(target_mw=700, grid_spacing_km=5, min_host_provinces=2))
+def toy_result():
+    # 700 MW on the toy grid with line L5's residual cut to 60 MW: L5 is loaded to its residual
+    # and two substations are full (the tests check that the fixture still does both)
+    layers = toy.layers()
+    layers["lines"].loc[layers["lines"].line_id == "L5", "residual_mw"] = 60.0
+    data = siting.SitingData(**layers)
+    return siting.solve(data, siting.Scenario(target_mw=700, grid_spacing_km=5, min_host_provinces=2))
 
 
 @pytest.fixture(autouse=True)
