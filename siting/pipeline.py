@@ -147,7 +147,8 @@ def solve(
         return finish(Status.NO_SOLUTION)
 
     # the reduction keeps an option of every (substation, province, tier) that has one, so the
-    # necessary conditions (substations and provinces within reach) read the same from the kept
+    # necessary conditions (substations and provinces within reach) read the same from the kept;
+    # the site count reads every option's figures from the kept options' attrs (options.site_reach)
     necessary = necessary_conditions(data, scenario, cand, opts, families=enabled)
     if necessary:
         return finish(Status.INFEASIBLE, diagnosis=Diagnosis(necessary=necessary))

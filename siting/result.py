@@ -43,7 +43,7 @@ __all__ = ["Status", "SitingResult", "Diagnosis", "OverbuildWarning", "assemble"
 LIMIT_COLUMNS = ["family", "id", "name", "province", "over_mw", "text"]
 UPGRADE_COLUMNS = ["kind", "id", "name", "mw_per_mw"]
 
-#: The sites table's cost columns (KRW billion; incentives negative), by the options' column they copy.
+#: The sites table's cost columns (KRW billion; incentives negative), by the cost each holds.
 SITE_COST_COLUMNS = {
     "connection_cost": "connection_cost_krw_bn",
     "site_cost": "site_cost_krw_bn",
@@ -792,6 +792,17 @@ def assemble(
     chosen = solution.chosen if solution is not None and solved else np.zeros(len(opts), dtype=bool)
     sel = opts.loc[chosen]
     sites_m = cand.sites.iloc[sel["site"].to_numpy()]
+    at, tier = sel["substation"].to_numpy(), sel["tier_mw"].to_numpy()
+    load = np.zeros(len(subs))
+    np.add.at(load, at, tier)
+    credit = np.zeros(len(subs))
+    for n, mw in (solution.renewable_credit_mw if solution is not None and solved else {}).items():
+        credit[n] = mw
+    incentive = -scenario.costs.renewable_incentive_per_mw * credit + 0.0  # no -0.0
+    per_mw = np.divide(incentive, load, out=np.zeros_like(load), where=load > 0)
+    # each site's own cost terms; the renewable incentive is its substation's, shared pro rata by MW
+    own = {c: sel[c].to_numpy() for c in ("connection_cost", "site_cost", "subsidy")}
+    own["renewable_incentive"] = per_mw[at] * tier + 0.0
     sites = gpd.GeoDataFrame(
         {
             "site_id": sites_m["site_id"].to_numpy(),
@@ -801,22 +812,11 @@ def assemble(
             "connection_km": sel["distance_km"].to_numpy(),
             "connection_kv": sel["kv"].to_numpy(),
             "renewable_avg_mw": sites_m["renewable_avg_mw"].to_numpy(),
-            # the renewable incentive is the substation's, shared pro rata by MW (below)
-            **{col: sel[opt].to_numpy() if opt in sel else 0.0 for opt, col in SITE_COST_COLUMNS.items()},
+            **{col: own[term] for term, col in SITE_COST_COLUMNS.items()},
         },
         geometry=sites_m["footprint"].to_numpy(),
         crs=cand.sites.crs,
     ).to_crs(GEOGRAPHIC_CRS)
-    load = np.zeros(len(subs))
-    np.add.at(load, sel["substation"].to_numpy(), sel["tier_mw"].to_numpy())
-    credit = np.zeros(len(subs))
-    for n, mw in (solution.renewable_credit_mw if solution is not None and solved else {}).items():
-        credit[n] = mw
-    incentive = -scenario.costs.renewable_incentive_per_mw * credit + 0.0  # no -0.0
-    per_mw = np.divide(incentive, load, out=np.zeros_like(load), where=load > 0)
-    sites["renewable_incentive_krw_bn"] = (
-        per_mw[sel["substation"].to_numpy()] * sel["tier_mw"].to_numpy() + 0.0
-    )
     supply_cap = np.array([graph.nodes[s]["supply_mw"] for s in subs["substation_id"]])
     head = subs["headroom_mw"].to_numpy()
     st = gpd.GeoDataFrame(
