@@ -7,6 +7,7 @@ too: every DataError problem carries "fix:", every ScenarioError names the field
 
 from __future__ import annotations
 
+import functools
 import math
 
 import geopandas as gpd
@@ -26,25 +27,17 @@ def _data(**changes):
     return lambda: siting.SitingData(**layers)
 
 
-def _subs(**cols):
-    s = toy.substations()
+def _layer(make, **cols):
+    """A toy layer with the given columns set."""
+    frame = make()
     for k, v in cols.items():
-        s[k] = v
-    return s
+        frame[k] = v
+    return frame
 
 
-def _ren(**cols):
-    r = toy.renewables()
-    for k, v in cols.items():
-        r[k] = v
-    return r
-
-
-def _lines(**cols):
-    ln = toy.lines()
-    for k, v in cols.items():
-        ln[k] = v
-    return ln
+_subs = functools.partial(_layer, toy.substations)
+_ren = functools.partial(_layer, toy.renewables)
+_lines = functools.partial(_layer, toy.lines)
 
 
 def _sc(**kw):
