@@ -463,7 +463,7 @@ class SitingModel:
         return self.add_site_rows(np.flatnonzero(used > 1 + 1e-6).tolist())
 
     def _solve_separated(self, deadline: Deadline, **options: Any) -> SolveReport:
-        """Solve, add the rows the solution breaks (sites, families), repeat until none is (or out of time)."""
+        """Solve, add the rows the solution breaks (sites, families); repeat until none is or time is up."""
         t0 = time.perf_counter()
         while True:
             report = solve_problem(self.prob, time_limit_s=max(deadline.remaining(), 0.0), **options)

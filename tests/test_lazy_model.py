@@ -34,7 +34,9 @@ def _models(data, sc, **kw):
 
 @pytest.mark.parametrize("name", sorted(CONFLICTS))
 def test_lazy_model_equals_complete_model(toy_data, name):
-    sc = siting.Scenario(grid_spacing_km=3, solver="highs", mip_gap=0.0, renewable_share=0.0, **CONFLICTS[name])
+    sc = siting.Scenario(
+        grid_spacing_km=3, solver="highs", mip_gap=0.0, renewable_share=0.0, **CONFLICTS[name]
+    )
     lazy, full = _models(toy_data, sc)
     assert not lazy.site_rows and lazy.active.sum() < len(lazy.opts)
     assert full.active.all() and len(full.site_rows) > 0
