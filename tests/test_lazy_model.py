@@ -76,3 +76,29 @@ def test_lazy_model_on_korea(korea):
     assert lazy.active.sum() < len(lazy.opts)
     assert lazy.solve().objective == pytest.approx(full.solve().objective, rel=1e-9)
     assert_result_valid(siting.solve(korea, sc), korea)
+
+
+class _EndsAfterFirstSolve:
+    """A deadline with time for one solve that has expired when the solve returns."""
+
+    def remaining(self):
+        return 60.0
+
+    expired = True
+
+
+def test_limit_before_the_site_rows_are_complete_still_gives_whole_sites(toy_data):
+    """Cut off after the first lazy solve: the counts keep every limit, so read() assigns each site once."""
+    sc = siting.Scenario(
+        grid_spacing_km=3, solver="highs", mip_gap=0.0, renewable_share=0.0, **CONFLICTS["two_tiers"]
+    )
+    lazy, full = _models(toy_data, sc)
+    report = lazy._solve_separated(_EndsAfterFirstSolve(), solver="highs", mip_gap=0.0, threads=1)
+    assert lazy.site_rows  # the first solve shared a site, and the limit came before solving again
+    assert report.status == "feasible"
+    sol = lazy.read()
+    assert np.bincount(lazy.opts["site"].to_numpy()[sol.chosen]).max() == 1
+    chosen_mw = lazy.opts["tier_mw"].to_numpy()[sol.chosen].sum()
+    assert chosen_mw == sum(v.varValue * mw for v, mw in zip(lazy.y, lazy.group_mw, strict=True))
+    best = full.solve().objective
+    assert sum(sol.costs.values()) >= best - 1e-6
