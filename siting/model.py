@@ -318,16 +318,18 @@ class SitingModel:
             (:meth:`separate_sites`, :meth:`activate`): the same optimum, in a
             much smaller model. ``False`` puts every row and column in up
             front: the complete problem, e.g. to write it to a file. With
-            spacing, the model is always complete.
+            spacing, or any family whose rows read the sites
+            (``Family.reads_sites``), the model is always complete.
 
         Returns
         -------
         SitingModel
         """
         G = graph if graph is not None else build_grid(data, scenario)
+        enabled = [f for f in (DEFAULT_FAMILIES if families is None else families) if f.enabled(scenario)]
+        lazy = lazy and not any(f.reads_sites for f in enabled)
         m = cls(data, scenario, cand, opts, G, elastic=elastic, headroom=headroom, lazy=lazy)
         m.deadline = deadline
-        enabled = [f for f in (DEFAULT_FAMILIES if families is None else families) if f.enabled(scenario)]
         relaxable = {limit for f in enabled for limit in f.limits}
         if m.elastic - relaxable:
             raise ValueError(

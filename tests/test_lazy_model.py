@@ -102,3 +102,22 @@ def test_limit_before_the_site_rows_are_complete_still_gives_whole_sites(toy_dat
     assert chosen_mw == sum(v.varValue * mw for v, mw in zip(lazy.y, lazy.group_mw, strict=True))
     best = full.solve().objective
     assert sum(sol.costs.values()) >= best - 1e-6
+
+
+def test_a_family_that_reads_sites_gets_the_complete_model(toy_data):
+    """Rows on the site choice need every option column and site row from the start."""
+    from siting.families import DEFAULT_FAMILIES, Family
+
+    class NoSiteAbove(Family):
+        name = "no_site_above"
+        reads_sites = True
+
+        def add(self, m):
+            for k in range(len(m.x)):
+                m.prob += m.x[k] <= 1, f"x_at_most_one_{k}"
+
+    sc = siting.Scenario(grid_spacing_km=3, **CONFLICTS["two_tiers"])
+    plain, _ = _models(toy_data, sc)
+    custom, _ = _models(toy_data, sc, families=[*DEFAULT_FAMILIES, NoSiteAbove])
+    assert plain.lazy and not plain.active.all()
+    assert not custom.lazy and custom.active.all() and custom.site_rows

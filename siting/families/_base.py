@@ -65,10 +65,16 @@ class Family(ABC):
         The limits this family can relax, each with how a relaxed limit reads:
         a format string with ``{name}`` (from :meth:`limit_names`) and ``{mw}``
         (from :meth:`over`). Empty when the family is never relaxed.
+    reads_sites : bool
+        Whether the family's rows read the site choice ``m.x`` rather than the
+        counts ``m.y`` (spacing does). A model with such a family holds every
+        site row and option column from the start (it is not lazy,
+        :meth:`siting.model.SitingModel.build`).
     """
 
     name: ClassVar[str]
     limits: ClassVar[Mapping[str, str]] = {}
+    reads_sites: ClassVar[bool] = False
 
     @classmethod
     def enabled(cls, scenario: Scenario) -> bool:

@@ -26,6 +26,7 @@ class Spacing(Family):
     """
 
     name = SPACING
+    reads_sites = True
 
     @classmethod
     def enabled(cls, scenario: Scenario) -> bool:
