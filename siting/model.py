@@ -14,8 +14,8 @@ cheapest options up to its count's bound, and few sites are wanted by two
 groups at once, so the model starts with those options and no site rows,
 and adds the rows a solution breaks, with the options they make necessary,
 solving again until none is broken (on the default Korean scenario at 1 km,
-23,000 columns instead of 140,000). Everything else is added by the constraint families the scenario
-enables (:mod:`siting.families`): target, substation headroom, network flows
+23,000 columns instead of 135,000). Everything else is added by the
+constraint families the scenario enables (:mod:`siting.families`): target, substation headroom, network flows
 (transport or DC), province share cap, host provinces, renewable share,
 spacing. Objective: connection + transmission use + site - renewable
 incentive - outside-capital subsidy, each term kept apart for reporting.
@@ -452,12 +452,13 @@ class SitingModel:
     def separate_sites(self) -> int:
         """Add the site rows the solved values break (more than one campus on a site); returns how many.
 
-        Without spacing, the rows "at most one campus per site" are left out
-        of the model until a solution breaks them: on the default Korean
-        scenario only a few sites are wanted by two groups at once, and the
-        model without the other rows solves several times faster
-        (``benchmarks/README.md``). Each round adds the broken rows and solves
-        again, so the plan is exact when none is broken.
+        In a lazy model the rows "at most one campus per site" are left out
+        until a solution breaks them: on the default Korean scenario few
+        sites are wanted by two groups at once (none at 1-10 km, one at
+        20 km), and with the rows go the columns they would need, so the
+        model's size no longer grows with the grid (``benchmarks/README.md``).
+        Each round adds the broken rows and solves again, so the plan is
+        exact when none is broken.
         """
         x = np.fromiter((value(v) for v in self.x), float, len(self.x))
         site = self.opts["site"].to_numpy()
