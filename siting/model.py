@@ -15,9 +15,9 @@ groups at once, so the model starts with those options and no site rows,
 and adds the rows a solution breaks, with the options they make necessary,
 solving again until none is broken (on the default Korean scenario at 1 km,
 23,000 columns instead of 135,000). Everything else is added by the
-constraint families the scenario enables (:mod:`siting.families`): target, substation headroom, network flows
-(transport or DC), province share cap, host provinces, renewable share,
-spacing. Objective: connection + transmission use + site - renewable
+constraint families the scenario enables (:mod:`siting.families`): target,
+substation headroom, network flows (transport or DC), province share cap,
+host provinces, renewable share, spacing. Objective: connection + transmission use + site - renewable
 incentive - outside-capital subsidy, each term kept apart for reporting.
 
 Every limit can be made *elastic* (a non-negative slack in MW, minimised) for
