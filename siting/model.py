@@ -120,6 +120,17 @@ class Solution:
         )
 
 
+def _refuse_site_rows(family_cls: type[Family], rows: list[tuple[str, Any]], absent: set[int]) -> None:
+    """Raise when a family's new ``rows`` hold site columns (by ``id``) that a lazy model left out."""
+    bad = [name for name, c in rows if any(id(v) in absent for v in c.keys())] if absent else []
+    if bad:
+        raise ValueError(
+            f"family {family_cls.__name__} adds rows on the site choice m.x ({bad[:3]}), which a lazy "
+            "model holds only in part; fix: read the counts m.y, or set reads_sites = True on the "
+            "family so that the model holds every site"
+        )
+
+
 class SitingModel:
     """The PuLP problem, its decision variables and the families that constrain them.
 
@@ -341,10 +352,13 @@ class SitingModel:
         for g, idx in enumerate(m.group_options):
             kept = idx[m.active[idx]]
             m.prob += linear([(m.x[k], 1) for k in kept] + [(m.y[g], -1)]) == 0, f"count_{g}"
+        absent = {id(m.x[k]) for k in np.flatnonzero(~m.active).tolist()} if m.lazy else set()
         for family_cls in enabled:
             m.check_time(f"building the model ({family_cls.__name__})")
             family = family_cls()
+            before = len(m.prob.constraints)
             family.add(m)
+            _refuse_site_rows(family_cls, list(m.prob.constraints.items())[before:], absent)
             m.families.append(family)
         on = np.flatnonzero(m.active)
         for term, col in OPTION_COST_COLUMNS.items():

@@ -36,7 +36,7 @@ class MaxCampuses(siting.Family):
 
     def add(self, m):
         extra = m.slack("max_campuses", "count") * (1.0 / min(m.scenario.tiers_mw))
-        m.prob += linear((x, 1) for x in m.x) <= m.scenario.max_campuses + extra, "max_campuses"
+        m.prob += linear((y, 1) for y in m.y) <= m.scenario.max_campuses + extra, "max_campuses"
 
     @classmethod
     def over(cls, limit, slack, scenario):

@@ -121,3 +121,18 @@ def test_a_family_that_reads_sites_gets_the_complete_model(toy_data):
     custom, _ = _models(toy_data, sc, families=[*DEFAULT_FAMILIES, NoSiteAbove])
     assert plain.lazy and not plain.active.all()
     assert not custom.lazy and custom.active.all() and custom.site_rows
+
+
+def test_a_family_on_sites_without_reads_sites_is_refused(toy_data):
+    """Rows on options the lazy model left out would let the solver pick them for free: a clear error."""
+    from siting.families import DEFAULT_FAMILIES, Family
+
+    class AtLeastTwoSites(Family):
+        name = "at_least_two_sites"
+
+        def add(self, m):
+            m.prob += sum(m.x) >= 2, "two_sites"
+
+    sc = siting.Scenario(grid_spacing_km=3, **CONFLICTS["two_tiers"])
+    with pytest.raises(ValueError, match=r"AtLeastTwoSites.*m\.x.*reads_sites = True"):
+        _models(toy_data, sc, families=[*DEFAULT_FAMILIES, AtLeastTwoSites])
