@@ -431,7 +431,8 @@ class SitingModel:
         order, grp = self._ranked, self._ranked_group
         site = self.opts["site"].to_numpy()[order]
         free = ~np.isin(site, np.fromiter(self.site_rows, dtype=site.dtype, count=len(self.site_rows)))
-        seen = np.cumsum(free) - free  # free options ranked before, counted from the first of all groups
+        # free options ranked before each, counted from the first option of all groups, then of its group
+        seen: np.ndarray = np.cumsum(free) - free
         start = np.r_[0, np.flatnonzero(grp[1:] != grp[:-1]) + 1]
         first = np.repeat(start, np.diff(np.r_[start, len(grp)]))
         seen = seen - seen[first]

@@ -185,10 +185,11 @@ def solve(
         except OutOfTime:
             return out_of_time()
         solution.prices = prices
-        total = sum(solution.costs.values())
-        if report.status == Status.FEASIBLE and report.bound is not None and total > report.objective + 1e-9:
-            # whole sites assigned after the limit cut the lazy site rows short: the plan costs more
-            report = replace(report, objective=total, gap=(total - report.bound) / max(abs(total), 1e-9))
+        total, said, bound = sum(solution.costs.values()), report.objective, report.bound
+        # whole sites assigned after the limit cut the lazy site rows short: the plan may cost more
+        if report.status == Status.FEASIBLE and said is not None and bound is not None:
+            if total > said + 1e-9:
+                report = replace(report, objective=total, gap=(total - bound) / max(abs(total), 1e-9))
     diagnosis: Diagnosis | None = None
     if report.status == Status.INFEASIBLE:
         t = time.perf_counter()
