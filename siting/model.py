@@ -226,12 +226,11 @@ class SitingModel:
         )
         self.y = [new(f"y{g}", 0, int(u), pulp.LpInteger) for g, u in enumerate(upper)]
         self._upper = np.asarray(upper, dtype=float)
-        # options of each group, cheapest first (ties by site), as one array with group numbers
-        g_of = np.empty(len(opts), dtype=np.int64)
+        # each option's group, and the options by group, cheapest first (ties by site)
+        self._group = np.empty(len(opts), dtype=np.int64)
         for g, idx in enumerate(self.group_options):
-            g_of[idx] = g
-        self._ranked = np.lexsort((opts["site"].to_numpy(), opts["cost"].to_numpy(), g_of))
-        self._ranked_group = g_of[self._ranked]
+            self._group[idx] = g
+        self._ranked = np.lexsort((opts["site"].to_numpy(), opts["cost"].to_numpy(), self._group))
         #: Options whose column is in the model (all with spacing; see :meth:`activate`).
         self.active = np.zeros(len(opts), dtype=bool)
         self._cost_weight = 1.0
@@ -428,7 +427,8 @@ class SitingModel:
         """
         if not self.lazy:
             return np.ones(len(self.opts), dtype=bool)
-        order, grp = self._ranked, self._ranked_group
+        order = self._ranked
+        grp = self._group[order]
         site = self.opts["site"].to_numpy()[order]
         free = ~np.isin(site, np.fromiter(self.site_rows, dtype=site.dtype, count=len(self.site_rows)))
         # free options ranked before each, counted from the first option of all groups, then of its group
@@ -450,18 +450,17 @@ class SitingModel:
         if not len(new):
             return 0
         self.active[new] = True
-        g_of = np.empty(len(self.opts), dtype=np.int64)
-        g_of[self._ranked] = self._ranked_group
         site, cost = self.opts["site"].to_numpy(), self.opts["cost"].to_numpy()
+        term_cost = {term: self.opts[col].to_numpy() for term, col in OPTION_COST_COLUMNS.items()}
         for k in new.tolist():
             x = self.x[k]
-            self.prob.constraints[f"count_{g_of[k]}"].addInPlace(x)
+            self.prob.constraints[f"count_{self._group[k]}"].addInPlace(x)
             if site[k] in self.site_rows:
                 self.prob.constraints[f"one_per_site_{site[k]}"].addInPlace(x)
             if self._cost_weight:
                 self.prob.objective.addterm(x, self._cost_weight * cost[k])
-            for term, col in OPTION_COST_COLUMNS.items():
-                self.terms[term].addterm(x, float(self.opts[col].iat[k]))
+            for term, c in term_cost.items():
+                self.terms[term].addterm(x, float(c[k]))
         return len(new)
 
     def separate_sites(self) -> int:
@@ -476,9 +475,12 @@ class SitingModel:
         exact when none is broken.
         """
         x = np.fromiter((value(v) for v in self.x), float, len(self.x))
+        return self.add_site_rows(np.flatnonzero(self._campuses_per_site(x) > 1 + 1e-6).tolist())
+
+    def _campuses_per_site(self, x: np.ndarray) -> np.ndarray:
+        """Campuses on each site (by site number) for option values ``x``."""
         site = self.opts["site"].to_numpy()
-        used = np.bincount(site, weights=x) if len(site) else np.zeros(0)
-        return self.add_site_rows(np.flatnonzero(used > 1 + 1e-6).tolist())
+        return np.bincount(site, weights=x) if len(site) else np.zeros(0)
 
     def _solve_separated(self, deadline: Deadline, **options: Any) -> SolveReport:
         """Solve, add the rows the solution breaks (sites, families); repeat until none is or time is up."""
@@ -633,7 +635,7 @@ class SitingModel:
         more than the solver's objective said).
         """
         x = np.array([value(v) for v in self.x])
-        shared = np.bincount(self.opts["site"].to_numpy(), weights=x).max(initial=0) > 1 + 1e-6
+        shared = self._campuses_per_site(x).max(initial=0) > 1 + 1e-6
         if shared or ((x > 1e-6) & (x < 1 - 1e-6)).any():
             x = self._assign_sites(time_limit_s)
         chosen = x > 0.5

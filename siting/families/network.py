@@ -108,9 +108,9 @@ class Network(Family):
         PTDF rows hold a coefficient for almost every node of the area
         (1.3 million nonzeros on Korea against a few thousand).
         """
-        ac = [(lid, e["from_id"], e["to_id"]) for lid, e in sorted_edges(m.graph) if e["kind"] == "ac"]
-        x = {lid: float(e["reactance"]) for lid, e in sorted_edges(m.graph) if e["kind"] == "ac"}
-        for c, cycle in enumerate(ac_cycles(ac)):
+        ac = {lid: e for lid, e in sorted_edges(m.graph) if e["kind"] == "ac"}
+        x = {lid: float(e["reactance"]) for lid, e in ac.items()}
+        for c, cycle in enumerate(ac_cycles((lid, e["from_id"], e["to_id"]) for lid, e in ac.items())):
             terms = []
             for lid, sign in cycle:
                 fp, fm = self.flow[lid]
