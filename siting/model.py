@@ -234,6 +234,8 @@ class SitingModel:
         #: Options whose column is in the model (all with spacing; see :meth:`activate`).
         self.active = np.zeros(len(opts), dtype=bool)
         self._cost_weight = 1.0
+        #: The model's own objective; new columns join it even while another is set (frontier, settle).
+        self._objective = pulp.LpAffineExpression()
         self.group_mw = self.groups["tier_mw"].to_numpy(dtype=float)
         self.total = linear(zip(self.y, self.group_mw, strict=True))
         self.load = {
@@ -370,6 +372,7 @@ class SitingModel:
             m.prob += linear((v, 1.0) for v in m.slacks.values()) + (1e-6 * cost if tie_break else 0)
         else:
             m.prob += cost
+        m._objective = m.prob.objective
         return m
 
     def solve(
@@ -444,7 +447,9 @@ class SitingModel:
         """Put the columns :meth:`_wanted` names that the model lacks into it; returns how many.
 
         Each new option joins its group's count row, its site's row (when the
-        site has one), the objective and the cost terms.
+        site has one), the cost terms and the model's own objective (not one
+        set in its place, e.g. by :func:`siting.pareto`, which does not price
+        sites).
         """
         new = np.flatnonzero(self._wanted() & ~self.active)
         if not len(new):
@@ -458,7 +463,7 @@ class SitingModel:
             if site[k] in self.site_rows:
                 self.prob.constraints[f"one_per_site_{site[k]}"].addInPlace(x)
             if self._cost_weight:
-                self.prob.objective.addterm(x, self._cost_weight * cost[k])
+                self._objective.addterm(x, self._cost_weight * cost[k])
             for term, c in term_cost.items():
                 self.terms[term].addterm(x, float(c[k]))
         return len(new)

@@ -136,3 +136,21 @@ def test_a_family_on_sites_without_reads_sites_is_refused(toy_data):
     sc = siting.Scenario(grid_spacing_km=3, **CONFLICTS["two_tiers"])
     with pytest.raises(ValueError, match=r"AtLeastTwoSites.*m\.x.*reads_sites = True"):
         _models(toy_data, sc, families=[*DEFAULT_FAMILIES, AtLeastTwoSites])
+
+
+def test_new_columns_join_the_models_objective_not_one_set_in_its_place(toy_data):
+    """A frontier maximises the host count on the model: activated sites must not be priced into that."""
+    sc = siting.Scenario(target_mw=300, grid_spacing_km=3, tiers_mw=(50, 100), min_host_provinces=1)
+    m, _ = _models(toy_data, sc)
+    own = m.prob.objective
+    other = m.total + 0  # what another caller optimises instead
+    m.prob.setObjective(other)
+    g = int(np.argmax([len(idx) for idx in m.group_options]))
+    idx = m.group_options[g]
+    cheapest = idx[np.lexsort((m.opts["site"].to_numpy()[idx], m.opts["cost"].to_numpy()[idx]))][0]
+    before = set(m.active.nonzero()[0])
+    assert m.add_site_rows([int(m.opts["site"].iat[cheapest])]) == 1
+    new = [m.x[k] for k in set(m.active.nonzero()[0]) - before]
+    assert new
+    assert all(v not in m.prob.objective.keys() for v in new)
+    assert all(v in own.keys() for v in new)
