@@ -487,25 +487,76 @@ class SitingModel:
         site = self.opts["site"].to_numpy()
         return np.bincount(site, weights=x) if len(site) else np.zeros(0)
 
-    def _solve_separated(self, deadline: Deadline, **options: Any) -> SolveReport:
-        """Solve, add the rows the solution breaks (sites, families); repeat until none is or time is up."""
+    def _solve_separated(self, deadline: Deadline, *, relaxation: bool = True, **options: Any) -> SolveReport:
+        """Solve, add the rows the solution breaks (sites, families); repeat until none is or time is up.
+
+        Rows a family generates lazily are first separated on the LP
+        relaxation (:meth:`_separate_relaxation`; ``relaxation=False`` skips
+        it where the plan is fixed and the model is an LP already), so that
+        few integer solves are needed. When the time ends on a plan that breaks a family's row,
+        the last plan that broke none (only site rows, which
+        :meth:`read` settles) is restored and returned as ``feasible``, its
+        gap taken against the best bound of any round (each round's model is
+        a relaxation of the whole one); without such a plan the status is
+        ``no_solution``.
+        """
         t0 = time.perf_counter()
+        if relaxation:
+            self._separate_relaxation(deadline)
+        kept: tuple[dict[str, float | None], SolveReport] | None = None  # the last plan meeting every row
+        bound = -np.inf
         while True:
             report = solve_problem(self.prob, time_limit_s=max(deadline.remaining(), 0.0), **options)
+            if report.bound is not None:
+                bound = max(bound, report.bound)
             if not report.status.has_solution:
                 break
             sites = self.separate_sites()
-            added = sites + sum(f.separate(self) for f in self.families)
-            logger.debug("rows added after a solve: %d (%d sites)", added, sites)
-            if not added:
+            rows = sum(f.separate(self) for f in self.families)
+            logger.debug("rows added after a solve: %d (%d sites)", sites + rows, sites)
+            if not rows:
+                kept = ({v.name: v.varValue for v in self.prob.variables()}, report)
+            if not sites + rows:
                 break
             if deadline.expired:
-                if added > sites:  # the plan breaks a limit
-                    report = replace(report, status=Status.NO_SOLUTION, objective=None, bound=None, gap=None)
-                else:  # the counts keep every limit, only sites are shared: read() assigns whole sites
-                    report = replace(report, status=Status.FEASIBLE)
+                # only site rows broken: the counts keep every limit and read() assigns whole sites
+                report = replace(report, status=Status.FEASIBLE if not rows else Status.NO_SOLUTION)
                 break
+        if kept is not None and report.status in (Status.NO_SOLUTION, Status.FEASIBLE):
+            report = self._restore(*kept, bound=bound)
+        elif report.status == Status.NO_SOLUTION:
+            report = replace(report, objective=None, bound=None, gap=None)
         return replace(report, seconds=time.perf_counter() - t0)
+
+    def _separate_relaxation(self, deadline: Deadline) -> None:
+        """Add the lazily generated rows that the LP relaxation breaks, until it breaks none or time is up.
+
+        Only for families that generate rows (:attr:`Family.separates`, the
+        N-1 family): each row added here is one of the family's own rows,
+        so the model stays exact; it only saves integer solves later (a
+        relaxation's flows break many of the pairs a plan would).
+        """
+        if not any(f.separates for f in self.families):
+            return
+        while deadline.remaining() > 0:
+            lp = solve_lp_duals(self.prob, time_limit_s=deadline.remaining())
+            if lp.status != Status.OPTIMAL:
+                return
+            added = sum(f.separate(self) for f in self.families)
+            logger.debug("rows added after the LP relaxation: %d", added)
+            if not added:
+                return
+
+    def _restore(self, values: dict[str, float | None], report: SolveReport, *, bound: float) -> SolveReport:
+        """Put a kept plan's values back (columns added since read 0); its report, gap against ``bound``."""
+        for v in self.prob.variables():
+            v.varValue = values.get(v.name, 0.0)
+        objective = report.objective
+        if objective is None or not np.isfinite(bound):
+            return replace(report, status=Status.FEASIBLE)
+        bound = min(bound, objective)
+        gap = (objective - bound) / max(abs(objective), 1e-9)
+        return replace(report, status=Status.FEASIBLE, bound=bound, gap=gap)
 
     def fix_plan(self) -> dict[str, tuple[float | None, float | None]]:
         """Fix every count and site at its solved value (bounds); returns the bounds it replaced."""
@@ -616,7 +667,7 @@ class SitingModel:
             self.prob.sense = sense
             self.prob.setObjective(expr)
             report = self._solve_separated(
-                Deadline(left), solver=self.scenario.solver, mip_gap=0.0, threads=1
+                Deadline(left), relaxation=False, solver=self.scenario.solver, mip_gap=0.0, threads=1
             )
             if report.status != "optimal":  # keep the values found so far
                 for v in self.prob.variables():

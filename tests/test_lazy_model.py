@@ -5,11 +5,15 @@ every option column up front), solved by the same solver; the brute-force
 tests (``test_bruteforce``) check both against an independent enumeration.
 """
 
+import time
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
 import siting
 from siting.candidates import build_candidates
+from siting.constants import Status
 from siting.grid import build_grid
 from siting.model import SitingModel
 from siting.options import build_options, reduce_options
@@ -154,3 +158,75 @@ def test_new_columns_join_the_models_objective_not_one_set_in_its_place(toy_data
     assert new
     assert all(v not in m.prob.objective.keys() for v in new)
     assert all(v in own.keys() for v in new)
+
+
+def test_time_limit_on_a_plan_that_breaks_a_row_keeps_the_last_plan_that_broke_none(toy_data, monkeypatch):
+    """Round 1's plan breaks only a site row (read() settles those), round 2's breaks a family's row
+    and the time is up: round 1's plan comes back as feasible, its gap against the best bound of both."""
+    import siting.model
+    from siting.solvers import Deadline
+
+    sc = siting.Scenario(target_mw=300, grid_spacing_km=10, min_host_provinces=1, solver="highs")
+    m, _ = _models(toy_data, sc)
+    solved = m.solve()
+    plan = {v.name: v.varValue for v in m.prob.variables()}
+    obj = solved.objective
+    deadline = Deadline(3600.0)
+    script = iter(
+        [
+            replace(solved, status=Status.FEASIBLE, bound=0.90 * obj),
+            replace(solved, status=Status.FEASIBLE, objective=0.95 * obj, bound=0.93 * obj),
+        ]
+    )
+
+    def scripted_solve(prob, **kw):
+        report = next(script)
+        if report.objective != obj:  # round 2: another plan, and the time runs out during it
+            for v in prob.variables():
+                v.varValue = 0.0
+            deadline.end = time.perf_counter()
+        return report
+
+    sites, rows = iter([1, 0]), iter([0, 1])
+
+    class Scripted:
+        separates = False
+
+        def separate(self, model):
+            return next(rows)
+
+    monkeypatch.setattr(siting.model, "solve_problem", scripted_solve)
+    monkeypatch.setattr(m, "separate_sites", lambda: next(sites))
+    monkeypatch.setattr(m, "families", [*m.families, Scripted()])
+    report = m._solve_separated(deadline, solver="highs", mip_gap=1e-4, threads=1)
+    assert report.status == Status.FEASIBLE
+    assert report.objective == pytest.approx(obj)
+    assert report.bound == pytest.approx(0.93 * obj)
+    assert report.gap == pytest.approx(0.07)
+    assert {v.name: v.varValue for v in m.prob.variables()} == plan
+
+
+def test_time_limit_on_a_plan_that_breaks_a_row_without_an_earlier_plan_is_no_solution(toy_data, monkeypatch):
+    import siting.model
+    from siting.solvers import Deadline
+
+    sc = siting.Scenario(target_mw=300, grid_spacing_km=10, min_host_provinces=1, solver="highs")
+    m, _ = _models(toy_data, sc)
+    solved = m.solve()
+    deadline = Deadline(3600.0)
+
+    def scripted_solve(prob, **kw):
+        deadline.end = time.perf_counter()
+        return replace(solved, status=Status.FEASIBLE)
+
+    class Breaks:
+        separates = False
+
+        def separate(self, model):
+            return 1
+
+    monkeypatch.setattr(siting.model, "solve_problem", scripted_solve)
+    monkeypatch.setattr(m, "families", [*m.families, Breaks()])
+    report = m._solve_separated(deadline, solver="highs", mip_gap=1e-4, threads=1)
+    assert report.status == Status.NO_SOLUTION
+    assert report.objective is None and report.bound is None

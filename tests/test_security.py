@@ -175,3 +175,30 @@ def test_korea_islanding_outages_are_the_bridges(korea):
         found |= {cols[j] for j in np.flatnonzero(isl)}
         assert np.isfinite(D[:, ~isl]).all()
     assert found == bridges
+
+
+def test_rows_from_the_relaxation_change_the_rounds_not_the_plan(toy_hvdc_data, monkeypatch):
+    """Post-outage rows separated on the LP relaxation are in the model before the first integer solve;
+    the optimum is the one found with rows from integer solves only."""
+    import siting.model
+    from siting.families import Security
+
+    real = siting.model.solve_problem
+    rows_at_first_solve: list[int] = []
+
+    def spy(prob, **kw):
+        if not rows_at_first_solve:
+            rows_at_first_solve.append(sum(name.startswith("n1_") for name in prob.constraints))
+        return real(prob, **kw)
+
+    monkeypatch.setattr(siting.model, "solve_problem", spy)
+    sc = siting.Scenario(target_mw=600, flow_model="dc", n_minus_1=True, **EXACT)
+    with_relaxation = siting.solve(toy_hvdc_data, sc)
+    assert rows_at_first_solve[0] > 0
+    rows_at_first_solve.clear()
+    monkeypatch.setattr(Security, "separates", False)
+    without = siting.solve(toy_hvdc_data, sc)
+    assert rows_at_first_solve == [0]
+    assert with_relaxation.status == without.status == "optimal"
+    assert with_relaxation.objective == pytest.approx(without.objective, rel=1e-9)
+    assert _outage_overloads(with_relaxation, toy_hvdc_data)[0] == {}

@@ -70,11 +70,16 @@ class Family(ABC):
         counts ``m.y`` (spacing does). A model with such a family holds every
         site row and option column from the start (it is not lazy,
         :meth:`siting.model.SitingModel.build`).
+    separates : bool
+        Whether the family adds rows lazily (:meth:`separate`); the model
+        then separates them on the LP relaxation before its first integer
+        solve, so that fewer integer solves are needed.
     """
 
     name: ClassVar[str]
     limits: ClassVar[Mapping[str, str]] = {}
     reads_sites: ClassVar[bool] = False
+    separates: ClassVar[bool] = False
 
     @classmethod
     def enabled(cls, scenario: Scenario) -> bool:

@@ -63,11 +63,12 @@ class Security(Family):
     outages checked: AC lines that are not bridges, HVDC links inside an
     area), ``islanding_outages`` (left out: radial AC lines and HVDC links
     between areas), ``rows`` (post-outage rows added) and ``rounds`` (times
-    the solved flows were checked, over the solve, the prices and the
-    settling stages).
+    the solved flows were checked, over the LP relaxation, the solve, the
+    prices and the settling stages).
     """
 
     name = SECURITY
+    separates = True
 
     @classmethod
     def enabled(cls, scenario: Scenario) -> bool:
