@@ -493,22 +493,23 @@ class SitingModel:
         Rows a family generates lazily are first separated on the LP
         relaxation (:meth:`_separate_relaxation`; ``relaxation=False`` skips
         it where the plan is fixed and the model is an LP already), so that
-        few integer solves are needed. When the time ends on a plan that breaks a family's row,
-        the last plan that broke none (only site rows, which
-        :meth:`read` settles) is restored and returned as ``feasible``, its
-        gap taken against the best bound of any round (each round's model is
-        a relaxation of the whole one); without such a plan the status is
-        ``no_solution``.
+        few integer solves are needed. When the time ends on a plan that
+        breaks a family's row, the last plan that broke none (only site
+        rows, which :meth:`read` settles) is restored and returned as
+        ``feasible``, its gap taken against the best bound of any round
+        (each round's model is a relaxation of the whole one); without such
+        a plan the status is ``no_solution``.
         """
         t0 = time.perf_counter()
         if relaxation:
             self._separate_relaxation(deadline)
         kept: tuple[dict[str, float | None], SolveReport] | None = None  # the last plan meeting every row
-        bound = -np.inf
+        sense = float(self.prob.sense)  # +1 minimise, -1 maximise
+        bound = -np.inf  # the best bound of any round, times sense (the highest, when minimising)
         while True:
             report = solve_problem(self.prob, time_limit_s=max(deadline.remaining(), 0.0), **options)
             if report.bound is not None:
-                bound = max(bound, report.bound)
+                bound = max(bound, sense * report.bound)
             if not report.status.has_solution:
                 break
             sites = self.separate_sites()
@@ -523,7 +524,7 @@ class SitingModel:
                 report = replace(report, status=Status.FEASIBLE if not rows else Status.NO_SOLUTION)
                 break
         if kept is not None and report.status in (Status.NO_SOLUTION, Status.FEASIBLE):
-            report = self._restore(*kept, bound=bound)
+            report = self._restore(*kept, bound=sense * bound)
         elif report.status == Status.NO_SOLUTION:
             report = replace(report, objective=None, bound=None, gap=None)
         return replace(report, seconds=time.perf_counter() - t0)
@@ -554,8 +555,8 @@ class SitingModel:
         objective = report.objective
         if objective is None or not np.isfinite(bound):
             return replace(report, status=Status.FEASIBLE)
-        bound = min(bound, objective)
-        gap = (objective - bound) / max(abs(objective), 1e-9)
+        bound = min(bound, objective) if self.prob.sense == pulp.LpMinimize else max(bound, objective)
+        gap = abs(objective - bound) / max(abs(objective), 1e-9)
         return replace(report, status=Status.FEASIBLE, bound=bound, gap=gap)
 
     def fix_plan(self) -> dict[str, tuple[float | None, float | None]]:
