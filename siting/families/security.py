@@ -12,8 +12,11 @@ every pair the family requires
 base case; it is not re-routed). Korea has 1,371 lines, so about 1.9
 million pairs: the rows are generated lazily (:meth:`Security.separate`):
 after each solve every pair is checked with one matrix product and the
-pairs the plan breaks are added as two rows each, and the model is solved
-again until none is broken. At that point the plan meets every pair: the
+pairs the solution breaks are added as two rows each, and the model is
+solved again until none is broken. The LP relaxation goes first
+(:attr:`Family.separates`): on the default Korean scenario its rounds add
+11,997 of the 12,084 pairs added in all, in 3 s, and the first integer
+solve is then close to secure. At the end the plan meets every pair: the
 answer is exact, only the rows that matter were built.
 
 Outages that island part of the network (radial lines: ``D`` undefined,
