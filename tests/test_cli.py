@@ -116,14 +116,18 @@ def test_run_data_folder_with_spec_file(tmp_path, capsys):
     (data / "siting-data.toml").write_text(
         '[substations]\npath = "buses.geojson"\ncolumns = { bus = "substation_id", kv = "voltage_kv" }\n'
     )
-    code = main(["run", "--data", str(data), "--target-mw", "100", "--set", "min_host_provinces=1"])
+    code = main(
+        ["run", "--data", str(data), "--target-mw", "100", "--set", "min_host_provinces=1"]
+        + ["--out", str(tmp_path / "o")]
+    )
     assert code == EXIT_PLAN, capsys.readouterr().err
 
 
 def test_run_data_folder_missing_layer_exit_2(tmp_path, capsys):
     data = _write_toy(tmp_path / "data")
     (data / "renewables.geojson").unlink()
-    assert main(["run", "--data", str(data), "--target-mw", "100"]) == EXIT_USAGE
+    code = main(["run", "--data", str(data), "--target-mw", "100", "--out", str(tmp_path / "o")])
+    assert code == EXIT_USAGE
     assert "layer 'renewables': no file renewables.*" in capsys.readouterr().err
 
 
