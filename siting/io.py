@@ -191,7 +191,7 @@ FOLDER_SPEC: Final[str] = "siting-data.toml"
 
 
 def folder_sources(folder: PathLike) -> dict[str, Any]:
-    r"""Arguments for :meth:`SitingData.from_files` from a folder (see :meth:`SitingData.from_folder`).
+    r"""Arguments for :meth:`siting.SitingData.from_files` from a folder (see its ``from_folder``).
 
     Examples
     --------
