@@ -190,10 +190,12 @@ def dropped_summary(result: ResultLike) -> str | None:
     Parameters
     ----------
     result : SitingResult
+        What it reads: ``dropped_candidates``, ``candidates_given``, ``model_size``.
 
     Returns
     -------
     str or None
+        "Candidates: <n> given (or grid), <n> usable; <n> left out: <count> <reason>, ...".
 
     Examples
     --------
@@ -227,10 +229,12 @@ def overbuild_note(result: ResultLike) -> str | None:
     Parameters
     ----------
     result : SitingResult
+        What it reads: the scenario's target and overbuild cap, the sites and their costs.
 
     Returns
     -------
     str or None
+        "<MW> MW above the target (max_overbuild_mw allows ...): <why>".
 
     Examples
     --------

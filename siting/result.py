@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING, Any, Literal
 import geopandas as gpd
 import pandas as pd
 
-from . import export, report
+from . import export
+from . import report as text
 from ._errors import SitingError
 from ._result_types import LIMIT_COLUMNS, UPGRADE_COLUMNS
 from .comparison import compare
@@ -125,7 +126,7 @@ class Diagnosis:
         See :func:`siting.report.describe`: ``names`` maps a province code to
         the label to print, ``top`` is how many single limits to list.
         """
-        return report.describe(self, names=names, top=top)
+        return text.describe(self, names=names, top=top)
 
     def __str__(self) -> str:
         return self.describe()
@@ -191,7 +192,8 @@ class SitingResult:
         What the solver reported (None when no model was solved).
     families : tuple of Family subclasses
         The constraint families the model applied (what
-        :func:`siting.testing.assert_result_valid` re-checks).
+        :func:`siting.testing.assert_result_valid` re-checks). Typed as
+        ``type[Any]`` so that this module needs nothing from the model.
     dropped_candidates : DataFrame
         Candidates that could not host a campus: ``site_id`` and ``reason``
         (see :data:`siting.candidates.DROP_REASONS`).
@@ -278,21 +280,21 @@ class SitingResult:
 
         See :func:`siting.report.dropped_summary`.
         """
-        return report.dropped_summary(self)
+        return text.dropped_summary(self)
 
     def overbuild_note(self) -> str | None:
         """Why the plan exceeds the target, in one sentence; None when it does not.
 
         See :func:`siting.report.overbuild_note`.
         """
-        return report.overbuild_note(self)
+        return text.overbuild_note(self)
 
     def summary(self) -> str:
         """A readable multi-line summary: status, MW by province, substations, lines, costs, time.
 
         See :func:`siting.report.summary`.
         """
-        return report.summary(self)
+        return text.summary(self)
 
     def upgrades(self) -> pd.DataFrame:
         """Where upgrades pay, most valuable first: see :func:`siting.upgrade_values`."""
@@ -331,23 +333,11 @@ class SitingResult:
         return compare([self, *others], names=names)
 
     def diagnosis_table(self) -> pd.DataFrame:
-        """The diagnosis as rows: failing necessary conditions, the most MW placeable, then each limit.
-
-        Columns are :data:`LIMIT_COLUMNS`; ``family`` is "necessary",
-        "max_achievable" or the limit's family; ``id`` is text. Empty when
-        there is no diagnosis. See :func:`siting.export.diagnosis_table`.
-        """
+        """The diagnosis as rows of :data:`LIMIT_COLUMNS`: see :func:`siting.export.diagnosis_table`."""
         return export.diagnosis_table(self.diagnosis)
 
     def tables(self) -> dict[str, gpd.GeoDataFrame | pd.DataFrame]:
-        """The result's tables by name: see :func:`siting.export.tables`.
-
-        provinces, sites, substations, lines; costs (``term``, ``krw_bn``,
-        ``status``); scenario (``key``, ``value``: every scenario field, as
-        text, costs as ``costs.<field>``); diagnosis
-        (:meth:`diagnosis_table`); dropped_candidates (``site_id``,
-        ``reason``).
-        """
+        """The result's tables by name, every one it has: see :func:`siting.export.tables`."""
         return export.tables(self)
 
     def to_file(self, path: str | os.PathLike[str], *, table: str | None = None) -> Path:
