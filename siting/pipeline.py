@@ -14,13 +14,14 @@ from typing import Any
 import geopandas as gpd
 
 from ._log import Stages, logger
+from .assemble import assemble
 from .constants import SolverName, Status
 from .data import SitingData
 from .diagnose import diagnose, necessary_conditions
 from .families import DEFAULT_FAMILIES, Family
 from .model import SitingModel, Solution
 from .prepared import Prepared
-from .result import Diagnosis, SitingResult, assemble
+from .result import Diagnosis, SitingResult
 from .scenario import Scenario
 from .solvers import TIME_LIMIT_MARGIN_S, Deadline, OutOfTime
 
