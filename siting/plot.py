@@ -160,7 +160,7 @@ def _campuses(
     ax.scatter(
         pts.x,
         pts.y,
-        s=[style.campus_area(mw) for mw in sites["capacity_mw"]],
+        s=sites["capacity_mw"].to_numpy() * style.CAMPUS_AREA_PER_MW,
         color=style.CAMPUS,
         edgecolor="white",
         alpha=0.75,
@@ -174,7 +174,7 @@ def _campuses(
             color=style.CAMPUS,
             alpha=0.75,
             markeredgecolor="white",
-            markersize=float(np.sqrt(style.campus_area(s))),
+            markersize=float(np.sqrt(s * style.CAMPUS_AREA_PER_MW)),
         )
         for s in sorted(set(tiers))
     ]
@@ -279,12 +279,9 @@ def plot_data(data: SitingData, *, ax: Axes | None = None, title: str | None = "
 
 
 def _binding_provinces(
-    ax: Axes, prov: gpd.GeoDataFrame, over: pd.Series, labels: list[tuple[float, float, float, str]]
+    ax: Axes, part: gpd.GeoDataFrame, over: pd.Series, labels: list[tuple[float, float, float, str]]
 ) -> list[Artist]:
     """Provinces whose cap binds, outlined; their labels added to ``labels`` as (MW, x, y, text)."""
-    part = prov[prov["code"].isin(over.index)]
-    if not len(part):
-        return []
     part.boundary.plot(ax=ax, color=style.BINDS, linewidth=2.2, zorder=7, gid=GIDS["binding_provinces"])
     for r, pt in zip(part.itertuples(), part.geometry.representative_point(), strict=True):
         mw = float(over[r.code])
@@ -293,12 +290,9 @@ def _binding_provinces(
 
 
 def _binding_lines(
-    ax: Axes, lines: gpd.GeoDataFrame, over: pd.Series, labels: list[tuple[float, float, float, str]]
+    ax: Axes, part: gpd.GeoDataFrame, over: pd.Series, labels: list[tuple[float, float, float, str]]
 ) -> list[Artist]:
     """Lines that bind, thick and marked; their labels added to ``labels`` as (MW, x, y, text)."""
-    part = lines[lines["line_id"].isin(over.index)]
-    if not len(part):
-        return []
     handle, mid = marked_lines(
         ax,
         part,
@@ -313,12 +307,9 @@ def _binding_lines(
 
 
 def _binding_substations(
-    ax: Axes, subs: gpd.GeoDataFrame, over: pd.Series, labels: list[tuple[float, float, float, str]]
+    ax: Axes, part: gpd.GeoDataFrame, over: pd.Series, labels: list[tuple[float, float, float, str]]
 ) -> list[Artist]:
     """Substations that bind, ringed by the MW they are short; their labels added to ``labels``."""
-    part = subs[subs["substation_id"].isin(over.index)]
-    if not len(part):
-        return []
     mw_at = part["substation_id"].map(over).to_numpy(dtype=float)
     ax.scatter(
         part.geometry.x,
@@ -350,11 +341,15 @@ def _binding(
     """The limits the diagnosis names: provinces outlined, lines and substations magenta, largest named."""
     over = {name: rows.groupby("id", sort=False)["over_mw"].sum() for name, rows in binding.items()}
     labels: list[tuple[float, float, float, str]] = []  # (MW, x, y, text)
-    handles = [
-        *_binding_provinces(ax, prov, over["provinces"], labels),
-        *_binding_lines(ax, lines, over["lines"], labels),
-        *_binding_substations(ax, subs, over["substations"], labels),
-    ]
+    handles: list[Artist] = []
+    for draw, table, key, name in (
+        (_binding_provinces, prov, "code", "provinces"),
+        (_binding_lines, lines, "line_id", "lines"),
+        (_binding_substations, subs, "substation_id", "substations"),
+    ):
+        part = table[table[key].isin(over[name].index)]
+        if len(part):
+            handles += draw(ax, part, over[name], labels)
     labels.sort(key=lambda t: -t[0])
     top = [(x, y, text) for _, x, y, text in labels[:max_labels]]
     place_labels(ax, top, gid=GIDS["binding_label"], color=style.BINDS_TEXT)

@@ -47,7 +47,6 @@ __all__ = [
     "TECH_COLOR",
     "UPGRADE_CMAP",
     "VOLTAGE_STYLE",
-    "campus_area",
     "campus_radius",
     "krw_bn",
     "line_px",
@@ -243,25 +242,6 @@ def line_px(kv: float, kind: str) -> float:
 
 #: Campus marker area per MW on the static map, points squared (its legend uses the same scale).
 CAMPUS_AREA_PER_MW: Final = 0.6
-
-
-def campus_area(mw: float) -> float:
-    """Area of a campus marker on the static map, points squared (matplotlib's ``s``).
-
-    Parameters
-    ----------
-    mw : float
-
-    Returns
-    -------
-    float
-
-    Examples
-    --------
-    >>> campus_area(100)
-    60.0
-    """
-    return float(mw) * CAMPUS_AREA_PER_MW
 
 
 def campus_radius(mw: float) -> float:
