@@ -114,7 +114,7 @@ def _provinces(ax: Axes, prov: gpd.GeoDataFrame, top: float, *, shade: bool) -> 
 
 
 def _flows(ax: Axes, lines: gpd.GeoDataFrame) -> list[Artist]:
-    """Every line thin and grey, lines with new flow by loading, bottlenecks on top with a halo and a mark."""
+    """Every line thin and blue-grey, lines with new flow by loading, bottlenecks on top with a mark."""
     lines.plot(ax=ax, color=style.IDLE_LINE, linewidth=0.5, zorder=2)
     busy = lines[lines["flow_mw"].abs() > 1e-6]
     if not len(busy):
@@ -451,7 +451,7 @@ def plot_siting(
     """Map a siting result: what was built, and what binds.
 
     Drawn, bottom to top: provinces shaded by MW hosted (colour bar) with the
-    excluded region hatched; every line in grey, lines that carry new flow
+    excluded region hatched; every line in blue-grey, lines that carry new flow
     coloured and widened by their loading (colour bar); campuses sized by MW
     with their connections; substations (used ones ringed, full ones filled
     red); bottleneck lines, loaded to at least :data:`BOTTLENECK_LOADING` of

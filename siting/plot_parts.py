@@ -20,7 +20,18 @@ from matplotlib.lines import Line2D
 
 from . import style
 
-__all__ = ["GIDS", "HALO", "colorbar", "dot", "frame", "label_text", "marked_lines", "new_axes", "note_box"]
+__all__ = [
+    "GIDS",
+    "HALO",
+    "colorbar",
+    "dot",
+    "frame",
+    "label_text",
+    "marked_lines",
+    "new_axes",
+    "note_box",
+    "place_labels",
+]
 
 #: White outline that keeps text readable on any fill.
 HALO: Final = [pe.withStroke(linewidth=2.5, foreground="white")]
