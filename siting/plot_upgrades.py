@@ -12,14 +12,12 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.colors import Normalize
 
-from .plot import HALO, _axes
+from . import style
+from .plot_parts import HALO, new_axes
 from .result import SitingResult
 from .upgrades import upgrade_values
 
 __all__ = ["plot_upgrades"]
-
-#: Colour map of the value per MW.
-UPGRADE_CMAP = "PuRd"
 
 
 def plot_upgrades(
@@ -54,19 +52,22 @@ def plot_upgrades(
     >>> siting.plot_upgrades(res).get_title().endswith("where upgrades pay (KRW bn per MW, plan fixed)")
     True
     """
-    ax = _axes(ax)
+    ax = new_axes(ax)
     crs = crs or result.metric_crs
     prov = result.provinces.to_crs(crs)
     prov.plot(
-        ax=ax, color=np.where(prov["excluded"], "#e0e0e0", "#f7f7f2"), edgecolor="#9e9e9e", linewidth=0.6
+        ax=ax,
+        color=np.where(prov["excluded"], style.EXCLUDED, style.NO_MW),
+        edgecolor=style.PROVINCE_EDGE,
+        linewidth=0.6,
     )
     lines = result.lines.to_crs(crs)
-    lines.plot(ax=ax, color="#cfd8dc", linewidth=0.5, zorder=2)
+    lines.plot(ax=ax, color=style.IDLE_LINE, linewidth=0.5, zorder=2)
     subs = result.substations.to_crs(crs)
     table = upgrade_values(result)
     top = float(table["value_bn_per_mw"].max()) if len(table) else 1.0
     norm = Normalize(0.0, top)
-    cmap = plt.get_cmap(UPGRADE_CMAP)
+    cmap = style.UPGRADE_CMAP
     priced = lines[lines["capacity_value_bn_per_mw"].fillna(0.0) > 1e-9]
     if len(priced):
         v = priced["capacity_value_bn_per_mw"].to_numpy()
@@ -74,10 +75,10 @@ def plot_upgrades(
     dots = subs[subs["supply_value_bn_per_mw"].fillna(0.0) > 1e-9]
     if len(dots):
         v = dots["supply_value_bn_per_mw"].to_numpy()
-        dots.plot(ax=ax, color=cmap(norm(v)), edgecolor="#212121", markersize=20 + 120 * v / top, zorder=4)
+        dots.plot(ax=ax, color=cmap(norm(v)), edgecolor=style.INK, markersize=20 + 120 * v / top, zorder=4)
     used = subs[subs["load_mw"] > 0]
     if len(used):
-        used.plot(ax=ax, marker="s", color="white", edgecolor="#0d47a1", markersize=18, zorder=5)
+        used.plot(ax=ax, marker="s", color="white", edgecolor=style.CONNECTION, markersize=18, zorder=5)
     where = {**dict(zip(subs["substation_id"], subs.geometry, strict=True))}
     where.update(zip(lines["line_id"], lines.geometry.interpolate(0.5, normalized=True), strict=True))
     for r in table.head(label_top).itertuples():

@@ -3,8 +3,9 @@
 Leaflet 1.9.4 (JavaScript, CSS and the layer-control icons) is inlined from
 ``siting/_assets/leaflet`` (the npm registry's ``leaflet`` package, BSD-2-Clause),
 and folium's CDN links are dropped, so the saved page needs no network. There is
-no background tile layer unless ``tiles=`` asks for one. Colours and line widths
-follow the static map (:mod:`siting.plot`).
+no background tile layer unless ``tiles=`` asks for one. Colours and sizes come
+from :mod:`siting.style`, which the static map (:mod:`siting.plot`) shares; the
+title and legend panels are built in :mod:`siting.webmap_panels`.
 """
 
 from __future__ import annotations
@@ -16,12 +17,14 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 import geopandas as gpd
-import matplotlib
 import numpy as np
 import pandas as pd
 import shapely
 
-from .plot import BINDS, TECH_COLOR, VOLTAGE_STYLE, _style, binding_limits
+from . import style
+from .plot import binding_limits
+from .style import krw_bn, mw
+from .webmap_panels import legend_panel, title_panel
 
 if TYPE_CHECKING:
     import folium
@@ -44,7 +47,8 @@ LAYERS = (
 )
 #: Layers drawn but switched off until the user turns them on.
 HIDDEN = (LAYERS[7],)
-UPGRADE_CMAP = "PuRd"
+#: Leaflet panes, bottom to top: a fixed stacking, even when layers are toggled.
+PANES = ("siting-areas", "siting-lines", "siting-points", "siting-sites", "siting-limits")
 #: Leaflet class names set on the drawn paths (for styling and tests).
 CLASSES = {
     "line": "siting-line",
@@ -52,18 +56,14 @@ CLASSES = {
     "substation": "siting-substation",
     "renewable": "siting-renewable",
 }
-IDLE_LINE = "#9e9e9e"
-HVDC = ("#37474f", 1.2)
-CAMPUS = "#1565c0"
-CONNECTION = "#0d47a1"
-NO_MW = "#f7f7f2"
+#: The excluded region's hatching, an SVG pattern that paths fill with ``url(#siting-hatch)``.
 HATCH = (
     '<svg width="0" height="0" style="position:absolute"><defs>'
     '<pattern id="siting-hatch" width="7" height="7" patternUnits="userSpaceOnUse" '
-    'patternTransform="rotate(45)"><rect width="7" height="7" fill="#e0e0e0"/>'
-    '<line x1="0" y1="0" x2="0" y2="7" stroke="#757575" stroke-width="2"/></pattern></defs></svg>'
+    f'patternTransform="rotate(45)"><rect width="7" height="7" fill="{style.EXCLUDED}"/>'
+    f'<line x1="0" y1="0" x2="0" y2="7" stroke="{style.EXCLUDED_EDGE}" stroke-width="2"/>'
+    "</pattern></defs></svg>"
 )
-HATCH_CSS = "background:repeating-linear-gradient(45deg,#757575 0 2px,#e0e0e0 2px 6px)"
 CSS = """
 .siting-box{position:absolute;z-index:1000;background:rgba(255,255,255,.93);border-radius:6px;
  padding:8px 10px;box-shadow:0 1px 5px rgba(0,0,0,.35);
@@ -115,24 +115,6 @@ def _leaflet() -> str:
     return f"<style>{css}</style>\n<script>{js}</script>"
 
 
-def _hex(cmap: str, value: float) -> str:
-    return matplotlib.colors.to_hex(matplotlib.colormaps[cmap](float(value)))
-
-
-def _loading_color(loading: float) -> str:
-    """YlOrRd from 0 to 100 % loading, starting past its near-white end."""
-    return _hex("YlOrRd", 0.25 + 0.75 * min(max(loading, 0.0), 1.0))
-
-
-def _mw_color(mw: float, top: float) -> str:
-    return NO_MW if mw <= 0 else _hex("Blues", 0.12 + 0.5 * mw / top)
-
-
-def _line_width(kv: float, kind: str) -> float:
-    """Pixels: thin 154 kV, thick 765 kV (the static map's widths, scaled for screens)."""
-    return 0.8 + 1.5 * (HVDC[1] if kind != "ac" else _style(kv)[1])
-
-
 def _geojson(frame: gpd.GeoDataFrame, columns: list[str]) -> dict:
     """GeoJSON of ``columns`` with coordinates rounded to 1e-5 degrees (about 1 m)."""
     geom = shapely.transform(frame.geometry.to_numpy(), lambda xy: np.round(xy, 5))
@@ -158,19 +140,15 @@ def _add(group: folium.FeatureGroup, d: _Drawing) -> None:
     import folium
 
     text = {k: v for k, v in {"popup": d.popup, "tip": d.tooltip}.items() if v is not None}
-    style = [{"fill": True, **s} for s in d.style] if d.point else d.style
+    styles = [{"fill": True, **s} for s in d.style] if d.point else d.style
     folium.GeoJson(
         _geojson(d.frame.assign(**text), list(text)),
-        style_function=lambda f: style[int(f["id"])],
+        style_function=lambda f: styles[int(f["id"])],
         marker=folium.CircleMarker() if d.point else None,
         popup=folium.GeoJsonPopup(["popup"], labels=False) if d.popup else None,
         tooltip=folium.GeoJsonTooltip(["tip"], labels=False) if d.tooltip else None,
         pane=d.pane,
     ).add_to(group)
-
-
-def _mw(v: float) -> str:
-    return f"{v:,.0f} MW"
 
 
 def _text(value: Any, fallback: Any = "") -> str:
@@ -188,121 +166,39 @@ def _binding(result: SitingResult) -> dict[str, dict[str, str]]:
     return out
 
 
-def _title(result: SitingResult, province_names: dict) -> str:
-    sc = result.scenario
-    head = f"<b>{html.escape(str(sc.name))}</b> &middot; {result.status}<br>"
-    if len(result.sites):
-        hosts = ", ".join(province_names.get(p, p) for p in result.by_province().index)
-        body = (
-            f"{_mw(result.total_mw)} placed in {len(result.sites)} campuses (target {_mw(sc.target_mw)})<br>"
-            f"Hosts: {html.escape(hosts)}"
-        )
-        if result.objective is not None:
-            body += f"<br>Total cost: {result.objective:,.1f} KRW bn"
-        return head + body
-    lines = [ln.lstrip("- ") for ln in str(result.diagnosis or "").splitlines() if ln.strip()]
-    shown = lines[:10] + ([f"... and {len(lines) - 10} more"] if len(lines) > 10 else [])
-    items = "".join(f"<li>{html.escape(x)}</li>" for x in shown)
-    return head + f"No plan meets every limit for {_mw(sc.target_mw)}. What binds:<ul>{items}</ul>"
-
-
-def _swatch_line(color: str, width: float, dash: str = "") -> str:
-    return (
-        f'<svg width="28" height="10"><line x1="1" y1="5" x2="27" y2="5" stroke="{color}" '
-        f'stroke-width="{width}" stroke-dasharray="{dash}" stroke-linecap="round"/></svg>'
-    )
-
-
-def _swatch_dot(color: str, radius: float, *, edge: str = "white") -> str:
-    size = 2 * radius + 4
-    return (
-        f'<svg width="{max(size, 28)}" height="{size}">'
-        f'<circle cx="{max(size, 28) / 2}" cy="{size / 2}" r="{radius}" '
-        f'fill="{color}" fill-opacity="0.8" stroke="{edge}" stroke-width="1.5"/></svg>'
-    )
-
-
-def _legend(
-    result: SitingResult, *, top_mw: float, kvs: list[int], techs: list[str], binds: bool, hvdc: bool
-) -> str:
-    rows = []
-    if len(result.sites):
-        rows.append("<h4>Campuses (circle area ~ MW)</h4>")
-        rows += [
-            f"<div>{_swatch_dot(CAMPUS, _campus_radius(mw))}{mw:g} MW</div>"
-            for mw in sorted(set(result.scenario.tiers_mw))
-        ]
-        rows.append(f"<div>{_swatch_line(CONNECTION, 1.5)}connection to its substation</div>")
-    rows.append("<h4>Substations (colour: voltage)</h4>")
-    rows += [f"<div>{_swatch_dot(VOLTAGE_STYLE[kv][0], 4, edge='none')}{kv} kV</div>" for kv in kvs]
-    rows.append(
-        f"<div>{_swatch_dot('#9e9e9e', 6.5, edge='#212121')}large, dark outline: campuses connected</div>"
-    )
-    rows.append("<h4>Lines (width: voltage)</h4>")
-    rows += [f"<div>{_swatch_line(IDLE_LINE, _line_width(kv, 'ac'))}{kv} kV</div>" for kv in kvs]
-    if hvdc:
-        rows.append(f"<div>{_swatch_line(HVDC[0], _line_width(0, 'hvdc'), '6 4')}HVDC</div>")
-    ramp = ",".join(_loading_color(x) for x in np.linspace(0, 1, 6))
-    rows.append(
-        f'<div>colour: new flow / residual capacity</div><div>0 %<span class="siting-ramp" '
-        f'style="background:linear-gradient(90deg,{ramp})"></span>100 %</div>'
-    )
-    rows.append(f"<div>{_swatch_line(IDLE_LINE, 2)}no new flow</div>")
-    if binds:
-        rows.append(f"<div>{_swatch_line(BINDS, 6)}limit that binds (diagnosis)</div>")
-    rows.append("<h4>Provinces</h4>")
-    if len(result.sites):
-        blues = ",".join(_mw_color(x, 1.0) for x in np.linspace(0.01, 1, 6))
-        rows.append(
-            f'<div>0<span class="siting-ramp" style="background:linear-gradient(90deg,{blues})"></span>'
-            f"{_mw(top_mw)} placed</div>"
-        )
-    if result.provinces["excluded"].any():
-        rows.append(
-            f'<div><span class="siting-ramp" style="width:28px;{HATCH_CSS}"></span>excluded region</div>'
-        )
-    if techs:
-        rows.append("<h4>Renewables (area ~ MW)</h4>")
-        rows += [
-            f"<div>{_swatch_dot(TECH_COLOR.get(t, 'green'), 4)}{t.replace('_', ' ')}</div>" for t in techs
-        ]
-    return (
-        f'<details open class="siting-box siting-legend"><summary>Legend</summary>{"".join(rows)}</details>'
-    )
-
-
-def _campus_radius(mw: float) -> float:
-    return 2.0 + 0.55 * float(np.sqrt(mw))
-
-
 def _areas(result: SitingResult, names: dict, top: float) -> list[_Drawing]:
     prov = result.provinces
     tips = [
-        f"<b>{_text(r.name)}</b> ({r.code})<br>{_mw(r.capacity_mw)} placed in {r.campuses} campus"
+        f"<b>{_text(r.name)}</b> ({r.code})<br>{mw(r.capacity_mw)} placed in {r.campuses} campus"
         f"{'' if r.campuses == 1 else 'es'}"
         for r in prov.itertuples()
     ]
-    style = [
-        {"fillColor": _mw_color(mw, top), "fillOpacity": 0.75, "color": "#9e9e9e", "weight": 0.8}
-        for mw in prov["capacity_mw"]
+    styles = [
+        {
+            "fillColor": style.mw_color(placed, top),
+            "fillOpacity": 0.75,
+            "color": style.PROVINCE_EDGE,
+            "weight": 0.8,
+        }
+        for placed in prov["capacity_mw"]
     ]
-    out = [_Drawing(LAYERS[0], prov, style, "siting-areas", tooltip=tips)]
+    out = [_Drawing(LAYERS[0], prov, styles, "siting-areas", tooltip=tips)]
     excl = prov[prov["excluded"]]
     if len(excl):
         tips = [
             f"<b>{_text(n)}</b> ({c})<br>Excluded region: no campuses here"
             for n, c in zip(excl["name"], excl["code"], strict=True)
         ]
-        style = [
+        styles = [
             {
                 "fillColor": "url(#siting-hatch)",
                 "fillOpacity": 0.8,
-                "color": "#757575",
+                "color": style.EXCLUDED_EDGE,
                 "weight": 1.2,
                 "dashArray": "4 3",
             }
         ] * len(excl)
-        out.append(_Drawing(LAYERS[1], excl, style, "siting-areas", tooltip=tips))
+        out.append(_Drawing(LAYERS[1], excl, styles, "siting-areas", tooltip=tips))
     return out
 
 
@@ -311,14 +207,14 @@ def _lines(result: SitingResult, sub_names: dict, binding: dict) -> list[_Drawin
     lines = lines.assign(busy=lines["flow_mw"].abs() > 1e-6).sort_values(
         ["busy", "voltage_kv"], kind="stable"
     )  # loaded on top
-    style, popup = [], []
+    styles, popup = [], []
     for r in lines.itertuples():
         ac = r.kind == "ac"
-        color = _loading_color(r.loading) if r.busy else (IDLE_LINE if ac else HVDC[0])
-        style.append(
+        color = style.loading_color(r.loading) if r.busy else (style.IDLE_LINE if ac else style.HVDC)
+        styles.append(
             {
                 "color": color,
-                "weight": _line_width(r.voltage_kv, r.kind) + (1.0 if r.busy else 0.0),
+                "weight": style.line_px(r.voltage_kv, r.kind) + (1.0 if r.busy else 0.0),
                 "opacity": 0.95 if r.busy else 0.7,
                 "dashArray": None if ac else "6 4",
                 "className": CLASSES["line"],
@@ -334,11 +230,11 @@ def _lines(result: SitingResult, sub_names: dict, binding: dict) -> list[_Drawin
             f"<b>Line {_text(r.name, r.line_id)}</b><br>Id: {_text(r.line_id)}<br>"
             f"Voltage: {r.voltage_kv:,.0f} kV {'AC' if ac else 'HVDC'}, {r.length_km:,.1f} km long<br>"
             f"New flow: {flow}<br>"
-            f"Residual capacity (left for new load): {_mw(r.residual_mw)}<br>"
-            f"Loading: {min(r.loading, 9.99):.0%} of residual capacity<br>Rating: {_mw(r.capacity_mw)}"
+            f"Residual capacity (left for new load): {mw(r.residual_mw)}<br>"
+            f"Loading: {min(r.loading, 9.99):.0%} of residual capacity<br>Rating: {mw(r.capacity_mw)}"
             + binding["lines"].get(r.line_id, "")
         )
-    return [_Drawing(LAYERS[2], lines, style, "siting-lines", popup=popup)]
+    return [_Drawing(LAYERS[2], lines, styles, "siting-lines", popup=popup)]
 
 
 def _renewables(result: SitingResult) -> list[_Drawing]:
@@ -346,40 +242,40 @@ def _renewables(result: SitingResult) -> list[_Drawing]:
     if ren is None or not len(ren):
         return []
     ren = ren.sort_values("capacity_mw", ascending=False)  # small ones on top
-    style = [
+    styles = [
         {
-            "radius": 1.5 + 0.2 * float(np.sqrt(mw)),
-            "fillColor": TECH_COLOR.get(t, "green"),
+            "radius": 1.5 + 0.2 * float(np.sqrt(size)),
+            "fillColor": style.TECH_COLOR.get(t, style.OTHER_TECH),
             "fillOpacity": 0.7,
             "color": "white",
             "weight": 0.6,
             "className": CLASSES["renewable"],
         }
-        for t, mw in zip(ren["technology"], ren["capacity_mw"], strict=True)
+        for t, size in zip(ren["technology"], ren["capacity_mw"], strict=True)
     ]
     popup = [
         f"<b>{_text(r.get('name'), r['site_id'])}</b><br>"
         f"Technology: {_text(r['technology'].replace('_', ' '))}<br>"
-        f"Capacity: {_mw(r['capacity_mw'])}<br>Capacity factor: {r['capacity_factor']:.0%} "
+        f"Capacity: {mw(r['capacity_mw'])}<br>Capacity factor: {r['capacity_factor']:.0%} "
         f"(about {r['capacity_mw'] * r['capacity_factor']:,.0f} MW on average)<br>"
         f"Status: {_text(r.get('status'), 'operating')}"
         for _, r in ren.iterrows()
     ]
-    return [_Drawing(LAYERS[3], ren, style, "siting-points", popup=popup, point=True)]
+    return [_Drawing(LAYERS[3], ren, styles, "siting-points", popup=popup, point=True)]
 
 
 def _substations(result: SitingResult, names: dict, binding: dict) -> list[_Drawing]:
     subs = result.substations.sort_values("load_mw", kind="stable")  # used on top
-    style, popup = [], []
+    styles, popup = [], []
     for r in subs.itertuples():
-        color, width = _style(r.voltage_kv)
+        color, width = style.voltage_style(r.voltage_kv)
         used = r.load_mw > 0
-        style.append(
+        styles.append(
             {
                 "radius": 4.0 + 1.5 * width if used else 2.5,
                 "fillColor": color,
                 "fillOpacity": 0.95 if used else 0.55,
-                "color": "#212121" if used else color,
+                "color": style.INK if used else color,
                 "weight": 1.8 if used else 0.0,
                 "className": CLASSES["substation"],
             }
@@ -387,12 +283,12 @@ def _substations(result: SitingResult, names: dict, binding: dict) -> list[_Draw
         popup.append(
             f"<b>Substation {_text(r.name, r.substation_id)}</b> ({_text(r.substation_id)})<br>"
             f"Voltage: {r.voltage_kv:,.0f} kV; province: {_text(names.get(r.province), r.province)}<br>"
-            f"Campus load connected: {_mw(r.load_mw)}<br>Headroom for new load: {_mw(r.headroom_mw)}"
+            f"Campus load connected: {mw(r.load_mw)}<br>Headroom for new load: {mw(r.headroom_mw)}"
             + (f" ({r.utilization:.0%} used)" if r.headroom_mw > 0 else "")
-            + f"<br>Supply for new load here: {_mw(r.supply_used_mw)} used of {_mw(r.supply_mw)}"
+            + f"<br>Supply for new load here: {mw(r.supply_used_mw)} used of {mw(r.supply_mw)}"
             + binding["substations"].get(r.substation_id, "")
         )
-    return [_Drawing(LAYERS[4], subs, style, "siting-points", popup=popup, point=True)]
+    return [_Drawing(LAYERS[4], subs, styles, "siting-points", popup=popup, point=True)]
 
 
 def _campuses(result: SitingResult, names: dict, sub_names: dict) -> list[_Drawing]:
@@ -403,21 +299,21 @@ def _campuses(result: SitingResult, names: dict, sub_names: dict) -> list[_Drawi
     at = result.substations.set_index("substation_id").geometry.loc[pts["substation_id"]].to_numpy()
     ends = np.stack([shapely.get_coordinates(pts.geometry.to_numpy()), shapely.get_coordinates(at)], axis=1)
     links = gpd.GeoDataFrame(geometry=shapely.linestrings(ends), crs=pts.crs)
-    style = [
+    styles = [
         {
-            "radius": _campus_radius(mw),
-            "fillColor": CAMPUS,
+            "radius": style.campus_radius(size),
+            "fillColor": style.CAMPUS,
             "fillOpacity": 0.75,
             "color": "white",
             "weight": 1.5,
             "className": CLASSES["campus"],
         }
-        for mw in pts["capacity_mw"]
+        for size in pts["capacity_mw"]
     ]
     popup = [
         f"<b>Campus {_text(r.site_id)}</b><br>"
         f"Province: {_text(names.get(r.province), r.province)} ({_text(r.province)})<br>"
-        f"Size: {_mw(r.capacity_mw)}<br>Substation: {_text(sub_names.get(r.substation_id), r.substation_id)} "
+        f"Size: {mw(r.capacity_mw)}<br>Substation: {_text(sub_names.get(r.substation_id), r.substation_id)} "
         f"({_text(r.substation_id)}), {r.connection_kv:,.0f} kV<br>Connection: {r.connection_km:,.1f} km"
         for r in pts.itertuples()
     ]
@@ -425,16 +321,16 @@ def _campuses(result: SitingResult, names: dict, sub_names: dict) -> list[_Drawi
         _Drawing(
             LAYERS[5],
             links,
-            [{"color": CONNECTION, "weight": 1.5, "opacity": 0.9}] * len(links),
+            [{"color": style.CONNECTION, "weight": 1.5, "opacity": 0.9}] * len(links),
             "siting-sites",
         ),
         _Drawing(
             LAYERS[5],
             pts,
-            style,
+            styles,
             "siting-sites",
             popup=popup,
-            tooltip=[_mw(mw) for mw in pts["capacity_mw"]],
+            tooltip=[mw(size) for size in pts["capacity_mw"]],
             point=True,
         ),
     ]
@@ -445,15 +341,15 @@ def _limits(result: SitingResult, binding: dict) -> list[_Drawing]:
     out = []
     lines = result.lines[result.lines["line_id"].isin(binding["lines"])]
     if len(lines):
-        style = [
-            {"color": BINDS, "weight": _line_width(v, k) + 5, "opacity": 0.6}
+        styles = [
+            {"color": style.BINDS, "weight": style.line_px(v, k) + 5, "opacity": 0.6}
             for v, k in zip(lines["voltage_kv"], lines["kind"], strict=True)
         ]
         popup = [
             f"<b>Line {_text(n, i)}</b>: limit that binds{binding['lines'][i]}"
             for n, i in zip(lines["name"], lines["line_id"], strict=True)
         ]
-        out.append(_Drawing(LAYERS[6], lines, style, "siting-limits", popup=popup))
+        out.append(_Drawing(LAYERS[6], lines, styles, "siting-limits", popup=popup))
     subs = result.substations[result.substations["substation_id"].isin(binding["substations"])]
     if len(subs):
         popup = [
@@ -464,7 +360,7 @@ def _limits(result: SitingResult, binding: dict) -> list[_Drawing]:
             _Drawing(
                 LAYERS[6],
                 subs,
-                [{"radius": 10, "color": BINDS, "weight": 3, "fill": False}] * len(subs),
+                [{"radius": 10, "color": style.BINDS, "weight": 3, "fill": False}] * len(subs),
                 "siting-limits",
                 popup=popup,
                 point=True,
@@ -480,7 +376,7 @@ def _limits(result: SitingResult, binding: dict) -> list[_Drawing]:
             _Drawing(
                 LAYERS[6],
                 prov,
-                [{"color": BINDS, "weight": 3, "fill": False}] * len(prov),
+                [{"color": style.BINDS, "weight": 3, "fill": False}] * len(prov),
                 "siting-limits",
                 popup=popup,
             )
@@ -502,38 +398,64 @@ def _upgrades(result: SitingResult, sub_names: dict) -> list[_Drawing]:
     out = []
     if len(ln):
         v = ln["capacity_value_bn_per_mw"].to_numpy()
-        style = [
-            {"color": _hex(UPGRADE_CMAP, 0.3 + 0.7 * x / top), "weight": 3 + 5 * x / top, "opacity": 0.95}
-            for x in v
+        styles = [
+            {"color": style.upgrade_color(x, top), "weight": 3 + 5 * x / top, "opacity": 0.95} for x in v
         ]
         popup = [
             f"<b>Upgrade line {_text(r.name, r.line_id)}</b><br>One more MW of residual capacity saves "
-            f"{r.capacity_value_bn_per_mw:.4g} KRW bn<br>Residual capacity: {_mw(r.residual_mw)}; "
-            f"new flow {_mw(abs(r.flow_mw))} between {_text(sub_names.get(r.from_id), r.from_id)} and "
+            f"{krw_bn(r.capacity_value_bn_per_mw, digits=4)}<br>Residual capacity: {mw(r.residual_mw)}; "
+            f"new flow {mw(abs(r.flow_mw))} between {_text(sub_names.get(r.from_id), r.from_id)} and "
             f"{_text(sub_names.get(r.to_id), r.to_id)}" + note
             for r in ln.itertuples()
         ]
-        out.append(_Drawing(LAYERS[7], ln, style, "siting-limits", popup=popup))
+        out.append(_Drawing(LAYERS[7], ln, styles, "siting-limits", popup=popup))
     if len(st):
         v = st["supply_value_bn_per_mw"].to_numpy()
-        style = [
+        styles = [
             {
                 "radius": 5 + 8 * x / top,
-                "fillColor": _hex(UPGRADE_CMAP, 0.3 + 0.7 * x / top),
+                "fillColor": style.upgrade_color(x, top),
                 "fillOpacity": 0.9,
-                "color": "#212121",
+                "color": style.INK,
                 "weight": 1.0,
             }
             for x in v
         ]
         popup = [
             f"<b>Supply at {_text(r.name, r.substation_id)}</b><br>One more MW of supply for new load here "
-            f"saves {r.supply_value_bn_per_mw:.4g} KRW bn<br>Supply: {_mw(r.supply_used_mw)} used of "
-            f"{_mw(r.supply_mw)}" + note
+            f"saves {krw_bn(r.supply_value_bn_per_mw, digits=4)}<br>Supply: {mw(r.supply_used_mw)} used of "
+            f"{mw(r.supply_mw)}" + note
             for r in st.itertuples()
         ]
-        out.append(_Drawing(LAYERS[7], st, style, "siting-limits", popup=popup, point=True))
+        out.append(_Drawing(LAYERS[7], st, styles, "siting-limits", popup=popup, point=True))
     return out
+
+
+def _offline_page(m: folium.Map) -> Figure:
+    """Make ``m`` work offline: no CDN links, Leaflet and the CSS inlined, the hatch pattern, the panes."""
+    import folium
+
+    m.default_js, m.default_css = [], []  # no CDN: Leaflet is inlined below
+    root = cast("Figure", m.get_root())  # folium.Map always sits in a Figure
+    root.header.add_child(_raw(_leaflet() + f"<style>{CSS}</style>"), name="siting_leaflet")
+    root.html.add_child(_raw(HATCH), name="siting_hatch")
+    for i, pane in enumerate(PANES):
+        folium.map.CustomPane(pane, z_index=380 + 10 * i, pointer_events=True).add_to(m)
+    return root
+
+
+def _draw(m: folium.Map, drawings: list[_Drawing]) -> list[str]:
+    """Add ``drawings`` to ``m``, one feature group per layer, with a layer control; the layers drawn."""
+    import folium
+
+    groups: dict[str, folium.FeatureGroup] = {}
+    for d in drawings:
+        if d.layer not in groups:
+            groups[d.layer] = folium.FeatureGroup(name=d.layer, show=d.layer not in HIDDEN)
+            groups[d.layer].add_to(m)
+        _add(groups[d.layer], d)
+    folium.LayerControl(collapsed=False).add_to(m)
+    return list(groups)
 
 
 def explore(result: SitingResult, *, tiles: str | None = None, **kwargs: Any) -> folium.Map:
@@ -585,61 +507,28 @@ def explore(result: SitingResult, *, tiles: str | None = None, **kwargs: Any) ->
 
     prov = result.provinces
     names = dict(zip(prov["code"], prov["name"], strict=True))
-    subs = result.substations
-    sub_names = dict(zip(subs["substation_id"], subs["name"], strict=True))
+    sub_names = dict(zip(result.substations["substation_id"], result.substations["name"], strict=True))
     binding = _binding(result)
     top = max(float(prov["capacity_mw"].max()), 1.0)
     west, south, east, north = prov.total_bounds
     kwargs.setdefault("control_scale", True)
     kwargs.setdefault("zoom_snap", 0.25)
     m = folium.Map(location=[(south + north) / 2, (west + east) / 2], zoom_start=7, tiles=tiles, **kwargs)
-    m.default_js, m.default_css = [], []  # no CDN: Leaflet is inlined below
-    root = cast("Figure", m.get_root())  # folium.Map always sits in a Figure
-    root.header.add_child(_raw(_leaflet() + f"<style>{CSS}</style>"), name="siting_leaflet")
-    root.html.add_child(_raw(HATCH), name="siting_hatch")
-    for i, pane in enumerate(
-        ("areas", "lines", "points", "sites", "limits")
-    ):  # fixed stacking, even when layers are toggled
-        folium.map.CustomPane(f"siting-{pane}", z_index=380 + 10 * i, pointer_events=True).add_to(m)
-    drawings = [
-        *_areas(result, names, top),
-        *_lines(result, sub_names, binding),
-        *_renewables(result),
-        *_substations(result, names, binding),
-        *_campuses(result, names, sub_names),
-        *_limits(result, binding),
-        *_upgrades(result, sub_names),
-    ]
-    groups: dict[str, folium.FeatureGroup] = {}
-    for d in drawings:
-        if d.layer not in groups:
-            groups[d.layer] = folium.FeatureGroup(name=d.layer, show=d.layer not in HIDDEN)
-            groups[d.layer].add_to(m)
-        _add(groups[d.layer], d)
-    folium.LayerControl(collapsed=False).add_to(m)
-
-    kvs = sorted(
-        (
-            v
-            for v in VOLTAGE_STYLE
-            if result.lines["voltage_kv"].eq(v).any() or result.substations["voltage_kv"].eq(v).any()
-        ),
-        reverse=True,
+    root = _offline_page(m)
+    drawn = _draw(
+        m,
+        [
+            *_areas(result, names, top),
+            *_lines(result, sub_names, binding),
+            *_renewables(result),
+            *_substations(result, names, binding),
+            *_campuses(result, names, sub_names),
+            *_limits(result, binding),
+            *_upgrades(result, sub_names),
+        ],
     )
-    present = set() if result.renewables is None else set(result.renewables["technology"])
-    techs = [t for t in TECH_COLOR if t in present] + sorted(present - set(TECH_COLOR))
-    legend = _legend(
-        result,
-        top_mw=top,
-        kvs=kvs,
-        techs=techs,
-        binds=LAYERS[6] in groups,
-        hvdc=bool(result.lines["kind"].ne("ac").any()),
-    )
-    root.html.add_child(
-        _raw(f'<div class="siting-box siting-title">{_title(result, names)}</div>{legend}'),
-        name="siting_panels",
-    )
+    panels = title_panel(result, names) + legend_panel(result, top_mw=top, binds=LAYERS[6] in drawn)
+    root.html.add_child(_raw(panels), name="siting_panels")
     m.fit_bounds(
         [[south, west], [north, east]], padding_top_left=(10, 10), padding_bottom_right=(250, 10)
     )  # room for the legend

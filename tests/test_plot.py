@@ -3,11 +3,13 @@
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
-from matplotlib.colors import to_rgb
+from matplotlib.colors import to_hex, to_rgb
 
 import siting
+from siting import style
 from siting.cli import main
-from siting.plot import BINDS, BOTTLENECK_LOADING, FULL_UTILIZATION, GIDS, binding_limits
+from siting.plot import BOTTLENECK_LOADING, FULL_UTILIZATION, GIDS, binding_limits
+from siting.style import BINDS
 from tests import toy
 
 
@@ -189,6 +191,30 @@ def test_plot_comparison_shares_extent_and_scale(toy_result, toy_infeasible, toy
         assert bar.get_xlim()[1] == pytest.approx(top)
     with pytest.raises(siting.SitingError, match="one name per result"):
         siting.plot_comparison(results, names=["only one"])
+
+
+def test_upgrade_maps_share_one_scale(toy_result):
+    """plot_upgrades and the web map's upgrade layer colour a value alike, from siting.style."""
+    res = toy_result
+    lines = res.lines[res.lines.capacity_value_bn_per_mw > 1e-9]
+    subs = res.substations[res.substations.supply_value_bn_per_mw > 1e-9]
+    assert len(lines) and len(subs), "the fixture must price a line and a substation"
+    top = max(lines.capacity_value_bn_per_mw.max(), subs.supply_value_bn_per_mw.max())
+    want = {
+        3: [style.upgrade_color(v, top) for v in lines.capacity_value_bn_per_mw],
+        4: [style.upgrade_color(v, top) for v in subs.supply_value_bn_per_mw],
+    }
+    assert want[4][0] != want[4][1]
+    ax = siting.plot_upgrades(res)
+    for z, colours in want.items():
+        (drawn,) = [c for c in ax.collections if c.get_zorder() == z]
+        face = drawn.get_edgecolor() if z == 3 else drawn.get_facecolor()
+        assert [to_hex(c) for c in face] == colours
+    (group,) = [
+        c for c in res.explore()._children.values() if getattr(c, "layer_name", "").startswith("Upgrades")
+    ]
+    web = [g.style_function(f) for g in group._children.values() for f in g.data["features"]]
+    assert [w.get("fillColor", w["color"]) for w in web] == want[3] + want[4]
 
 
 def test_cli_writes_every_format(tmp_path, capsys, monkeypatch, toy_result):

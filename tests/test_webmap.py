@@ -11,12 +11,15 @@ import shutil
 import subprocess
 import sys
 
+import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
 from matplotlib import image
+from matplotlib.colors import to_hex
 
 import siting
+from siting import style
 from siting.cli import main
 from siting.webmap import CLASSES, LAYERS
 
@@ -80,6 +83,53 @@ def test_layers_campuses_and_popups(toy_result):
     )
     (ren,) = layers["Renewables"]
     assert len(ren["features"]) == 3 and "Capacity factor: 15%" in " ".join(popups(ren))
+
+
+def styled(m, layer: str) -> list[tuple[dict, dict]]:
+    """(feature, Leaflet style) of every feature drawn in ``layer``, as the page styles them."""
+    (group,) = [c for c in m._children.values() if getattr(c, "layer_name", None) == layer]
+    return [
+        (f, g.style_function(f))
+        for g in group._children.values()
+        if type(g).__name__ == "GeoJson"
+        for f in g.data["features"]
+    ]
+
+
+def test_static_and_web_maps_share_one_style(toy_result):
+    """The PNG and the HTML draw provinces, idle and loaded lines and campuses in siting.style's colours."""
+    res = toy_result
+    m = res.explore()
+    page = m.get_root().render()
+    ax = siting.plot_siting(res)
+    png = {z: [c for c in ax.collections if c.get_zorder() == z and c.get_gid() is None] for z in (1, 2, 3)}
+    (campuses,) = [c for c in ax.collections if c.get_gid() == "siting-campuses"]
+    plt.close(ax.figure)
+
+    prov = res.provinces
+    shade = np.array([style.mw_color(mw, prov.capacity_mw.max()) for mw in prov.capacity_mw])
+    faces = np.array([to_hex(c) for c in png[1][0].get_facecolor()])  # drawn first: a face per province
+    hosts = ~prov.excluded.to_numpy()  # the excluded region is filled grey and hatched on the PNG
+    assert len(faces) == len(prov) and prov.capacity_mw.gt(0).sum() >= 2 and not hosts.all()
+    assert faces[hosts].tolist() == shade[hosts].tolist()
+    assert [s["fillColor"] for _, s in styled(m, "Provinces: MW placed")] == shade.tolist()
+
+    lines = [
+        (s["color"], "New flow: 0 MW" in f["properties"]["popup"]) for f, s in styled(m, "Lines: loading")
+    ]
+    assert (
+        {to_hex(c) for c in png[2][0].get_edgecolor()}
+        == {c for c, idle in lines if idle}
+        == {style.IDLE_LINE}
+    )
+    loaded = sorted(style.loading_color(v) for v in res.lines.loading[res.lines.flow_mw.abs() > 1e-6])
+    assert loaded and sorted(to_hex(c) for c in png[3][0].get_edgecolor()) == loaded
+    assert sorted(c for c, idle in lines if not idle) == loaded
+
+    points = [s for f, s in styled(m, "Campuses") if f["geometry"]["type"] == "Point"]
+    assert {to_hex(c) for c in campuses.get_facecolor()} == {s["fillColor"] for s in points} == {style.CAMPUS}
+    for colour in (style.IDLE_LINE, *loaded, *shade, style.CAMPUS):  # written into the page as drawn
+        assert f'"{colour}"' in page
 
 
 def test_saved_page_is_offline_with_leaflet_inlined(toy_result, tmp_path):
