@@ -13,6 +13,7 @@ from typing import Any
 
 import geopandas as gpd
 
+from ._errors import UsageError
 from ._log import Stages, logger
 from .constants import SolverName, Status
 from .data import SitingData
@@ -99,9 +100,12 @@ def solve(
     if prepared is None:
         prepared = Prepared(data, candidates=candidates, exclusions=exclusions)
     elif prepared.data is not data:
-        raise ValueError("prepared= was made for other data; fix: siting.prepare(data) with this data")
+        raise UsageError("prepared= was made for other data; fix: siting.prepare(data) with this data")
     elif candidates is not None or exclusions is not None:
-        raise ValueError("pass candidates= and exclusions= to siting.prepare, not with prepared=")
+        raise UsageError(
+            "candidates= and exclusions= do not go with prepared=; "
+            "fix: siting.prepare(data, candidates=..., exclusions=...)"
+        )
     overrides = {"solver": solver, "time_limit_s": time_limit_s, "mip_gap": mip_gap, "threads": threads}
     scenario = scenario.replace(**{k: v for k, v in overrides.items() if v is not None})
     families = tuple(DEFAULT_FAMILIES if families is None else families)
