@@ -166,6 +166,18 @@ def _reject_unknown_keywords(cls: type) -> None:
     cls.__init__ = checked  # type: ignore[misc]
 
 
+def _check_bool(name: str, value: Any) -> None:
+    """A switch must be ``True`` or ``False`` (not the text "no", not 0)."""
+    if not isinstance(value, bool):
+        raise ScenarioError(f"scenario field '{name}' = {value!r}: must be true or false.")
+
+
+def _check_whole(name: str, value: Any, lo: int) -> None:
+    """A count must be a whole number (not a bool, not 1.5) of at least ``lo``."""
+    if not isinstance(value, int) or isinstance(value, bool) or value < lo:
+        raise ScenarioError(f"scenario field '{name}' = {value!r}: must be a whole number >= {lo}.")
+
+
 def _check_choice(name: str, value: Any, allowed: tuple) -> None:
     if value not in allowed:
         raise ScenarioError(f"scenario field '{name}' = {value!r}: must be one of {list(allowed)}.")
@@ -309,15 +321,22 @@ class Scenario:
 
     def __post_init__(self) -> None:
         _check_range("target_mw", self.target_mw, 0, math.inf, lo_open=True)
+        self._check_kinds()
+        self._settle_tiers_and_voltages()
+        object.__setattr__(self, "exclude_provinces", tuple(str(c) for c in self.exclude_provinces))
+        object.__setattr__(self, "exclusion_files", tuple(str(p) for p in self.exclusion_files))
+        object.__setattr__(self, "renewable_status", tuple(self.renewable_status))
+        self._check_siting_rules()
+        self._check_network_rules()
+        self._check_solver_options()
+
+    def _check_kinds(self) -> None:
+        """Lists are lists, mappings mappings, switches true or false, the name text, the costs Costs."""
         _check_sequence("tiers_mw", self.tiers_mw, "(50, 100, 200)")
         if self.exclude_provinces is None:  # the old spelling of "no more than the default"
             object.__setattr__(self, "exclude_provinces", ())
         _check_sequence("exclude_provinces", self.exclude_provinces, "('KR-26',) or ('Busan',)")
-        if not isinstance(self.exclude_capital_region, bool):
-            raise ScenarioError(
-                f"scenario field 'exclude_capital_region' = {self.exclude_capital_region!r}: must be true "
-                "or false."
-            )
+        _check_bool("exclude_capital_region", self.exclude_capital_region)
         _check_sequence("exclusion_files", self.exclusion_files, "('no_go.geojson',)")
         _check_sequence("renewable_status", self.renewable_status, "('operating',)")
         for name in ("connection_kv", "max_connection_km"):
@@ -328,6 +347,12 @@ class Scenario:
                 )
         if not isinstance(self.name, str):
             raise ScenarioError(f"scenario field 'name' = {self.name!r}: must be text.")
+        _check_bool("n_minus_1", self.n_minus_1)
+        if not isinstance(self.costs, Costs):
+            raise ScenarioError(f"scenario field 'costs' = {self.costs!r}: must be a siting.Costs.")
+
+    def _settle_tiers_and_voltages(self) -> None:
+        """Tiers sorted and distinct; a voltage for every tier, a longest line and costs for every voltage."""
         if not self.tiers_mw:
             raise ScenarioError(
                 f"scenario field 'tiers_mw' = {self.tiers_mw!r}: must be a non-empty list of sizes in MW."
@@ -354,32 +379,25 @@ class Scenario:
             for name in ("connection_fixed", "connection_per_km", "connection_circuit_mw"):
                 if kv not in getattr(self.costs, name):
                     raise ScenarioError(f"scenario field 'costs.{name}' needs a value for {kv} kV.")
-        object.__setattr__(self, "exclude_provinces", tuple(str(c) for c in self.exclude_provinces))
-        object.__setattr__(self, "exclusion_files", tuple(str(p) for p in self.exclusion_files))
+
+    def _check_siting_rules(self) -> None:
+        """Where campuses may go and how the total spreads: exclusions, spacing, hosts, shares, renewables."""
         _check_range("exclude_buffer_km", self.exclude_buffer_km, 0, 500)
         _check_range("grid_spacing_km", self.grid_spacing_km, 0.1, 200)
         _check_range("province_share_cap", self.province_share_cap, 0, 1, lo_open=True)
-        if (
-            not isinstance(self.min_host_provinces, int)
-            or isinstance(self.min_host_provinces, bool)
-            or self.min_host_provinces < 0
-        ):
-            raise ScenarioError(
-                f"scenario field 'min_host_provinces' = {self.min_host_provinces!r}: must be a whole "
-                "number >= 0."
-            )
+        _check_whole("min_host_provinces", self.min_host_provinces, 0)
         _check_range("min_spacing_km", self.min_spacing_km, 0, 500)
         if self.max_overbuild_mw not in (None, "largest_tier"):
             _check_range("max_overbuild_mw", self.max_overbuild_mw, 0, math.inf)
         _check_range("renewable_share", self.renewable_share, 0, 1)
         _check_range("renewable_radius_km", self.renewable_radius_km, 0, 500)
-        object.__setattr__(self, "renewable_status", tuple(self.renewable_status))
         for s in self.renewable_status:
             _check_choice("renewable_status", s, STATUSES)
         _check_range("load_factor", self.load_factor, 0, 1, lo_open=True)
+
+    def _check_network_rules(self) -> None:
+        """The flow model, N-1 (on the DC model only) and the line loading."""
         _check_choice("flow_model", self.flow_model, FLOW_MODELS)
-        if not isinstance(self.n_minus_1, bool):
-            raise ScenarioError(f"scenario field 'n_minus_1' = {self.n_minus_1!r}: must be true or false.")
         if self.n_minus_1 and self.flow_model != "dc":
             raise ScenarioError(
                 f"scenario field 'n_minus_1' = True needs flow_model='dc', not {self.flow_model!r}: in the "
@@ -387,13 +405,13 @@ class Scenario:
                 "flow goes; fix: set flow_model='dc' (or n_minus_1=False)."
             )
         _check_range("max_line_loading", self.max_line_loading, 0, 1, lo_open=True)
+
+    def _check_solver_options(self) -> None:
+        """The solver, its time limit, gap and threads."""
         _check_choice("solver", self.solver, SOLVERS)
         _check_range("time_limit_s", self.time_limit_s, 0, 7 * 86400, lo_open=True)
         _check_range("mip_gap", self.mip_gap, 0, 1)
-        if not isinstance(self.threads, int) or isinstance(self.threads, bool) or self.threads < 1:
-            raise ScenarioError(f"scenario field 'threads' = {self.threads!r}: must be a whole number >= 1.")
-        if not isinstance(self.costs, Costs):
-            raise ScenarioError(f"scenario field 'costs' = {self.costs!r}: must be a siting.Costs.")
+        _check_whole("threads", self.threads, 1)
 
     @property
     def overbuild_mw(self) -> float:

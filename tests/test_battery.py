@@ -277,6 +277,7 @@ SCENARIO_CASES = [
     ("missing_kv_distance", _sc(max_connection_km={154: 20}), "needs a distance for 345 kV"),
     ("gpus_zero", lambda: siting.Scenario.from_gpus(0), "'gpus'"),
     ("capital_switch_text", _sc(exclude_capital_region="no"), "'exclude_capital_region'"),
+    ("costs_not_costs", _sc(costs={"site_per_mw": 0.7}), "must be a siting.Costs"),
     (
         "misspelt_province_name",
         lambda: siting.solve(
