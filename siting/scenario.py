@@ -36,6 +36,30 @@ def _frozen(d: Mapping) -> dict:
     return dict(d)
 
 
+def _typed(name: str, value: Any, key: type, val: type, example: str) -> dict:
+    """The mapping field ``name`` with its keys made ``key`` and its values ``val``, else a ScenarioError.
+
+    Examples
+    --------
+    >>> _typed("max_connection_km", {"154": 20}, int, float, "{154: 20.0}")
+    {154: 20.0}
+    >>> _typed("max_connection_km", {154: "far"}, int, float, "{154: 20.0}")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    siting._errors.ScenarioError: scenario field 'max_connection_km' = {154: 'far'}: ...; fix: e.g. ...
+    """
+    if not isinstance(value, Mapping):
+        raise ScenarioError(
+            f"scenario field '{name}' = {value!r}: must be a mapping; fix: e.g. {name}={example}."
+        )
+    try:
+        return {key(k): val(v) for k, v in value.items()}
+    except (TypeError, ValueError) as exc:
+        raise ScenarioError(
+            f"scenario field '{name}' = {dict(value)!r}: {exc}; fix: e.g. {name}={example}."
+        ) from exc
+
+
 @dataclass(frozen=True, kw_only=True)
 class Costs:
     """Cost coefficients, in KRW billion (illustrative defaults: set your own).
@@ -100,15 +124,24 @@ class Costs:
 
     def __post_init__(self) -> None:
         for name in ("connection_fixed", "connection_per_km", "connection_circuit_mw"):
+            example = "{154: 15.0, 345: 60.0}"
             object.__setattr__(
-                self, name, _frozen({int(k): float(v) for k, v in getattr(self, name).items()})
+                self, name, _frozen(_typed(f"costs.{name}", getattr(self, name), int, float, example))
             )
             for kv, v in getattr(self, name).items():
                 _check_range(f"costs.{name}[{kv}]", v, 0, math.inf, lo_open=name == "connection_circuit_mw")
         object.__setattr__(
             self,
             "site_per_mw_by_province",
-            _frozen({str(k): float(v) for k, v in self.site_per_mw_by_province.items()}),
+            _frozen(
+                _typed(
+                    "costs.site_per_mw_by_province",
+                    self.site_per_mw_by_province,
+                    str,
+                    float,
+                    "{'KR-26': 0.8}",
+                )
+            ),
         )
         for name in ("transmission_per_mw_km", "site_per_mw", "renewable_incentive_per_mw", "subsidy_per_mw"):
             _check_range(f"costs.{name}", getattr(self, name), 0, math.inf)
@@ -331,7 +364,7 @@ class Scenario:
         self._check_solver_options()
 
     def _check_kinds(self) -> None:
-        """Lists are lists, mappings mappings, switches true or false, the name text, the costs Costs."""
+        """Lists are lists, switches true or false, the name text, the costs Costs."""
         _check_sequence("tiers_mw", self.tiers_mw, "(50, 100, 200)")
         if self.exclude_provinces is None:  # the old spelling of "no more than the default"
             object.__setattr__(self, "exclude_provinces", ())
@@ -339,12 +372,6 @@ class Scenario:
         _check_bool("exclude_capital_region", self.exclude_capital_region)
         _check_sequence("exclusion_files", self.exclusion_files, "('no_go.geojson',)")
         _check_sequence("renewable_status", self.renewable_status, "('operating',)")
-        for name in ("connection_kv", "max_connection_km"):
-            if not isinstance(getattr(self, name), Mapping):
-                raise ScenarioError(
-                    f"scenario field '{name}' = {getattr(self, name)!r}: must be a mapping; "
-                    f"fix: e.g. {name}={{154: 20.0, 345: 40.0}}."
-                )
         if not isinstance(self.name, str):
             raise ScenarioError(f"scenario field 'name' = {self.name!r}: must be text.")
         _check_bool("n_minus_1", self.n_minus_1)
@@ -352,7 +379,7 @@ class Scenario:
             raise ScenarioError(f"scenario field 'costs' = {self.costs!r}: must be a siting.Costs.")
 
     def _settle_tiers_and_voltages(self) -> None:
-        """Tiers sorted and distinct; a voltage for every tier, a longest line and costs for every voltage."""
+        """Tiers sorted and distinct; a voltage for every tier; a longest line and costs for every voltage."""
         if not self.tiers_mw:
             raise ScenarioError(
                 f"scenario field 'tiers_mw' = {self.tiers_mw!r}: must be a non-empty list of sizes in MW."
@@ -360,14 +387,14 @@ class Scenario:
         for t in self.tiers_mw:
             _check_range("tiers_mw", t, 0, math.inf, lo_open=True)
         object.__setattr__(self, "tiers_mw", tuple(sorted(float(t) for t in set(self.tiers_mw))))
-        conn = {float(k): int(v) for k, v in dict(self.connection_kv).items()}
+        conn = _typed("connection_kv", self.connection_kv, float, int, "{400: 154, inf: 345}")
         if not conn or max(conn) < max(self.tiers_mw):
             raise ScenarioError(
                 f"scenario field 'connection_kv' = {conn!r}: must give a voltage for every tier up to "
                 f"{max(self.tiers_mw):g} MW (use key inf for 'and above')."
             )
         object.__setattr__(self, "connection_kv", _frozen(conn))
-        maxkm = {int(k): float(v) for k, v in dict(self.max_connection_km).items()}
+        maxkm = _typed("max_connection_km", self.max_connection_km, int, float, "{154: 20.0, 345: 40.0}")
         for kv in set(conn.values()):
             if kv not in maxkm:
                 raise ScenarioError(
@@ -535,15 +562,13 @@ class Scenario:
                 _did_you_mean(f"{where} [costs]", sorted(set(costs) - cost_fields), sorted(cost_fields))
             )
         raw["costs"] = Costs(**costs)
-        if "connection_kv" in raw:
-            raw["connection_kv"] = {float(k): v for k, v in raw["connection_kv"].items()}
         for key in ("tiers_mw", "exclude_provinces", "exclusion_files", "renewable_status"):
             if key in raw and isinstance(raw[key], list):  # a string stays one, and is rejected
                 raw[key] = tuple(raw[key])
         if isinstance(raw.get("exclusion_files", ()), tuple):
             folder = Path(base) if base is not None else Path.cwd()
             raw["exclusion_files"] = tuple(
-                str((folder / p).resolve()) for p in raw.get("exclusion_files", ())
+                str((folder / str(p)).resolve()) for p in raw.get("exclusion_files", ())
             )
         if "gpus" in raw and "target_mw" not in raw:
             gpus = raw.pop("gpus")

@@ -278,6 +278,9 @@ SCENARIO_CASES = [
     ("gpus_zero", lambda: siting.Scenario.from_gpus(0), "'gpus'"),
     ("capital_switch_text", _sc(exclude_capital_region="no"), "'exclude_capital_region'"),
     ("costs_not_costs", _sc(costs={"site_per_mw": 0.7}), "must be a siting.Costs"),
+    ("text_voltage_key", _sc(connection_kv={"big": 154}), "'connection_kv' = {'big': 154}"),
+    ("text_distance", _sc(max_connection_km={154: "far", 345: 40}), "'max_connection_km'"),
+    ("text_cost", lambda: siting.Costs(connection_fixed={154: "x", 345: 60}), "'costs.connection_fixed'"),
     (
         "misspelt_province_name",
         lambda: siting.solve(
@@ -321,6 +324,11 @@ TOML_CASES = [
         "toml_string_for_list",
         lambda t: siting.Scenario.from_toml(_toml(t, 'target_mw = 1\nexclude_provinces = "KR-26"\n')),
         "must be a list or tuple",
+    ),
+    (
+        "toml_number_for_table",
+        lambda t: siting.Scenario.from_toml(_toml(t, "target_mw = 1\nconnection_kv = 5\n")),
+        "must be a mapping",
     ),
     ("toml_missing_file", lambda t: siting.Scenario.from_toml(t / "none.toml"), "cannot read scenario file"),
 ]
