@@ -34,7 +34,9 @@ import shapely
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import korea_plants  # noqa: E402
 import korea_provinces  # noqa: E402
+import korea_renewables  # noqa: E402
 import korea_supply  # noqa: E402
 
 import siting  # noqa: E402
@@ -182,10 +184,10 @@ def tables(source: Path) -> dict[str, gpd.GeoDataFrame]:
     provinces = korea_provinces.build_provinces(source / korea_provinces.SOURCE_RELATIVE)
     grid = build_grid(source)
     subs = name_substations(grid.substations, provinces)
-    plants = korea_supply.build_plants(
+    plants = korea_plants.build_plants(
         source / "gppd" / "kor_power_plants_gppd.csv", buses=subs, provinces=provinces
     )
-    renewables = korea_supply.build_renewables(
+    renewables = korea_renewables.build_renewables(
         plants, source / "osm_pypsa_kr" / "kr_osm_generators.csv", buses=subs, provinces=provinces
     )
     lines = grid.lines.copy()

@@ -248,26 +248,8 @@ def build_provinces(
     >>> gdf.loc[gdf.capital_region, "name"].tolist()  # doctest: +SKIP
     ['Seoul', 'Incheon', 'Gyeonggi']
     """
-    raw = gpd.read_file(source).to_crs(METRIC_CRS)
-    codes = raw["code"].astype(str)
-    if sorted(codes) != sorted(PROVINCES):
-        raise ValueError(f"{source}: expected KOSTAT codes {sorted(PROVINCES)}, found {sorted(codes)}")
-    repaired = [polygonal_parts(g) for g in shapely.make_valid(raw.geometry.values)]
-    full = np.array([shapely.multipolygons(p) for p in repaired])
-    defects = coverage_defects(full)
-    if defects["invalid_edge_m"] > 0 or defects["overlap_m2"] > 0:
-        raise ValueError(
-            f"{source}: repaired source is not a valid coverage ({defects}); "
-            "clean it first (shapely.coverage_clean)"
-        )
-
-    rows, stats = [], []
-    for code, parts in zip(codes, repaired, strict=False):
-        area = shapely.area(parts)
-        keep = area >= min_part_km2 * 1e6
-        kept = [fill_small_holes(p, min_hole_km2 * 1e6) for p in parts[keep]]
-        rows.append(shapely.multipolygons(kept))
-        stats.append((PROVINCES[code][0], int(keep.sum()), int((~keep).sum()), area[~keep].sum() / 1e6))
+    codes, repaired, full, defects = _repaired_source(source)
+    rows, stats = _drop_small_parts(codes, repaired, min_part_km2=min_part_km2, min_hole_km2=min_hole_km2)
     simple = shapely.coverage_simplify(np.array(rows), tolerance_m)
     if not (shapely.is_valid(simple).all() and shapely.coverage_is_valid(simple)):
         raise ValueError(f"coverage_simplify(tolerance={tolerance_m}) did not give a valid coverage")
@@ -292,6 +274,41 @@ def build_provinces(
         "min_hole_km2": min_hole_km2,
     }
     return gdf
+
+
+def _repaired_source(source: Path) -> tuple[pd.Series, list[np.ndarray], np.ndarray, dict[str, float]]:
+    """The KOSTAT codes, each province's repaired polygon parts and MultiPolygon, and the coverage defects.
+
+    Raises ValueError if the provinces are not the expected ones or the
+    repaired source is not a valid coverage.
+    """
+    raw = gpd.read_file(source).to_crs(METRIC_CRS)
+    codes = raw["code"].astype(str)
+    if sorted(codes) != sorted(PROVINCES):
+        raise ValueError(f"{source}: expected KOSTAT codes {sorted(PROVINCES)}, found {sorted(codes)}")
+    repaired = [polygonal_parts(g) for g in shapely.make_valid(raw.geometry.values)]
+    full = np.array([shapely.multipolygons(p) for p in repaired])
+    defects = coverage_defects(full)
+    if defects["invalid_edge_m"] > 0 or defects["overlap_m2"] > 0:
+        raise ValueError(
+            f"{source}: repaired source is not a valid coverage ({defects}); "
+            "clean it first (shapely.coverage_clean)"
+        )
+    return codes, repaired, full, defects
+
+
+def _drop_small_parts(
+    codes: pd.Series, repaired: list[np.ndarray], *, min_part_km2: float, min_hole_km2: float
+) -> tuple[list[shapely.MultiPolygon], list[tuple[str, int, int, float]]]:
+    """Each province without its small parts and small holes; per province (ISO code, kept, dropped, km2)."""
+    rows, stats = [], []
+    for code, parts in zip(codes, repaired, strict=False):
+        area = shapely.area(parts)
+        keep = area >= min_part_km2 * 1e6
+        kept = [fill_small_holes(p, min_hole_km2 * 1e6) for p in parts[keep]]
+        rows.append(shapely.multipolygons(kept))
+        stats.append((PROVINCES[code][0], int(keep.sum()), int((~keep).sum()), area[~keep].sum() / 1e6))
+    return rows, stats
 
 
 def to_geojson_bytes(gdf: gpd.GeoDataFrame) -> bytes:

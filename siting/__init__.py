@@ -25,6 +25,7 @@ from .scenario import Costs, Scenario
 
 if TYPE_CHECKING:
     from . import families
+    from .comparison import compare
     from .data import SitingData
     from .datasets import load_korea
     from .families import Family
@@ -35,7 +36,7 @@ if TYPE_CHECKING:
     from .plot import plot_comparison, plot_data, plot_siting
     from .plot_upgrades import plot_upgrades
     from .prepared import Prepared, prepare
-    from .result import Diagnosis, OverbuildWarning, SitingResult, compare
+    from .result import Diagnosis, OverbuildWarning, SitingResult
     from .solvers import SolveReport
     from .sweeps import SweepResult, scenario_grid, scenarios_from_toml, sweep
     from .upgrades import upgrade_values
@@ -92,7 +93,7 @@ _LAZY = {
     "scenario_grid": "sweeps",
     "scenarios_from_toml": "sweeps",
     "sweep": "sweeps",
-    "compare": "result",
+    "compare": "comparison",
     "plot_comparison": "plot",
     "Family": "families",
     "OsmGrid": "osm",

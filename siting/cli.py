@@ -205,8 +205,8 @@ def _layer_of(path: Path) -> str | None:
 def _validate_problems(args: argparse.Namespace) -> tuple[list[str], str]:
     """Every problem in the files or folder given, and a line saying what was checked."""
     from ._validate import SPECS, check_layer
-    from .data import SitingData, folder_sources
-    from .io import read_layer
+    from .data import SitingData
+    from .io import folder_sources, read_layer
 
     if args.data:
         try:

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from . import _validate as V
-from .io import PathLike, lines_from_endpoints, read_layer
+from .io import PathLike, folder_sources, lines_from_endpoints, read_layer
 from .settings import (
     DC_LINE_TYPES,
     GEOGRAPHIC_CRS,
@@ -28,7 +28,7 @@ from .settings import (
     RESIDUAL_FRACTION,
 )
 
-__all__ = ["SitingData", "DERIVED_COLUMNS", "folder_sources", "FOLDER_SUFFIXES", "FOLDER_SPEC"]
+__all__ = ["SitingData", "DERIVED_COLUMNS"]
 
 #: Columns that a documented rule fills where the input leaves them empty, by
 #: layer, with the columns each rule reads. :meth:`SitingData.replace` derives
@@ -165,78 +165,6 @@ def _check_gaps(frame: pd.DataFrame, layer: str) -> list[str]:
                 "in every row) to use the documented default rule for all rows (data/geo/README.md)."
             )
     return problems
-
-
-#: File suffixes :meth:`SitingData.from_folder` recognises, in order of preference.
-FOLDER_SUFFIXES: Final[tuple[str, ...]] = (".gpkg", ".geojson", ".json", ".shp", ".csv")
-
-#: The file in a data folder that names its layers' files, columns and CRS.
-FOLDER_SPEC: Final[str] = "siting-data.toml"
-
-
-def folder_sources(folder: PathLike) -> dict[str, Any]:
-    r"""Arguments for :meth:`SitingData.from_files` from a folder (see :meth:`SitingData.from_folder`).
-
-    Examples
-    --------
-    >>> import tempfile, pathlib
-    >>> d = pathlib.Path(tempfile.mkdtemp())
-    >>> _ = (d / "siting-data.toml").write_text('[lines]\npath = "grid.csv"\ncolumns = { a = "from_id" }\n')
-    >>> folder_sources(d)  # doctest: +ELLIPSIS
-    Traceback (most recent call last):
-    ...
-    siting._errors.DataError: 4 problems in the input data:
-      - layer 'provinces': no file provinces.* in ...
-    """
-    import tomllib
-    from pathlib import Path
-
-    root = Path(folder)
-    if not root.is_dir():
-        V.raise_if(
-            [f"data folder {root} does not exist or is not a folder; fix: give a folder of layer files."]
-        )
-    spec: dict[str, Any] = {}
-    if (root / FOLDER_SPEC).exists():
-        try:
-            spec = tomllib.loads((root / FOLDER_SPEC).read_text(encoding="utf-8"))
-        except (OSError, tomllib.TOMLDecodeError) as exc:
-            V.raise_if([f"{root / FOLDER_SPEC}: cannot read it: {exc}; fix: correct the TOML."])
-    unknown = sorted(set(spec) - set(V.SPECS) - {"metric_crs"})
-    problems = [
-        f"{root / FOLDER_SPEC}: unknown tables {unknown}; fix: use {sorted(V.SPECS)} and metric_crs."
-    ] * bool(unknown)
-    out: dict[str, Any] = {"columns": {}, "layers": {}, "crs": {}, "metric_crs": spec.get("metric_crs", "")}
-    for name in V.SPECS:
-        entry = spec.get(name, {})
-        bad = sorted(set(entry) - {"path", "layer", "crs", "columns"}) if isinstance(entry, dict) else ["?"]
-        if bad:
-            problems.append(
-                f"{root / FOLDER_SPEC} [{name}]: unknown keys {bad}; fix: use path, layer, crs, columns."
-            )
-            continue
-        if "path" in entry:
-            path = root / str(entry["path"])
-            if not path.exists():
-                problems.append(
-                    f"layer '{name}': {path} (from {FOLDER_SPEC}) does not exist; fix: correct path."
-                )
-        else:
-            found = [p for s in FOLDER_SUFFIXES for p in sorted(root.glob(f"{name}{s}"))]
-            if not found:
-                if name != "plants":
-                    problems.append(
-                        f"layer '{name}': no file {name}.* in {root} (looked for {list(FOLDER_SUFFIXES)}); "
-                        f"fix: add one, or name its file in {FOLDER_SPEC} ([{name}] path = ...)."
-                    )
-                continue
-            path = found[0]
-        out[name] = path
-        for key, arg in (("columns", "columns"), ("layer", "layers"), ("crs", "crs")):
-            if key in entry:
-                out[arg][name] = entry[key]
-    V.raise_if(problems)
-    return out
 
 
 @dataclass(frozen=True, repr=False)
@@ -562,7 +490,7 @@ class SitingData:
 
         Each layer is the file named after it, ``provinces.*``,
         ``substations.*``, ``lines.*``, ``renewables.*`` and optionally
-        ``plants.*`` (any suffix in :data:`FOLDER_SUFFIXES`). A
+        ``plants.*`` (any suffix in :data:`siting.io.FOLDER_SUFFIXES`). A
         ``siting-data.toml`` in the folder may say more, per layer, in a table
         named after it: ``path`` (relative to the folder), ``layer`` (inside a
         GeoPackage), ``crs`` (of CSV coordinates) and ``columns`` (your column

@@ -12,6 +12,7 @@ second model's plan fixed, raising each headroom, line and supply limit by
 from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
+from dataclasses import dataclass, field
 from typing import Final
 
 import networkx as nx
@@ -25,7 +26,7 @@ from .families import DEFAULT_FAMILIES, Family
 from .model import SitingModel
 from .result import LIMIT_COLUMNS, UPGRADE_COLUMNS, Diagnosis
 from .scenario import Scenario
-from .solvers import Deadline, OutOfTime
+from .solvers import Deadline, OutOfTime, SolveReport
 
 __all__ = ["necessary_conditions", "diagnose", "limit_provinces"]
 
@@ -158,98 +159,132 @@ def diagnose(
     necessary = necessary_conditions(data, scenario, cand, opts, families=families)
     if necessary:
         return Diagnosis(necessary=necessary)
-    enabled = _enabled(scenario, families)
-    gap = max(scenario.mip_gap, 1e-3)
     budget = deadline if deadline is not None else Deadline(scenario.time_limit_s)
-
-    def limit_s() -> float:
-        return min(budget.remaining(), ELASTIC_TIME_LIMIT_S)
-
-    cut: list[str] = []
-    max_mw = max_bound = None
-    rows: list[dict[str, object]] = []
-    upgrades: list[dict] = []
+    run = _Elastic(data, scenario, cand, opts, graph, _enabled(scenario, families), budget)
+    found = _Findings()
     stages = Stages("diagnosis", total=2, progress=progress)
     try:
         stages.start("most MW within every limit")
-        if budget.expired:
-            raise OutOfTime("the most MW within every limit was not computed")
-        most = SitingModel.build(
-            data,
-            scenario,
-            cand,
-            opts,
-            elastic=(TARGET,),
-            tie_break=False,
-            graph=graph,
-            families=enabled,
-            deadline=budget,
-        )
-        done = most.solve(time_limit_s=limit_s(), mip_gap=gap)
-        if done.status.has_solution:
-            max_mw = scenario.target_mw - most.read(time_limit_s=limit_s()).slacks[(TARGET, "total")]
-            max_bound = max_mw if done.status == "optimal" else None
-            if done.bound is not None and done.status == "feasible":
-                max_bound = scenario.target_mw - max(done.bound, 0.0)
-        elif done.status == "no_solution":
-            cut.append("the most MW within every limit was not found")
-        stages.done("most MW within every limit", detail=f"{max_mw or 0:,.0f} MW")
+        _most_mw(run, found)
+        stages.done("most MW within every limit", detail=f"{found.max_mw or 0:,.0f} MW")
         stages.start("limits that must give")
-        owner = {limit: f for f in enabled for limit in f.limits}
-        relax = tuple(limit for limit in owner if limit != TARGET)
-        if budget.expired:
-            raise OutOfTime("the limits that must give were not computed")
-        relaxed = SitingModel.build(
-            data, scenario, cand, opts, elastic=relax, graph=graph, families=enabled, deadline=budget
-        )
-        done = relaxed.solve(time_limit_s=limit_s(), mip_gap=gap)
-        if done.status == "infeasible":
-            # what no relaxation can give (spacing, one campus per site): the target is elastic too
-            if budget.expired:
-                raise OutOfTime("the limits that must give were not computed")
-            relaxed = SitingModel.build(
-                data,
-                scenario,
-                cand,
-                opts,
-                elastic=(*relax, TARGET),
-                graph=graph,
-                families=enabled,
-                deadline=budget,
-            )
-            done = relaxed.solve(time_limit_s=limit_s(), mip_gap=gap)
-        if done.status == "no_solution":
-            cut.append("the limits that must give were not found")
-        if done.status.has_solution:
-            names: dict[tuple[str, Hashable], str] = {}
-            for f in enabled:
-                names.update(f.limit_names(data))
-            # MW of relaxation saved per MW added to each limit, the relaxed plan fixed
-            for (limit, key), mw in relaxed.prices(time_limit_s=limit_s()).items():
-                if mw > 1e-9:
-                    kind = UPGRADE_KINDS.get(limit, limit)
-                    upgrades.append(
-                        {"kind": kind, "id": key, "name": names.get((limit, key), str(key)), "mw_per_mw": mw}
-                    )
-            rows = _relaxations(data, scenario, enabled, relaxed.read(time_limit_s=limit_s()).slacks)
-        stages.done("limits that must give", detail=f"{len(rows)} limits")
+        _limits_that_give(run, found)
+        stages.done("limits that must give", detail=f"{len(found.limits)} limits")
     except OutOfTime as exc:
-        cut.append(str(exc))
+        found.cut.append(str(exc))
     finally:
         stages.close()
-    if not rows and not cut:
-        rows = [_unexplained(scenario, max_mw)]
-    limits = pd.DataFrame(rows, columns=LIMIT_COLUMNS).sort_values("over_mw", ascending=False, kind="stable")
-    return Diagnosis(
-        necessary=[],
-        limits=limits.reset_index(drop=True),
-        max_achievable_mw=max_mw,
-        max_achievable_bound_mw=max_bound,
-        cut_short="; ".join(cut),
-        upgrades=pd.DataFrame(upgrades, columns=UPGRADE_COLUMNS)
-        .sort_values(["mw_per_mw", "kind"], ascending=[False, True], kind="stable")
-        .reset_index(drop=True),
-    )
+    return found.diagnosis(scenario)
+
+
+@dataclass(frozen=True)
+class _Elastic:
+    """The inputs every elastic model of one diagnosis is built from, and its time budget."""
+
+    data: SitingData
+    scenario: Scenario
+    cand: Candidates
+    opts: pd.DataFrame
+    graph: nx.MultiGraph
+    enabled: list[type[Family]]
+    budget: Deadline
+
+    def limit_s(self) -> float:
+        """Seconds for the next elastic solve: what is left, at most :data:`ELASTIC_TIME_LIMIT_S`."""
+        return min(self.budget.remaining(), ELASTIC_TIME_LIMIT_S)
+
+    def solve(self, elastic: tuple[str, ...], *, tie_break: bool = True) -> tuple[SitingModel, SolveReport]:
+        """The model with slacks on the ``elastic`` limits, and its solve."""
+        m = SitingModel.build(
+            self.data,
+            self.scenario,
+            self.cand,
+            self.opts,
+            elastic=elastic,
+            tie_break=tie_break,
+            graph=self.graph,
+            families=self.enabled,
+            deadline=self.budget,
+        )
+        return m, m.solve(time_limit_s=self.limit_s(), mip_gap=max(self.scenario.mip_gap, 1e-3))
+
+
+@dataclass
+class _Findings:
+    """What a diagnosis has found so far; kept as it is when the diagnosis is cut short."""
+
+    max_mw: float | None = None
+    max_bound: float | None = None
+    limits: list[dict[str, object]] = field(default_factory=list)
+    upgrades: list[dict[str, object]] = field(default_factory=list)
+    cut: list[str] = field(default_factory=list)
+
+    def diagnosis(self, scenario: Scenario) -> Diagnosis:
+        """The :class:`Diagnosis`; with no limit found and nothing cut short, the target's shortfall."""
+        rows = self.limits if self.limits or self.cut else [_unexplained(scenario, self.max_mw)]
+        limits = pd.DataFrame(rows, columns=LIMIT_COLUMNS).sort_values(
+            "over_mw", ascending=False, kind="stable"
+        )
+        return Diagnosis(
+            necessary=[],
+            limits=limits.reset_index(drop=True),
+            max_achievable_mw=self.max_mw,
+            max_achievable_bound_mw=self.max_bound,
+            cut_short="; ".join(self.cut),
+            upgrades=pd.DataFrame(self.upgrades, columns=UPGRADE_COLUMNS)
+            .sort_values(["mw_per_mw", "kind"], ascending=[False, True], kind="stable")
+            .reset_index(drop=True),
+        )
+
+
+def _most_mw(run: _Elastic, found: _Findings) -> None:
+    """The most MW within every limit (the target elastic), and a bound on it when not proven."""
+    if run.budget.expired:
+        raise OutOfTime("the most MW within every limit was not computed")
+    target_mw = run.scenario.target_mw
+    most, done = run.solve((TARGET,), tie_break=False)
+    if done.status.has_solution:
+        found.max_mw = target_mw - most.read(time_limit_s=run.limit_s()).slacks[(TARGET, "total")]
+        found.max_bound = found.max_mw if done.status == "optimal" else None
+        if done.bound is not None and done.status == "feasible":
+            found.max_bound = target_mw - max(done.bound, 0.0)
+    elif done.status == "no_solution":
+        found.cut.append("the most MW within every limit was not found")
+
+
+def _limits_that_give(run: _Elastic, found: _Findings) -> None:
+    """The limits that must give to reach the target, and the MW each 1 MW of upgrade saves."""
+    limits = dict.fromkeys(limit for f in run.enabled for limit in f.limits)
+    relax = tuple(limit for limit in limits if limit != TARGET)
+    if run.budget.expired:
+        raise OutOfTime("the limits that must give were not computed")
+    relaxed, done = run.solve(relax)
+    if done.status == "infeasible":
+        # what no relaxation can give (spacing, one campus per site): the target is elastic too
+        if run.budget.expired:
+            raise OutOfTime("the limits that must give were not computed")
+        relaxed, done = run.solve((*relax, TARGET))
+    if done.status == "no_solution":
+        found.cut.append("the limits that must give were not found")
+    if done.status.has_solution:
+        names = _limit_names(run.data, run.enabled)
+        # MW of relaxation saved per MW added to each limit, the relaxed plan fixed
+        for (limit, key), mw in relaxed.prices(time_limit_s=run.limit_s()).items():
+            if mw > 1e-9:
+                kind = UPGRADE_KINDS.get(limit, limit)
+                found.upgrades.append(
+                    {"kind": kind, "id": key, "name": names.get((limit, key), str(key)), "mw_per_mw": mw}
+                )
+        slacks = relaxed.read(time_limit_s=run.limit_s()).slacks
+        found.limits = _relaxations(run.data, run.scenario, run.enabled, slacks)
+
+
+def _limit_names(data: SitingData, enabled: Sequence[type[Family]]) -> dict[tuple[str, Hashable], str]:
+    """Every enabled family's limits in words, keyed ``(limit, key)``."""
+    names: dict[tuple[str, Hashable], str] = {}
+    for f in enabled:
+        names.update(f.limit_names(data))
+    return names
 
 
 def _relaxations(
@@ -266,9 +301,7 @@ def _relaxations(
     per site.
     """
     owner = {limit: f for f in enabled for limit in f.limits}
-    names: dict[tuple[str, Hashable], str] = {}
-    for f in enabled:
-        names.update(f.limit_names(data))
+    names = _limit_names(data, enabled)
     where = limit_provinces(data)
     rows: list[dict[str, object]] = []
     for (limit, key), slack in slacks.items():

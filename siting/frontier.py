@@ -216,7 +216,7 @@ def pareto(
         raise ScenarioError(f"pareto: y = {y!r}; must be one of {sorted(OBJECTIVES)}.")
     if not isinstance(n, int) or n < 2:
         raise ScenarioError(f"pareto: n = {n!r}; must be a whole number >= 2 (the two extremes).")
-    field, more_is_better = OBJECTIVES[y]
+    field = OBJECTIVES[y][0]
     prepared = prepared if prepared is not None else Prepared(data)
     loose = scenario.replace(**{field: _LOOSE[field]})
     cheapest = solve(data, loose, prepared=prepared, **solve_options)
@@ -225,24 +225,47 @@ def pareto(
         row = {"epsilon": np.nan, "status": str(cheapest.status), "objective": np.nan, "achieved": np.nan}
         return Frontier(pd.DataFrame([{**row, "result": cheapest}]), x, y, float("nan"))
     best = _best(data, loose, y, prepared, start)
+    points = [
+        scenario.replace(**{field: e}, name=f"{scenario.name}-{field}={e:.6g}")
+        for e in _levels(y, start, best, n)
+    ]
+    results = _solve_points(data, points, client, prepared, solve_options)
+    return Frontier(_table(points, results, y), x, y, float(best))
+
+
+def _solve_points(
+    data: SitingData,
+    points: list[Scenario],
+    client: Client | None,
+    prepared: Prepared,
+    solve_options: dict[str, Any],
+) -> list[SitingResult | None]:
+    """Each point's result: on ``client`` by :func:`siting.sweep` (None where it raised), else one by one."""
+    if client is not None:
+        from .sweeps import sweep
+
+        out = sweep(data, points, client=client, prepared=prepared, progress=False, **solve_options)
+        return [out.results.get(p.name) for p in points]
+    return [solve(data, p, prepared=prepared, **solve_options) for p in points]
+
+
+def _levels(y: str, start: float, best: float, n: int) -> list[float]:
+    """The ``n`` distinct values of ε from ``start`` to ``best``, loosest first, the last a hair inside."""
     eps = np.linspace(start, best, n)
     tighten: Callable[[float], float]
     if y == "host_provinces":
         eps = np.unique(np.round(eps).astype(int))
         tighten = int
-    elif more_is_better:  # a hair inside the extreme, which the solver reached within its tolerances
+    elif OBJECTIVES[y][1]:  # a hair inside the extreme, which the solver reached within its tolerances
         tighten = lambda e: float(min(e, best * (1 - 1e-6)))  # noqa: E731
     else:
         tighten = lambda e: float(max(e, best * (1 + 1e-6), 1e-6))  # noqa: E731
-    levels = list(dict.fromkeys(tighten(e) for e in eps))  # distinct, loosest first
-    points = [scenario.replace(**{field: e}, name=f"{scenario.name}-{field}={e:.6g}") for e in levels]
-    if client is not None:
-        from .sweeps import sweep
+    return list(dict.fromkeys(tighten(e) for e in eps))  # distinct, loosest first
 
-        out = sweep(data, points, client=client, prepared=prepared, progress=False, **solve_options)
-        results = [out.results.get(p.name) for p in points]
-    else:
-        results = [solve(data, p, prepared=prepared, **solve_options) for p in points]
+
+def _table(points: list[Scenario], results: list[SitingResult | None], y: str) -> pd.DataFrame:
+    """:attr:`Frontier.table`: a row per point (a result of None is a solve that raised)."""
+    field = OBJECTIVES[y][0]
     rows = []
     for p, res in zip(points, results, strict=True):
         rows.append(
@@ -254,4 +277,4 @@ def pareto(
                 "result": res,
             }
         )
-    return Frontier(pd.DataFrame(rows), x, y, float(best))
+    return pd.DataFrame(rows)

@@ -124,6 +124,23 @@ def read_gppd(path: str | os.PathLike | pd.DataFrame, *, country: str | None = "
     >>> plants.crs.to_string(), plants.geometry.iloc[1].x
     ('EPSG:4326', 126.2)
     """
+    frame = _for_country(_read_table(path), country)
+    cap = pd.to_numeric(frame["capacity_mw"], errors="coerce")
+    coords = {col: pd.to_numeric(frame[col], errors="coerce") for col in ("latitude", "longitude")}
+    fuel = frame["primary_fuel"].fillna("").astype(str).str.strip().str.lower()
+    problems = [
+        *_id_problems(frame),
+        *_capacity_problems(frame, cap),
+        *_coordinate_problems(frame, coords),
+        *_fuel_problems(frame, fuel),
+    ]
+    if problems:
+        raise DataError(problems)
+    return _plants(frame, cap, coords, fuel)
+
+
+def _read_table(path: str | os.PathLike | pd.DataFrame) -> pd.DataFrame:
+    """The GPPD rows with the required columns, numbered (``_row``), ``gppd_idnr`` stripped."""
     if isinstance(path, pd.DataFrame):
         raw = pd.DataFrame(path).copy()
     else:
@@ -150,23 +167,30 @@ def read_gppd(path: str | os.PathLike | pd.DataFrame, *, country: str | None = "
     frame = raw.reset_index(drop=True)
     frame["_row"] = np.arange(len(frame))
     frame["gppd_idnr"] = frame["gppd_idnr"].fillna("").astype(str).str.strip()
+    return frame
 
-    if country is not None and "country" in frame.columns:
-        codes = frame["country"].fillna("").astype(str).str.strip().str.upper()
-        keep = codes == country.strip().upper()
-        if not keep.any():
-            found = sorted(set(codes) - {""})
-            raise DataError(
-                [
-                    f"layer '{LAYER}', column 'country': no rows for country '{country}' "
-                    f"(the file has {show_ids(found)}); "
-                    "fix: pass country= one of those, or country=None for every row."
-                ]
-            )
-        frame = frame.loc[keep].copy()
 
-    problems: list[str] = []
+def _for_country(frame: pd.DataFrame, country: str | None) -> pd.DataFrame:
+    """The rows of ``country`` (all rows for None or without a ``country`` column)."""
+    if country is None or "country" not in frame.columns:
+        return frame
+    codes = frame["country"].fillna("").astype(str).str.strip().str.upper()
+    keep = codes == country.strip().upper()
+    if not keep.any():
+        found = sorted(set(codes) - {""})
+        raise DataError(
+            [
+                f"layer '{LAYER}', column 'country': no rows for country '{country}' "
+                f"(the file has {show_ids(found)}); "
+                "fix: pass country= one of those, or country=None for every row."
+            ]
+        )
+    return frame.loc[keep].copy()
 
+
+def _id_problems(frame: pd.DataFrame) -> list[str]:
+    """Empty and repeated ``gppd_idnr``."""
+    problems = []
     empty_id = frame["gppd_idnr"] == ""
     if empty_id.any():
         problems.append(
@@ -180,8 +204,12 @@ def read_gppd(path: str | os.PathLike | pd.DataFrame, *, country: str | None = "
             f"duplicate ids {show_ids(sorted(set(frame.loc[dup, 'gppd_idnr'])))}; "
             "fix: keep one row per plant (drop repeated rows)."
         )
+    return problems
 
-    cap = pd.to_numeric(frame["capacity_mw"], errors="coerce")
+
+def _capacity_problems(frame: pd.DataFrame, cap: pd.Series) -> list[str]:
+    """A capacity that is missing, not a number or negative."""
+    problems = []
     bad_cap = cap.isna() | ~np.isfinite(cap)
     if bad_cap.any():
         example = frame.loc[bad_cap, "capacity_mw"].iloc[0]
@@ -195,11 +223,14 @@ def read_gppd(path: str | os.PathLike | pd.DataFrame, *, country: str | None = "
             f"layer '{LAYER}', column 'capacity_mw': negative capacity in {_ids(frame, neg_cap)}; "
             "fix: give a value >= 0 MW."
         )
+    return problems
 
-    coords = {}
+
+def _coordinate_problems(frame: pd.DataFrame, coords: dict[str, pd.Series]) -> list[str]:
+    """Latitudes and longitudes that are missing, not numbers or out of range."""
+    problems = []
     for col, limit in (("latitude", 90.0), ("longitude", 180.0)):
-        val = pd.to_numeric(frame[col], errors="coerce")
-        coords[col] = val
+        val = coords[col]
         missing_val = val.isna()
         if missing_val.any():
             problems.append(
@@ -212,27 +243,32 @@ def read_gppd(path: str | os.PathLike | pd.DataFrame, *, country: str | None = "
                 f"layer '{LAYER}', column '{col}': outside -{limit:g}..{limit:g} in {_ids(frame, out)}; "
                 "fix: give WGS84 decimal degrees (are latitude and longitude swapped?)."
             )
+    return problems
 
-    fuel = frame["primary_fuel"].fillna("").astype(str).str.strip().str.lower()
-    technology = fuel.map(GPPD_TECHNOLOGY)
-    unknown = technology.isna()
-    if unknown.any():
-        values = sorted(set(frame.loc[unknown, "primary_fuel"].fillna("").astype(str)))
-        problems.append(
-            f"layer '{LAYER}', column 'primary_fuel': "
-            f"unknown fuels {show_ids(values)} in {_ids(frame, unknown)}; "
-            f"fix: use one of {sorted(GPPD_TECHNOLOGY)} (case-insensitive), or drop those rows."
-        )
 
-    if problems:
-        raise DataError(problems)
+def _fuel_problems(frame: pd.DataFrame, fuel: pd.Series) -> list[str]:
+    """Fuels with no library technology."""
+    unknown = fuel.map(GPPD_TECHNOLOGY).isna()
+    if not unknown.any():
+        return []
+    values = sorted(set(frame.loc[unknown, "primary_fuel"].fillna("").astype(str)))
+    return [
+        f"layer '{LAYER}', column 'primary_fuel': "
+        f"unknown fuels {show_ids(values)} in {_ids(frame, unknown)}; "
+        f"fix: use one of {sorted(GPPD_TECHNOLOGY)} (case-insensitive), or drop those rows."
+    ]
 
+
+def _plants(
+    frame: pd.DataFrame, cap: pd.Series, coords: dict[str, pd.Series], fuel: pd.Series
+) -> gpd.GeoDataFrame:
+    """The checked rows in the ``plants`` schema, sorted by ``plant_id``."""
     out = pd.DataFrame(
         {
             "plant_id": frame["gppd_idnr"],
             "name": frame["name"].fillna("").astype(str),
             "fuel": fuel,
-            "technology": technology,
+            "technology": fuel.map(GPPD_TECHNOLOGY),
             "capacity_mw": cap.astype(float),
             "commissioning_year": (
                 pd.to_numeric(frame["commissioning_year"], errors="coerce").astype(float)

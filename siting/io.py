@@ -1,23 +1,28 @@
 """Readers for user files: GeoJSON, GeoPackage, Shapefile, or CSV with lon/lat.
 
-Readers only read and rename; validation lives in :mod:`siting._validate` and
-the assembled layers in :class:`siting.SitingData`.
+:func:`read_layer` reads one layer; :func:`folder_sources` finds the layers
+of a data folder, by name or as its ``siting-data.toml`` says. Readers only
+read and rename; validation lives in :mod:`siting._validate` and the
+assembled layers in :class:`siting.SitingData`.
 """
 
 from __future__ import annotations
 
 import os
+import tomllib
 from collections.abc import Hashable, Iterable, Mapping
 from pathlib import Path
+from typing import Any, Final
 
 import geopandas as gpd
 import pandas as pd
 import shapely
 
+from . import _validate as V
 from ._errors import DataError
 from .settings import GEOGRAPHIC_CRS
 
-__all__ = ["read_layer", "lines_from_endpoints"]
+__all__ = ["read_layer", "lines_from_endpoints", "folder_sources", "FOLDER_SUFFIXES", "FOLDER_SPEC"]
 
 PathLike = str | os.PathLike
 
@@ -71,45 +76,55 @@ def read_layer(
     >>> read_layer(df, name="substations", columns={"id": "substation_id"}).crs.to_string()
     'EPSG:4326'
     """
-    if isinstance(source, pd.DataFrame):
-        frame = source.copy()
-    else:
-        path = Path(source)
-        if not path.exists():
-            raise DataError([f"layer '{name}': file not found: {path}; fix: check the path."])
-        try:
-            if path.suffix.lower() in (".csv", ".txt"):
-                frame = pd.read_csv(path, keep_default_na=True)
-            else:
-                frame = gpd.read_file(path, layer=layer)
-        except Exception as exc:  # pyogrio and pandas raise many types
-            raise DataError(
-                [
-                    f"layer '{name}': cannot read {path}: {exc}; "
-                    "fix: give a GeoJSON, GeoPackage, Shapefile or CSV."
-                ]
-            ) from exc
+    frame = _read_source(source, name=name, layer=layer)
     if columns:
-        have = {str(c): c for c in frame.columns}
-        mapping = {}
-        for ours, theirs in dict(columns).items():
-            if ours in frame.columns:
-                mapping[ours] = theirs
-            elif str(ours) in have:  # 0 for a CSV header "0", or the other way round
-                mapping[have[str(ours)]] = theirs
-        missing = [c for c in columns if c not in frame.columns and str(c) not in have]
-        if missing:
-            raise DataError(
-                [
-                    f"layer '{name}': columns= names {missing}, which the layer does not have "
-                    f"(it has {list(frame.columns)[:20]}); fix: use the layer's own column names."
-                ]
-            )
-        frame = frame.rename(columns=mapping)
+        frame = _rename(frame, columns, name=name)
     if isinstance(frame, gpd.GeoDataFrame):
         if frame.crs is None and crs is not None:
             frame = frame.set_crs(crs)
         return frame
+    return _with_points(frame, name=name, crs=crs)
+
+
+def _read_source(source: PathLike | pd.DataFrame, *, name: str, layer: str | None) -> pd.DataFrame:
+    """A copy of the frame given, or the file read (a CSV as a plain DataFrame)."""
+    if isinstance(source, pd.DataFrame):
+        return source.copy()
+    path = Path(source)
+    if not path.exists():
+        raise DataError([f"layer '{name}': file not found: {path}; fix: check the path."])
+    try:
+        if path.suffix.lower() in (".csv", ".txt"):
+            return pd.read_csv(path, keep_default_na=True)
+        return gpd.read_file(path, layer=layer)
+    except Exception as exc:  # pyogrio and pandas raise many types
+        raise DataError(
+            [f"layer '{name}': cannot read {path}: {exc}; fix: give a GeoJSON, GeoPackage, Shapefile or CSV."]
+        ) from exc
+
+
+def _rename(frame: pd.DataFrame, columns: Mapping[Hashable, str], *, name: str) -> pd.DataFrame:
+    """``frame`` with the ``columns=`` renames applied; an error naming columns it does not have."""
+    have = {str(c): c for c in frame.columns}
+    mapping = {}
+    for ours, theirs in dict(columns).items():
+        if ours in frame.columns:
+            mapping[ours] = theirs
+        elif str(ours) in have:  # 0 for a CSV header "0", or the other way round
+            mapping[have[str(ours)]] = theirs
+    missing = [c for c in columns if c not in frame.columns and str(c) not in have]
+    if missing:
+        raise DataError(
+            [
+                f"layer '{name}': columns= names {missing}, which the layer does not have "
+                f"(it has {list(frame.columns)[:20]}); fix: use the layer's own column names."
+            ]
+        )
+    return frame.rename(columns=mapping)
+
+
+def _with_points(frame: pd.DataFrame, *, name: str, crs: str | None) -> pd.DataFrame:
+    """Point geometry from the longitude/latitude columns, which are dropped; ``frame`` if it has none."""
     lon, lat = _pick(frame.columns, LON_NAMES), _pick(frame.columns, LAT_NAMES)
     if lon is None or lat is None:
         return frame
@@ -166,3 +181,82 @@ def lines_from_endpoints(lines: pd.DataFrame, substations: gpd.GeoDataFrame) -> 
     else:
         data = pd.DataFrame(lines)
     return gpd.GeoDataFrame(data, geometry=gpd.GeoSeries(straight, index=lines.index), crs=substations.crs)
+
+
+#: File suffixes :meth:`siting.SitingData.from_folder` recognises, in order of preference.
+FOLDER_SUFFIXES: Final[tuple[str, ...]] = (".gpkg", ".geojson", ".json", ".shp", ".csv")
+
+#: The file in a data folder that names its layers' files, columns and CRS.
+FOLDER_SPEC: Final[str] = "siting-data.toml"
+
+
+def folder_sources(folder: PathLike) -> dict[str, Any]:
+    r"""Arguments for :meth:`siting.SitingData.from_files` from a folder (see its ``from_folder``).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (d / "siting-data.toml").write_text('[lines]\npath = "grid.csv"\ncolumns = { a = "from_id" }\n')
+    >>> folder_sources(d)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    siting._errors.DataError: 4 problems in the input data:
+      - layer 'provinces': no file provinces.* in ...
+    """
+    root = Path(folder)
+    if not root.is_dir():
+        V.raise_if(
+            [f"data folder {root} does not exist or is not a folder; fix: give a folder of layer files."]
+        )
+    spec = _folder_spec(root)
+    unknown = sorted(set(spec) - set(V.SPECS) - {"metric_crs"})
+    problems = [
+        f"{root / FOLDER_SPEC}: unknown tables {unknown}; fix: use {sorted(V.SPECS)} and metric_crs."
+    ] * bool(unknown)
+    out: dict[str, Any] = {"columns": {}, "layers": {}, "crs": {}, "metric_crs": spec.get("metric_crs", "")}
+    for name in V.SPECS:
+        entry = spec.get(name, {})
+        path = _layer_file(root, name, entry, problems)
+        if path is None:
+            continue
+        out[name] = path
+        for key, arg in (("columns", "columns"), ("layer", "layers"), ("crs", "crs")):
+            if key in entry:
+                out[arg][name] = entry[key]
+    V.raise_if(problems)
+    return out
+
+
+def _folder_spec(root: Path) -> dict[str, Any]:
+    """The folder's ``siting-data.toml`` as a dict, empty if there is none."""
+    if not (root / FOLDER_SPEC).exists():
+        return {}
+    try:
+        return tomllib.loads((root / FOLDER_SPEC).read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise DataError([f"{root / FOLDER_SPEC}: cannot read it: {exc}; fix: correct the TOML."]) from exc
+
+
+def _layer_file(root: Path, name: str, entry: Any, problems: list[str]) -> Path | None:
+    """The file of layer ``name``: as its ``entry`` in the spec says, else found by name; problems noted."""
+    bad = sorted(set(entry) - {"path", "layer", "crs", "columns"}) if isinstance(entry, dict) else ["?"]
+    if bad:
+        problems.append(
+            f"{root / FOLDER_SPEC} [{name}]: unknown keys {bad}; fix: use path, layer, crs, columns."
+        )
+        return None
+    if "path" in entry:
+        path = root / str(entry["path"])
+        if not path.exists():
+            problems.append(f"layer '{name}': {path} (from {FOLDER_SPEC}) does not exist; fix: correct path.")
+        return path
+    found = [p for s in FOLDER_SUFFIXES for p in sorted(root.glob(f"{name}{s}"))]
+    if not found:
+        if name != "plants":
+            problems.append(
+                f"layer '{name}': no file {name}.* in {root} (looked for {list(FOLDER_SUFFIXES)}); "
+                f"fix: add one, or name its file in {FOLDER_SPEC} ([{name}] path = ...)."
+            )
+        return None
+    return found[0]

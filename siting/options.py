@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from dataclasses import dataclass, field
 from typing import Final, NamedTuple
 
 import geopandas as gpd
@@ -382,15 +383,100 @@ def _bound(data: SitingData, scenario: Scenario, head: np.ndarray) -> np.ndarray
 POOL_ROWS: Final[int] = 2_000_000
 
 
-def _top(pool: list[dict[str, np.ndarray]], bound: np.ndarray, tiers: np.ndarray) -> dict[str, np.ndarray]:
+def _top(rows: dict[str, np.ndarray], bound: np.ndarray, tiers: np.ndarray) -> dict[str, np.ndarray]:
     """The cheapest ``bound`` options of each group, in their original (site) order."""
-    rows = {k: np.concatenate([c[k] for c in pool]) for k in pool[0]}
     order, _, rank, _ = _groups(
         rows["substation"], _province_codes(rows["province"]), rows["tier_mw"], rows["cost"], rows["site"]
     )
     most = bound[rows["substation"][order], np.searchsorted(tiers, rows["tier_mw"][order])]
     top = np.sort(order[rank < most])
     return {k: v[top] for k, v in rows.items()}
+
+
+@dataclass
+class _Pool:
+    """Option columns gathered from blocks of the grid, sites numbered in the whole grid."""
+
+    #: Option columns of each block (or of a cut).
+    cols: list[dict[str, np.ndarray]] = field(default_factory=list)
+    #: The pool's sites, indexed by their number.
+    sites: list[gpd.GeoDataFrame] = field(default_factory=list)
+    #: (site, substation) of every option of the pool's sites.
+    reach: list[np.ndarray] = field(default_factory=list)
+    #: Grid sites seen so far (the next block's first number).
+    offset: int = 0
+    #: Options seen so far, before any cut.
+    options_all: int = 0
+    #: :func:`site_reach` of every option seen.
+    reach_all: dict[str, float] = field(
+        default_factory=lambda: {"sites_in_reach": 0, "site_capacity_mw": 0.0}
+    )
+
+    def add(self, block: Candidates, cols: dict[str, np.ndarray]) -> None:
+        """Add a block's sites and option columns, its sites numbered after those seen."""
+        self.options_all += len(cols["site"])
+        best = np.zeros(len(block.sites))
+        np.maximum.at(best, cols["site"], cols["tier_mw"])
+        self.reach_all["sites_in_reach"] += int((best > 0).sum())
+        self.reach_all["site_capacity_mw"] += float(best.sum())
+        cols["site"] = cols["site"] + self.offset
+        block.sites.index = block.sites.index + self.offset
+        self.offset += len(block.sites)
+        self.cols.append(cols)
+        self.sites.append(block.sites)
+        self.reach.append(np.column_stack([cols["site"], cols["substation"]]))
+
+    def rows(self) -> int:
+        """Option rows in the pool."""
+        return sum(len(c["site"]) for c in self.cols)
+
+    def columns(self) -> dict[str, np.ndarray]:
+        """The pool's option columns, one array each."""
+        return {k: np.concatenate([c[k] for c in self.cols]) for k in self.cols[0]}
+
+    def cut(self, bound: np.ndarray, tiers: np.ndarray) -> None:
+        """Keep the cheapest ``bound`` options of each group, and only the sites they use."""
+        self.cols = [_top(self.columns(), bound, tiers)]
+        used = _unique(self.cols[0]["site"])
+        reach, sites = np.concatenate(self.reach), pd.concat(self.sites)
+        self.reach = [reach[_member(reach[:, 0], used)]]
+        self.sites = [sites.loc[_member(sites.index.to_numpy(), used)]]
+
+
+def _reach_km(data: SitingData, scenario: Scenario, head: np.ndarray) -> np.ndarray:
+    """How far each substation can connect a tier it can take, km (NaN: none): blocks pair no further."""
+    kv_sub = data.substations["voltage_kv"].to_numpy()
+    reach_km = np.full(len(head), np.nan)
+    for t in scenario.tiers_mw:
+        kv = scenario.connection_kv_for(float(t))
+        can = (kv_sub >= kv) & (head >= t - 1e-9)
+        reach_km[can] = np.fmax(reach_km[can], scenario.max_connection_km[kv])
+    return reach_km
+
+
+def _streamed(data: SitingData, scenario: Scenario, pool: _Pool, head: np.ndarray) -> Streamed:
+    """The reduction of the pool's options, their sites numbered among the kept ones."""
+    rows = pool.columns()
+    pairs = np.concatenate(pool.reach)
+    keep = _kept(
+        rows["substation"],
+        _province_codes(rows["province"]),
+        rows["tier_mw"],
+        rows["cost"],
+        rows["site"],
+        (pairs[:, 0], pairs[:, 1]),
+        head,
+        min(scenario.tiers_mw),
+    )
+    opts = pd.DataFrame({k: v[keep] for k, v in rows.items()})
+    opts.attrs.update(pool.reach_all)
+    kept_sites = pd.concat(pool.sites).loc[_unique(opts["site"].to_numpy())]
+    opts["site"] = np.searchsorted(kept_sites.index.to_numpy(), opts["site"].to_numpy())
+    kept_sites = kept_sites.reset_index(drop=True)
+    kept_sites["site_id"] = grid_ids(shapely.get_coordinates(kept_sites.geometry.values))
+    pairs_kept = substation_pairs(data, scenario, kept_sites)
+    cand = Candidates(sites=kept_sites, pairs=pairs_kept, considered=pool.offset)
+    return Streamed(cand, opts.reset_index(drop=True), pool.options_all)
 
 
 def stream_options(
@@ -453,55 +539,11 @@ def stream_options(
     tiers = np.asarray(scenario.tiers_mw, dtype=float)
     bound = _bound(data, scenario, head)
     grid = CandidateGrid(data, scenario, exclusions=exclusions)
-    # how far each substation can connect a tier it can take (NaN: none), so blocks pair no further
-    kv_sub = data.substations["voltage_kv"].to_numpy()
-    reach_km = np.full(len(head), np.nan)
-    for t in tiers:
-        kv = scenario.connection_kv_for(float(t))
-        can = (kv_sub >= kv) & (head >= t - 1e-9)
-        reach_km[can] = np.fmax(reach_km[can], scenario.max_connection_km[kv])
-    pool: list[dict[str, np.ndarray]] = []  # option columns, site numbered in the whole grid
-    sites: list[gpd.GeoDataFrame] = []  # the pool's sites, indexed by that number
-    reach: list[np.ndarray] = []  # (site, substation) of every option of the pool's sites
-    offset = options_all = 0
-    reach_all = {"sites_in_reach": 0, "site_capacity_mw": 0.0}  # of every option, for site_reach
+    pool = _Pool()
     # a last empty block, so that an empty grid goes through the same steps
-    blocks = grid.blocks(max_cells=block_cells, reach_km=reach_km)
+    blocks = grid.blocks(max_cells=block_cells, reach_km=_reach_km(data, scenario, head))
     for block in itertools.chain(blocks, [grid.candidates(np.empty((0, 2)), ids=False)]):
-        cols = _option_columns(data, scenario, block, head)
-        options_all += len(cols["site"])
-        best = np.zeros(len(block.sites))
-        np.maximum.at(best, cols["site"], cols["tier_mw"])
-        reach_all["sites_in_reach"] += int((best > 0).sum())
-        reach_all["site_capacity_mw"] += float(best.sum())
-        cols["site"] = cols["site"] + offset
-        block.sites.index = block.sites.index + offset
-        offset += len(block.sites)
-        pool.append(cols)
-        sites.append(block.sites)
-        reach.append(np.column_stack([cols["site"], cols["substation"]]))
-        if sum(len(c["site"]) for c in pool) > pool_rows:
-            pool, sites, reach = [_top(pool, bound, tiers)], [pd.concat(sites)], [np.concatenate(reach)]
-            used = _unique(pool[0]["site"])
-            reach = [reach[0][_member(reach[0][:, 0], used)]]
-            sites = [sites[0].loc[_member(sites[0].index.to_numpy(), used)]]
-    rows = {k: np.concatenate([c[k] for c in pool]) for k in pool[0]}
-    pairs = np.concatenate(reach)
-    keep = _kept(
-        rows["substation"],
-        _province_codes(rows["province"]),
-        rows["tier_mw"],
-        rows["cost"],
-        rows["site"],
-        (pairs[:, 0], pairs[:, 1]),
-        head,
-        float(tiers[0]),
-    )
-    opts = pd.DataFrame({k: v[keep] for k, v in rows.items()})
-    opts.attrs.update(reach_all)
-    kept_sites = pd.concat(sites).loc[_unique(opts["site"].to_numpy())]
-    opts["site"] = np.searchsorted(kept_sites.index.to_numpy(), opts["site"].to_numpy())
-    kept_sites = kept_sites.reset_index(drop=True)
-    kept_sites["site_id"] = grid_ids(shapely.get_coordinates(kept_sites.geometry.values))
-    cand = Candidates(sites=kept_sites, pairs=substation_pairs(data, scenario, kept_sites), considered=offset)
-    return Streamed(cand, opts.reset_index(drop=True), options_all)
+        pool.add(block, _option_columns(data, scenario, block, head))
+        if pool.rows() > pool_rows:
+            pool.cut(bound, tiers)
+    return _streamed(data, scenario, pool, head)

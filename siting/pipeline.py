@@ -15,13 +15,14 @@ import geopandas as gpd
 
 from ._errors import UsageError
 from ._log import Stages, logger
+from .assemble import assemble
 from .constants import SolverName, Status
 from .data import SitingData
 from .diagnose import diagnose, necessary_conditions
 from .families import DEFAULT_FAMILIES, Family
 from .model import SitingModel, Solution
 from .prepared import Prepared
-from .result import Diagnosis, SitingResult, assemble
+from .result import Diagnosis, SitingResult
 from .scenario import Scenario
 from .solvers import TIME_LIMIT_MARGIN_S, Deadline, OutOfTime, SolveReport
 

@@ -312,23 +312,34 @@ def sweep(
         prepared = Prepared(data, maxsize=None)
     elif prepared.data is not data:
         raise UsageError("prepared= was made for other data; fix: siting.prepare(data) with this data")
-    for sc in scenarios:  # build each distinct stage once, here; a failure is reported by its scenario's row
+    _prepare_stages(prepared, scenarios, reduce=solve_options.get("reduce", True))
+    if client is None:
+        return _sweep_local(n_workers or os.cpu_count() or 1, prepared, scenarios, progress, solve_options)
+    return _sweep_on(client, prepared, scenarios, progress, solve_options)
+
+
+def _prepare_stages(prepared: Prepared, scenarios: list[Scenario], *, reduce: bool) -> None:
+    """Build each distinct stage once, here; a failure is reported by its scenario's row."""
+    for sc in scenarios:
         try:
-            prepared.stages(sc, reduce=solve_options.get("reduce", True))
+            prepared.stages(sc, reduce=reduce)
         except Exception as exc:  # noqa: BLE001
             log.debug("preparing %s failed (%s); its row will say why", sc.name, exc)
-    if client is None:
-        from distributed import Client, LocalCluster
 
-        workers = n_workers or os.cpu_count() or 1
-        with (
-            LocalCluster(
-                n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
-            ) as cluster,
-            Client(cluster) as own,
-        ):
-            return _sweep_on(own, prepared, scenarios, progress, solve_options)
-    return _sweep_on(client, prepared, scenarios, progress, solve_options)
+
+def _sweep_local(
+    workers: int, prepared: Prepared, scenarios: list[Scenario], progress: bool, options: dict[str, Any]
+) -> SweepResult:
+    """:func:`_sweep_on` a local cluster of ``workers`` one-thread processes, started and closed here."""
+    from distributed import Client, LocalCluster
+
+    with (
+        LocalCluster(
+            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        Client(cluster) as own,
+    ):
+        return _sweep_on(own, prepared, scenarios, progress, options)
 
 
 def _sweep_on(

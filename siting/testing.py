@@ -95,33 +95,52 @@ def assert_result_valid(
     sc = result.scenario
     assert str(result.status) in ("optimal", "feasible"), f"status is {result.status}"
     tol = 1e-6 + rtol * max(sc.target_mw, 1.0)
-    sites, lines = result.sites, result.lines
-    metric = data.metric_crs
-    assert set(sites["capacity_mw"]) <= set(sc.tiers_mw), "a campus size is not a tier"
+    assert set(result.sites["capacity_mw"]) <= set(sc.tiers_mw), "a campus size is not a tier"
+    _check_excluded(result, data)
+    _check_connections(result, data)
+    if families is None:
+        families = result.families or tuple(f for f in DEFAULT_FAMILIES if f.enabled(sc))
+    for family in families:
+        family.check(result, data, tol)
+    _check_costs(result)
 
-    prov = data.provinces.to_crs(metric)
-    # excluded: the capital region unless switched off, and the provinces named by code or name
+
+def _excluded_codes(result: SitingResult, data: SitingData) -> list[str]:
+    """The excluded provinces: the capital region unless switched off, and those named by code or name."""
+    sc, prov = result.scenario, data.provinces
     named = {str(v).strip().casefold() for v in sc.exclude_provinces}
     by_name = pd.concat(
         [prov[c].astype(str).str.strip().str.casefold() for c in ("code", "name", "name_ko")], axis=1
     )
-    codes = list(
+    return list(
         prov.loc[
             by_name.isin(named).any(axis=1) | (prov["capital_region"] & sc.exclude_capital_region), "code"
         ]
     )
-    site_m = sites.to_crs(metric)
-    if codes:
-        excluded = prov.loc[prov["code"].isin(codes)].union_all()
-        geoms = site_m.geometry.values
-        too_close = shapely.intersects(excluded, geoms) | (
-            shapely.distance(excluded, geoms) / 1000.0 < sc.exclude_buffer_km - 1e-6
-        )
-        assert not too_close.any(), (
-            f"campus in the excluded region or its {sc.exclude_buffer_km} km buffer: "
-            f"{list(sites.site_id[too_close])}"
-        )
 
+
+def _check_excluded(result: SitingResult, data: SitingData) -> None:
+    """No campus in an excluded province or within its buffer."""
+    sc, sites = result.scenario, result.sites
+    codes = _excluded_codes(result, data)
+    if not codes:
+        return
+    prov = data.provinces.to_crs(data.metric_crs)
+    excluded = prov.loc[prov["code"].isin(codes)].union_all()
+    geoms = sites.to_crs(data.metric_crs).geometry.values
+    too_close = shapely.intersects(excluded, geoms) | (
+        shapely.distance(excluded, geoms) / 1000.0 < sc.exclude_buffer_km - 1e-6
+    )
+    assert not too_close.any(), (
+        f"campus in the excluded region or its {sc.exclude_buffer_km} km buffer: "
+        f"{list(sites.site_id[too_close])}"
+    )
+
+
+def _check_connections(result: SitingResult, data: SitingData) -> None:
+    """Each campus connected at its tier's voltage, to a substation that has it, within reach."""
+    sc, sites, metric = result.scenario, result.sites, data.metric_crs
+    site_m = sites.to_crs(metric)
     sub_in = data.substations.set_index("substation_id")
     sub_m = sub_in.geometry.to_crs(metric)
     pts = site_m.geometry.representative_point() if (site_m.geom_type != "Point").any() else site_m.geometry
@@ -141,12 +160,10 @@ def assert_result_valid(
             f"site {r.site_id}: {dist:.1f} km > {sc.max_connection_km[kv]} km"
         )
 
-    if families is None:
-        families = result.families or tuple(f for f in DEFAULT_FAMILIES if f.enabled(sc))
-    for family in families:
-        family.check(result, data, tol)
 
-    c = sc.costs
+def _check_costs(result: SitingResult) -> None:
+    """The connection and transmission terms match their recomputation, and the terms add up."""
+    c, sites, lines = result.scenario.costs, result.sites, result.lines
     conn = sum(
         c.connection_fixed[r.connection_kv]
         + math.ceil(r.capacity_mw / c.connection_circuit_mw[r.connection_kv] - 1e-9)

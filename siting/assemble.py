@@ -1,0 +1,213 @@
+"""From a solution to a result: the plain tables of :class:`siting.result.SitingResult`.
+
+:func:`assemble` reads the solved values (:class:`siting.model.Solution`) and
+the inputs, and builds each table in its own step: sites, substations, lines,
+provinces. The tables are GeoDataFrames in EPSG:4326; money in KRW billion.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import geopandas as gpd
+import networkx as nx
+import numpy as np
+import pandas as pd
+
+from ._log import logger
+from ._result_types import SITE_COST_COLUMNS
+from .constants import COST_TERMS, HEADROOM, LINES, SUPPLY, Status
+from .result import Diagnosis, OverbuildWarning, SitingResult
+from .settings import GEOGRAPHIC_CRS
+
+if TYPE_CHECKING:
+    from .candidates import Candidates
+    from .data import SitingData
+    from .families import Family
+    from .model import Solution
+    from .scenario import Scenario
+    from .solvers import SolveReport
+
+__all__ = ["assemble"]
+
+
+def assemble(
+    data: SitingData,
+    scenario: Scenario,
+    cand: Candidates,
+    opts: pd.DataFrame,
+    solution: Solution | None,
+    graph: nx.MultiGraph,
+    *,
+    status: Status,
+    excluded: Sequence[str],
+    report: SolveReport | None = None,
+    families: Sequence[type[Family]] = (),
+    diagnosis: Diagnosis | None = None,
+    size: dict[str, int] | None = None,
+    timings: dict[str, float] | None = None,
+) -> SitingResult:
+    """Turn solved values (a :class:`~siting.model.Solution`; None: no plan) into a result."""
+    sol = solution if solution is not None and status.has_solution else None
+    sel = opts.loc[sol.chosen if sol is not None else np.zeros(len(opts), dtype=bool)]
+    substations = _substations(
+        data.substations, graph, sel, sol, incentive_per_mw=scenario.costs.renewable_incentive_per_mw
+    )
+    sites = _sites(cand, sel, substations)
+    costs: dict[str, float] = dict(sol.costs) if sol is not None else dict.fromkeys(COST_TERMS, 0.0)
+    result = SitingResult(
+        status=status,
+        objective=sum(costs.values()) if sol is not None else None,
+        gap=report.gap if report is not None else None,
+        costs=costs,
+        provinces=_provinces(data.provinces, sites, excluded),
+        sites=sites,
+        substations=substations,
+        lines=_lines(data.lines, sol),
+        scenario=scenario,
+        diagnosis=diagnosis,
+        renewables=data.renewables,
+        renewable_delivered_mw=sol.renewable_delivered_mw if sol is not None else 0.0,
+        model_size=size or {},
+        timings=timings or {},
+        metric_crs=data.metric_crs,
+        report=report,
+        families=tuple(families),
+        dropped_candidates=cand.dropped,
+        candidates_given=cand.given,
+        security=dict(sol.security) if sol is not None else {},
+    )
+    _note_overbuild(result)
+    return result
+
+
+def _load_and_credit(sel: pd.DataFrame, sol: Solution | None, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Campus MW and renewable credit MW at each of the ``n`` substations (by position)."""
+    load = np.zeros(n)
+    np.add.at(load, sel["substation"].to_numpy(), sel["tier_mw"].to_numpy())
+    credit = np.zeros(n)
+    for i, mw in (sol.renewable_credit_mw if sol is not None else {}).items():
+        credit[i] = mw
+    return load, credit
+
+
+def _per_mw(values: np.ndarray, mw: np.ndarray) -> np.ndarray:
+    """``values`` per MW of ``mw``, elementwise (0 where ``mw`` is not positive)."""
+    return np.divide(values, mw, out=np.zeros(len(mw)), where=mw > 0)
+
+
+def _sites(cand: Candidates, sel: pd.DataFrame, substations: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The chosen options as campuses, each with its own cost terms (:data:`SITE_COST_COLUMNS`)."""
+    sites_m = cand.sites.iloc[sel["site"].to_numpy()]
+    at, tier = sel["substation"].to_numpy(), sel["tier_mw"].to_numpy()
+    # each site's own cost terms; the renewable incentive is its substation's, shared pro rata by MW
+    own = {c: sel[c].to_numpy() for c in ("connection_cost", "site_cost", "subsidy")}
+    incentive = substations["renewable_incentive_krw_bn"].to_numpy()
+    own["renewable_incentive"] = _per_mw(incentive, substations["load_mw"].to_numpy())[at] * tier + 0.0
+    return gpd.GeoDataFrame(
+        {
+            "site_id": sites_m["site_id"].to_numpy(),
+            "province": sel["province"].to_numpy(),
+            "capacity_mw": tier,
+            "substation_id": substations["substation_id"].to_numpy()[at],
+            "connection_km": sel["distance_km"].to_numpy(),
+            "connection_kv": sel["kv"].to_numpy(),
+            "renewable_avg_mw": sites_m["renewable_avg_mw"].to_numpy(),
+            **{col: own[term] for term, col in SITE_COST_COLUMNS.items()},
+        },
+        geometry=sites_m["footprint"].to_numpy(),
+        crs=cand.sites.crs,
+    ).to_crs(GEOGRAPHIC_CRS)
+
+
+def _substations(
+    subs: gpd.GeoDataFrame,
+    graph: nx.MultiGraph,
+    sel: pd.DataFrame,
+    sol: Solution | None,
+    *,
+    incentive_per_mw: float,
+) -> gpd.GeoDataFrame:
+    """Every substation: campus load, supply used, renewable credit and its incentive, value of its limits."""
+    load, credit = _load_and_credit(sel, sol, len(subs))
+    ids = subs["substation_id"]
+    head = subs["headroom_mw"].to_numpy()
+    return gpd.GeoDataFrame(
+        {
+            "substation_id": ids,
+            "name": subs["name"],
+            "province": subs["province"],
+            "voltage_kv": subs["voltage_kv"],
+            "load_mw": load,
+            "headroom_mw": head,
+            "utilization": _per_mw(load, head),
+            "supply_mw": np.array([graph.nodes[s]["supply_mw"] for s in ids]),
+            "supply_used_mw": sol.supply_used_mw if sol is not None else 0.0,
+            "renewable_credit_mw": credit,
+            "renewable_incentive_krw_bn": -incentive_per_mw * credit + 0.0,  # + 0.0: no -0.0
+            "headroom_value_bn_per_mw": _prices(sol, HEADROOM, ids),
+            "supply_value_bn_per_mw": _prices(sol, SUPPLY, ids),
+        },
+        geometry=subs.geometry,
+        crs=subs.crs,
+    )
+
+
+def _lines(lines: gpd.GeoDataFrame, sol: Solution | None) -> gpd.GeoDataFrame:
+    """Every line with its new flow (signed, from -> to), loading of the residual and its value per MW."""
+    flow = lines["line_id"].map(sol.line_flow_mw if sol is not None else {}).fillna(0.0).to_numpy()
+    ren = lines["line_id"].map(sol.renewable_flow_mw if sol is not None else {}).fillna(0.0).to_numpy()
+    res_mw = lines["residual_mw"].to_numpy()
+    return gpd.GeoDataFrame(
+        {
+            "line_id": lines["line_id"],
+            "from_id": lines["from_id"],
+            "to_id": lines["to_id"],
+            "name": lines["name"],
+            "kind": lines["kind"],
+            "voltage_kv": lines["voltage_kv"],
+            "length_km": lines["length_km"],
+            "flow_mw": flow,
+            "capacity_mw": lines["capacity_mw"],
+            "residual_mw": res_mw,
+            "loading": np.divide(
+                np.abs(flow), res_mw, out=np.where(np.abs(flow) > 1e-6, np.inf, 0.0), where=res_mw > 0
+            ),
+            "renewable_flow_mw": ren,
+            "capacity_value_bn_per_mw": _prices(sol, LINES, lines["line_id"]),
+        },
+        geometry=lines.geometry,
+        crs=lines.crs,
+    )
+
+
+def _provinces(
+    provinces: gpd.GeoDataFrame, sites: gpd.GeoDataFrame, excluded: Sequence[str]
+) -> gpd.GeoDataFrame:
+    """Every province: excluded or not, and the campuses and MW it hosts."""
+    prov = provinces[["code", "name", "name_ko", "geometry"]].copy()
+    prov["excluded"] = prov["code"].isin(list(excluded))
+    per = sites.groupby("province")["capacity_mw"].agg(["size", "sum"])
+    prov["campuses"] = prov["code"].map(per["size"]).fillna(0).astype(int)
+    prov["capacity_mw"] = prov["code"].map(per["sum"]).fillna(0.0)
+    return prov
+
+
+def _note_overbuild(result: SitingResult) -> None:
+    """Say why the plan exceeds the target: a warning when by a whole campus or more, else a log line."""
+    note = result.overbuild_note()
+    sc = result.scenario
+    if note and result.total_mw - sc.target_mw >= min(sc.tiers_mw) - 1e-6:
+        # stacklevel: this step, assemble, the pipeline's finish, solve, then the caller of solve
+        warnings.warn(f"scenario {sc.name!r}: {note}", OverbuildWarning, stacklevel=5)
+    elif note:
+        logger.info("scenario %r: %s", sc.name, note)
+
+
+def _prices(sol: Solution | None, limit: str, ids: pd.Series) -> np.ndarray:
+    """Per id, the value per MW of ``limit`` from the solution's prices (0 where it has no row; NaN: none)."""
+    if sol is None or not sol.prices:
+        return np.full(len(ids), np.nan)
+    return np.array([sol.prices.get((limit, i), 0.0) for i in ids], dtype=float)

@@ -1,0 +1,120 @@
+"""Results side by side: :func:`compare`, public as ``siting.compare``.
+
+The module is not named ``compare`` because ``siting.compare`` is the
+function: importing a submodule of that name would replace it on the package.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import pandas as pd
+
+from ._errors import SitingError
+from ._result_types import ResultLike
+
+__all__ = ["compare"]
+
+
+def compare(
+    results: Sequence[ResultLike] | Mapping[str, ResultLike], *, names: Sequence[str] | None = None
+) -> pd.DataFrame:
+    """Compare results side by side: one column per result, then the differences from the first.
+
+    Rows: status, target and placed MW, campuses, host provinces (how many
+    and which), objective and each cost term (KRW bn), renewable energy
+    deliverable (MW and share), substations used, and MW in each province
+    that hosts a campus in any result (``mw <Name (code)>``). Differences
+    are numeric (result minus the first); text rows read "differs" where
+    they differ.
+
+    Parameters
+    ----------
+    results : sequence of SitingResult, or mapping of name to SitingResult
+    names : sequence of str, optional
+        Column names; default the mapping's keys or each scenario's name
+        (made unique with "#2", "#3").
+
+    Returns
+    -------
+    DataFrame
+        Index ``metric``; columns the names, then ``difference`` (two
+        results) or ``<name> - <first>`` (more).
+
+    Examples
+    --------
+    >>> import siting
+    >>> data = siting.load_korea()
+    >>> runs = {f"{mw} MW": siting.solve(data, siting.Scenario(target_mw=mw, min_host_provinces=1,
+    ...                                                          grid_spacing_km=20))
+    ...         for mw in (100, 200)}
+    >>> t = siting.compare(runs)
+    >>> t.loc["target_mw"].tolist()
+    [100, 200, 100]
+    """
+    if isinstance(results, Mapping):
+        names = list(results) if names is None else names
+        results = list(results.values())
+    results = list(results)
+    if len(results) < 2:
+        raise SitingError(
+            f"compare() needs two results or more, got {len(results)}; fix: pass a list of results."
+        )
+    names = _names(results, names)
+    labels: dict[str, str] = {}
+    for r in results:
+        labels.update(r.province_labels())
+    hosts = sorted({str(p) for r in results for p in r.sites["province"]})
+    columns = {n: _column(r, labels=labels, hosts=hosts) for n, r in zip(names, results, strict=True)}
+    table = pd.DataFrame(columns, dtype=object)
+    table.index.name = "metric"
+    first = names[0]
+    for other in names[1:]:
+        key = "difference" if len(names) == 2 else f"{other} - {first}"
+        table[key] = [_difference(a, b) for a, b in zip(table[first], table[other], strict=True)]
+    return table
+
+
+def _names(results: Sequence[ResultLike], names: Sequence[str] | None) -> list[str]:
+    """The column names: ``names`` checked, or each scenario's name made unique with "#2", "#3"."""
+    if names is None:
+        names = []
+        seen: dict[str, int] = {}
+        for r in results:
+            seen[r.scenario.name] = seen.get(r.scenario.name, 0) + 1
+            n = seen[r.scenario.name]
+            names.append(r.scenario.name if n == 1 else f"{r.scenario.name} #{n}")
+    out = [str(n) for n in names]
+    if len(out) != len(results) or len(set(out)) != len(out):
+        raise SitingError(f"compare(names={out}): fix: give one distinct name per result.")
+    return out
+
+
+def _column(r: ResultLike, *, labels: Mapping[str, str], hosts: Sequence[str]) -> dict[str, Any]:
+    """One result's column: its metrics by name, MW for every province in ``hosts``."""
+    bp = r.by_province()["capacity_mw"] if len(r.sites) else pd.Series(dtype=float)
+    col: dict[str, Any] = {
+        "status": str(r.status),
+        "target_mw": r.scenario.target_mw,
+        "total_mw": r.total_mw,
+        "campuses": len(r.sites),
+        "host_provinces": int(r.sites["province"].nunique()),
+        "provinces": ", ".join(labels[p] for p in sorted(map(str, r.sites["province"].unique()))),
+        "objective_krw_bn": r.objective,
+    }
+    col |= {f"{k}_krw_bn": v if r.status.has_solution else None for k, v in r.costs.items()}
+    col |= {
+        "renewable_delivered_mw": r.renewable_delivered_mw,
+        "renewable_share": r.renewable_share,
+        "substations_used": int((r.substations["load_mw"] > 0).sum()),
+    }
+    col |= {f"mw {labels[p]}": float(bp.get(p, 0.0)) for p in hosts}
+    return col
+
+
+def _difference(a: Any, b: Any) -> Any:
+    """``b`` minus ``a``; for text, "differs" or ""; None when either is None."""
+    if isinstance(a, str) or isinstance(b, str):
+        return "differs" if a != b else ""
+    return None if a is None or b is None else b - a

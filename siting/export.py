@@ -1,0 +1,250 @@
+"""A result as tables and files: GeoPackage, GeoJSON, CSV, or a folder of them, written atomically.
+
+:class:`siting.result.SitingResult` calls these for ``res.tables()``,
+``res.diagnosis_table()`` and ``res.to_file()``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from ._errors import SitingError
+from ._result_types import LIMIT_COLUMNS, DiagnosisLike, ResultLike
+from ._utils import atomic_path
+from .settings import GEOGRAPHIC_CRS
+
+if TYPE_CHECKING:
+    from .scenario import Scenario
+
+__all__ = ["tables", "diagnosis_table", "scenario_rows", "to_file"]
+
+
+def tables(result: ResultLike) -> dict[str, gpd.GeoDataFrame | pd.DataFrame]:
+    """A result's tables by name.
+
+    provinces, sites, substations, lines; costs (``term``, ``krw_bn``,
+    ``status``); scenario (``key``, ``value``: every scenario field, as
+    text, costs as ``costs.<field>``, :func:`scenario_rows`); diagnosis
+    (:func:`diagnosis_table`); dropped_candidates (``site_id``, ``reason``).
+
+    Parameters
+    ----------
+    result : SitingResult
+
+    Returns
+    -------
+    dict of str to DataFrame or GeoDataFrame
+
+    Examples
+    --------
+    >>> import siting
+    >>> sc = siting.Scenario(target_mw=100, min_host_provinces=1, grid_spacing_km=20)
+    >>> t = tables(siting.solve(siting.load_korea(), sc))
+    >>> t["costs"].columns.tolist(), t["costs"]["term"].iloc[-1]
+    (['term', 'krw_bn', 'status'], 'total')
+    """
+    costs = pd.DataFrame(
+        {"term": [*result.costs, "total"], "krw_bn": [*result.costs.values(), result.objective or 0.0]}
+    )
+    costs["status"] = str(result.status)
+    return {
+        "provinces": result.provinces,
+        "sites": result.sites,
+        "substations": result.substations,
+        "lines": result.lines,
+        "costs": costs,
+        "scenario": scenario_rows(result.scenario),
+        "diagnosis": diagnosis_table(result.diagnosis),
+        "dropped_candidates": result.dropped_candidates.astype({"site_id": str, "reason": str}),
+    }
+
+
+def diagnosis_table(diagnosis: DiagnosisLike | None) -> pd.DataFrame:
+    """A diagnosis as rows: failing necessary conditions, the most MW placeable, then each limit.
+
+    Parameters
+    ----------
+    diagnosis : Diagnosis or None
+
+    Returns
+    -------
+    DataFrame
+        Columns :data:`siting.result.LIMIT_COLUMNS`; ``family`` is
+        "necessary", "max_achievable" or the limit's family; ``id`` is text.
+        Empty when there is no diagnosis.
+
+    Examples
+    --------
+    >>> from siting.result import Diagnosis
+    >>> diagnosis_table(Diagnosis(necessary=["too much"], max_achievable_mw=80.0))[["family", "over_mw"]]
+               family  over_mw
+    0       necessary      NaN
+    1  max_achievable     80.0
+    """
+    d = diagnosis
+    if d is None:
+        return pd.DataFrame({c: pd.Series(dtype=float if c == "over_mw" else object) for c in LIMIT_COLUMNS})
+    rows = [
+        {"family": "necessary", "id": str(i), "name": "", "province": "", "over_mw": np.nan, "text": t}
+        for i, t in enumerate(d.necessary)
+    ]
+    if d.max_achievable_mw is not None:
+        rows.append(
+            {
+                "family": "max_achievable",
+                "id": "total",
+                "name": "most MW within every limit",
+                "province": "",
+                "over_mw": d.max_achievable_mw,
+                "text": f"{d.max_achievable_mw:,.0f} MW can be placed within every limit",
+            }
+        )
+    limits = d.table().assign(id=lambda f: f["id"].astype(str))
+    out = pd.concat([pd.DataFrame(rows, columns=LIMIT_COLUMNS), limits], ignore_index=True)
+    return out.astype({"over_mw": float})
+
+
+def _plain(value: Any) -> Any:
+    """A scenario value as JSON-friendly data (mappings with text keys, inf as "inf")."""
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (tuple, list)):
+        return [_plain(v) for v in value]
+    if isinstance(value, float) and math.isinf(value):
+        return "inf" if value > 0 else "-inf"
+    return value
+
+
+def scenario_rows(scenario: Scenario) -> pd.DataFrame:
+    """Every field of ``scenario`` as a ``key``/``value`` row (JSON text; costs as ``costs.<field>``).
+
+    Parameters
+    ----------
+    scenario : Scenario
+
+    Returns
+    -------
+    DataFrame
+        Columns ``key`` and ``value``.
+
+    Examples
+    --------
+    >>> from siting import Scenario
+    >>> rows = scenario_rows(Scenario(target_mw=100)).set_index("key")["value"]
+    >>> rows["target_mw"], rows["max_connection_km"], rows["costs.site_per_mw"]
+    ('100', '{"154": 20.0, "345": 40.0}', '0.5')
+    """
+    rows = []
+    for f in dataclasses.fields(scenario):
+        value = getattr(scenario, f.name)
+        if dataclasses.is_dataclass(value):
+            rows += [(f"{f.name}.{c.name}", getattr(value, c.name)) for c in dataclasses.fields(value)]
+        else:
+            rows.append((f.name, value))
+    return pd.DataFrame(
+        [(k, json.dumps(_plain(v), ensure_ascii=False)) for k, v in rows], columns=["key", "value"]
+    )
+
+
+def to_file(result: ResultLike, path: str | os.PathLike[str], *, table: str | None = None) -> Path:
+    """Write a result where ``path`` says, each file atomically.
+
+    - ``*.gpkg``: every table of :func:`tables` as a layer of one
+      GeoPackage, the scenario and the diagnosis included;
+    - ``*.geojson`` or ``*.csv``: the one table named by ``table``
+      (CSV: geometry as WKT, points also as ``lon``/``lat``);
+    - a path without a suffix: a folder with one GeoJSON per spatial table
+      and one CSV per other table (costs, scenario, diagnosis,
+      dropped_candidates).
+
+    Each file is written under a temporary name in its folder and renamed
+    into place, so a crash never leaves a half-written file.
+
+    Parameters
+    ----------
+    result : SitingResult
+    path : path
+        Target file or folder; parent folders are created.
+    table : str, optional
+        One of the keys of :func:`tables`.
+        Required for ``.geojson`` and ``.csv``.
+
+    Returns
+    -------
+    Path
+
+    Raises
+    ------
+    SitingError
+        For another suffix, or a single-table format without ``table``.
+
+    Examples
+    --------
+    >>> import siting, tempfile, pyogrio
+    >>> res = siting.solve(siting.load_korea(), siting.Scenario(target_mw=300, min_host_provinces=1))
+    >>> p = to_file(res, tempfile.mkdtemp() + "/r.gpkg")
+    >>> sorted(pyogrio.list_layers(p)[:, 0].tolist())  # doctest: +NORMALIZE_WHITESPACE
+    ['costs', 'diagnosis', 'dropped_candidates', 'lines', 'provinces', 'scenario', 'sites',
+     'substations']
+    >>> to_file(res, tempfile.mkdtemp() + "/sites.csv", table="sites").suffix
+    '.csv'
+    """
+    path = Path(path)
+    frames = tables(result)
+    suffix = path.suffix.lower()
+    if suffix == ".gpkg":
+        with atomic_path(path) as tmp:
+            for name, frame in frames.items():
+                _geo(frame).to_file(tmp, layer=name, driver="GPKG")
+        return path
+    if suffix in (".geojson", ".csv"):
+        if table not in frames:
+            raise SitingError(
+                f"to_file({str(path)!r}) writes one table, and table={table!r} names none; "
+                f"fix: pass table= one of {sorted(frames)}, or give a .gpkg file or a folder for all."
+            )
+        _write_table(frames[table], path)
+        return path
+    if suffix:
+        raise SitingError(
+            f"to_file({str(path)!r}): cannot write {suffix!r} files; "
+            "fix: use .gpkg (all tables), .geojson or .csv with table=..., or a folder (no suffix)."
+        )
+    path.mkdir(parents=True, exist_ok=True)
+    for name, frame in frames.items():
+        spatial = isinstance(frame, gpd.GeoDataFrame)
+        _write_table(frame, path / f"{name}.{'geojson' if spatial else 'csv'}")
+    return path
+
+
+def _geo(frame: pd.DataFrame) -> gpd.GeoDataFrame:
+    """A table as a GeoDataFrame (an empty geometry for plain tables, which GeoPackage stores)."""
+    if isinstance(frame, gpd.GeoDataFrame):
+        return frame
+    return gpd.GeoDataFrame(frame, geometry=[None] * len(frame), crs=GEOGRAPHIC_CRS)
+
+
+def _write_table(frame: pd.DataFrame, path: Path) -> None:
+    """One table as GeoJSON or CSV (geometry as WKT; points also as lon/lat), atomically."""
+    with atomic_path(path) as tmp:
+        if path.suffix.lower() == ".geojson":
+            _geo(frame).to_file(tmp, driver="GeoJSON")
+            return
+        out = pd.DataFrame(frame)
+        if isinstance(frame, gpd.GeoDataFrame):
+            geom = frame.geometry
+            out = out.drop(columns=geom.name)
+            if len(geom) and (geom.geom_type == "Point").all():
+                out["lon"], out["lat"] = geom.x, geom.y
+            out["geometry_wkt"] = geom.to_wkt()
+        out.to_csv(tmp, index=False)
