@@ -3,6 +3,8 @@
 Like spopt's ``.solve(solver)`` and linopy's ``Result``, solving is apart
 from modelling: :func:`solve_problem` takes any :class:`pulp.LpProblem` and
 returns a :class:`SolveReport`; nothing here knows what the variables mean.
+HiGHS receives the problem as arrays (:func:`_arrays`) through
+:mod:`siting._highs`, in this process or in a child process.
 """
 
 from __future__ import annotations
