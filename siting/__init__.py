@@ -19,7 +19,7 @@ __version__ = "0.1.0"
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from ._errors import DataError, ScenarioError, SitingError
+from ._errors import DataError, ScenarioError, SitingError, UsageError
 from .constants import Status
 from .scenario import Costs, Scenario
 
@@ -59,6 +59,7 @@ __all__ = [
     "SolveReport",
     "SweepResult",
     "Status",
+    "UsageError",
     "compare",
     "explore",
     "families",

@@ -2,12 +2,14 @@
 
 Every error the library raises for bad input derives from :class:`SitingError`,
 which is a :class:`ValueError`, so ``except ValueError`` keeps working for
-callers that do not care about the distinction.
+callers that do not care about the distinction. Each message names what is
+wrong (the layer, column and rows; the field; the argument) and the fix.
+Anything else that escapes ``siting`` is a bug, to be reported.
 """
 
 from __future__ import annotations
 
-__all__ = ["SitingError", "DataError", "ScenarioError"]
+__all__ = ["SitingError", "DataError", "ScenarioError", "UsageError", "NoResultError"]
 
 
 class SitingError(ValueError):
@@ -37,4 +39,18 @@ class ScenarioError(SitingError):
     """A scenario value is out of range or of the wrong type.
 
     The message names the field, the value given and the allowed range.
+    """
+
+
+class UsageError(SitingError):
+    """A call's arguments do not fit together, or name what does not exist.
+
+    The message names the argument and how to call instead.
+    """
+
+
+class NoResultError(UsageError, KeyError):
+    """No result is held under the name asked for (a :class:`KeyError` too, as for a mapping).
+
+    The message says why (the run's error, or the names there are) and what to do.
     """

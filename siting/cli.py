@@ -12,7 +12,9 @@ alone.
 Exit codes: 0 a plan was found (optimal or feasible; ``sweep``: for every
 scenario), 1 no plan (infeasible, with the diagnosis printed, or no solution
 within the time limit; ``sweep``: for some scenario, or one failed), 2 a usage
-or input error (bad arguments, an unreadable or invalid scenario or data file).
+or input error (bad arguments, an unreadable or invalid scenario or data file:
+a :class:`~siting.SitingError`, or an :class:`OSError`). Any other exception
+is a bug and shows its traceback.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ import tomllib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ._errors import DataError, ScenarioError, SitingError
 from ._utils import atomic_path, write_text_atomic
 from .constants import SOLVERS
 
@@ -118,8 +121,6 @@ def _setting(text: str) -> tuple[list[str], Any]:
     >>> _setting('exclude_provinces=["Busan", "KR-27"]')
     (['exclude_provinces'], ['Busan', 'KR-27'])
     """
-    from ._errors import ScenarioError
-
     key, sep, value = text.partition("=")
     if not sep or not key.strip():
         raise ScenarioError(f"--set {text!r}: fix: write --set key=value (e.g. --set min_host_provinces=2).")
@@ -132,7 +133,6 @@ def _setting(text: str) -> tuple[list[str], Any]:
 
 def _scenario(args: argparse.Namespace) -> Scenario:
     """The scenario from the TOML file (if any), then ``--set``, ``--target-mw`` and ``--gpus``."""
-    from ._errors import ScenarioError
     from .scenario import Scenario
 
     raw: dict[str, Any] = {}
@@ -204,7 +204,6 @@ def _layer_of(path: Path) -> str | None:
 
 def _validate_problems(args: argparse.Namespace) -> tuple[list[str], str]:
     """Every problem in the files or folder given, and a line saying what was checked."""
-    from ._errors import DataError, SitingError
     from ._validate import SPECS, check_layer
     from .data import SitingData
     from .io import folder_sources, read_layer
@@ -274,7 +273,7 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
     import siting
 
     if args.workers is not None and args.workers < 1:
-        raise siting.ScenarioError(f"--workers {args.workers}: must be at least 1.")
+        raise ScenarioError(f"--workers {args.workers}: must be at least 1.")
     scenarios = siting.scenarios_from_toml(args.sweep)
     data = siting.load_korea()
     out = siting.sweep(data, scenarios, n_workers=args.workers, solver=args.solver)
@@ -301,6 +300,11 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``siting`` command.
 
+    A :class:`~siting.SitingError` (bad input, with its fix) or an
+    :class:`OSError` (a file or folder the system refuses) prints its message
+    and returns :data:`EXIT_USAGE`; any other exception is a bug and
+    propagates with its traceback.
+
     Examples
     --------
     >>> import tempfile
@@ -309,11 +313,52 @@ def main(argv: list[str] | None = None) -> int:
     ...
     0
     """
+    args = _parser().parse_args(argv)
+    if args.verbose:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(name)s: %(message)s", "%H:%M:%S"))
+        logging.getLogger("siting").addHandler(handler)
+        logging.getLogger("siting").setLevel(logging.INFO)
+    try:
+        return args.func(args)
+    except (SitingError, OSError) as exc:  # the user's to fix: the message, not a traceback
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+def _parser() -> argparse.ArgumentParser:
+    """The command's arguments: ``run``, ``validate``, ``sweep`` and ``data``, each calling its ``_cmd_``."""
     from . import __version__
 
     parser = argparse.ArgumentParser(prog="siting", description="Site data centres where the grid has room.")
     parser.add_argument("--version", action="version", version=f"siting {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
+    _add_run(sub)
+    check = sub.add_parser(
+        "validate",
+        help="check data files and print every problem",
+        description="Check data layers; print every problem, one per line. Exit 0: none; 1: problems; "
+        "2: bad arguments.",
+    )
+    check.add_argument(
+        "files", nargs="*", help="layer files named after their layer (substations.csv, lines.geojson, ...)"
+    )
+    check.add_argument("--data", metavar="DIR", help="a data folder, as for siting run --data")
+    check.set_defaults(func=_cmd_validate, verbose=False)
+    sw = sub.add_parser("sweep", help="solve every scenario of a sweep file on a local Dask cluster")
+    sw.add_argument("sweep", help="scenario TOML file with a [sweep] table of fields and value lists")
+    sw.add_argument("--out", default="out", help="output folder for <file>_sweep.csv (default: out)")
+    sw.add_argument("--workers", type=int, help="worker processes (default: the machine's cores)")
+    sw.add_argument("--solver", choices=list(SOLVERS), help="override the scenarios' solver")
+    sw.set_defaults(func=_cmd_sweep, verbose=False)
+    data = sub.add_parser("data", help="map and summarise the bundled data")
+    data.add_argument("--out", default="out")
+    data.set_defaults(func=_cmd_data, verbose=False)
+    return parser
+
+
+def _add_run(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """The ``run`` command's arguments."""
     run = sub.add_parser(
         "run",
         help="solve a scenario (bundled Korean data, or --data DIR)",
@@ -361,37 +406,6 @@ def main(argv: list[str] | None = None) -> int:
         help="map formats, comma-separated (default: png)",
     )
     run.set_defaults(func=_cmd_run)
-    check = sub.add_parser(
-        "validate",
-        help="check data files and print every problem",
-        description="Check data layers; print every problem, one per line. Exit 0: none; 1: problems; "
-        "2: bad arguments.",
-    )
-    check.add_argument(
-        "files", nargs="*", help="layer files named after their layer (substations.csv, lines.geojson, ...)"
-    )
-    check.add_argument("--data", metavar="DIR", help="a data folder, as for siting run --data")
-    check.set_defaults(func=_cmd_validate, verbose=False)
-    sw = sub.add_parser("sweep", help="solve every scenario of a sweep file on a local Dask cluster")
-    sw.add_argument("sweep", help="scenario TOML file with a [sweep] table of fields and value lists")
-    sw.add_argument("--out", default="out", help="output folder for <file>_sweep.csv (default: out)")
-    sw.add_argument("--workers", type=int, help="worker processes (default: the machine's cores)")
-    sw.add_argument("--solver", choices=list(SOLVERS), help="override the scenarios' solver")
-    sw.set_defaults(func=_cmd_sweep, verbose=False)
-    data = sub.add_parser("data", help="map and summarise the bundled data")
-    data.add_argument("--out", default="out")
-    data.set_defaults(func=_cmd_data, verbose=False)
-    args = parser.parse_args(argv)
-    if args.verbose:
-        handler = logging.StreamHandler()
-        handler.setFormatter(logging.Formatter("%(asctime)s %(name)s: %(message)s", "%H:%M:%S"))
-        logging.getLogger("siting").addHandler(handler)
-        logging.getLogger("siting").setLevel(logging.INFO)
-    try:
-        return args.func(args)
-    except (ValueError, OSError) as exc:  # SitingError and friends: show the message, not a traceback
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
 
 
 if __name__ == "__main__":

@@ -543,7 +543,7 @@ class SitingData:
         """
         unknown = set(layers) - set(V.SPECS)
         if unknown:
-            raise TypeError(f"replace() got unknown layers {sorted(unknown)}; use {sorted(V.SPECS)}")
+            V.raise_if([f"replace() got unknown layers {sorted(unknown)}; fix: use {sorted(V.SPECS)}."])
         frames: dict[str, Any] = {}
         for name, old in self.layers().items():
             new = layers.get(name, old)

@@ -38,6 +38,7 @@ import numpy as np
 import pandas as pd
 import pulp
 
+from ._errors import UsageError
 from ._log import logger
 from ._utils import safe_name
 from .candidates import Candidates
@@ -124,7 +125,7 @@ def _refuse_site_rows(family_cls: type[Family], rows: list[tuple[str, Any]], abs
     """Raise when a family's new ``rows`` hold site columns (by ``id``) that a lazy model left out."""
     bad = [name for name, c in rows if any(id(v) in absent for v in c.keys())] if absent else []
     if bad:
-        raise ValueError(
+        raise UsageError(
             f"family {family_cls.__name__} adds rows on the site choice m.x ({bad[:3]}), which a lazy "
             "model holds only in part; fix: read the counts m.y, or set reads_sites = True on the "
             "family so that the model holds every site"
@@ -344,8 +345,9 @@ class SitingModel:
         m.deadline = deadline
         relaxable = {limit for f in enabled for limit in f.limits}
         if m.elastic - relaxable:
-            raise ValueError(
-                f"elastic names unknown limits {sorted(m.elastic - relaxable)}; known: {sorted(relaxable)}"
+            raise UsageError(
+                f"elastic names unknown limits {sorted(m.elastic - relaxable)}; "
+                f"fix: name limits of the enabled families, {sorted(relaxable)}"
             )
         m.active = m._wanted()
         if not m.lazy:  # with spacing the sites are binary: a row added later would cut off branches

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from ._errors import ScenarioError
 from ._validate import province_codes
 from .candidates import BLOCK_CELLS, CandidateGrid, Candidates, grid_ids, substation_pairs
 from .data import SitingData
@@ -530,7 +531,10 @@ def stream_options(
     True
     """
     if scenario.min_spacing_km > 0:
-        raise ValueError("stream_options needs min_spacing_km = 0; use build_options and reduce_options")
+        raise ScenarioError(
+            f"scenario field 'min_spacing_km' = {scenario.min_spacing_km!r}: stream_options needs 0; "
+            "fix: use build_options and reduce_options for a scenario with spacing."
+        )
     head = _headroom(data, headroom)
     tiers = np.asarray(scenario.tiers_mw, dtype=float)
     bound = _bound(data, scenario, head)

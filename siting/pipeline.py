@@ -13,6 +13,7 @@ from typing import Any
 
 import geopandas as gpd
 
+from ._errors import UsageError
 from ._log import Stages, logger
 from .assemble import assemble
 from .constants import SolverName, Status
@@ -23,7 +24,7 @@ from .model import SitingModel, Solution
 from .prepared import Prepared
 from .result import Diagnosis, SitingResult
 from .scenario import Scenario
-from .solvers import TIME_LIMIT_MARGIN_S, Deadline, OutOfTime
+from .solvers import TIME_LIMIT_MARGIN_S, Deadline, OutOfTime, SolveReport
 
 __all__ = ["solve"]
 
@@ -50,38 +51,34 @@ def solve(
     data : SitingData
         From :func:`siting.load_korea` or :meth:`SitingData.from_files`.
     scenario : Scenario
-    solver : {"cbc", "highs"}, optional
-        Default ``scenario.solver``.
-    time_limit_s, mip_gap, threads : optional
-        Default the scenario's fields of the same names. The result's
-        ``scenario`` records the values used. ``time_limit_s`` is a wall-clock
-        budget for the whole call (candidates, model build, solver,
-        diagnosis): it returns within the limit plus
-        :data:`siting.solvers.TIME_LIMIT_MARGIN_S`, with ``status``
-        "feasible" and the gap, "no_solution" (out of time before any plan,
-        ``timings["cut_short"]`` set), or "infeasible" with a diagnosis
-        whose ``cut_short`` says what was left out.
-    candidates : GeoDataFrame, optional
-        Your own candidate points or polygons (optional ``site_id``); default a
-        grid of ``scenario.grid_spacing_km`` over the allowed land.
-    exclusions : GeoDataFrame, optional
-        More no-go polygons, on top of the scenario's.
+    solver, time_limit_s, mip_gap, threads : optional
+        Override the scenario's fields of the same names (the result's
+        ``scenario`` records the values used). ``time_limit_s`` is a
+        wall-clock budget for the whole call (candidates, model, solver,
+        diagnosis): it returns within it plus
+        :data:`siting.solvers.TIME_LIMIT_MARGIN_S`, with ``status`` "feasible"
+        and the gap, "no_solution" (no plan in time, ``timings["cut_short"]``
+        set), or "infeasible" with a diagnosis whose ``cut_short`` says what
+        was left out.
+    candidates, exclusions : GeoDataFrame, optional
+        Your own candidate points or polygons (optional ``site_id``; default a
+        grid of ``scenario.grid_spacing_km`` over the allowed land), and more
+        no-go polygons on top of the scenario's.
     reduce : bool, default True
         Apply the exact option reduction (:func:`siting.options.reduce_options`);
         ``False`` builds the model over every option, for comparison.
     families : sequence of Family subclasses, optional
-        Constraint families to apply where the scenario enables them; default
+        Constraint families applied where the scenario enables them; default
         :data:`siting.families.DEFAULT_FAMILIES`.
     prepared : Prepared, optional
-        From :func:`siting.prepare` on the same ``data``: the candidates,
-        grid, options and reduction are reused where the scenario's fields
-        they read match (:data:`siting.prepared.STAGE_FIELDS`), and built
-        and kept in it otherwise. Its ``candidates`` and ``exclusions`` apply
-        (do not pass them here too).
+        From :func:`siting.prepare` on the same ``data``, with its own
+        ``candidates`` and ``exclusions`` (not passed here too): stages whose
+        fields match (:data:`siting.prepared.STAGE_FIELDS`) are reused, others
+        built and kept in it.
     progress : bool, optional
-        Show a progress bar over the stages (needs tqdm); default
-        :data:`siting.settings.PROGRESS`. Each stage is also logged with its
-        time under the ``siting`` logger (nothing is printed by default).
+        Progress bar over the stages (needs tqdm); default
+        :data:`siting.settings.PROGRESS`. Each stage is logged with its time
+        under the ``siting`` logger (nothing is printed by default).
 
     Returns
     -------
@@ -97,112 +94,188 @@ def solve(
     >>> siting.solve(siting.load_korea(), siting.Scenario(target_mw=500), solver="highs").report.solver
     'highs'
     """
-    if prepared is None:
-        prepared = Prepared(data, candidates=candidates, exclusions=exclusions)
-    elif prepared.data is not data:
-        raise ValueError("prepared= was made for other data; fix: siting.prepare(data) with this data")
-    elif candidates is not None or exclusions is not None:
-        raise ValueError("pass candidates= and exclusions= to siting.prepare, not with prepared=")
+    prepared = _checked_prepared(data, prepared, candidates=candidates, exclusions=exclusions)
     overrides = {"solver": solver, "time_limit_s": time_limit_s, "mip_gap": mip_gap, "threads": threads}
     scenario = scenario.replace(**{k: v for k, v in overrides.items() if v is not None})
-    families = tuple(DEFAULT_FAMILIES if families is None else families)
-    enabled = tuple(f for f in families if f.enabled(scenario))
-    timings: dict[str, float] = {}
-    budget = Deadline(scenario.time_limit_s)
-    t0 = budget.start
-    steps = Stages(f"solve {scenario.name!r}", total=6, progress=progress)
-    stages = prepared.stages(scenario, reduce=reduce)
-    cand, excluded, G, head = stages.candidates, stages.excluded, stages.graph, stages.headroom
-    opts = stages.options
-    # seconds spent on each stage in this call: 0 where ``prepared`` already held it
-    timings["grid"] = stages.seconds["grid"] + stages.seconds["headroom"]
-    timings["candidates"] = stages.seconds["candidates"]
-    timings["options"] = sum(stages.seconds.get(k, 0.0) for k in ("options", "reduction"))
-    steps.done("grid", seconds=timings["grid"])
-    steps.done(
-        "candidates", seconds=timings["candidates"] + timings["options"], detail=f"{cand.count:,} sites"
-    )
-    t = time.perf_counter()
-    size = {"candidates": cand.count, "options_all": stages.options_all, "options": len(opts)}
+    run = _Run(data, scenario, prepared, families=families, reduce=reduce, progress=progress)
+    necessary = run.necessary()
+    if necessary:
+        return run.finish(Status.INFEASIBLE, diagnosis=Diagnosis(necessary=necessary))
+    try:
+        model = run.build()
+        report = run.solve(model)
+        solution, report = run.settle(model, report) if report.status.has_solution else (None, report)
+    except OutOfTime:
+        return run.out_of_time()
+    diagnosis = run.diagnose() if report.status == Status.INFEASIBLE else None
+    return run.finish(report.status, solution, report=report, diagnosis=diagnosis)
 
-    def finish(status: Status, solution: Solution | None = None, **extra: Any) -> SitingResult:
-        timings["total"] = time.perf_counter() - t0
-        steps.close()
-        logger.info("solve %r: %s in %.2f s", scenario.name, status, timings["total"])
+
+def _checked_prepared(
+    data: SitingData,
+    prepared: Prepared | None,
+    *,
+    candidates: gpd.GeoDataFrame | None,
+    exclusions: gpd.GeoDataFrame | None,
+) -> Prepared:
+    """``prepared`` when it fits ``data`` (and comes without candidates or exclusions), else a new one."""
+    if prepared is None:
+        return Prepared(data, candidates=candidates, exclusions=exclusions)
+    if prepared.data is not data:
+        raise UsageError("prepared= was made for other data; fix: siting.prepare(data) with this data")
+    if candidates is not None or exclusions is not None:
+        raise UsageError(
+            "candidates= and exclusions= do not go with prepared=; "
+            "fix: siting.prepare(data, candidates=..., exclusions=...)"
+        )
+    return prepared
+
+
+class _Run:
+    """One :func:`solve` call: its budget, timings and progress, and its stages after the prepared ones."""
+
+    def __init__(
+        self,
+        data: SitingData,
+        scenario: Scenario,
+        prepared: Prepared,
+        *,
+        families: Sequence[type[Family]] | None,
+        reduce: bool,
+        progress: bool | None,
+    ) -> None:
+        self.data, self.scenario, self.prepared, self.progress = data, scenario, prepared, progress
+        self.enabled = tuple(
+            f for f in (DEFAULT_FAMILIES if families is None else families) if f.enabled(scenario)
+        )
+        self.timings: dict[str, float] = {}
+        self.budget = Deadline(scenario.time_limit_s)
+        self.steps = Stages(f"solve {scenario.name!r}", total=6, progress=progress)
+        self.stages = prepared.stages(scenario, reduce=reduce)
+        self.cand, self.opts = self.stages.candidates, self.stages.options
+        self.size = {
+            "candidates": self.cand.count,
+            "options_all": self.stages.options_all,
+            "options": len(self.opts),
+        }
+        self._prepared_done()
+        self.t = time.perf_counter()
+
+    def _prepared_done(self) -> None:
+        """Record and log the prepared stages' seconds in this call (0 where ``prepared`` held them)."""
+        seconds = self.stages.seconds
+        self.timings["grid"] = seconds["grid"] + seconds["headroom"]
+        self.timings["candidates"] = seconds["candidates"]
+        self.timings["options"] = sum(seconds.get(k, 0.0) for k in ("options", "reduction"))
+        self.steps.done("grid", seconds=self.timings["grid"])
+        done = self.timings["candidates"] + self.timings["options"]
+        self.steps.done("candidates", seconds=done, detail=f"{self.cand.count:,} sites")
+
+    def necessary(self) -> list[str]:
+        """The necessary conditions the scenario fails (:func:`siting.diagnose.necessary_conditions`)."""
+        # the reduction keeps an option of every (substation, province, tier) that has one, so the
+        # necessary conditions (substations and provinces within reach) read the same from the kept;
+        # the site count reads every option's figures from the kept options' attrs (options.site_reach)
+        return necessary_conditions(self.data, self.scenario, self.cand, self.opts, families=self.enabled)
+
+    def finish(self, status: Status, solution: Solution | None = None, **extra: Any) -> SitingResult:
+        """The result, with the call's timings and model size."""
+        self.timings["total"] = time.perf_counter() - self.budget.start
+        self.steps.close()
+        logger.info("solve %r: %s in %.2f s", self.scenario.name, status, self.timings["total"])
         return assemble(
-            data,
-            scenario,
-            cand,
-            opts,
+            self.data,
+            self.scenario,
+            self.cand,
+            self.opts,
             solution,
-            G,
+            self.stages.graph,
             status=status,
-            excluded=excluded,
-            families=enabled,
-            size=size,
-            timings=timings,
+            excluded=self.stages.excluded,
+            families=self.enabled,
+            size=self.size,
+            timings=self.timings,
             **extra,
         )
 
-    def out_of_time() -> SitingResult:
-        timings["cut_short"] = time.perf_counter() - t0
-        return finish(Status.NO_SOLUTION)
+    def out_of_time(self) -> SitingResult:
+        """The result when the budget ended before a plan: "no_solution", ``timings["cut_short"]`` set."""
+        self.timings["cut_short"] = time.perf_counter() - self.budget.start
+        return self.finish(Status.NO_SOLUTION)
 
-    # the reduction keeps an option of every (substation, province, tier) that has one, so the
-    # necessary conditions (substations and provinces within reach) read the same from the kept;
-    # the site count reads every option's figures from the kept options' attrs (options.site_reach)
-    necessary = necessary_conditions(data, scenario, cand, opts, families=enabled)
-    if necessary:
-        return finish(Status.INFEASIBLE, diagnosis=Diagnosis(necessary=necessary))
-    if budget.expired:
-        return out_of_time()
-    try:
+    def build(self) -> SitingModel:
+        """The model, within the budget (else :class:`OutOfTime`)."""
+        if self.budget.expired:
+            raise OutOfTime("before building the model")
         model = SitingModel.build(
-            data, scenario, cand, opts, graph=G, families=enabled, headroom=head, deadline=budget
+            self.data,
+            self.scenario,
+            self.cand,
+            self.opts,
+            graph=self.stages.graph,
+            families=self.enabled,
+            headroom=self.stages.headroom,
+            deadline=self.budget,
         )
-    except OutOfTime:
-        return out_of_time()
-    size.update(model.size())
-    timings["build"] = time.perf_counter() - t
-    steps.done("build", seconds=timings["build"], detail=f"{size.get('variables', 0):,} variables")
-    if budget.expired:
-        return out_of_time()
-    report = model.solve(time_limit_s=budget.remaining())
-    timings["solve"] = report.seconds
-    steps.done("solve", seconds=report.seconds, detail=str(report.status))
-    solution = None
-    if report.status.has_solution:
+        self.size.update(model.size())
+        self.timings["build"] = time.perf_counter() - self.t
+        self.steps.done(
+            "build", seconds=self.timings["build"], detail=f"{self.size.get('variables', 0):,} variables"
+        )
+        if self.budget.expired:
+            raise OutOfTime("before the solver")
+        return model
+
+    def solve(self, model: SitingModel) -> SolveReport:
+        """The solver's run on ``model`` in the time left."""
+        report = model.solve(time_limit_s=self.budget.remaining())
+        self.timings["solve"] = report.seconds
+        self.steps.done("solve", seconds=report.seconds, detail=str(report.status))
+        return report
+
+    def settle(self, model: SitingModel, report: SolveReport) -> tuple[Solution, SolveReport]:
+        """The plan's prices, flows and values; the report's objective and gap those of the plan read."""
         t = time.perf_counter()
         # what one more MW of each limit is worth with this plan (the LP re-solved, plan fixed)
-        prices = model.prices(time_limit_s=max(budget.remaining(), 0.0))
-        timings["prices"] = time.perf_counter() - t
+        prices = model.prices(time_limit_s=max(self.budget.remaining(), 0.0))
+        self.timings["prices"] = time.perf_counter() - t
         t = time.perf_counter()
         # flows and the renewable figure determined by the plan, not the solver
-        model.settle(time_limit_s=max(budget.remaining(), 0.0))
-        timings["settle"] = time.perf_counter() - t
-        steps.done("settle", seconds=timings["settle"])
-        try:
-            solution = model.read(time_limit_s=budget.remaining() + TIME_LIMIT_MARGIN_S / 2)
-        except OutOfTime:
-            return out_of_time()
+        model.settle(time_limit_s=max(self.budget.remaining(), 0.0))
+        self.timings["settle"] = time.perf_counter() - t
+        self.steps.done("settle", seconds=self.timings["settle"])
+        solution = model.read(time_limit_s=self.budget.remaining() + TIME_LIMIT_MARGIN_S / 2)
         solution.prices = prices
         total, said, bound = sum(solution.costs.values()), report.objective, report.bound
         # whole sites assigned after the limit cut the lazy site rows short: the plan may cost more
-        if report.status == Status.FEASIBLE and said is not None and bound is not None:
-            if total > said + 1e-9:
-                report = replace(report, objective=total, gap=(total - bound) / max(abs(total), 1e-9))
-    diagnosis: Diagnosis | None = None
-    if report.status == Status.INFEASIBLE:
+        if (
+            report.status == Status.FEASIBLE
+            and said is not None
+            and bound is not None
+            and total > said + 1e-9
+        ):
+            report = replace(report, objective=total, gap=(total - bound) / max(abs(total), 1e-9))
+        return solution, report
+
+    def diagnose(self) -> Diagnosis:
+        """Why the scenario is infeasible, in the time left."""
         t = time.perf_counter()
-        if budget.expired:
+        if self.budget.expired:
             diagnosis = Diagnosis(cut_short="the time limit ended before the diagnosis could start")
         else:
             # the diagnosis relaxes network limits and headroom, so it needs every candidate's options
             # under the nominal headroom, unreduced (the reduction's argument assumes hard headroom)
-            nominal_cand, nominal = prepared.nominal_options(scenario)
+            nominal_cand, nominal = self.prepared.nominal_options(self.scenario)
             diagnosis = diagnose(
-                data, scenario, nominal_cand, nominal, G, families=enabled, deadline=budget, progress=progress
+                self.data,
+                self.scenario,
+                nominal_cand,
+                nominal,
+                self.stages.graph,
+                families=self.enabled,
+                deadline=self.budget,
+                progress=self.progress,
             )
-        timings["diagnose"] = time.perf_counter() - t
-        steps.done("diagnose", seconds=timings["diagnose"])
-    return finish(report.status, solution, report=report, diagnosis=diagnosis)
+        self.timings["diagnose"] = time.perf_counter() - t
+        self.steps.done("diagnose", seconds=self.timings["diagnose"])
+        return diagnosis

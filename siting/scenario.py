@@ -36,6 +36,30 @@ def _frozen(d: Mapping) -> dict:
     return dict(d)
 
 
+def _typed(name: str, value: Any, key: type, val: type, example: str) -> dict:
+    """The mapping field ``name`` with its keys made ``key`` and its values ``val``, else a ScenarioError.
+
+    Examples
+    --------
+    >>> _typed("max_connection_km", {"154": 20}, int, float, "{154: 20.0}")
+    {154: 20.0}
+    >>> _typed("max_connection_km", {154: "far"}, int, float, "{154: 20.0}")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    siting._errors.ScenarioError: scenario field 'max_connection_km' = {154: 'far'}: ...; fix: e.g. ...
+    """
+    if not isinstance(value, Mapping):
+        raise ScenarioError(
+            f"scenario field '{name}' = {value!r}: must be a mapping; fix: e.g. {name}={example}."
+        )
+    try:
+        return {key(k): val(v) for k, v in value.items()}
+    except (TypeError, ValueError) as exc:
+        raise ScenarioError(
+            f"scenario field '{name}' = {dict(value)!r}: {exc}; fix: e.g. {name}={example}."
+        ) from exc
+
+
 @dataclass(frozen=True, kw_only=True)
 class Costs:
     """Cost coefficients, in KRW billion (illustrative defaults: set your own).
@@ -100,15 +124,24 @@ class Costs:
 
     def __post_init__(self) -> None:
         for name in ("connection_fixed", "connection_per_km", "connection_circuit_mw"):
+            example = "{154: 15.0, 345: 60.0}"
             object.__setattr__(
-                self, name, _frozen({int(k): float(v) for k, v in getattr(self, name).items()})
+                self, name, _frozen(_typed(f"costs.{name}", getattr(self, name), int, float, example))
             )
             for kv, v in getattr(self, name).items():
                 _check_range(f"costs.{name}[{kv}]", v, 0, math.inf, lo_open=name == "connection_circuit_mw")
         object.__setattr__(
             self,
             "site_per_mw_by_province",
-            _frozen({str(k): float(v) for k, v in self.site_per_mw_by_province.items()}),
+            _frozen(
+                _typed(
+                    "costs.site_per_mw_by_province",
+                    self.site_per_mw_by_province,
+                    str,
+                    float,
+                    "{'KR-26': 0.8}",
+                )
+            ),
         )
         for name in ("transmission_per_mw_km", "site_per_mw", "renewable_incentive_per_mw", "subsidy_per_mw"):
             _check_range(f"costs.{name}", getattr(self, name), 0, math.inf)
@@ -164,6 +197,18 @@ def _reject_unknown_keywords(cls: type) -> None:
         init(self, **kwargs)
 
     cls.__init__ = checked  # type: ignore[misc]
+
+
+def _check_bool(name: str, value: Any) -> None:
+    """A switch must be ``True`` or ``False`` (not the text "no", not 0)."""
+    if not isinstance(value, bool):
+        raise ScenarioError(f"scenario field '{name}' = {value!r}: must be true or false.")
+
+
+def _check_whole(name: str, value: Any, lo: int) -> None:
+    """A count must be a whole number (not a bool, not 1.5) of at least ``lo``."""
+    if not isinstance(value, int) or isinstance(value, bool) or value < lo:
+        raise ScenarioError(f"scenario field '{name}' = {value!r}: must be a whole number >= {lo}.")
 
 
 def _check_choice(name: str, value: Any, allowed: tuple) -> None:
@@ -309,25 +354,32 @@ class Scenario:
 
     def __post_init__(self) -> None:
         _check_range("target_mw", self.target_mw, 0, math.inf, lo_open=True)
+        self._check_kinds()
+        self._settle_tiers_and_voltages()
+        object.__setattr__(self, "exclude_provinces", tuple(str(c) for c in self.exclude_provinces))
+        object.__setattr__(self, "exclusion_files", tuple(str(p) for p in self.exclusion_files))
+        object.__setattr__(self, "renewable_status", tuple(self.renewable_status))
+        self._check_siting_rules()
+        self._check_network_rules()
+        self._check_solver_options()
+
+    def _check_kinds(self) -> None:
+        """Lists are lists, switches true or false, the name text, the costs Costs."""
         _check_sequence("tiers_mw", self.tiers_mw, "(50, 100, 200)")
         if self.exclude_provinces is None:  # the old spelling of "no more than the default"
             object.__setattr__(self, "exclude_provinces", ())
         _check_sequence("exclude_provinces", self.exclude_provinces, "('KR-26',) or ('Busan',)")
-        if not isinstance(self.exclude_capital_region, bool):
-            raise ScenarioError(
-                f"scenario field 'exclude_capital_region' = {self.exclude_capital_region!r}: must be true "
-                "or false."
-            )
+        _check_bool("exclude_capital_region", self.exclude_capital_region)
         _check_sequence("exclusion_files", self.exclusion_files, "('no_go.geojson',)")
         _check_sequence("renewable_status", self.renewable_status, "('operating',)")
-        for name in ("connection_kv", "max_connection_km"):
-            if not isinstance(getattr(self, name), Mapping):
-                raise ScenarioError(
-                    f"scenario field '{name}' = {getattr(self, name)!r}: must be a mapping; "
-                    f"fix: e.g. {name}={{154: 20.0, 345: 40.0}}."
-                )
         if not isinstance(self.name, str):
             raise ScenarioError(f"scenario field 'name' = {self.name!r}: must be text.")
+        _check_bool("n_minus_1", self.n_minus_1)
+        if not isinstance(self.costs, Costs):
+            raise ScenarioError(f"scenario field 'costs' = {self.costs!r}: must be a siting.Costs.")
+
+    def _settle_tiers_and_voltages(self) -> None:
+        """Tiers sorted and distinct; a voltage for every tier; a longest line and costs for every voltage."""
         if not self.tiers_mw:
             raise ScenarioError(
                 f"scenario field 'tiers_mw' = {self.tiers_mw!r}: must be a non-empty list of sizes in MW."
@@ -335,14 +387,14 @@ class Scenario:
         for t in self.tiers_mw:
             _check_range("tiers_mw", t, 0, math.inf, lo_open=True)
         object.__setattr__(self, "tiers_mw", tuple(sorted(float(t) for t in set(self.tiers_mw))))
-        conn = {float(k): int(v) for k, v in dict(self.connection_kv).items()}
+        conn = _typed("connection_kv", self.connection_kv, float, int, "{400: 154, inf: 345}")
         if not conn or max(conn) < max(self.tiers_mw):
             raise ScenarioError(
                 f"scenario field 'connection_kv' = {conn!r}: must give a voltage for every tier up to "
                 f"{max(self.tiers_mw):g} MW (use key inf for 'and above')."
             )
         object.__setattr__(self, "connection_kv", _frozen(conn))
-        maxkm = {int(k): float(v) for k, v in dict(self.max_connection_km).items()}
+        maxkm = _typed("max_connection_km", self.max_connection_km, int, float, "{154: 20.0, 345: 40.0}")
         for kv in set(conn.values()):
             if kv not in maxkm:
                 raise ScenarioError(
@@ -354,32 +406,25 @@ class Scenario:
             for name in ("connection_fixed", "connection_per_km", "connection_circuit_mw"):
                 if kv not in getattr(self.costs, name):
                     raise ScenarioError(f"scenario field 'costs.{name}' needs a value for {kv} kV.")
-        object.__setattr__(self, "exclude_provinces", tuple(str(c) for c in self.exclude_provinces))
-        object.__setattr__(self, "exclusion_files", tuple(str(p) for p in self.exclusion_files))
+
+    def _check_siting_rules(self) -> None:
+        """Where campuses may go and how the total spreads: exclusions, spacing, hosts, shares, renewables."""
         _check_range("exclude_buffer_km", self.exclude_buffer_km, 0, 500)
         _check_range("grid_spacing_km", self.grid_spacing_km, 0.1, 200)
         _check_range("province_share_cap", self.province_share_cap, 0, 1, lo_open=True)
-        if (
-            not isinstance(self.min_host_provinces, int)
-            or isinstance(self.min_host_provinces, bool)
-            or self.min_host_provinces < 0
-        ):
-            raise ScenarioError(
-                f"scenario field 'min_host_provinces' = {self.min_host_provinces!r}: must be a whole "
-                "number >= 0."
-            )
+        _check_whole("min_host_provinces", self.min_host_provinces, 0)
         _check_range("min_spacing_km", self.min_spacing_km, 0, 500)
         if self.max_overbuild_mw not in (None, "largest_tier"):
             _check_range("max_overbuild_mw", self.max_overbuild_mw, 0, math.inf)
         _check_range("renewable_share", self.renewable_share, 0, 1)
         _check_range("renewable_radius_km", self.renewable_radius_km, 0, 500)
-        object.__setattr__(self, "renewable_status", tuple(self.renewable_status))
         for s in self.renewable_status:
             _check_choice("renewable_status", s, STATUSES)
         _check_range("load_factor", self.load_factor, 0, 1, lo_open=True)
+
+    def _check_network_rules(self) -> None:
+        """The flow model, N-1 (on the DC model only) and the line loading."""
         _check_choice("flow_model", self.flow_model, FLOW_MODELS)
-        if not isinstance(self.n_minus_1, bool):
-            raise ScenarioError(f"scenario field 'n_minus_1' = {self.n_minus_1!r}: must be true or false.")
         if self.n_minus_1 and self.flow_model != "dc":
             raise ScenarioError(
                 f"scenario field 'n_minus_1' = True needs flow_model='dc', not {self.flow_model!r}: in the "
@@ -387,13 +432,13 @@ class Scenario:
                 "flow goes; fix: set flow_model='dc' (or n_minus_1=False)."
             )
         _check_range("max_line_loading", self.max_line_loading, 0, 1, lo_open=True)
+
+    def _check_solver_options(self) -> None:
+        """The solver, its time limit, gap and threads."""
         _check_choice("solver", self.solver, SOLVERS)
         _check_range("time_limit_s", self.time_limit_s, 0, 7 * 86400, lo_open=True)
         _check_range("mip_gap", self.mip_gap, 0, 1)
-        if not isinstance(self.threads, int) or isinstance(self.threads, bool) or self.threads < 1:
-            raise ScenarioError(f"scenario field 'threads' = {self.threads!r}: must be a whole number >= 1.")
-        if not isinstance(self.costs, Costs):
-            raise ScenarioError(f"scenario field 'costs' = {self.costs!r}: must be a siting.Costs.")
+        _check_whole("threads", self.threads, 1)
 
     @property
     def overbuild_mw(self) -> float:
@@ -517,15 +562,13 @@ class Scenario:
                 _did_you_mean(f"{where} [costs]", sorted(set(costs) - cost_fields), sorted(cost_fields))
             )
         raw["costs"] = Costs(**costs)
-        if "connection_kv" in raw:
-            raw["connection_kv"] = {float(k): v for k, v in raw["connection_kv"].items()}
         for key in ("tiers_mw", "exclude_provinces", "exclusion_files", "renewable_status"):
             if key in raw and isinstance(raw[key], list):  # a string stays one, and is rejected
                 raw[key] = tuple(raw[key])
         if isinstance(raw.get("exclusion_files", ()), tuple):
             folder = Path(base) if base is not None else Path.cwd()
             raw["exclusion_files"] = tuple(
-                str((folder / p).resolve()) for p in raw.get("exclusion_files", ())
+                str((folder / str(p)).resolve()) for p in raw.get("exclusion_files", ())
             )
         if "gpus" in raw and "target_mw" not in raw:
             gpus = raw.pop("gpus")

@@ -3,28 +3,30 @@
 Like spopt's ``.solve(solver)`` and linopy's ``Result``, solving is apart
 from modelling: :func:`solve_problem` takes any :class:`pulp.LpProblem` and
 returns a :class:`SolveReport`; nothing here knows what the variables mean.
+HiGHS receives the problem as arrays (:func:`_arrays`) through
+:mod:`siting._highs`, in this process or in a child process.
 """
 
 from __future__ import annotations
 
 import math
-import os
 import re
-import subprocess
-import sys
 import tempfile
 import time
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import numpy as np
 import pulp
 
+from . import _highs
 from ._errors import ScenarioError
 from .constants import SOLVERS, SolverName, Status
+
+if TYPE_CHECKING:
+    import highspy
 
 __all__ = [
     "Deadline",
@@ -43,8 +45,6 @@ __all__ = [
 #: variables, 2 shared cores; 31 s over before the budget covered the whole
 #: call), 0.1-0.2 s on the toy region's naive 0.5 km model.
 TIME_LIMIT_MARGIN_S: Final[float] = 3.0
-#: Grace after HiGHS's own time limit before the watchdog interrupts it, seconds.
-HIGHS_CANCEL_GRACE_S: Final[float] = 0.5
 #: Shortest time limit given to a solver, seconds: with less left, no solve starts.
 MIN_SOLVE_S: Final[float] = 0.05
 
@@ -268,65 +268,15 @@ def _arrays(
     }
 
 
-#: Columns from which HiGHS runs in a child process that can be killed: its
-#: presolve does not look at the clock, and on large models it can outlast
-#: the limit by many seconds. Smaller models run in this process (no start-up cost).
-HIGHS_SUBPROCESS_MIN_COLUMNS: Final[int] = 20_000
-
-#: The child process: read the arrays, solve, write status and solution. Only
-#: NumPy and highspy are imported, so it starts in a fraction of a second.
-_HIGHS_WORKER = """
-import sys, numpy as np, highspy
-import time
-a = dict(np.load(sys.argv[1]))
-h = highspy.Highs()
-h.setOptionValue("output_flag", False)
-h.setOptionValue("mip_rel_gap", float(a["mip_rel_gap"]))
-h.setOptionValue("threads", int(a["threads"]))
-n = len(a["cost"])
-e = np.array([], np.int32)
-h.addCols(n, a["cost"], a["col_lo"], a["col_hi"], 0, e, e, [])
-h.changeObjectiveOffset(float(a["offset"]))
-idx = np.flatnonzero(a["integer"]).astype(np.int32)
-if len(idx):
-    h.changeColsIntegrality(len(idx), idx, np.full(len(idx), highspy.HighsVarType.kInteger))
-if len(a["row_lo"]):
-    m, nz = len(a["row_lo"]), len(a["index"])
-    h.addRows(m, a["row_lo"], a["row_hi"], nz, a["starts"][:-1], a["index"], a["value"])
-# the budget is a wall-clock end (epoch seconds): start-up and loading count against it
-h.setOptionValue("time_limit", max(float(a["end"]) - time.time(), 0.01))
-h.run()
-info = h.getInfo()
-has = info.primal_solution_status == 2
-col = np.asarray(h.getSolution().col_value, dtype=float) if has else np.zeros(0)
-np.savez(sys.argv[2], status=int(h.getModelStatus()), has=has, col=col,
-         objective=float(info.objective_function_value), bound=float(info.mip_dual_bound))
-"""
-
-
-def _status(model_status: int, has_solution: bool) -> Status:
-    import highspy
-
-    S = highspy.HighsModelStatus
-    if model_status == int(S.kOptimal):
-        return Status.OPTIMAL
-    if model_status in (int(S.kInfeasible), int(S.kUnboundedOrInfeasible)):
-        return Status.INFEASIBLE
-    return Status.FEASIBLE if has_solution else Status.NO_SOLUTION
-
-
 def _solve_highs(
     prob: pulp.LpProblem, *, time_limit_s: float, mip_gap: float, threads: int
 ) -> tuple[Status, float | None, float | None]:
-    """HiGHS through highspy directly, within ``time_limit_s`` of wall time.
+    """HiGHS through highspy directly (:mod:`siting._highs`), within ``time_limit_s`` of wall time.
 
     The model goes to HiGHS as arrays (PuLP's HiGHS adapter adds columns and
     rows one call at a time, outside the time limit: 14 s on a 250,000-option
-    model). HiGHS's ``time_limit`` counts from the start of its run, but its
-    presolve does not look at the clock; so a large model (at least
-    :data:`HIGHS_SUBPROCESS_MIN_COLUMNS` columns) is solved in a child process,
-    killed :data:`HIGHS_CANCEL_GRACE_S` after the limit. Smaller models are
-    solved here, under a watchdog that interrupts HiGHS at the same moment.
+    model). A large model is solved in a child process that is killed when it
+    outlasts the limit (:func:`siting._highs.solve`).
     """
     t0 = time.perf_counter()
     try:
@@ -334,153 +284,23 @@ def _solve_highs(
     except OutOfTime:
         return Status.NO_SOLUTION, None, None
     left = max(time_limit_s - (time.perf_counter() - t0), MIN_SOLVE_S)
-    if len(variables) >= HIGHS_SUBPROCESS_MIN_COLUMNS:
-        out = _highs_child(a, left=left, mip_gap=mip_gap, threads=threads)
-    else:
-        out = _highs_here(a, left=left, mip_gap=mip_gap, threads=threads)
+    out = _highs.solve(a, left=left, mip_gap=mip_gap, threads=threads)
     if out is None:
         return Status.NO_SOLUTION, None, None
-    status = _status(int(out["status"]), bool(out["has"]))
+    status = _highs.status(out)
     objective = bound = None
     if status.has_solution:
-        for v, x in zip(variables, out["col"], strict=True):
-            v.varValue = float(x)
+        _set_values(variables, out["col"])
         sign = float(a["sign"])  # back to the problem's own sense
         objective = sign * float(out["objective"])
         bound = sign * float(out["bound"]) if a["integer"].any() else objective
     return status, objective, bound
 
 
-def _highs_child(
-    a: dict[str, np.ndarray], *, left: float, mip_gap: float, threads: int
-) -> dict[str, np.ndarray] | None:
-    """Solve in a child Python process; kill it when it outlasts the limit (then None)."""
-    with tempfile.TemporaryDirectory() as tmp:
-        src, dst = Path(tmp) / "model.npz", Path(tmp) / "solution.npz"
-        end = time.time() + left
-        arrays: dict[str, Any] = {**a, "mip_rel_gap": mip_gap, "end": end, "threads": threads}
-        np.savez(src, **arrays)
-        proc = subprocess.Popen(
-            [sys.executable, "-c", _HIGHS_WORKER, str(src), str(dst)],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-        )
-        try:
-            _, err = proc.communicate(timeout=left + HIGHS_CANCEL_GRACE_S)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.communicate()
-            return None
-        if proc.returncode != 0 or not dst.exists():
-            raise RuntimeError(f"HiGHS child process failed: {err.decode(errors='replace')[-2000:]}")
-        with np.load(dst) as sol:
-            return {k: sol[k] for k in sol.files}
-
-
-@contextmanager
-def _quiet_stdout_fd() -> Iterator[None]:
-    """Send this process's C-level standard output to the null device for a moment.
-
-    ``highspy.Highs()`` prints the HiGHS banner from C++ while it is built,
-    before ``output_flag`` can be turned off; Python's ``sys.stdout`` does
-    not see it, so only the file descriptor can silence it.
-    """
-    try:
-        sys.stdout.flush()
-        saved = os.dup(1)
-    except (OSError, ValueError):  # no usable descriptor 1 (some embedded interpreters)
-        yield
-        return
-    null = os.open(os.devnull, os.O_WRONLY)
-    try:
-        os.dup2(null, 1)
-        yield
-    finally:
-        os.dup2(saved, 1)
-        os.close(saved)
-        os.close(null)
-
-
-def _highs_here(
-    a: dict[str, np.ndarray],
-    *,
-    left: float,
-    mip_gap: float,
-    threads: int,
-    probes: Sequence[tuple[np.ndarray, np.ndarray]] = (),
-    step: float = 1.0,
-) -> dict[str, np.ndarray]:
-    """Solve in this process; a watchdog interrupts HiGHS shortly after the limit.
-
-    ``probes`` (LPs only): after an optimal solve, for each ``(rows, cols)``
-    raise those rows' upper limits and columns' upper bounds by ``step``,
-    solve again from the optimal basis, and record the objective (NaN when
-    not optimal or out of time) in ``probe``; the bounds are restored.
-    """
-    import highspy
-
-    end = time.perf_counter() + left
-
-    with _quiet_stdout_fd():  # no banner: the solver says nothing unless the caller asks
-        h = highspy.Highs()
-        h.setOptionValue("output_flag", False)
-    h.setOptionValue("mip_rel_gap", float(mip_gap))
-    h.setOptionValue("threads", int(threads))
-    h.setOptionValue("time_limit", float(left))
-    empty = np.array([], np.int32)
-    h.addCols(len(a["cost"]), a["cost"], a["col_lo"], a["col_hi"], 0, empty, empty, [])
-    h.changeObjectiveOffset(float(a["offset"]))
-    idx = np.flatnonzero(a["integer"]).astype(np.int32)
-    if len(idx):
-        h.changeColsIntegrality(len(idx), idx, np.full(len(idx), highspy.HighsVarType.kInteger))
-    if len(a["row_lo"]):
-        h.addRows(
-            len(a["row_lo"]),
-            a["row_lo"],
-            a["row_hi"],
-            len(a["index"]),
-            a["starts"][:-1],
-            a["index"],
-            a["value"],
-        )
-    h.HandleUserInterrupt = True
-    h.startSolve()
-    done, _ = h.wait(left + HIGHS_CANCEL_GRACE_S)
-    if not done:
-        h.cancelSolve()
-        h.wait()
-    info = h.getInfo()
-    has = info.primal_solution_status == 2  # kSolutionStatusFeasible
-    out = {
-        "status": np.array(int(h.getModelStatus())),
-        "has": np.array(has),
-        "col": np.asarray(h.getSolution().col_value, dtype=float) if has else np.zeros(0),
-        "objective": np.array(float(info.objective_function_value)),
-        "bound": np.array(float(info.mip_dual_bound)),
-        "has_dual": np.array(info.dual_solution_status == 2),
-        "row_dual": np.asarray(h.getSolution().row_dual, dtype=float) if has else np.zeros(0),
-        "col_dual": np.asarray(h.getSolution().col_dual, dtype=float) if has else np.zeros(0),
-    }
-    probe = np.full(len(probes), np.nan)
-    optimal = int(h.getModelStatus()) == int(highspy.HighsModelStatus.kOptimal)
-    for i, (rows, cols) in enumerate(probes if optimal else ()):
-        remaining = end - time.perf_counter()
-        if remaining < MIN_SOLVE_S:
-            break
-        h.setOptionValue("time_limit", float(remaining))
-        for r in rows.tolist():
-            h.changeRowBounds(r, a["row_lo"][r], a["row_hi"][r] + step)
-        for c in cols.tolist():
-            h.changeColBounds(c, a["col_lo"][c], a["col_hi"][c] + step)
-        h.run()
-        if int(h.getModelStatus()) == int(highspy.HighsModelStatus.kOptimal):
-            probe[i] = float(h.getInfo().objective_function_value)
-        for r in rows.tolist():
-            h.changeRowBounds(r, a["row_lo"][r], a["row_hi"][r])
-        for c in cols.tolist():
-            h.changeColBounds(c, a["col_lo"][c], a["col_hi"][c])
-    out["probe"] = probe
-    return out
+def _set_values(variables: list[pulp.LpVariable], col: np.ndarray) -> None:
+    """Give each variable its value in the solution ``col`` (by position)."""
+    for v, x in zip(variables, col, strict=True):
+        v.varValue = float(x)
 
 
 @dataclass(frozen=True)
@@ -552,16 +372,38 @@ def solve_lp_duals(
         return LpDuals(Status.NO_SOLUTION, None, {}, {})
     a = {**a, "integer": np.zeros_like(a["integer"])}
     end = time.perf_counter() + time_limit_s
-    out = _highs_here(a, left=max(time_limit_s, MIN_SOLVE_S), mip_gap=0.0, threads=1)
-    status = _status(int(out["status"]), bool(out["has"]))
+    h = _highs.build(a, mip_gap=0.0, threads=1)
+    _highs.run(h, left=max(time_limit_s, MIN_SOLVE_S))
+    out = _highs.solution(h, duals=True)
+    status = _highs.status(out)
     if status != Status.OPTIMAL or not bool(out["has_dual"]):
         return LpDuals(status if status != Status.OPTIMAL else Status.NO_SOLUTION, None, {}, {})
+    may_save = _limits_that_may_save(prob, variables, a, out, limits or {})
+    saving = dict.fromkeys(limits or {}, 0.0) | _savings(h, a, out, may_save, step=step, end=end)
+    _set_values(variables, out["col"])
+    sign = float(a["sign"])
+    return LpDuals(
+        status=status,
+        objective=sign * float(out["objective"]),
+        row=dict(zip(prob.constraints, (sign * out["row_dual"]).tolist(), strict=True)),
+        col={v.name: sign * float(d) for v, d in zip(variables, out["col_dual"], strict=True)},
+        saving=saving,
+    )
+
+
+def _limits_that_may_save(
+    prob: pulp.LpProblem,
+    variables: list[pulp.LpVariable],
+    a: _highs.Arrays,
+    out: _highs.Arrays,
+    limits: Mapping[Any, Sequence[str]],
+) -> dict[Any, tuple[np.ndarray, np.ndarray]]:
+    """The limits whose duals allow a saving: each one's finite rows and columns, by position."""
     row_at = {name: i for i, name in enumerate(prob.constraints)}
     col_at = {v.name: j for j, v in enumerate(variables)}
-    sign = float(a["sign"])
     at_ub = out["col"] >= a["col_hi"] - 1e-7
-    probes, keys = [], []
-    for key, names in (limits or {}).items():
+    found = {}
+    for key, names in limits.items():
         rows = np.array(
             [row_at[n] for n in names if n in row_at and np.isfinite(a["row_hi"][row_at[n]])], int
         )
@@ -570,26 +412,37 @@ def solve_lp_duals(
         )
         bound = -(out["row_dual"][rows].sum() + out["col_dual"][cols[at_ub[cols]]].sum())  # HiGHS minimises
         if bound > 1e-9:
-            probes.append((rows, cols))
-            keys.append(key)
-    saving: dict[Any, float] = dict.fromkeys(limits or {}, 0.0)
-    if probes:
-        left = max(end - time.perf_counter(), MIN_SOLVE_S)
-        again = _highs_here(a, left=left, mip_gap=0.0, threads=1, probes=probes, step=step)
-        for key, obj in zip(keys, again["probe"], strict=True):
-            fall = sign * (float(out["objective"]) - float(obj))
-            noise = 1e-9 * max(1.0, abs(float(out["objective"])))  # re-solves agree to about this
-            saving[key] = 0.0 if abs(fall) < noise else fall / step
-    for v, x in zip(variables, out["col"], strict=True):
-        v.varValue = float(x)
-    names = list(prob.constraints)
-    return LpDuals(
-        status=status,
-        objective=sign * float(out["objective"]),
-        row=dict(zip(names, (sign * out["row_dual"]).tolist(), strict=True)),
-        col={v.name: sign * float(d) for v, d in zip(variables, out["col_dual"], strict=True)},
-        saving=saving,
-    )
+            found[key] = (rows, cols)
+    return found
+
+
+def _savings(
+    h: highspy.Highs,
+    a: _highs.Arrays,
+    out: _highs.Arrays,
+    raised: Mapping[Any, tuple[np.ndarray, np.ndarray]],
+    *,
+    step: float,
+    end: float,
+) -> dict[Any, float]:
+    """By limit: the fall of the objective per unit with its rows and columns raised by ``step``.
+
+    Each is re-solved from ``h``'s optimal basis; NaN once ``end``
+    (``time.perf_counter``) has passed.
+    """
+    sign, base = float(a["sign"]), float(out["objective"])
+    noise = 1e-9 * max(1.0, abs(base))  # re-solves agree to about this
+    saving: dict[Any, float] = {}
+    for key, (rows, cols) in raised.items():
+        left = end - time.perf_counter()
+        obj = (
+            math.nan
+            if left < MIN_SOLVE_S
+            else _highs.objective_raised(h, a, rows, cols, step=step, left=left)
+        )
+        fall = sign * (base - obj)
+        saving[key] = 0.0 if abs(fall) < noise else fall / step
+    return saving
 
 
 def _cbc_bound(text: str) -> float | None:

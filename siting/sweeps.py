@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from ._errors import ScenarioError
+from ._errors import NoResultError, ScenarioError, UsageError
 from .constants import Status
 from .data import SitingData
 from .pipeline import solve
@@ -77,7 +77,8 @@ class SweepResult:
         if name not in self.results:
             row = self.table.loc[self.table["name"] == name]
             why = f": {row['error'].iat[0]}" if len(row) and row["error"].iat[0] else ""
-            raise KeyError(f"no result for scenario {name!r}{why}")
+            fix = "fix: mend that scenario" if why else f"fix: use one of {sorted(self.results)}"
+            raise NoResultError(f"no result for scenario {name!r}{why}; {fix}.")
         return self.results[name]
 
     @property
@@ -310,7 +311,7 @@ def sweep(
     if prepared is None:
         prepared = Prepared(data, maxsize=None)
     elif prepared.data is not data:
-        raise ValueError("prepared= was made for other data; fix: siting.prepare(data) with this data")
+        raise UsageError("prepared= was made for other data; fix: siting.prepare(data) with this data")
     _prepare_stages(prepared, scenarios, reduce=solve_options.get("reduce", True))
     if client is None:
         return _sweep_local(n_workers or os.cpu_count() or 1, prepared, scenarios, progress, solve_options)

@@ -277,6 +277,10 @@ SCENARIO_CASES = [
     ("missing_kv_distance", _sc(max_connection_km={154: 20}), "needs a distance for 345 kV"),
     ("gpus_zero", lambda: siting.Scenario.from_gpus(0), "'gpus'"),
     ("capital_switch_text", _sc(exclude_capital_region="no"), "'exclude_capital_region'"),
+    ("costs_not_costs", _sc(costs={"site_per_mw": 0.7}), "must be a siting.Costs"),
+    ("text_voltage_key", _sc(connection_kv={"big": 154}), "'connection_kv' = {'big': 154}"),
+    ("text_distance", _sc(max_connection_km={154: "far", 345: 40}), "'max_connection_km'"),
+    ("text_cost", lambda: siting.Costs(connection_fixed={154: "x", 345: 60}), "'costs.connection_fixed'"),
     (
         "misspelt_province_name",
         lambda: siting.solve(
@@ -321,7 +325,94 @@ TOML_CASES = [
         lambda t: siting.Scenario.from_toml(_toml(t, 'target_mw = 1\nexclude_provinces = "KR-26"\n')),
         "must be a list or tuple",
     ),
+    (
+        "toml_number_for_table",
+        lambda t: siting.Scenario.from_toml(_toml(t, "target_mw = 1\nconnection_kv = 5\n")),
+        "must be a mapping",
+    ),
     ("toml_missing_file", lambda t: siting.Scenario.from_toml(t / "none.toml"), "cannot read scenario file"),
+]
+
+
+# -- calls whose arguments do not fit (issue 18: SitingErrors, not plain ValueError/TypeError/KeyError) --
+def _build_model(sc, **kw):
+    """Build a model of the toy data, as a family author or the diagnosis does."""
+    from siting.candidates import build_candidates
+    from siting.model import SitingModel
+    from siting.options import build_options
+
+    data = siting.SitingData(**toy.layers())
+    cand = build_candidates(data, sc)
+    return SitingModel.build(data, sc, cand, build_options(data, sc, cand), **kw)
+
+
+def _family_on_sites():
+    from siting.families import DEFAULT_FAMILIES, Family
+
+    class AtLeastTwoSites(Family):
+        name = "at_least_two_sites"
+
+        def add(self, m):
+            m.prob += sum(m.x) >= 2, "two_sites"
+
+    sc = siting.Scenario(target_mw=450, tiers_mw=(50, 100), min_host_provinces=2, grid_spacing_km=3)
+    _build_model(sc, families=[*DEFAULT_FAMILIES, AtLeastTwoSites], lazy=True)
+
+
+def _stream_with_spacing():
+    from siting.options import stream_options
+
+    stream_options(siting.SitingData(**toy.layers()), siting.Scenario(target_mw=100, min_spacing_km=5))
+
+
+def _with_prepared_for_other_data(run):
+    run(
+        siting.SitingData(**toy.layers()),
+        [siting.Scenario(target_mw=100)],
+        siting.prepare(siting.SitingData(**toy.layers())),
+    )
+
+
+def _solve_prepared_and_exclusions():
+    data = siting.SitingData(**toy.layers())
+    no_go = gpd.GeoDataFrame(geometry=[], crs=4326)
+    siting.solve(data, siting.Scenario(target_mw=100), prepared=siting.prepare(data), exclusions=no_go)
+
+
+def _sweep_result(names, errors):
+    return siting.SweepResult(table=pd.DataFrame({"name": names, "error": errors}), results={})
+
+
+USAGE_CASES = [
+    (
+        "solve_prepared_for_other_data",
+        lambda: _with_prepared_for_other_data(lambda d, scs, p: siting.solve(d, scs[0], prepared=p)),
+        "prepared= was made for other data",
+    ),
+    ("solve_prepared_and_exclusions", _solve_prepared_and_exclusions, "do not go with prepared="),
+    (
+        "sweep_prepared_for_other_data",
+        lambda: _with_prepared_for_other_data(lambda d, scs, p: siting.sweep(d, scs, prepared=p)),
+        "prepared= was made for other data",
+    ),
+    (
+        "elastic_unknown_limit",
+        lambda: _build_model(siting.Scenario(target_mw=100), elastic=("nonsense",)),
+        "['nonsense']",
+    ),
+    ("family_rows_on_lazy_sites", _family_on_sites, "reads_sites = True"),
+    ("stream_options_with_spacing", _stream_with_spacing, "'min_spacing_km'"),
+    (
+        "sweep_result_of_a_failed_scenario",
+        lambda: _sweep_result(["a"], ["ScenarioError: bad"]).result("a"),
+        "ScenarioError: bad",
+    ),
+    ("sweep_result_unknown_name", lambda: _sweep_result([], []).result("b"), "no result for scenario 'b'"),
+    (
+        "replace_unknown_layer",
+        lambda: siting.SitingData(**toy.layers()).replace(busses=toy.substations()),
+        "unknown layers ['busses']",
+    ),
 ]
 
 
@@ -363,6 +454,19 @@ def test_scenario_files(tmp_path, name, make, words):
     assert words in str(exc.value)
 
 
+@pytest.mark.parametrize("name, make, words", USAGE_CASES, ids=_ids(USAGE_CASES))
+def test_usage(name, make, words):
+    with pytest.raises(siting.SitingError) as exc:
+        make()
+    assert words in str(exc.value) and "fix:" in str(exc.value)
+
+
+def test_missing_sweep_result_is_a_key_error_too():
+    """``SweepResult.result`` looks a name up: its error stays a KeyError for those who catch one."""
+    with pytest.raises(KeyError, match="no result"):
+        _sweep_result([], []).result("b")
+
+
 # -- the CLI: 0 plan, 1 no plan, 2 usage or input error --------------------------------------------
 def test_cli_usage_errors_exit_2(tmp_path, capsys):
     from siting.cli import EXIT_USAGE, main
@@ -387,7 +491,7 @@ def test_cli_infeasible_exits_1(tmp_path, capsys):
 
 def test_battery_size():
     n = len(DATA_CASES) + len(_reader_cases()) + len(OSM_CASES) + len(GPPD_CASES) + len(SCENARIO_CASES)
-    n += len(TOML_CASES) + 2  # and the CLI tests' cases
+    n += len(TOML_CASES) + len(USAGE_CASES) + 2  # and the CLI tests' cases
     assert n >= 40
 
 

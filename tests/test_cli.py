@@ -184,3 +184,31 @@ def test_validate_folder_missing_layers_exit_1(tmp_path, capsys):
     out = capsys.readouterr().out
     for layer in ("provinces", "substations", "lines", "renewables"):
         assert f"layer '{layer}': no file" in out
+
+
+@pytest.mark.parametrize("bug", [ValueError, RuntimeError, KeyError])
+def test_run_a_bug_shows_its_traceback(tmp_path, monkeypatch, bug):
+    """Only a SitingError (the user's to fix) is exit 2; any other exception is a bug and propagates."""
+    import siting
+
+    def broken(*args, **kwargs):
+        raise bug("a bug inside")
+
+    monkeypatch.setattr(siting, "solve", broken)
+    data = _write_toy(tmp_path / "data")
+    with pytest.raises(bug, match="a bug inside"):
+        main(["run", "--data", str(data), "--target-mw", "100", "--out", str(tmp_path / "o")])
+
+
+def test_run_siting_error_inside_exits_2(tmp_path, capsys, monkeypatch):
+    import siting
+
+    def refused(*args, **kwargs):
+        raise siting.UsageError("prepared= was made for other data; fix: siting.prepare(data) with this data")
+
+    monkeypatch.setattr(siting, "solve", refused)
+    data = _write_toy(tmp_path / "data")
+    assert (
+        main(["run", "--data", str(data), "--target-mw", "100", "--out", str(tmp_path / "o")]) == EXIT_USAGE
+    )
+    assert "error: prepared= was made for other data; fix:" in capsys.readouterr().err

@@ -133,3 +133,20 @@ def test_arrays_hand_off():
     assert a["value"].tolist() == [1.0, 2.0, 1.0, -1.0, 1.0]
     assert a["row_lo"].tolist() == [-math.inf, -1.0, 1.0] and a["row_hi"].tolist() == [4.0, math.inf, 1.0]
     assert a["starts"].dtype == np.int32 and a["index"].dtype == np.int32
+
+
+def test_highs_child_process_gives_the_same_plan(toy_data, monkeypatch):
+    """A model large enough for the child process (``python -m siting._highs``) is solved as in process."""
+    from siting import _highs
+
+    sc = siting.Scenario(target_mw=300, grid_spacing_km=5, min_host_provinces=2, solver="highs")
+    here = siting.solve(toy_data, sc)
+    monkeypatch.setattr(_highs, "HIGHS_SUBPROCESS_MIN_COLUMNS", 0)
+    calls = []
+    real = _highs.solve_in_child
+    monkeypatch.setattr(_highs, "solve_in_child", lambda a, **kw: calls.append(kw) or real(a, **kw))
+    child = siting.solve(toy_data, sc)
+    assert calls and all(c["left"] <= sc.time_limit_s for c in calls)  # the plan, then settling it
+    assert str(child.status) == str(here.status) == "optimal"
+    assert child.objective == pytest.approx(here.objective, rel=1e-9)
+    assert _plan(child) == _plan(here)

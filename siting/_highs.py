@@ -1,0 +1,223 @@
+"""The HiGHS adapter: a model given as arrays, solved by highspy here or in a child process.
+
+The arrays are those :func:`siting.solvers._arrays` makes of a PuLP problem
+(column costs, bounds and integrality; rows in compressed sparse form); this
+module knows HiGHS and NumPy, not PuLP. One set-up serves both places: a
+model is solved in this process (:func:`solve_here`, with the duals on
+request), or, when large, in a child process that can be killed
+(:func:`solve_in_child`). The child runs this module,
+``python -m siting._highs MODEL.npz SOLUTION.npz``: it imports NumPy, highspy
+and the light top of ``siting`` only, so it starts in a fraction of a second.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final
+
+import numpy as np
+
+from .constants import Status
+
+if TYPE_CHECKING:
+    import highspy
+
+__all__ = ["HIGHS_CANCEL_GRACE_S", "HIGHS_SUBPROCESS_MIN_COLUMNS", "solve", "solve_here", "solve_in_child"]
+
+#: Grace after HiGHS's own time limit before the watchdog interrupts it (or,
+#: in a child process, the parent kills it), seconds.
+HIGHS_CANCEL_GRACE_S: Final[float] = 0.5
+#: Columns from which HiGHS runs in a child process that can be killed: its
+#: presolve does not look at the clock, and on large models it can outlast
+#: the limit by many seconds. Smaller models run in this process (no start-up cost).
+HIGHS_SUBPROCESS_MIN_COLUMNS: Final[int] = 20_000
+
+#: A model or a solution as named arrays (what ``np.savez`` writes).
+Arrays = dict[str, np.ndarray]
+
+
+@contextmanager
+def _quiet_stdout_fd() -> Iterator[None]:
+    """Send this process's C-level standard output to the null device for a moment.
+
+    ``highspy.Highs()`` prints the HiGHS banner from C++ while it is built,
+    before ``output_flag`` can be turned off; Python's ``sys.stdout`` does
+    not see it, so only the file descriptor can silence it.
+    """
+    try:
+        sys.stdout.flush()
+        saved = os.dup(1)
+    except (OSError, ValueError):  # no usable descriptor 1 (some embedded interpreters)
+        yield
+        return
+    null = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(null, 1)
+        yield
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+        os.close(null)
+
+
+def build(a: Arrays, *, mip_gap: float, threads: int) -> highspy.Highs:
+    """A silent HiGHS instance holding the model ``a`` (integrality where ``a["integer"]``)."""
+    import highspy
+
+    with _quiet_stdout_fd():  # no banner: the solver says nothing unless the caller asks
+        h = highspy.Highs()
+        h.setOptionValue("output_flag", False)
+    h.setOptionValue("mip_rel_gap", float(mip_gap))
+    h.setOptionValue("threads", int(threads))
+    empty = np.array([], np.int32)
+    h.addCols(len(a["cost"]), a["cost"], a["col_lo"], a["col_hi"], 0, empty, empty, [])
+    h.changeObjectiveOffset(float(a["offset"]))
+    idx = np.flatnonzero(a["integer"]).astype(np.int32)
+    if len(idx):
+        h.changeColsIntegrality(len(idx), idx, np.full(len(idx), highspy.HighsVarType.kInteger))
+    if len(a["row_lo"]):
+        m, nz = len(a["row_lo"]), len(a["index"])
+        h.addRows(m, a["row_lo"], a["row_hi"], nz, a["starts"][:-1], a["index"], a["value"])
+    return h
+
+
+def run(h: highspy.Highs, *, left: float) -> None:
+    """Solve within HiGHS's ``time_limit`` of ``left`` s; a watchdog interrupts it the grace after."""
+    h.setOptionValue("time_limit", float(left))
+    h.HandleUserInterrupt = True
+    h.startSolve()
+    done, _ = h.wait(left + HIGHS_CANCEL_GRACE_S)
+    if not done:
+        h.cancelSolve()
+        h.wait()
+
+
+def solution(h: highspy.Highs, *, duals: bool = False) -> Arrays:
+    """What the solve left: status, solution (``col``), objective, bound; the duals when asked."""
+    info = h.getInfo()
+    has = info.primal_solution_status == 2  # kSolutionStatusFeasible
+    sol = h.getSolution()
+    out = {
+        "status": np.array(int(h.getModelStatus())),
+        "has": np.array(has),
+        "col": np.asarray(sol.col_value, dtype=float) if has else np.zeros(0),
+        "objective": np.array(float(info.objective_function_value)),
+        "bound": np.array(float(info.mip_dual_bound)),
+    }
+    if duals:
+        out["has_dual"] = np.array(info.dual_solution_status == 2)
+        out["row_dual"] = np.asarray(sol.row_dual, dtype=float) if has else np.zeros(0)
+        out["col_dual"] = np.asarray(sol.col_dual, dtype=float) if has else np.zeros(0)
+    return out
+
+
+def status(out: Arrays) -> Status:
+    """The solve's :class:`~siting.constants.Status` from a :func:`solution`."""
+    import highspy
+
+    S = highspy.HighsModelStatus
+    model_status = int(out["status"])
+    if model_status == int(S.kOptimal):
+        return Status.OPTIMAL
+    if model_status in (int(S.kInfeasible), int(S.kUnboundedOrInfeasible)):
+        return Status.INFEASIBLE
+    return Status.FEASIBLE if bool(out["has"]) else Status.NO_SOLUTION
+
+
+def objective_raised(
+    h: highspy.Highs, a: Arrays, rows: np.ndarray, cols: np.ndarray, *, step: float, left: float
+) -> float:
+    """The optimum with ``rows``' upper limits and ``cols``' upper bounds raised by ``step``.
+
+    Solved again from ``h``'s current (optimal) basis within ``left``
+    seconds; NaN unless optimal. The limits are restored afterwards.
+    """
+    import highspy
+
+    _raise_limits(h, a, rows, cols, step)
+    h.setOptionValue("time_limit", float(left))
+    h.run()
+    optimal = int(h.getModelStatus()) == int(highspy.HighsModelStatus.kOptimal)
+    value = float(h.getInfo().objective_function_value) if optimal else math.nan
+    _raise_limits(h, a, rows, cols, 0.0)
+    return value
+
+
+def _raise_limits(h: highspy.Highs, a: Arrays, rows: np.ndarray, cols: np.ndarray, step: float) -> None:
+    """Set ``rows``' upper limits and ``cols``' upper bounds to the model's plus ``step``."""
+    for r in rows.tolist():
+        h.changeRowBounds(r, a["row_lo"][r], a["row_hi"][r] + step)
+    for c in cols.tolist():
+        h.changeColBounds(c, a["col_lo"][c], a["col_hi"][c] + step)
+
+
+def solve_here(a: Arrays, *, left: float, mip_gap: float, threads: int, duals: bool = False) -> Arrays:
+    """Solve ``a`` in this process within ``left`` seconds (see :func:`run`); the :func:`solution`."""
+    h = build(a, mip_gap=mip_gap, threads=threads)
+    run(h, left=left)
+    return solution(h, duals=duals)
+
+
+def solve_in_child(a: Arrays, *, left: float, mip_gap: float, threads: int) -> Arrays | None:
+    """Solve ``a`` in a child process; kill it :data:`HIGHS_CANCEL_GRACE_S` after ``left`` s (then None)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        src, dst = Path(tmp) / "model.npz", Path(tmp) / "solution.npz"
+        end = time.time() + left
+        arrays: dict[str, Any] = {**a, "mip_rel_gap": mip_gap, "end": end, "threads": threads}
+        np.savez(src, **arrays)
+        # the child imports this very package, wherever it was imported from here
+        here = str(Path(__file__).resolve().parents[1])
+        path = os.pathsep.join(p for p in (here, os.environ.get("PYTHONPATH")) if p)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", __name__, str(src), str(dst)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            env={**os.environ, "PYTHONPATH": path},
+        )
+        try:
+            _, err = proc.communicate(timeout=left + HIGHS_CANCEL_GRACE_S)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.communicate()
+            return None
+        if proc.returncode != 0 or not dst.exists():
+            raise RuntimeError(f"HiGHS child process failed: {err.decode(errors='replace')[-2000:]}")
+        with np.load(dst) as sol:
+            return {k: sol[k] for k in sol.files}
+
+
+def solve(a: Arrays, *, left: float, mip_gap: float, threads: int) -> Arrays | None:
+    """Solve ``a`` within ``left`` s: here, or from :data:`HIGHS_SUBPROCESS_MIN_COLUMNS` columns in a child.
+
+    HiGHS's ``time_limit`` counts from the start of its run, but its
+    presolve does not look at the clock; so a large model is solved in a
+    child process, killed :data:`HIGHS_CANCEL_GRACE_S` after the limit (then
+    None). Smaller models are solved here, under a watchdog that interrupts
+    HiGHS at the same moment.
+    """
+    if len(a["cost"]) >= HIGHS_SUBPROCESS_MIN_COLUMNS:
+        return solve_in_child(a, left=left, mip_gap=mip_gap, threads=threads)
+    return solve_here(a, left=left, mip_gap=mip_gap, threads=threads)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """The child process: solve the model in file ``argv[0]`` by its end; the solution to ``argv[1]``."""
+    src, dst = sys.argv[1:3] if argv is None else argv
+    a = dict(np.load(src))
+    h = build(a, mip_gap=float(a["mip_rel_gap"]), threads=int(a["threads"]))
+    # the budget is a wall-clock end (epoch seconds): start-up and loading count against it
+    run(h, left=max(float(a["end"]) - time.time(), 0.01))
+    out: dict[str, Any] = solution(h)
+    np.savez(dst, **out)
+
+
+if __name__ == "__main__":
+    main()
