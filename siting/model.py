@@ -138,12 +138,8 @@ class SitingModel:
 
     #: What the model holds itself: families read these without declaring them (``Family.reads``).
     holds: ClassVar[frozenset[str]] = frozenset(
-        {
-            *("prob", "data", "scenario", "cand", "opts", "graph", "headroom", "elastic"),
-            *("x", "mw", "groups", "y", "group_mw", "group_options", "total", "load"),
-            *("terms", "slacks", "fixed_with_plan", "limit_rows"),
-            *("slack", "on_rhs", "options_by", "groups_by", "check_time"),
-        }
+        "prob data scenario cand opts graph headroom elastic x mw groups y group_mw group_options total load "
+        "terms slacks fixed_with_plan limit_rows slack on_rhs options_by groups_by check_time".split()
     )
 
     def __init__(

@@ -46,7 +46,6 @@ from .options import OPTION_COST_COLUMNS
 from .solvers import Deadline, OutOfTime, solve_lp_duals, solve_problem
 
 if TYPE_CHECKING:
-    from .constants import SolverName
     from .families._base import Family
     from .solvers import SolveReport
 
@@ -131,7 +130,6 @@ class SolvedModel(ModelLike, Protocol):
     def solve(
         self,
         *,
-        solver: SolverName | None = None,
         time_limit_s: float | None = None,
         mip_gap: float | None = None,
         threads: int | None = None,

@@ -152,6 +152,7 @@ def test_the_model_orders_families_by_what_they_read_not_by_the_order_given(toy_
     assert any(r.startswith("loading_") for r in rows)  # LineLoading found the flows
     assert any(r.startswith("line_shared_") for r in rows)  # Renewable shares the lines with them
     assert resolve_order(DEFAULT_FAMILIES, given=SitingModel.holds) == list(DEFAULT_FAMILIES)
+    assert all(hasattr(m, name) for name in SitingModel.holds)
 
 
 def test_a_family_that_reads_what_no_family_provides_is_refused(toy_data):
@@ -161,27 +162,18 @@ def test_a_family_that_reads_what_no_family_provides_is_refused(toy_data):
     assert issubclass(FamilyOrderError, siting.SitingError)
 
 
-class _Ahead(Family):
-    name = "ahead"
-    reads = ("behind_mw",)
-    provides = ("ahead_mw",)
-
-    def add(self, m):
-        pass
-
-
-class _Behind(Family):
-    name = "behind"
-    reads = ("ahead_mw",)
-    provides = ("behind_mw",)
-
-    def add(self, m):
-        pass
+def _declaring(name, *, reads, provides):
+    """A family that adds nothing and declares ``reads`` and ``provides``."""
+    return type(
+        name, (Family,), {"name": name, "reads": reads, "provides": provides, "add": lambda self, m: None}
+    )
 
 
 def test_families_that_read_each_other_in_a_circle_are_refused(toy_data):
+    ahead = _declaring("Ahead", reads=("behind_mw",), provides=("ahead_mw",))
+    behind = _declaring("Behind", reads=("ahead_mw",), provides=("behind_mw",))
     sc = siting.Scenario(target_mw=500, grid_spacing_km=5)
     with pytest.raises(
-        FamilyOrderError, match=r"in a circle \((_Ahead -> _Behind -> _Ahead|_Behind -> _Ahead -> _Behind)"
+        FamilyOrderError, match=r"in a circle \((Ahead -> Behind -> Ahead|Behind -> Ahead -> Behind)"
     ):
-        _model(toy_data, sc, (*DEFAULT_FAMILIES, _Ahead, _Behind))
+        _model(toy_data, sc, (*DEFAULT_FAMILIES, ahead, behind))
