@@ -89,12 +89,12 @@ class Renewable(Family):
                 continue
             prob += expr == 0, f"ren_balance_{n}"
         need = m.scenario.renewable_share * lf * m.total
-        self.total = m.renewable_delivered = linear((d, 1) for d in self.delivered.values())
-        prob += self.total + m.slack(RENEWABLE, "share") >= need, "renewable_share"
+        self.total_delivered = m.renewable_delivered = linear((d, 1) for d in self.delivered.values())
+        prob += self.total_delivered + m.slack(RENEWABLE, "share") >= need, "renewable_share"
 
     def settling(self, m: ModelLike) -> Settling:
         """The most energy delivered (the objective does not price it), then the flows' length."""
-        most = Stage("settle_ren", self.total, pulp.LpMaximize)
+        most = Stage("settle_ren", self.total_delivered, pulp.LpMaximize)
         length = linear((v, ln) for gp, gm, ln in m.renewable_flows.values() for v in (gp, gm))
         return Settling(preferred=(most,), length=length if self.flow else None)
 
