@@ -40,7 +40,7 @@ import numpy as np
 import pandas as pd
 
 if TYPE_CHECKING:
-    from ._types import ResultLike
+    from ._result_types import ResultLike
 
 __all__ = ["UPGRADE_TABLE_COLUMNS", "upgrade_values"]
 

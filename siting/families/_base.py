@@ -36,7 +36,8 @@ import pandas as pd
 import pulp
 
 if TYPE_CHECKING:
-    from .._types import ModelLike, ResultLike, SolutionLike
+    from .._result_types import ResultLike
+    from .._types import ModelLike, SolutionLike
     from ..data import SitingData
     from ..scenario import Scenario
 

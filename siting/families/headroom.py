@@ -12,7 +12,8 @@ from ..constants import HEADROOM
 from ._base import Family
 
 if TYPE_CHECKING:
-    from .._types import ModelLike, ResultLike
+    from .._result_types import ResultLike
+    from .._types import ModelLike
     from ..data import SitingData
     from ..scenario import Scenario
 

@@ -10,7 +10,8 @@ from ._base import Family
 from .network import Network, sorted_edges
 
 if TYPE_CHECKING:
-    from .._types import ModelLike, ResultLike
+    from .._result_types import ResultLike
+    from .._types import ModelLike
     from ..data import SitingData
     from ..scenario import Scenario
 

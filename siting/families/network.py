@@ -29,7 +29,8 @@ from ..constants import LINES, NETWORK, SUPPLY
 from ._base import Family, Settling, Stage, linear, value
 
 if TYPE_CHECKING:
-    from .._types import ModelLike, ResultLike, SolutionLike
+    from .._result_types import ResultLike
+    from .._types import ModelLike, SolutionLike
     from ..data import SitingData
 
 __all__ = ["Network", "ac_cycles", "kvl_residuals", "sorted_edges"]

@@ -13,7 +13,8 @@ from ._base import Family, Settling, Stage, linear, value
 from .network import sorted_edges
 
 if TYPE_CHECKING:
-    from .._types import ModelLike, ResultLike, SolutionLike
+    from .._result_types import ResultLike
+    from .._types import ModelLike, SolutionLike
     from ..data import SitingData
     from ..scenario import Scenario
 

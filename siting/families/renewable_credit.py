@@ -42,7 +42,8 @@ from ._base import Family, linear, value
 if TYPE_CHECKING:
     import geopandas as gpd
 
-    from .._types import ModelLike, ResultLike, SolutionLike
+    from .._result_types import ResultLike
+    from .._types import ModelLike, SolutionLike
     from ..data import SitingData
     from ..scenario import Scenario
 

@@ -41,7 +41,8 @@ from ..grid import islands, lodf
 from ._base import Family, value
 
 if TYPE_CHECKING:
-    from .._types import ModelLike, ResultLike, SolutionLike
+    from .._result_types import ResultLike
+    from .._types import ModelLike, SolutionLike
     from ..data import SitingData
     from ..scenario import Scenario
 

@@ -11,7 +11,8 @@ from ..constants import SPACING
 from ._base import Family, linear
 
 if TYPE_CHECKING:
-    from .._types import ModelLike, ResultLike
+    from .._result_types import ResultLike
+    from .._types import ModelLike
     from ..data import SitingData
     from ..scenario import Scenario
 

@@ -19,7 +19,8 @@ from ..options import site_reach
 from ._base import Family
 
 if TYPE_CHECKING:
-    from .._types import ModelLike, ResultLike
+    from .._result_types import ResultLike
+    from .._types import ModelLike
     from ..data import SitingData
     from ..scenario import Scenario
 
