@@ -9,7 +9,7 @@ Anything else that escapes ``siting`` is a bug, to be reported.
 
 from __future__ import annotations
 
-__all__ = ["SitingError", "DataError", "ScenarioError", "UsageError", "NoResultError"]
+__all__ = ["SitingError", "DataError", "FamilyOrderError", "ScenarioError", "UsageError", "NoResultError"]
 
 
 class SitingError(ValueError):
@@ -53,4 +53,12 @@ class NoResultError(UsageError, KeyError):
     """No result is held under the name asked for (a :class:`KeyError` too, as for a mapping).
 
     The message says why (the run's error, or the names there are) and what to do.
+    """
+
+
+class FamilyOrderError(SitingError):
+    """The constraint families of a model cannot be ordered by what they read and provide.
+
+    The message names the family and the name it reads that no family
+    provides, or the families that read each other in a circle.
     """

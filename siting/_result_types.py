@@ -2,10 +2,10 @@
 
 :mod:`siting.result` holds the container and hands its text, files and
 comparisons to :mod:`siting.report`, :mod:`siting.export` and
-:mod:`siting.comparison`. Those read a result through :class:`ResultLike` and
-:class:`DiagnosisLike`, which :class:`siting.result.SitingResult` and
-:class:`siting.result.Diagnosis` satisfy, so that none of them imports
-:mod:`siting.result` back.
+:mod:`siting.comparison`. Those, the maps and the families' checks read a
+result through :class:`ResultLike` and :class:`DiagnosisLike`, which
+:class:`siting.result.SitingResult` and :class:`siting.result.Diagnosis`
+satisfy, so that none of them imports :mod:`siting.result` back.
 """
 
 from __future__ import annotations
@@ -50,7 +50,10 @@ class DiagnosisLike(Protocol):
 
 
 class ResultLike(Protocol):
-    """What the report, the files and the comparison read of a :class:`siting.result.SitingResult`."""
+    """What the report, the files, the comparison, the maps and the families' checks read of a result.
+
+    :class:`siting.result.SitingResult` satisfies it.
+    """
 
     status: Status
     objective: float | None
@@ -61,7 +64,9 @@ class ResultLike(Protocol):
     substations: gpd.GeoDataFrame
     lines: gpd.GeoDataFrame
     scenario: Scenario
+    renewables: gpd.GeoDataFrame | None
     renewable_delivered_mw: float
+    metric_crs: str
     model_size: dict[str, int]
     timings: dict[str, float]
     dropped_candidates: pd.DataFrame

@@ -21,40 +21,42 @@ host provinces, renewable share, spacing. Objective: connection + transmission u
 incentive - outside-capital subsidy, each term kept apart for reporting.
 
 Every limit can be made *elastic* (a non-negative slack in MW, minimised) for
-the infeasibility diagnosis. Solving is :mod:`siting.solvers`' job; reading a
-solution back (:meth:`SitingModel.read`) is here, beside the variables, so
-that results never touch PuLP.
+the infeasibility diagnosis. Solving is :mod:`siting.solvers`' job; this
+module builds the model and solves it round by round, adding the rows each
+solution breaks. What follows a solve (the value of each limit, settling the
+flows, reading the values back as a :class:`~siting.postsolve.Solution`) is
+:mod:`siting.postsolve`'s, which :class:`SitingModel`'s methods of those
+names call.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Hashable, Iterable, Sequence
-from dataclasses import dataclass, field, replace
-from typing import Any
+from dataclasses import replace
+from typing import Any, ClassVar
 
 import networkx as nx
 import numpy as np
 import pandas as pd
 import pulp
 
+from . import postsolve
 from ._errors import UsageError
 from ._log import logger
 from ._utils import safe_name
 from .candidates import Candidates
-from .constants import COST_TERMS, HEADROOM, SolverName, Status
+from .constants import HEADROOM, SolverName, Status
 from .data import SitingData
-from .families import DEFAULT_FAMILIES, Family
+from .families import DEFAULT_FAMILIES, Family, resolve_order
 from .families._base import linear, value
 from .grid import build_grid
 from .options import OPTION_COST_COLUMNS
+from .postsolve import PRICE_STEP_MW, Solution
 from .scenario import Scenario
 from .solvers import Deadline, OutOfTime, SolveReport, solve_lp_duals, solve_problem
 
 __all__ = ["PRICE_STEP_MW", "SitingModel", "Solution"]
-
-#: Step by which :meth:`SitingModel.prices` raises each limit, MW: a value is the saving per MW over it.
-PRICE_STEP_MW = 1.0
 
 
 def _variable_maker(prob: pulp.LpProblem) -> Callable[[str, float, float, str], pulp.LpVariable]:
@@ -68,57 +70,6 @@ def _variable_maker(prob: pulp.LpProblem) -> Callable[[str, float, float, str], 
     if add is not None:
         return add
     return lambda name, low, up, cat: pulp.LpVariable(name, lowBound=low, upBound=up, cat=cat)
-
-
-@dataclass
-class Solution:
-    """A solved model's values as plain numbers: what :mod:`siting.result` reads.
-
-    Attributes
-    ----------
-    chosen : ndarray of bool
-        Per option (row of the options table).
-    costs : dict of str to float
-        Per cost term, KRW bn.
-    supply_used_mw : ndarray
-        Per substation (row of ``data.substations``).
-    line_flow_mw : dict of str to float
-        Signed flow by ``line_id`` (from -> to); lines absent carry none.
-    renewable_flow_mw : dict of str to float
-        Signed renewable energy flow by ``line_id``, average MW.
-    renewable_delivered_mw : float
-        Renewable energy deliverable to the campuses, average MW.
-    renewable_credit_mw : dict of int to float
-        Renewable-proximity credit by substation position, average MW
-        (:mod:`siting.families.renewable_credit`).
-    slacks : dict
-        ``(limit, key) -> MW`` for elastic models.
-    prices : dict
-        ``(limit, key) -> value per MW`` of raising that limit with the plan
-        fixed (:meth:`SitingModel.prices`); empty when not computed.
-    security : dict of str to int
-        What the N-1 family checked (:mod:`siting.families.security`).
-    """
-
-    chosen: np.ndarray
-    costs: dict[str, float]
-    supply_used_mw: np.ndarray
-    line_flow_mw: dict[str, float] = field(default_factory=dict)
-    renewable_flow_mw: dict[str, float] = field(default_factory=dict)
-    renewable_delivered_mw: float = 0.0
-    renewable_credit_mw: dict[int, float] = field(default_factory=dict)
-    slacks: dict[tuple[str, Hashable], float] = field(default_factory=dict)
-    prices: dict[tuple[str, Hashable], float] = field(default_factory=dict)
-    security: dict[str, int] = field(default_factory=dict)
-
-    @classmethod
-    def empty(cls, n_options: int, n_substations: int) -> Solution:
-        """No plan: nothing chosen, every value zero."""
-        return cls(
-            chosen=np.zeros(n_options, dtype=bool),
-            costs=dict.fromkeys(COST_TERMS, 0.0),
-            supply_used_mw=np.zeros(n_substations),
-        )
 
 
 def _refuse_site_rows(family_cls: type[Family], rows: list[tuple[str, Any]], absent: set[int]) -> None:
@@ -184,6 +135,12 @@ class SitingModel:
         them for :meth:`prices`: ``(headroom, substation_id)``,
         ``(lines, line_id)``, ``(supply, substation_id)``.
     """
+
+    #: What the model holds itself: families read these without declaring them (``Family.reads``).
+    holds: ClassVar[frozenset[str]] = frozenset(
+        "prob data scenario cand opts graph headroom elastic x mw groups y group_mw group_options total load "
+        "terms slacks fixed_with_plan limit_rows slack on_rhs options_by groups_by check_time".split()
+    )
 
     def __init__(
         self,
@@ -317,7 +274,9 @@ class SitingModel:
             From :func:`siting.grid.build_grid`, built when not given.
         families : sequence of Family subclasses, optional
             Default :data:`siting.families.DEFAULT_FAMILIES`; each one the
-            scenario enables is added, in order.
+            scenario enables is added, in order, except that a family comes
+            after those that provide what it reads
+            (:func:`siting.families.resolve_order`).
         headroom : ndarray, optional
             Headroom rows' right-hand side per substation, MW; default the
             data's. :func:`siting.options.effective_headroom` is exact only
@@ -340,6 +299,7 @@ class SitingModel:
         """
         G = graph if graph is not None else build_grid(data, scenario)
         enabled = [f for f in (DEFAULT_FAMILIES if families is None else families) if f.enabled(scenario)]
+        enabled = resolve_order(enabled, given=cls.holds)
         lazy = lazy and not any(f.reads_sites for f in enabled)
         m = cls(data, scenario, cand, opts, G, elastic=elastic, headroom=headroom, lazy=lazy)
         m.deadline = deadline
@@ -349,33 +309,47 @@ class SitingModel:
                 f"elastic names unknown limits {sorted(m.elastic - relaxable)}; "
                 f"fix: name limits of the enabled families, {sorted(relaxable)}"
             )
-        m.active = m._wanted()
-        if not m.lazy:  # with spacing the sites are binary: a row added later would cut off branches
-            m.add_site_rows(m.options_by("site").keys())
-        for g, idx in enumerate(m.group_options):
-            kept = idx[m.active[idx]]
-            m.prob += linear([(m.x[k], 1) for k in kept] + [(m.y[g], -1)]) == 0, f"count_{g}"
-        absent = {id(m.x[k]) for k in np.flatnonzero(~m.active).tolist()} if m.lazy else set()
-        for family_cls in enabled:
-            m.check_time(f"building the model ({family_cls.__name__})")
-            family = family_cls()
-            before = len(m.prob.constraints)
-            family.add(m)
-            _refuse_site_rows(family_cls, list(m.prob.constraints.items())[before:], absent)
-            m.families.append(family)
-        on = np.flatnonzero(m.active)
-        for term, col in OPTION_COST_COLUMNS.items():
-            m.terms[term] = linear((m.x[k], c) for k, c in zip(on, opts[col].to_numpy()[on], strict=True))
-        own = [(m.x[k], c) for k, c in zip(on, opts["cost"].to_numpy()[on], strict=True)]
-        extra = [item for t, e in m.terms.items() if t not in OPTION_COST_COLUMNS for item in e.items()]
-        cost = linear(own + extra)
-        if m.elastic:
-            m._cost_weight = 1e-6 if tie_break else 0.0
-            m.prob += linear((v, 1.0) for v in m.slacks.values()) + (1e-6 * cost if tie_break else 0)
-        else:
-            m.prob += cost
-        m._objective = m.prob.objective
+        m._add_counts()
+        m._add_families(enabled)
+        m._set_objective(tie_break=tie_break)
         return m
+
+    def _add_counts(self) -> None:
+        """Bring in the options needed from the start, and the rows tying each group's count to them."""
+        self.active = self._wanted()
+        if not self.lazy:  # with spacing the sites are binary: a row added later would cut off branches
+            self.add_site_rows(self.options_by("site").keys())
+        for g, idx in enumerate(self.group_options):
+            kept = idx[self.active[idx]]
+            self.prob += linear([(self.x[k], 1) for k in kept] + [(self.y[g], -1)]) == 0, f"count_{g}"
+
+    def _add_families(self, enabled: Sequence[type[Family]]) -> None:
+        """Add each family, in order; a lazy model refuses rows on the site columns it left out."""
+        absent = {id(self.x[k]) for k in np.flatnonzero(~self.active).tolist()} if self.lazy else set()
+        for family_cls in enabled:
+            self.check_time(f"building the model ({family_cls.__name__})")
+            family = family_cls()
+            before = len(self.prob.constraints)
+            family.add(self)
+            _refuse_site_rows(family_cls, list(self.prob.constraints.items())[before:], absent)
+            self.families.append(family)
+
+    def _set_objective(self, *, tie_break: bool) -> None:
+        """The options' cost terms, and the objective: the cost, or the total slack (then the cost x 1e-6)."""
+        on = np.flatnonzero(self.active)
+        for term, col in OPTION_COST_COLUMNS.items():
+            self.terms[term] = linear(
+                (self.x[k], c) for k, c in zip(on, self.opts[col].to_numpy()[on], strict=True)
+            )
+        own = [(self.x[k], c) for k, c in zip(on, self.opts["cost"].to_numpy()[on], strict=True)]
+        extra = [item for t, e in self.terms.items() if t not in OPTION_COST_COLUMNS for item in e.items()]
+        cost = linear(own + extra)
+        if self.elastic:
+            self._cost_weight = 1e-6 if tie_break else 0.0
+            self.prob += linear((v, 1.0) for v in self.slacks.values()) + (1e-6 * cost if tie_break else 0)
+        else:
+            self.prob += cost
+        self._objective = self.prob.objective
 
     def solve(
         self,
@@ -384,17 +358,21 @@ class SitingModel:
         time_limit_s: float | None = None,
         mip_gap: float | None = None,
         threads: int | None = None,
+        relaxation: bool = True,
     ) -> SolveReport:
         """Solve with :func:`siting.solvers.solve_problem`; unset options come from the scenario.
 
         Families that generate their rows lazily (:meth:`Family.separate`)
         add the rows the solution breaks, and the model is solved again until
         none is broken; when the time limit ends first, the status is
-        ``no_solution`` (the last plan breaks a limit).
+        ``no_solution`` (the last plan breaks a limit). ``relaxation=False``
+        skips separating those rows on the LP relaxation first (where the
+        plan is fixed and the model is an LP already).
         """
         sc = self.scenario
         return self._solve_separated(
             Deadline(sc.time_limit_s if time_limit_s is None else time_limit_s),
+            relaxation=relaxation,
             solver=sc.solver if solver is None else solver,
             mip_gap=sc.mip_gap if mip_gap is None else mip_gap,
             threads=sc.threads if threads is None else threads,
@@ -482,9 +460,9 @@ class SitingModel:
         exact when none is broken.
         """
         x = np.fromiter((value(v) for v in self.x), float, len(self.x))
-        return self.add_site_rows(np.flatnonzero(self._campuses_per_site(x) > 1 + 1e-6).tolist())
+        return self.add_site_rows(np.flatnonzero(self.campuses_per_site(x) > 1 + 1e-6).tolist())
 
-    def _campuses_per_site(self, x: np.ndarray) -> np.ndarray:
+    def campuses_per_site(self, x: np.ndarray) -> np.ndarray:
         """Campuses on each site (by site number) for option values ``x``."""
         site = self.opts["site"].to_numpy()
         return np.bincount(site, weights=x) if len(site) else np.zeros(0)
@@ -562,184 +540,20 @@ class SitingModel:
         return replace(report, status=Status.FEASIBLE, bound=bound, gap=gap)
 
     def fix_plan(self) -> dict[str, tuple[float | None, float | None]]:
-        """Fix every count and site at its solved value (bounds); returns the bounds it replaced."""
-        before = {}
-        for v in [*self.x, *self.y, *self.fixed_with_plan]:
-            before[v.name] = (v.lowBound, v.upBound)
-            val = round(value(v)) if v.cat == pulp.LpInteger or self.spaced else value(v)
-            v.lowBound = v.upBound = val
-        return before
+        """Fix every count and site at its solved value: :func:`siting.postsolve.fix_plan`."""
+        return postsolve.fix_plan(self)
 
     def prices(self, *, time_limit_s: float = 60.0) -> dict[tuple[str, Hashable], float]:
-        """What one more MW of each limit is worth with the plan fixed (call after a solve).
-
-        Every count and site is fixed at the solved plan and the rest (flows,
-        supplies, renewable flows, slacks) is solved again as an LP with
-        HiGHS. The value of a limit is how much that LP's optimum falls per
-        MW when the limit is raised by :data:`PRICE_STEP_MW` on every row
-        (and variable bound) that carries it (:attr:`limit_rows`), solved
-        again from the optimal basis; only limits whose duals allow a saving
-        are re-solved (a dual bounds the saving; the duals themselves are not
-        unique at degenerate optima and can overstate it). Where no
-        breakpoint lies within the step this is the derivative, the shadow
-        price. For a plan, the objective is the cost (KRW bn per MW; only the
-        transmission term can change); for an elastic model, it is the total
-        slack alone (MW of relaxation saved per MW). Headroom rows hold only
-        the fixed counts, so a plan's headroom is worth 0 here: what more
-        headroom buys is a different plan (a MILP question, not a dual).
-        With N-1, the raised LP keeps the post-outage rows generated so far
-        (those that bind the plan): a raise that makes other outage pairs
-        bind can make the value an overstatement.
-
-        The plan's bounds and the solved values are restored afterwards.
-
-        Returns
-        -------
-        dict
-            ``(limit, key) -> value per MW`` (>= 0 up to solver tolerance);
-            empty when the LP did not solve to optimality in time.
-        """
-        deadline = Deadline(time_limit_s)
-        saved = {v.name: v.varValue for v in self.prob.variables()}
-        bounds = self.fix_plan()
-        objective, sense = self.prob.objective, self.prob.sense
-        if self.elastic:
-            self.prob.setObjective(linear((v, 1.0) for v in self.slacks.values()))
-        try:
-            while True:
-                left = max(deadline.remaining(), 0.0)
-                duals = solve_lp_duals(
-                    self.prob, time_limit_s=left, limits=self.limit_rows, step=PRICE_STEP_MW
-                )
-                if duals.status != Status.OPTIMAL or not sum(f.separate(self) for f in self.families):
-                    break
-                if deadline.expired:
-                    return {}
-            if duals.status != Status.OPTIMAL:
-                return {}
-            return dict(duals.saving)
-        finally:
-            self.prob.setObjective(objective)
-            self.prob.sense = sense
-            for v in [*self.x, *self.y, *self.fixed_with_plan]:
-                v.lowBound, v.upBound = bounds[v.name]
-            for v in self.prob.variables():
-                v.varValue = saved.get(v.name)
+        """What one more MW of each limit is worth with the plan fixed: :func:`siting.postsolve.prices`."""
+        return postsolve.prices(self, time_limit_s=time_limit_s)
 
     def settle(self, *, time_limit_s: float = 60.0) -> None:
-        """Make the reported flows and renewable figure depend on the plan alone (call after a solve).
-
-        Equal optima differ in flows the objective does not price: renewable
-        flows cost nothing, so a solver may return any of many, with
-        circulating flow and a renewable figure anywhere between the share
-        needed and the most deliverable. With the plan (every count and site)
-        fixed, three lexicographic LP stages pick one answer:
-
-        1. least transmission cost (the plan's own, so the objective never rises);
-        2. the most renewable energy the plan can receive at that cost;
-        3. least MW x km of campus and renewable flow at both (no circulation).
-
-        Stages that cannot change anything are skipped (without renewables
-        and with a positive transmission cost, the optimum already has least
-        flow). Afterwards the model's variables hold the settled values and
-        the plan is fixed in the model. The stages share ``time_limit_s``;
-        when it runs out, the values found so far are kept.
-        """
-        deadline = time.perf_counter() + time_limit_s
-        if self.elastic or not self.line_flows:
-            return
-        c_tx = self.scenario.costs.transmission_per_mw_km
-        ren = self.renewable_delivered
-        if ren is None and c_tx > 0:
-            return
-        self.fix_plan()
-        tx = self.terms.get("transmission", pulp.LpAffineExpression())
-        f_len = linear((v, ln) for fp, fm, ln in self.line_flows.values() for v in (fp, fm))
-        g_len = linear((v, ln) for gp, gm, ln in self.renewable_flows.values() for v in (gp, gm))
-        stages: list[tuple[str, pulp.LpAffineExpression, int]] = []
-        if ren is not None and c_tx > 0:
-            stages.append(("settle_tx", tx, pulp.LpMinimize))
-        if ren is not None:
-            stages.append(("settle_ren", ren, pulp.LpMaximize))
-        stages.append(("settle_len", f_len + g_len, pulp.LpMinimize))
-        for name, expr, sense in stages:
-            saved = {v.name: v.varValue for v in self.prob.variables()}
-            left = deadline - time.perf_counter()
-            if left <= 0:
-                return
-            self.prob.sense = sense
-            self.prob.setObjective(expr)
-            report = self._solve_separated(
-                Deadline(left), relaxation=False, solver=self.scenario.solver, mip_gap=0.0, threads=1
-            )
-            if report.status != "optimal":  # keep the values found so far
-                for v in self.prob.variables():
-                    v.varValue = saved.get(v.name)
-                return
-            best = value(expr)
-            tol = 1e-7 * max(1.0, abs(best))
-            if sense == pulp.LpMinimize:
-                self.prob += expr <= best + tol, name
-            else:
-                self.prob += expr >= best - tol, name
+        """Make the reported flows depend on the plan alone: :func:`siting.postsolve.settle`."""
+        postsolve.settle(self, time_limit_s=time_limit_s)
 
     def read(self, *, time_limit_s: float = 60.0) -> Solution:
-        """The solved values as a :class:`Solution` (call after a solve that found a plan).
-
-        ``time_limit_s`` bounds the small LP that picks whole sites for the
-        solved counts when the solver returned a fractional choice among
-        equally good ones, or, when the time limit ended before the lazy
-        site rows were all added, a plan that puts two campuses on one site
-        (its cost terms are then those of the sites assigned, which may cost
-        more than the solver's objective said).
-        """
-        x = np.array([value(v) for v in self.x])
-        shared = self._campuses_per_site(x).max(initial=0) > 1 + 1e-6
-        if shared or ((x > 1e-6) & (x < 1 - 1e-6)).any():
-            x = self._assign_sites(time_limit_s)
-        chosen = x > 0.5
-        costs = {
-            t: value(self.terms.get(t, 0))
-            for t in [*COST_TERMS, *(t for t in self.terms if t not in COST_TERMS)]
-        }
-        for term, col in OPTION_COST_COLUMNS.items():  # from the sites chosen, whole
-            costs[term] = float(self.opts[col].to_numpy()[chosen].sum())
-        sol = Solution(
-            chosen=chosen,
-            costs=costs,
-            supply_used_mw=np.zeros(len(self.data.substations)),
-            slacks={k: value(v) for k, v in self.slacks.items()},
-        )
-        for family in self.families:
-            family.read(self, sol)
-        return sol
-
-    def _assign_sites(self, time_limit_s: float) -> np.ndarray:
-        """Whole sites for the solved counts: the transportation problem, solved as an LP.
-
-        The solver may return a fractional choice of sites among equally good
-        ones; with the counts fixed, choosing the sites (one campus per site,
-        each group its count, least cost) has whole vertices, which the
-        simplex method returns.
-        """
-        counts = [round(value(v)) for v in self.y]
-        lp = pulp.LpProblem("sites", pulp.LpMinimize)
-        x = [pulp.LpVariable(f"a{k}", lowBound=0, upBound=1) for k in range(len(self.opts))]
-        for site, idx in self.options_by("site").items():
-            if len(idx) > 1:
-                lp += linear((x[k], 1) for k in idx) <= 1, f"site_{site}"
-        for g, idx in enumerate(self.group_options):
-            lp += linear((x[k], 1) for k in idx) == counts[g], f"count_{g}"
-        lp += linear(zip(x, self.opts["cost"].to_numpy(), strict=True))
-        done = solve_problem(
-            lp, solver=self.scenario.solver, time_limit_s=max(time_limit_s, 1.0), mip_gap=0.0, threads=1
-        )
-        if done.status != "optimal":
-            raise OutOfTime("choosing whole sites for the solved counts")
-        out = np.array([value(v) for v in x])
-        if ((out > 1e-6) & (out < 1 - 1e-6)).any():
-            raise RuntimeError("site assignment is not whole; report this with the scenario")
-        return out
+        """The solved values as a :class:`~siting.postsolve.Solution`: :func:`siting.postsolve.read`."""
+        return postsolve.read(self, time_limit_s=time_limit_s)
 
     def size(self) -> dict[str, int]:
         """Model size: variables, binaries, constraints, options."""

@@ -28,9 +28,9 @@ from matplotlib.patches import Patch
 
 from . import style
 from ._errors import SitingError
+from ._result_types import LIMIT_COLUMNS, ResultLike
 from .data import SitingData
 from .plot_parts import GIDS, colorbar, dot, frame, label_text, marked_lines, new_axes, note_box, place_labels
-from .result import LIMIT_COLUMNS, SitingResult
 
 __all__ = ["plot_data", "plot_siting", "plot_comparison", "binding_limits"]
 
@@ -47,7 +47,7 @@ BINDING_LAYERS: Final = {
 }
 
 
-def binding_limits(result: SitingResult) -> dict[str, pd.DataFrame]:
+def binding_limits(result: ResultLike) -> dict[str, pd.DataFrame]:
     """The diagnosis' limits that have a place on a map, by the result table their ids name.
 
     Parameters
@@ -375,7 +375,7 @@ def _headroom(ax: Axes, subs: gpd.GeoDataFrame, excluded: Sequence[str]) -> list
     return [dot(label, color=style.HEADROOM, alpha=0.5, markersize=6)]
 
 
-def _diagnosis_text(result: SitingResult) -> str:
+def _diagnosis_text(result: ResultLike) -> str:
     """The diagnosis in a few lines: failed conditions, the most that fits, each kind of limit in total."""
     diag = result.diagnosis
     if diag is None:
@@ -401,7 +401,7 @@ def _diagnosis_text(result: SitingResult) -> str:
     return "\n".join(out)
 
 
-def _title(result: SitingResult, label: str | None = None) -> str:
+def _title(result: ResultLike, label: str | None = None) -> str:
     """Scenario name (or ``label``), status and MW placed of the target."""
     sc = result.scenario
     name = label or sc.name
@@ -414,7 +414,7 @@ def _title(result: SitingResult, label: str | None = None) -> str:
 
 
 def _layers(
-    ax: Axes, result: SitingResult, prov: gpd.GeoDataFrame, crs: str, *, max_labels: int
+    ax: Axes, result: ResultLike, prov: gpd.GeoDataFrame, crs: str, *, max_labels: int
 ) -> list[Artist]:
     """Everything above the provinces: campuses, substations, flows, and what binds; the legend handles."""
     lines = result.lines.to_crs(crs)
@@ -428,7 +428,7 @@ def _layers(
     return handles + _binding(ax, limits, prov=prov, subs=subs, lines=lines, max_labels=max_labels)
 
 
-def _note(ax: Axes, result: SitingResult, prov: gpd.GeoDataFrame, *, table: bool) -> None:
+def _note(ax: Axes, result: ResultLike, prov: gpd.GeoDataFrame, *, table: bool) -> None:
     """MW by province in the top right corner when ``table``, else the diagnosis if there is one."""
     if table:
         rows = prov[prov["capacity_mw"] > 0].sort_values("capacity_mw", ascending=False)
@@ -439,7 +439,7 @@ def _note(ax: Axes, result: SitingResult, prov: gpd.GeoDataFrame, *, table: bool
 
 
 def plot_siting(
-    result: SitingResult,
+    result: ResultLike,
     *,
     ax: Axes | None = None,
     crs: str | None = None,
@@ -514,7 +514,7 @@ def plot_siting(
 
 
 def plot_comparison(
-    results: Sequence[SitingResult],
+    results: Sequence[ResultLike],
     *,
     names: Sequence[str] | None = None,
     crs: str | None = None,

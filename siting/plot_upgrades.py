@@ -13,15 +13,15 @@ from matplotlib.axes import Axes
 from matplotlib.colors import Normalize
 
 from . import style
+from ._result_types import ResultLike
 from .plot_parts import HALO, new_axes
-from .result import SitingResult
 from .upgrades import upgrade_values
 
 __all__ = ["plot_upgrades"]
 
 
 def plot_upgrades(
-    result: SitingResult,
+    result: ResultLike,
     *,
     ax: Axes | None = None,
     crs: str | None = None,

@@ -40,7 +40,7 @@ import numpy as np
 import pandas as pd
 
 if TYPE_CHECKING:
-    from .result import SitingResult
+    from ._result_types import ResultLike
 
 __all__ = ["UPGRADE_TABLE_COLUMNS", "upgrade_values"]
 
@@ -48,7 +48,7 @@ __all__ = ["UPGRADE_TABLE_COLUMNS", "upgrade_values"]
 UPGRADE_TABLE_COLUMNS = ["kind", "id", "name", "province", "value_bn_per_mw", "limit_mw", "use_mw"]
 
 
-def upgrade_values(result: SitingResult, *, min_value: float = 1e-9) -> pd.DataFrame:
+def upgrade_values(result: ResultLike, *, min_value: float = 1e-9) -> pd.DataFrame:
     """The limits whose upgrade would lower the plan's cost, most valuable per MW first.
 
     Parameters

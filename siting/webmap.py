@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     import folium
     from branca.element import Element, Figure
 
-    from .result import SitingResult
+    from ._result_types import ResultLike
 
 __all__ = ["explore"]
 
@@ -156,7 +156,7 @@ def _text(value: Any, fallback: Any = "") -> str:
     return html.escape(str(fallback if value is None or value == "" or pd.isna(value) else value))
 
 
-def _binding(result: SitingResult) -> dict[str, dict[str, str]]:
+def _binding(result: ResultLike) -> dict[str, dict[str, str]]:
     """The limits the diagnosis names, by table (:func:`siting.plot.binding_limits`), as id -> HTML reason."""
     out: dict[str, dict[str, str]] = {}
     for table, rows in binding_limits(result).items():
@@ -166,7 +166,7 @@ def _binding(result: SitingResult) -> dict[str, dict[str, str]]:
     return out
 
 
-def _areas(result: SitingResult, names: dict, top: float) -> list[_Drawing]:
+def _areas(result: ResultLike, names: dict, top: float) -> list[_Drawing]:
     prov = result.provinces
     tips = [
         f"<b>{_text(r.name)}</b> ({r.code})<br>{mw(r.capacity_mw)} placed in {r.campuses} campus"
@@ -202,7 +202,7 @@ def _areas(result: SitingResult, names: dict, top: float) -> list[_Drawing]:
     return out
 
 
-def _lines(result: SitingResult, sub_names: dict, binding: dict) -> list[_Drawing]:
+def _lines(result: ResultLike, sub_names: dict, binding: dict) -> list[_Drawing]:
     lines = result.lines
     lines = lines.assign(busy=lines["flow_mw"].abs() > 1e-6).sort_values(
         ["busy", "voltage_kv"], kind="stable"
@@ -237,7 +237,7 @@ def _lines(result: SitingResult, sub_names: dict, binding: dict) -> list[_Drawin
     return [_Drawing(LAYERS[2], lines, styles, "siting-lines", popup=popup)]
 
 
-def _renewables(result: SitingResult) -> list[_Drawing]:
+def _renewables(result: ResultLike) -> list[_Drawing]:
     ren = result.renewables
     if ren is None or not len(ren):
         return []
@@ -264,7 +264,7 @@ def _renewables(result: SitingResult) -> list[_Drawing]:
     return [_Drawing(LAYERS[3], ren, styles, "siting-points", popup=popup, point=True)]
 
 
-def _substations(result: SitingResult, names: dict, binding: dict) -> list[_Drawing]:
+def _substations(result: ResultLike, names: dict, binding: dict) -> list[_Drawing]:
     subs = result.substations.sort_values("load_mw", kind="stable")  # used on top
     styles, popup = [], []
     for r in subs.itertuples():
@@ -291,7 +291,7 @@ def _substations(result: SitingResult, names: dict, binding: dict) -> list[_Draw
     return [_Drawing(LAYERS[4], subs, styles, "siting-points", popup=popup, point=True)]
 
 
-def _campuses(result: SitingResult, names: dict, sub_names: dict) -> list[_Drawing]:
+def _campuses(result: ResultLike, names: dict, sub_names: dict) -> list[_Drawing]:
     sites = result.sites
     if not len(sites):
         return []
@@ -336,7 +336,7 @@ def _campuses(result: SitingResult, names: dict, sub_names: dict) -> list[_Drawi
     ]
 
 
-def _limits(result: SitingResult, binding: dict) -> list[_Drawing]:
+def _limits(result: ResultLike, binding: dict) -> list[_Drawing]:
     """Lines, substations and provinces that the diagnosis names, outlined in magenta."""
     out = []
     lines = result.lines[result.lines["line_id"].isin(binding["lines"])]
@@ -384,7 +384,7 @@ def _limits(result: SitingResult, binding: dict) -> list[_Drawing]:
     return out
 
 
-def _upgrades(result: SitingResult, sub_names: dict) -> list[_Drawing]:
+def _upgrades(result: ResultLike, sub_names: dict) -> list[_Drawing]:
     """Lines and substations whose upgrade would lower the cost, coloured by KRW bn per MW (plan fixed)."""
     ln = result.lines[result.lines["capacity_value_bn_per_mw"].fillna(0.0) > 1e-9]
     st = result.substations[result.substations["supply_value_bn_per_mw"].fillna(0.0) > 1e-9]
@@ -458,7 +458,7 @@ def _draw(m: folium.Map, drawings: list[_Drawing]) -> list[str]:
     return list(groups)
 
 
-def explore(result: SitingResult, *, tiles: str | None = None, **kwargs: Any) -> folium.Map:
+def explore(result: ResultLike, *, tiles: str | None = None, **kwargs: Any) -> folium.Map:
     """Interactive map of a result: toggleable layers, popups in plain words, a legend.
 
     Layers (switch them in the layer control): provinces shaded by MW placed,

@@ -13,7 +13,7 @@ import numpy as np
 from . import style
 
 if TYPE_CHECKING:
-    from .result import SitingResult
+    from ._result_types import ResultLike
 
 __all__ = ["legend_panel", "title_panel"]
 
@@ -23,7 +23,7 @@ HATCH_CSS: Final = (
 )
 
 
-def title_panel(result: SitingResult, province_names: dict) -> str:
+def title_panel(result: ResultLike, province_names: dict) -> str:
     """The title box: scenario and status, then MW placed and hosts (or what binds, without a plan).
 
     Parameters
@@ -86,7 +86,7 @@ def _ramp(colors: list[str]) -> str:
     return f'<span class="siting-ramp" style="background:linear-gradient(90deg,{",".join(colors)})"></span>'
 
 
-def _campus_rows(result: SitingResult) -> list[str]:
+def _campus_rows(result: ResultLike) -> list[str]:
     """Campuses by size, and their connections."""
     if not len(result.sites):
         return []
@@ -99,7 +99,7 @@ def _campus_rows(result: SitingResult) -> list[str]:
     return rows
 
 
-def _grid_rows(result: SitingResult, *, binds: bool) -> list[str]:
+def _grid_rows(result: ResultLike, *, binds: bool) -> list[str]:
     """Substations and lines by voltage, the loading scale, idle lines and the limits that bind."""
     kvs = [
         v
@@ -122,7 +122,7 @@ def _grid_rows(result: SitingResult, *, binds: bool) -> list[str]:
     return rows
 
 
-def _area_rows(result: SitingResult, *, top_mw: float) -> list[str]:
+def _area_rows(result: ResultLike, *, top_mw: float) -> list[str]:
     """Provinces by MW placed, the excluded region, renewables by technology."""
     rows = ["<h4>Provinces</h4>"]
     if len(result.sites):
@@ -143,7 +143,7 @@ def _area_rows(result: SitingResult, *, top_mw: float) -> list[str]:
     return rows
 
 
-def legend_panel(result: SitingResult, *, top_mw: float, binds: bool) -> str:
+def legend_panel(result: ResultLike, *, top_mw: float, binds: bool) -> str:
     """The legend: campuses, substations and lines by voltage, the colour scales, provinces, renewables.
 
     Parameters

@@ -6,17 +6,25 @@ import pytest
 import shapely
 
 import siting
+from siting.candidates import build_candidates
 from siting.families import (
     DEFAULT_FAMILIES,
+    Family,
+    FamilyOrderError,
     Headroom,
     Hosts,
     LineLoading,
     Network,
     ProvinceCap,
     Renewable,
+    RenewableCredit,
+    Security,
     Spacing,
     Target,
+    resolve_order,
 )
+from siting.model import SitingModel
+from siting.options import build_options
 from siting.testing import assert_result_valid
 
 
@@ -122,3 +130,50 @@ def test_families_name_their_limits(toy_data):
             assert "{mw" in words, (family.name, limit)
     names = Network.limit_names(toy_data)
     assert names[("lines", "L1")] == "L1" and names[("supply", "s-west")] == "West"
+
+
+def _model(data, sc, families):
+    cand = build_candidates(data, sc)
+    return SitingModel.build(data, sc, cand, build_options(data, sc, cand), families=families)
+
+
+def test_the_model_orders_families_by_what_they_read_not_by_the_order_given(toy_data):
+    """Families listed before the network, whose flows they read, are added after it and find the flows;
+    elsewhere the given order stands (here reversed), and the built-in order is already a valid one."""
+    sc = siting.Scenario(
+        target_mw=500, grid_spacing_km=5, max_line_loading=0.9, n_minus_1=True, flow_model="dc"
+    )
+    m = _model(toy_data, sc, tuple(reversed(DEFAULT_FAMILIES)))
+    assert [type(f) for f in m.families] == [
+        *(Hosts, ProvinceCap, RenewableCredit, Network),
+        *(Security, Renewable, LineLoading, Headroom, Target),
+    ]
+    rows = list(m.prob.constraints)
+    assert any(r.startswith("loading_") for r in rows)  # LineLoading found the flows
+    assert any(r.startswith("line_shared_") for r in rows)  # Renewable shares the lines with them
+    assert resolve_order(DEFAULT_FAMILIES, given=SitingModel.holds) == list(DEFAULT_FAMILIES)
+    assert all(hasattr(m, name) for name in SitingModel.holds)
+
+
+def test_a_family_that_reads_what_no_family_provides_is_refused(toy_data):
+    sc = siting.Scenario(target_mw=500, grid_spacing_km=5, max_line_loading=0.9)
+    with pytest.raises(FamilyOrderError, match="family LineLoading reads 'line_flows', which neither"):
+        _model(toy_data, sc, (Target, Headroom, LineLoading))
+    assert issubclass(FamilyOrderError, siting.SitingError)
+
+
+def _declaring(name, *, reads, provides):
+    """A family that adds nothing and declares ``reads`` and ``provides``."""
+    return type(
+        name, (Family,), {"name": name, "reads": reads, "provides": provides, "add": lambda self, m: None}
+    )
+
+
+def test_families_that_read_each_other_in_a_circle_are_refused(toy_data):
+    ahead = _declaring("Ahead", reads=("behind_mw",), provides=("ahead_mw",))
+    behind = _declaring("Behind", reads=("ahead_mw",), provides=("behind_mw",))
+    sc = siting.Scenario(target_mw=500, grid_spacing_km=5)
+    with pytest.raises(
+        FamilyOrderError, match=r"in a circle \((Ahead -> Behind -> Ahead|Behind -> Ahead -> Behind)"
+    ):
+        _model(toy_data, sc, (*DEFAULT_FAMILIES, ahead, behind))

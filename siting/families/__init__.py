@@ -1,7 +1,8 @@
 """Constraint families: each limit on a plan as one unit (see :class:`Family`).
 
 :data:`DEFAULT_FAMILIES` lists the built-in ones in the order the model adds
-them; :meth:`siting.model.SitingModel.build` adds those the scenario enables.
+them; :meth:`siting.model.SitingModel.build` adds those the scenario enables,
+each after the families that provide what it reads (:func:`resolve_order`).
 To add a family, write one module with a :class:`Family` subclass, give the
 scenario the field that switches it on, and add it to ``DEFAULT_FAMILIES``
 (or pass ``families=`` to :func:`siting.solve`). Worked example: README,
@@ -12,7 +13,9 @@ from __future__ import annotations
 
 from typing import Final
 
-from ._base import Family, linear
+from .._errors import FamilyOrderError
+from ._base import Family, Settling, Stage, linear
+from ._order import resolve_order
 from .headroom import Headroom
 from .hosts import Hosts
 from .line_loading import LineLoading
@@ -27,6 +30,7 @@ from .target import Target
 __all__ = [
     "DEFAULT_FAMILIES",
     "Family",
+    "FamilyOrderError",
     "Headroom",
     "Hosts",
     "LineLoading",
@@ -35,12 +39,15 @@ __all__ = [
     "Renewable",
     "Security",
     "RenewableCredit",
+    "Settling",
     "Spacing",
+    "Stage",
     "Target",
     "linear",
+    "resolve_order",
 ]
 
-#: The built-in families, in the order they are added to a model.
+#: The built-in families, in the order they are added to a model (one that their declarations allow).
 DEFAULT_FAMILIES: Final[tuple[type[Family], ...]] = (
     Target,
     Headroom,

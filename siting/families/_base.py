@@ -4,10 +4,15 @@ A family is one kind of limit on a plan (the target, substation headroom, the
 network, ...). It is one unit that
 
 - says whether a scenario enables it (:meth:`Family.enabled`);
+- declares what it reads of the model and what it provides to other
+  families (:attr:`Family.reads`, :attr:`Family.provides`), from which the
+  model orders the families (:func:`siting.families.resolve_order`);
 - adds its variables and constraints to a :class:`~siting.model.SitingModel`,
   each with an elastic slack when the diagnosis asks (:meth:`Family.add`);
 - reads its part of a solution back (:meth:`Family.read`);
 - optionally adds rows lazily, those a solution breaks (:meth:`Family.separate`);
+- says what its flows need once the plan is fixed (:meth:`Family.settling`,
+  used by :func:`siting.postsolve.settle`);
 - names its limits in words for the diagnosis (:attr:`Family.limits`,
   :meth:`Family.limit_names`, :meth:`Family.over`);
 - lists necessary conditions that fail, from the inputs alone
@@ -24,18 +29,19 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Hashable, Iterable, Mapping
-from typing import TYPE_CHECKING, Any, ClassVar
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
 import pandas as pd
 import pulp
 
 if TYPE_CHECKING:
+    from .._result_types import ResultLike
+    from .._types import ModelLike, SolutionLike
     from ..data import SitingData
-    from ..model import SitingModel, Solution
-    from ..result import SitingResult
     from ..scenario import Scenario
 
-__all__ = ["Family", "linear", "value"]
+__all__ = ["Family", "Settling", "Stage", "linear", "value"]
 
 
 def linear(pairs: Iterable[tuple[Any, float]]) -> pulp.LpAffineExpression:
@@ -49,6 +55,46 @@ def value(v: Any) -> float:
         return float(v)
     val = pulp.value(v)
     return float(val) if val is not None else 0.0
+
+
+class Stage(NamedTuple):
+    """One lexicographic LP stage of settling: the row it leaves, what it optimises, which way."""
+
+    name: str
+    expr: pulp.LpAffineExpression
+    sense: int  # pulp.LpMinimize or pulp.LpMaximize
+
+
+@dataclass(frozen=True)
+class Settling:
+    """What a family's flows need once the plan is fixed (:func:`siting.postsolve.settle`).
+
+    Equal optima differ in flows the objective does not price; settling
+    picks one answer in lexicographic stages: the priced costs of every
+    family first (held at their least, only when some family prefers a
+    figure), then each preferred figure, then the least MW x km of all flows.
+
+    Attributes
+    ----------
+    priced : tuple of Stage
+        Costs of the family's flows that the objective prices (the network's
+        transmission cost). A family with flows and ``priced`` empty has flows
+        the objective does not price.
+    preferred : tuple of Stage
+        Figures the objective does not price, in order (the renewable energy
+        delivered, most first).
+    length : pulp.LpAffineExpression or None
+        MW x km of the family's flows; None when it has none.
+
+    Examples
+    --------
+    >>> Settling().length is None  # a family without flows: nothing to settle
+    True
+    """
+
+    priced: tuple[Stage, ...] = ()
+    preferred: tuple[Stage, ...] = ()
+    length: pulp.LpAffineExpression | None = None
 
 
 class Family(ABC):
@@ -74,12 +120,22 @@ class Family(ABC):
         Whether the family adds rows lazily (:meth:`separate`); the model
         then separates them on the LP relaxation before its first integer
         solve, so that fewer integer solves are needed.
+    reads : tuple of str
+        What the family reads of the model that other families provide
+        (``line_flows``); what the model holds itself (``prob``, ``x``,
+        ``y``, ``load``, ``slack``, ...) needs no declaration. The model adds
+        the families that provide a name before those that read it.
+    provides : tuple of str
+        What the family puts in the model for others to read: attributes it
+        fills (``line_flows``) or cost terms it adds (``transmission``).
     """
 
     name: ClassVar[str]
     limits: ClassVar[Mapping[str, str]] = {}
     reads_sites: ClassVar[bool] = False
     separates: ClassVar[bool] = False
+    reads: ClassVar[tuple[str, ...]] = ()
+    provides: ClassVar[tuple[str, ...]] = ()
 
     @classmethod
     def enabled(cls, scenario: Scenario) -> bool:
@@ -87,21 +143,25 @@ class Family(ABC):
         return True
 
     @abstractmethod
-    def add(self, m: SitingModel) -> None:
+    def add(self, m: ModelLike) -> None:
         """Add variables and constraints to ``m.prob``; slacks come from ``m.slack(limit, key)``."""
 
-    def read(self, m: SitingModel, sol: Solution) -> None:
+    def read(self, m: ModelLike, sol: SolutionLike) -> None:
         """Copy this family's part of the solved values into ``sol`` (default: nothing)."""
         return None
 
-    def separate(self, m: SitingModel) -> int:
+    def separate(self, m: ModelLike) -> int:
         """Add rows that the solved values break and return how many (default: none).
 
         For families with too many rows to add up front (the N-1 family):
-        :meth:`SitingModel.solve` solves again while any family adds rows,
-        so the answer is exact when none is left.
+        :meth:`siting.model.SitingModel.solve` solves again while any family
+        adds rows, so the answer is exact when none is left.
         """
         return 0
+
+    def settling(self, m: ModelLike) -> Settling:
+        """What this family's flows need once the plan is fixed (default: nothing, :class:`Settling`)."""
+        return Settling()
 
     @classmethod
     def necessary(cls, data: SitingData, scenario: Scenario, opts: pd.DataFrame) -> list[str]:
@@ -119,7 +179,7 @@ class Family(ABC):
         return slack
 
     @classmethod
-    def check(cls, result: SitingResult, data: SitingData, tol: float) -> None:  # noqa: B027 - optional hook
+    def check(cls, result: ResultLike, data: SitingData, tol: float) -> None:  # noqa: B027 - optional hook
         """Raise ``AssertionError`` when ``result`` breaks this family's limits (default: no check).
 
         Recompute from the result's tables and the input data only: a check

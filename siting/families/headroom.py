@@ -12,9 +12,9 @@ from ..constants import HEADROOM
 from ._base import Family
 
 if TYPE_CHECKING:
+    from .._result_types import ResultLike
+    from .._types import ModelLike
     from ..data import SitingData
-    from ..model import SitingModel
-    from ..result import SitingResult
     from ..scenario import Scenario
 
 __all__ = ["Headroom"]
@@ -26,7 +26,7 @@ class Headroom(Family):
     name = HEADROOM
     limits = {HEADROOM: "substation {name}: headroom exceeded by {mw:,.1f} MW"}
 
-    def add(self, m: SitingModel) -> None:
+    def add(self, m: ModelLike) -> None:
         """Add one headroom row per substation that some option reaches."""
         head = m.headroom
         ids = m.data.substations["substation_id"].tolist()
@@ -52,7 +52,7 @@ class Headroom(Family):
         return {(HEADROOM, r.substation_id): r.name or r.substation_id for r in data.substations.itertuples()}
 
     @classmethod
-    def check(cls, result: SitingResult, data: SitingData, tol: float) -> None:
+    def check(cls, result: ResultLike, data: SitingData, tol: float) -> None:
         """Substation loads equal the sites connected and stay within the input headroom."""
         load = result.sites.groupby("substation_id")["capacity_mw"].sum()
         s = result.substations.set_index("substation_id")

@@ -13,9 +13,9 @@ from ..constants import HOSTS
 from ._base import Family, linear
 
 if TYPE_CHECKING:
+    from .._result_types import ResultLike
+    from .._types import ModelLike
     from ..data import SitingData
-    from ..model import SitingModel
-    from ..result import SitingResult
     from ..scenario import Scenario
 
 __all__ = ["Hosts"]
@@ -36,7 +36,7 @@ class Hosts(Family):
         """On when ``min_host_provinces > 0``."""
         return scenario.min_host_provinces > 0
 
-    def add(self, m: SitingModel) -> None:
+    def add(self, m: ModelLike) -> None:
         """Add the host indicators and the minimum count."""
         self.host: dict[str, pulp.LpVariable] = {}
         for p, idx in m.groups_by("province").items():
@@ -71,7 +71,7 @@ class Hosts(Family):
         return slack / min(scenario.tiers_mw)
 
     @classmethod
-    def check(cls, result: SitingResult, data: SitingData, tol: float) -> None:
+    def check(cls, result: ResultLike, data: SitingData, tol: float) -> None:
         """Count the provinces in the sites table."""
         n = result.sites["province"].nunique()
         need = result.scenario.min_host_provinces

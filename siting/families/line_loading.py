@@ -10,9 +10,9 @@ from ._base import Family
 from .network import Network, sorted_edges
 
 if TYPE_CHECKING:
+    from .._result_types import ResultLike
+    from .._types import ModelLike
     from ..data import SitingData
-    from ..model import SitingModel
-    from ..result import SitingResult
     from ..scenario import Scenario
 
 __all__ = ["LINE_LOADING", "LineLoading"]
@@ -27,18 +27,20 @@ class LineLoading(Family):
     The reported ``loading`` of a line is |campus flow| / residual, so a plan
     under this family has every line's loading at most ``max_line_loading``:
     the constraint behind :func:`siting.pareto`'s ``y="peak_line_loading"``.
-    The network family must come first (it makes the flows).
+    It reads the network's flows (``line_flows``), so the model adds the
+    network family first.
     """
 
     name = LINE_LOADING
     limits = {LINE_LOADING: "line {name}: loading cap exceeded by {mw:,.1f} MW"}
+    reads = ("line_flows",)
 
     @classmethod
     def enabled(cls, scenario: Scenario) -> bool:
         """On when ``max_line_loading < 1``."""
         return scenario.max_line_loading < 1
 
-    def add(self, m: SitingModel) -> None:
+    def add(self, m: ModelLike) -> None:
         """One row per line the network family gave flows."""
         share = m.scenario.max_line_loading
         for lid, e in sorted_edges(m.graph):
@@ -55,7 +57,7 @@ class LineLoading(Family):
         return {(LINE_LOADING, key): name for (limit, key), name in names.items() if limit == "lines"}
 
     @classmethod
-    def check(cls, result: SitingResult, data: SitingData, tol: float) -> None:
+    def check(cls, result: ResultLike, data: SitingData, tol: float) -> None:
         """|flow| within the share of the residual capacity, from the lines table."""
         ln = result.lines
         cap = result.scenario.max_line_loading * ln["residual_mw"]

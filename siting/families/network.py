@@ -26,12 +26,12 @@ import pulp
 
 from .._utils import safe_name
 from ..constants import LINES, NETWORK, SUPPLY
-from ._base import Family, linear, value
+from ._base import Family, Settling, Stage, linear, value
 
 if TYPE_CHECKING:
+    from .._result_types import ResultLike
+    from .._types import ModelLike, SolutionLike
     from ..data import SitingData
-    from ..model import SitingModel, Solution
-    from ..result import SitingResult
 
 __all__ = ["Network", "ac_cycles", "kvl_residuals", "sorted_edges"]
 
@@ -45,16 +45,19 @@ class Network(Family):
     """Flows ``fp - fm`` per line, |flow| ≤ residual, node balance; with DC flow, Kirchhoff's voltage law.
 
     Limits: ``lines`` (a line's residual capacity) and ``supply`` (supply for
-    new load at a substation: an unserved-load slack).
+    new load at a substation: an unserved-load slack). Provides the campus
+    supply flows (``SitingModel.line_flows``) and the ``transmission`` cost
+    term.
     """
 
     name = NETWORK
+    provides = ("line_flows", "transmission")
     limits = {
         LINES: "line {name}: residual capacity exceeded by {mw:,.1f} MW",
         SUPPLY: "substation {name}: {mw:,.1f} MW more supply for new load needed there",
     }
 
-    def add(self, m: SitingModel) -> None:
+    def add(self, m: ModelLike) -> None:
         """Add line capacities, supplies, and the balance or DC power-flow rows."""
         prob, G = m.prob, m.graph
         ids = m.data.substations["substation_id"].tolist()
@@ -98,7 +101,7 @@ class Network(Family):
         if m.scenario.flow_model == "dc":
             self._kirchhoff(m)
 
-    def _kirchhoff(self, m: SitingModel) -> None:
+    def _kirchhoff(self, m: ModelLike) -> None:
         """DC power flow: around every independent AC cycle, Σ ± reactance x flow = 0.
 
         With the node balance, this is Kirchhoff's voltage law, and the AC
@@ -117,7 +120,16 @@ class Network(Family):
                 terms += [(fp, sign * x[lid]), (fm, -sign * x[lid])]
             m.prob += linear(terms) == 0, f"kvl_{c}"
 
-    def read(self, m: SitingModel, sol: Solution) -> None:
+    def settling(self, m: ModelLike) -> Settling:
+        """The flows' length; their transmission cost, which prices that length when positive."""
+        if not self.flow:
+            return Settling()
+        c_tx = m.scenario.costs.transmission_per_mw_km
+        priced = (Stage("settle_tx", m.terms["transmission"], pulp.LpMinimize),) if c_tx > 0 else ()
+        length = linear((v, ln) for fp, fm, ln in m.line_flows.values() for v in (fp, fm))
+        return Settling(priced=priced, length=length)
+
+    def read(self, m: ModelLike, sol: SolutionLike) -> None:
         """Signed flows by line and supply used by substation."""
         sol.line_flow_mw = {lid: value(fp) - value(fm) for lid, (fp, fm) in self.flow.items()}
         for n, v in self.supply.items():
@@ -134,7 +146,7 @@ class Network(Family):
         return names
 
     @classmethod
-    def check(cls, result: SitingResult, data: SitingData, tol: float) -> None:
+    def check(cls, result: ResultLike, data: SitingData, tol: float) -> None:
         """Check supply, line capacities, node balance and, for DC power flow, Kirchhoff's voltage law.
 
         Supply used within supply; |flow| + |renewable flow| within residual

@@ -11,9 +11,9 @@ from ..constants import PROVINCE_CAP
 from ._base import Family, linear
 
 if TYPE_CHECKING:
+    from .._result_types import ResultLike
+    from .._types import ModelLike
     from ..data import SitingData
-    from ..model import SitingModel
-    from ..result import SitingResult
     from ..scenario import Scenario
 
 __all__ = ["ProvinceCap"]
@@ -25,7 +25,7 @@ class ProvinceCap(Family):
     name = PROVINCE_CAP
     limits = {PROVINCE_CAP: "{name} exceeded by {mw:,.1f} MW"}
 
-    def add(self, m: SitingModel) -> None:
+    def add(self, m: ModelLike) -> None:
         """Add one share-cap row per province that has options."""
         cap = m.scenario.province_share_cap
         for p, idx in m.groups_by("province").items():
@@ -49,7 +49,7 @@ class ProvinceCap(Family):
         return {(PROVINCE_CAP, r.code): f"{r.name} ({r.code}) share cap" for r in data.provinces.itertuples()}
 
     @classmethod
-    def check(cls, result: SitingResult, data: SitingData, tol: float) -> None:
+    def check(cls, result: ResultLike, data: SitingData, tol: float) -> None:
         """MW by province from the sites table stays within the cap."""
         sites = result.sites
         by_p = sites.groupby("province")["capacity_mw"].sum()

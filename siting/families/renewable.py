@@ -9,13 +9,13 @@ import pulp
 
 from .._utils import safe_name
 from ..constants import LINES, RENEWABLE
-from ._base import Family, linear, value
+from ._base import Family, Settling, Stage, linear, value
 from .network import sorted_edges
 
 if TYPE_CHECKING:
+    from .._result_types import ResultLike
+    from .._types import ModelLike, SolutionLike
     from ..data import SitingData
-    from ..model import SitingModel, Solution
-    from ..result import SitingResult
     from ..scenario import Scenario
 
 __all__ = ["Renewable"]
@@ -33,9 +33,13 @@ class Renewable(Family):
     renewable flow never use the same residual capacity twice; elsewhere
     ``gp + gm <= residual``. Counting both directions in full is
     conservative (opposite flows do not net) and keeps the row linear.
+    Reads the network's flows (``line_flows``); provides its own
+    (``renewable_flows``) and the energy delivered (``renewable_delivered``).
     """
 
     name = RENEWABLE
+    reads = ("line_flows",)
+    provides = ("renewable_flows", "renewable_delivered")
     limits = {RENEWABLE: "renewable share: {mw:,.1f} MW (average) short"}
 
     @classmethod
@@ -43,7 +47,7 @@ class Renewable(Family):
         """On when ``renewable_share > 0``."""
         return scenario.renewable_share > 0
 
-    def add(self, m: SitingModel) -> None:
+    def add(self, m: ModelLike) -> None:
         """Add the renewable flow network and the share row."""
         prob, G = m.prob, m.graph
         subs = m.data.substations
@@ -86,10 +90,16 @@ class Renewable(Family):
                 continue
             prob += expr == 0, f"ren_balance_{n}"
         need = m.scenario.renewable_share * lf * m.total
-        m.renewable_delivered = linear((d, 1) for d in self.delivered.values())
-        prob += m.renewable_delivered + m.slack(RENEWABLE, "share") >= need, "renewable_share"
+        self.total_delivered = m.renewable_delivered = linear((d, 1) for d in self.delivered.values())
+        prob += self.total_delivered + m.slack(RENEWABLE, "share") >= need, "renewable_share"
 
-    def read(self, m: SitingModel, sol: Solution) -> None:
+    def settling(self, m: ModelLike) -> Settling:
+        """The most energy delivered (the objective does not price it), then the flows' length."""
+        most = Stage("settle_ren", self.total_delivered, pulp.LpMaximize)
+        length = linear((v, ln) for gp, gm, ln in m.renewable_flows.values() for v in (gp, gm))
+        return Settling(preferred=(most,), length=length if self.flow else None)
+
+    def read(self, m: ModelLike, sol: SolutionLike) -> None:
         """Renewable flows by line and the total delivered."""
         sol.renewable_flow_mw = {lid: value(gp) - value(gm) for lid, (gp, gm) in self.flow.items()}
         sol.renewable_delivered_mw = float(sum(value(d) for d in self.delivered.values()))
@@ -100,7 +110,7 @@ class Renewable(Family):
         return {(RENEWABLE, "share"): "renewable share"}
 
     @classmethod
-    def check(cls, result: SitingResult, data: SitingData, tol: float) -> None:
+    def check(cls, result: ResultLike, data: SitingData, tol: float) -> None:
         """The reported deliverable renewable energy covers the share of campus energy."""
         sc = result.scenario
         need = sc.renewable_share * sc.load_factor * float(result.sites["capacity_mw"].sum())

@@ -42,9 +42,9 @@ from ._base import Family, linear, value
 if TYPE_CHECKING:
     import geopandas as gpd
 
+    from .._result_types import ResultLike
+    from .._types import ModelLike, SolutionLike
     from ..data import SitingData
-    from ..model import SitingModel, Solution
-    from ..result import SitingResult
     from ..scenario import Scenario
 
 __all__ = ["RenewableCredit", "credit_pairs"]
@@ -114,16 +114,18 @@ class RenewableCredit(Family):
     """Credit ``c[n, r]`` for (substation, renewable) pairs within the radius; one budget per renewable.
 
     Never relaxed: the credit is a cost term, and ``c = 0`` always fits.
+    Provides the ``renewable_incentive`` cost term.
     """
 
     name = RENEWABLE_CREDIT
+    provides = ("renewable_incentive",)
 
     @classmethod
     def enabled(cls, scenario: Scenario) -> bool:
         """On when ``costs.renewable_incentive_per_mw > 0`` and ``renewable_radius_km > 0``."""
         return scenario.costs.renewable_incentive_per_mw > 0 and scenario.renewable_radius_km > 0
 
-    def add(self, m: SitingModel) -> None:
+    def add(self, m: ModelLike) -> None:
         """Add the credit variables, both budgets, and the ``renewable_incentive`` cost term."""
         sc = m.scenario
         loaded = np.array(sorted(m.load), dtype=int)
@@ -139,12 +141,12 @@ class RenewableCredit(Family):
         m.terms["renewable_incentive"] = linear((v, -sc.costs.renewable_incentive_per_mw) for v in c)
         m.fixed_with_plan.extend(c)
 
-    def read(self, m: SitingModel, sol: Solution) -> None:
+    def read(self, m: ModelLike, sol: SolutionLike) -> None:
         """Credit per substation, average MW."""
         sol.renewable_credit_mw = {n: value(e) for n, e in self.credit.items()}
 
     @classmethod
-    def check(cls, result: SitingResult, data: SitingData, tol: float) -> None:
+    def check(cls, result: ResultLike, data: SitingData, tol: float) -> None:
         """Credit per substation fits the campuses' average load and, jointly, the renewables' output.
 
         The joint check is a maximum flow (source -> substation, at most its

@@ -41,9 +41,9 @@ from ..grid import islands, lodf
 from ._base import Family, value
 
 if TYPE_CHECKING:
+    from .._result_types import ResultLike
+    from .._types import ModelLike, SolutionLike
     from ..data import SitingData
-    from ..model import SitingModel, Solution
-    from ..result import SitingResult
     from ..scenario import Scenario
 
 __all__ = ["Security"]
@@ -67,18 +67,21 @@ class Security(Family):
     area), ``islanding_outages`` (left out: radial AC lines and HVDC links
     between areas), ``rows`` (post-outage rows added) and ``rounds`` (times
     the solved flows were checked, over the LP relaxation, the solve, the
-    prices and the settling stages).
+    prices and the settling stages). Reads the network's flows
+    (``line_flows``), and the renewable flows where a renewable family
+    provides them.
     """
 
     name = SECURITY
     separates = True
+    reads = ("line_flows",)
 
     @classmethod
     def enabled(cls, scenario: Scenario) -> bool:
         """On when ``scenario.n_minus_1``."""
         return scenario.n_minus_1
 
-    def add(self, m: SitingModel) -> None:
+    def add(self, m: ModelLike) -> None:
         """Compute the outage factors of each synchronous area; rows come later (:meth:`separate`)."""
         self.areas: list[tuple[list[str], list[str], np.ndarray]] = []
         self.added: set[tuple[str, str]] = set()
@@ -99,7 +102,7 @@ class Security(Family):
                 self.areas.append((rows, [c for c, k in zip(cols, keep, strict=True) if k], D[:, keep]))
         self.stats["islanding_outages"] += len(hvdc) - inside  # links between areas
 
-    def separate(self, m: SitingModel) -> int:
+    def separate(self, m: ModelLike) -> int:
         """Add two rows for every (line, outage) pair the solved flows break; return how many pairs."""
         self.stats["rounds"] += 1
         new = 0
@@ -125,7 +128,7 @@ class Security(Family):
         self.stats["rows"] += 2 * new
         return new
 
-    def _add_pair(self, m: SitingModel, e: str, k: str, d: float) -> None:
+    def _add_pair(self, m: ModelLike, e: str, k: str, d: float) -> None:
         """Both sides of ``|f[e] + d f[k]| + gp[e] + gm[e] <= r[e] (+ line slack)``."""
         fp_e, fm_e, _ = m.line_flows[e]
         fp_k, fm_k, _ = m.line_flows[k]
@@ -142,12 +145,12 @@ class Security(Family):
         m.on_rhs(LINES, e, f"{name}_m")
         self.added.add((e, k))
 
-    def read(self, m: SitingModel, sol: Solution) -> None:
+    def read(self, m: ModelLike, sol: SolutionLike) -> None:
         """Counts: outages checked and left out, rows added, solve rounds."""
         sol.security = dict(self.stats)
 
     @classmethod
-    def check(cls, result: SitingResult, data: SitingData, tol: float) -> None:
+    def check(cls, result: ResultLike, data: SitingData, tol: float) -> None:
         """Every single outage that leaves the network connected keeps every AC line within residual.
 
         Recomputed from the result's tables and the data, not from the
@@ -164,7 +167,7 @@ class Security(Family):
         assert not bad, f"N-1: lines over residual after an outage (line, outage, MW over): {bad[:5]}"
 
 
-def _post_outage_flows(result: SitingResult, data: SitingData) -> dict[str, dict[str, float]]:
+def _post_outage_flows(result: ResultLike, data: SitingData) -> dict[str, dict[str, float]]:
     """For each outage that keeps the AC network connected: MW by which each line exceeds its residual.
 
     Injections are the result's (supply used - load, plus HVDC inflow); the

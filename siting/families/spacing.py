@@ -11,9 +11,9 @@ from ..constants import SPACING
 from ._base import Family, linear
 
 if TYPE_CHECKING:
+    from .._result_types import ResultLike
+    from .._types import ModelLike
     from ..data import SitingData
-    from ..model import SitingModel
-    from ..result import SitingResult
     from ..scenario import Scenario
 
 __all__ = ["Spacing"]
@@ -33,7 +33,7 @@ class Spacing(Family):
         """On when ``min_spacing_km > 0``."""
         return scenario.min_spacing_km > 0
 
-    def add(self, m: SitingModel) -> None:
+    def add(self, m: ModelLike) -> None:
         """Add one conflict row per pair of sites closer than the spacing."""
         used = np.unique(m.opts["site"].to_numpy())
         pts = m.cand.sites.geometry.values[used]
@@ -48,7 +48,7 @@ class Spacing(Family):
             m.prob += linear(both) <= 1, f"spacing_{i}_{j}"
 
     @classmethod
-    def check(cls, result: SitingResult, data: SitingData, tol: float) -> None:
+    def check(cls, result: ResultLike, data: SitingData, tol: float) -> None:
         """Least distance between campus points, in the data's metric CRS."""
         sites = result.sites.to_crs(data.metric_crs)
         if len(sites) < 2:

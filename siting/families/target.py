@@ -19,9 +19,9 @@ from ..options import site_reach
 from ._base import Family
 
 if TYPE_CHECKING:
+    from .._result_types import ResultLike
+    from .._types import ModelLike
     from ..data import SitingData
-    from ..model import SitingModel
-    from ..result import SitingResult
     from ..scenario import Scenario
 
 __all__ = ["Target"]
@@ -42,7 +42,7 @@ class Target(Family):
         ),
     }
 
-    def add(self, m: SitingModel) -> None:
+    def add(self, m: ModelLike) -> None:
         """Add ``total + slack >= target`` and, with a finite cap, ``total <= target + cap + slack``."""
         sc = m.scenario
         m.prob += m.total + m.slack(TARGET, "total") >= sc.target_mw, "target"
@@ -81,7 +81,7 @@ class Target(Family):
         return {(TARGET, "total"): "target", (OVERBUILD, "total"): "overbuild"}
 
     @classmethod
-    def check(cls, result: SitingResult, data: SitingData, tol: float) -> None:
+    def check(cls, result: ResultLike, data: SitingData, tol: float) -> None:
         """Total campus MW from the sites table is at least the target and within the overbuild allowed."""
         total = float(result.sites["capacity_mw"].sum())
         sc = result.scenario
