@@ -9,7 +9,7 @@ Examples
 --------
 >>> import siting
 >>> data = siting.load_korea()
->>> res = siting.solve(data, siting.Scenario(target_mw=1000))
+>>> res = siting.solve(data, siting.Scenario(target_mw=1000, grid_spacing_km=20))
 >>> str(res.status)
 'optimal'
 """
@@ -34,11 +34,11 @@ if TYPE_CHECKING:
     from .osm import OsmGrid, read_osm_grid
     from .pipeline import solve
     from .plot import plot_comparison, plot_data, plot_siting
-    from .plot_upgrades import plot_upgrades
     from .prepared import Prepared, prepare
     from .result import Diagnosis, OverbuildWarning, SitingResult
     from .solvers import SolveReport
     from .sweeps import SweepResult, scenario_grid, scenarios_from_toml, sweep
+    from .upgrade_map import plot_upgrades
     from .upgrades import upgrade_values
     from .webmap import explore
 
@@ -103,7 +103,7 @@ _LAZY = {
     "explore": "webmap",
     "load_korea": "datasets",
     "plot_data": "plot",
-    "plot_upgrades": "plot_upgrades",
+    "plot_upgrades": "upgrade_map",
     "upgrade_values": "upgrades",
     "plot_siting": "plot",
     "read_gppd": "gppd",

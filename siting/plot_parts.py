@@ -1,6 +1,6 @@
 """Parts every static map is made of: the Axes and its frame, colour bars, labels, notes, legend entries.
 
-:mod:`siting.plot` and :mod:`siting.plot_upgrades` build their maps from these;
+:mod:`siting.plot` and :mod:`siting.upgrade_map` build their maps from these;
 colours come from :mod:`siting.style`. Everything is drawn on the Axes given
 (colour bars are inset axes of it), so a map fits any grid of subplots.
 """

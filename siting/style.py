@@ -1,6 +1,6 @@
 """One look for every map: the colours, sizes and number formats the maps share.
 
-The static maps (:mod:`siting.plot`, :mod:`siting.plot_upgrades`) and the web
+The static maps (:mod:`siting.plot`, :mod:`siting.upgrade_map`) and the web
 map (:mod:`siting.webmap`) read their colours here, so a province, an idle line
 or a loaded line has the same colour in the PNG and in the HTML. Sizes come in
 the unit of each medium: points for matplotlib, screen pixels for Leaflet.

@@ -48,7 +48,8 @@ def plot_upgrades(
     Examples
     --------
     >>> import siting
-    >>> res = siting.solve(siting.load_korea(), siting.Scenario(target_mw=500, min_host_provinces=1))
+    >>> sc = siting.Scenario(target_mw=500, min_host_provinces=1, grid_spacing_km=20)
+    >>> res = siting.solve(siting.load_korea(), sc)
     >>> siting.plot_upgrades(res).get_title().endswith("where upgrades pay (KRW bn per MW, plan fixed)")
     True
     """
