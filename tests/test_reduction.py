@@ -36,8 +36,9 @@ def test_reduction_exact_on_fine_grid(toy_data, kw):
     assert_result_valid(reduced, toy_data)
 
 
-def test_reduction_exact_korea(korea):
-    sc = siting.Scenario(target_mw=1500, grid_spacing_km=10, **EXACT)
+@pytest.mark.parametrize("spacing_km", [30, pytest.param(10, marks=pytest.mark.slow)], ids=["30km", "10km"])
+def test_reduction_exact_korea(korea, spacing_km):
+    sc = siting.Scenario(target_mw=1500, grid_spacing_km=spacing_km, **EXACT)
     reduced = siting.solve(korea, sc)
     full = siting.solve(korea, sc, reduce=False)
     assert str(reduced.status) == "optimal" and str(full.status) == "optimal"

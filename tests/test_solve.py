@@ -30,11 +30,12 @@ def test_toy_results_verify(toy_data, case):
     assert_result_valid(res, toy_data)
 
 
-def test_korea_default_scenario_verifies(korea):
+@pytest.mark.parametrize("spacing_km", [40, pytest.param(10, marks=pytest.mark.slow)], ids=["40km", "10km"])
+def test_korea_default_scenario_verifies(korea, spacing_km):
     from pathlib import Path
 
     sc = siting.Scenario.from_toml(Path(__file__).parent.parent / "scenarios" / "korea_default.toml")
-    res = siting.solve(korea, sc.replace(grid_spacing_km=10))
+    res = siting.solve(korea, sc.replace(grid_spacing_km=spacing_km))
     assert res.status == "optimal"
     assert_result_valid(res, korea)
     assert not res.sites.province.isin(["KR-11", "KR-28", "KR-41"]).any()
@@ -42,8 +43,9 @@ def test_korea_default_scenario_verifies(korea):
     assert set(res.costs) == {"connection", "site", "transmission", "renewable_incentive", "subsidy"}
 
 
-def test_from_gpus_small_build(korea):
-    sc = siting.Scenario.from_gpus(50_000, min_host_provinces=1)
+@pytest.mark.parametrize("spacing_km", [40, pytest.param(10, marks=pytest.mark.slow)], ids=["40km", "10km"])
+def test_from_gpus_small_build(korea, spacing_km):
+    sc = siting.Scenario.from_gpus(50_000, min_host_provinces=1, grid_spacing_km=spacing_km)
     res = siting.solve(korea, sc)
     assert res.status == "optimal"
     assert_result_valid(res, korea)

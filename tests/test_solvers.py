@@ -44,8 +44,9 @@ def test_cbc_highs_agree_toy(request, data_name, name):
     _assert_same_optimum(cbc, highs)
 
 
-def test_cbc_highs_agree_korea(korea):
-    cbc, highs = _both(korea, target_mw=1000, grid_spacing_km=10)
+@pytest.mark.parametrize("spacing_km", [40, pytest.param(10, marks=pytest.mark.slow)], ids=["40km", "10km"])
+def test_cbc_highs_agree_korea(korea, spacing_km):
+    cbc, highs = _both(korea, target_mw=1000, grid_spacing_km=spacing_km)
     _assert_same_optimum(cbc, highs)
 
 

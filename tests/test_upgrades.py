@@ -132,9 +132,10 @@ def test_elastic_upgrade_values_match_finite_difference():
         assert gained == pytest.approx(up.at[lid, "mw_per_mw"], abs=1e-6)
 
 
-def test_korea_line_price_matches_finite_difference(korea):
-    """Korea at 10 km: the most valuable line, raised by 1 MW, saves what its price says."""
-    sc = siting.Scenario(target_mw=500, min_host_provinces=1, grid_spacing_km=10)
+@pytest.mark.parametrize("spacing_km", [40, pytest.param(10, marks=pytest.mark.slow)], ids=["40km", "10km"])
+def test_korea_line_price_matches_finite_difference(korea, spacing_km):
+    """Korea: the most valuable line, raised by 1 MW, saves what its price says."""
+    sc = siting.Scenario(target_mw=500, min_host_provinces=1, grid_spacing_km=spacing_km)
     res = siting.solve(korea, sc)
     lines = res.lines.set_index("line_id")
     lid = lines["capacity_value_bn_per_mw"].idxmax()
