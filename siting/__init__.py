@@ -9,7 +9,7 @@ Examples
 --------
 >>> import siting
 >>> data = siting.load_korea()
->>> res = siting.solve(data, siting.Scenario(target_mw=1000, grid_spacing_km=20))
+>>> res = siting.solve(data, siting.Scenario(target_mw=1000, grid_spacing_km=40))
 >>> str(res.status)
 'optimal'
 """

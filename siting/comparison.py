@@ -47,7 +47,7 @@ def compare(
     >>> import siting
     >>> data = siting.load_korea()
     >>> runs = {f"{mw} MW": siting.solve(data, siting.Scenario(target_mw=mw, min_host_provinces=1,
-    ...                                                          grid_spacing_km=20))
+    ...                                                          grid_spacing_km=40))
     ...         for mw in (100, 200)}
     >>> t = siting.compare(runs)
     >>> t.loc["target_mw"].tolist()

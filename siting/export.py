@@ -48,7 +48,7 @@ def tables(result: ResultLike) -> dict[str, gpd.GeoDataFrame | pd.DataFrame]:
     Examples
     --------
     >>> import siting
-    >>> sc = siting.Scenario(target_mw=100, min_host_provinces=1, grid_spacing_km=20)
+    >>> sc = siting.Scenario(target_mw=100, min_host_provinces=1, grid_spacing_km=40)
     >>> t = tables(siting.solve(siting.load_korea(), sc))
     >>> t["costs"].columns.tolist(), t["costs"]["term"].iloc[-1]
     (['term', 'krw_bn', 'status'], 'total')
@@ -191,7 +191,8 @@ def to_file(result: ResultLike, path: str | os.PathLike[str], *, table: str | No
     Examples
     --------
     >>> import siting, tempfile, pyogrio
-    >>> res = siting.solve(siting.load_korea(), siting.Scenario(target_mw=300, min_host_provinces=1))
+    >>> sc = siting.Scenario(target_mw=300, min_host_provinces=1, grid_spacing_km=40)
+    >>> res = siting.solve(siting.load_korea(), sc)
     >>> p = to_file(res, tempfile.mkdtemp() + "/r.gpkg")
     >>> sorted(pyogrio.list_layers(p)[:, 0].tolist())  # doctest: +NORMALIZE_WHITESPACE
     ['costs', 'diagnosis', 'dropped_candidates', 'lines', 'provinces', 'scenario', 'sites',

@@ -205,7 +205,7 @@ def pareto(
     Examples
     --------
     >>> import siting
-    >>> sc = siting.Scenario(target_mw=400, grid_spacing_km=20, min_host_provinces=1)
+    >>> sc = siting.Scenario(target_mw=400, grid_spacing_km=40, min_host_provinces=1)
     >>> f = siting.pareto(siting.load_korea(), sc, y="host_provinces", n=3)
     >>> f.table["status"].tolist(), f.table["objective"].is_monotonic_increasing
     (['optimal', 'optimal', 'optimal'], True)

@@ -161,7 +161,7 @@ def build_options(
     --------
     >>> import siting
     >>> from siting.candidates import build_candidates
-    >>> d, s = siting.load_korea(), siting.Scenario(target_mw=500, grid_spacing_km=20)
+    >>> d, s = siting.load_korea(), siting.Scenario(target_mw=500, grid_spacing_km=40)
     >>> o = build_options(d, s, build_candidates(d, s))
     >>> terms = o[list(OPTION_COST_COLUMNS.values())].sum(axis=1)
     >>> bool((o["cost"] == terms).all()), o["tier_mw"].unique().tolist()

@@ -88,11 +88,10 @@ def solve(
     Examples
     --------
     >>> import siting
-    >>> res = siting.solve(siting.load_korea(), siting.Scenario(target_mw=500))
-    >>> res.status, res.total_mw >= 500
-    (<Status.OPTIMAL: 'optimal'>, True)
-    >>> siting.solve(siting.load_korea(), siting.Scenario(target_mw=500), solver="highs").report.solver
-    'highs'
+    >>> sc = siting.Scenario(target_mw=500, grid_spacing_km=40)
+    >>> res = siting.solve(siting.load_korea(), sc, solver="highs")
+    >>> res.status, res.total_mw >= 500, res.report.solver
+    (<Status.OPTIMAL: 'optimal'>, True, 'highs')
     """
     prepared = _checked_prepared(data, prepared, candidates=candidates, exclusions=exclusions)
     overrides = {"solver": solver, "time_limit_s": time_limit_s, "mip_gap": mip_gap, "threads": threads}

@@ -490,7 +490,8 @@ def plot_siting(
     Examples
     --------
     >>> import siting
-    >>> res = siting.solve(siting.load_korea(), siting.Scenario(target_mw=400, min_host_provinces=1))
+    >>> sc = siting.Scenario(target_mw=400, min_host_provinces=1, grid_spacing_km=40)
+    >>> res = siting.solve(siting.load_korea(), sc)
     >>> ax = siting.plot_siting(res)
     >>> ax.get_title().startswith("scenario")
     True
@@ -550,8 +551,8 @@ def plot_comparison(
     --------
     >>> import siting
     >>> data = siting.load_korea()
-    >>> small = siting.solve(data, siting.Scenario(target_mw=300, min_host_provinces=1, grid_spacing_km=20))
-    >>> large = siting.solve(data, siting.Scenario(target_mw=600, min_host_provinces=1, grid_spacing_km=20))
+    >>> small = siting.solve(data, siting.Scenario(target_mw=300, min_host_provinces=1, grid_spacing_km=40))
+    >>> large = siting.solve(data, siting.Scenario(target_mw=600, min_host_provinces=1, grid_spacing_km=40))
     >>> fig = siting.plot_comparison([small, large], names=["300 MW", "600 MW"])
     >>> [ax.get_title().split(":")[0] for ax in fig.axes]
     ['300 MW', '600 MW']

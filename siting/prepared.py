@@ -228,8 +228,8 @@ class Prepared:
         Examples
         --------
         >>> import siting
-        >>> p = prepare(siting.load_korea(), siting.Scenario(target_mw=500, grid_spacing_km=20))
-        >>> s = p.stages(siting.Scenario(target_mw=900, grid_spacing_km=20))
+        >>> p = prepare(siting.load_korea(), siting.Scenario(target_mw=500, grid_spacing_km=40))
+        >>> s = p.stages(siting.Scenario(target_mw=900, grid_spacing_km=40))
         >>> p.builds["candidates"], s.seconds["candidates"]
         (1, 0.0)
         """
@@ -339,7 +339,7 @@ def prepare(
     --------
     >>> import siting
     >>> data = siting.load_korea()
-    >>> base = siting.Scenario(target_mw=300, grid_spacing_km=20, min_host_provinces=1)
+    >>> base = siting.Scenario(target_mw=300, grid_spacing_km=40, min_host_provinces=1)
     >>> p = siting.prepare(data, base)
     >>> [siting.solve(data, base.replace(target_mw=mw), prepared=p).total_mw >= mw for mw in (300, 600)]
     [True, True]

@@ -31,7 +31,7 @@ def summary(result: ResultLike) -> str:
     Examples
     --------
     >>> import siting
-    >>> sc = siting.Scenario(target_mw=100, min_host_provinces=1, grid_spacing_km=20)
+    >>> sc = siting.Scenario(target_mw=100, min_host_provinces=1, grid_spacing_km=40)
     >>> print(summary(siting.solve(siting.load_korea(), sc)).splitlines()[1])
     Status: optimal
     """
@@ -239,7 +239,8 @@ def overbuild_note(result: ResultLike) -> str | None:
     Examples
     --------
     >>> import siting
-    >>> res = siting.solve(siting.load_korea(), siting.Scenario(target_mw=330, min_host_provinces=1))
+    >>> sc = siting.Scenario(target_mw=330, min_host_provinces=1, grid_spacing_km=40)
+    >>> res = siting.solve(siting.load_korea(), sc)
     >>> overbuild_note(res).startswith("20 MW above the target")
     True
     """

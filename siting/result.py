@@ -247,7 +247,8 @@ class SitingResult:
         Examples
         --------
         >>> import siting
-        >>> res = siting.solve(siting.load_korea(), siting.Scenario(target_mw=300, min_host_provinces=1))
+        >>> sc = siting.Scenario(target_mw=300, min_host_provinces=1, grid_spacing_km=40)
+        >>> res = siting.solve(siting.load_korea(), sc)
         >>> int(res.by_province()["capacity_mw"].sum()) >= 300
         True
         """
@@ -308,7 +309,7 @@ class SitingResult:
         Examples
         --------
         >>> import siting
-        >>> sc = siting.Scenario(target_mw=300, min_host_provinces=1, grid_spacing_km=20)
+        >>> sc = siting.Scenario(target_mw=300, min_host_provinces=1, grid_spacing_km=40)
         >>> res = siting.solve(siting.load_korea(), sc)
         >>> type(res.explore()).__name__
         'Map'
@@ -324,7 +325,7 @@ class SitingResult:
         --------
         >>> import siting
         >>> data = siting.load_korea()
-        >>> sc = siting.Scenario(target_mw=100, min_host_provinces=1, grid_spacing_km=20)
+        >>> sc = siting.Scenario(target_mw=100, min_host_provinces=1, grid_spacing_km=40)
         >>> a = siting.solve(data, sc)
         >>> t = a.compare(a, names=["one", "again"])
         >>> list(t.columns), t.loc["total_mw", "difference"]

@@ -294,7 +294,7 @@ def sweep(
     >>> import siting
     >>> from dask.distributed import Client, LocalCluster
     >>> data = siting.load_korea()
-    >>> base = siting.Scenario(target_mw=200, grid_spacing_km=20, min_host_provinces=1)
+    >>> base = siting.Scenario(target_mw=200, grid_spacing_km=40, min_host_provinces=1)
     >>> grid = siting.scenario_grid(base, target_mw=[200, 400])
     >>> with LocalCluster(n_workers=1, processes=False, dashboard_address=None) as cl, Client(cl) as c:
     ...     out = siting.sweep(data, grid, client=c, progress=False)

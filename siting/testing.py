@@ -90,7 +90,7 @@ def assert_result_valid(
     --------
     >>> import siting
     >>> data = siting.load_korea()
-    >>> assert_result_valid(siting.solve(data, siting.Scenario(target_mw=800)), data)
+    >>> assert_result_valid(siting.solve(data, siting.Scenario(target_mw=800, grid_spacing_km=40)), data)
     """
     sc = result.scenario
     assert str(result.status) in ("optimal", "feasible"), f"status is {result.status}"

@@ -48,7 +48,7 @@ def plot_upgrades(
     Examples
     --------
     >>> import siting
-    >>> sc = siting.Scenario(target_mw=500, min_host_provinces=1, grid_spacing_km=20)
+    >>> sc = siting.Scenario(target_mw=500, min_host_provinces=1, grid_spacing_km=40)
     >>> res = siting.solve(siting.load_korea(), sc)
     >>> siting.plot_upgrades(res).get_title().endswith("where upgrades pay (KRW bn per MW, plan fixed)")
     True

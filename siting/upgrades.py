@@ -71,7 +71,8 @@ def upgrade_values(result: ResultLike, *, min_value: float = 1e-9) -> pd.DataFra
     Examples
     --------
     >>> import siting
-    >>> res = siting.solve(siting.load_korea(), siting.Scenario(target_mw=500, min_host_provinces=1))
+    >>> sc = siting.Scenario(target_mw=500, min_host_provinces=1, grid_spacing_km=40)
+    >>> res = siting.solve(siting.load_korea(), sc)
     >>> t = siting.upgrade_values(res)
     >>> list(t.columns) == UPGRADE_TABLE_COLUMNS, bool(t["value_bn_per_mw"].is_monotonic_decreasing)
     (True, True)

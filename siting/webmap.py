@@ -494,7 +494,7 @@ def explore(result: ResultLike, *, tiles: str | None = None, **kwargs: Any) -> f
     Examples
     --------
     >>> import siting
-    >>> sc = siting.Scenario(target_mw=400, min_host_provinces=1, grid_spacing_km=20)
+    >>> sc = siting.Scenario(target_mw=400, min_host_provinces=1, grid_spacing_km=40)
     >>> res = siting.solve(siting.load_korea(), sc)
     >>> m = siting.explore(res)
     >>> page = m.get_root().render()

@@ -40,7 +40,7 @@ def title_panel(result: ResultLike, province_names: dict) -> str:
     Examples
     --------
     >>> import siting
-    >>> sc = siting.Scenario(target_mw=400, min_host_provinces=1, grid_spacing_km=20)
+    >>> sc = siting.Scenario(target_mw=400, min_host_provinces=1, grid_spacing_km=40)
     >>> res = siting.solve(siting.load_korea(), sc)
     >>> "400 MW placed in" in title_panel(res, {})
     True
@@ -162,7 +162,7 @@ def legend_panel(result: ResultLike, *, top_mw: float, binds: bool) -> str:
     Examples
     --------
     >>> import siting
-    >>> sc = siting.Scenario(target_mw=400, min_host_provinces=1, grid_spacing_km=20)
+    >>> sc = siting.Scenario(target_mw=400, min_host_provinces=1, grid_spacing_km=40)
     >>> res = siting.solve(siting.load_korea(), sc)
     >>> "345 kV" in legend_panel(res, top_mw=400.0, binds=False)
     True
