@@ -5,7 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test install bench clean
+.PHONY: demo test test-slow test-all install bench clean
 
 $(STAMP): setup.cfg pyproject.toml
 	@$(PYTHON) -m venv $(VENV) || { echo "python3 -m venv failed: on Debian run 'apt-get install python3-venv'"; exit 1; }
@@ -18,11 +18,21 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(PY) -m siting run scenarios/korea_default.toml --out out --html
 
+# The README's test command: lint, types and every test not marked slow (unit, property, brute
+# force on toys, Korea at coarse spacing, the notebooks with SITING_QUICK=1, the browser test),
+# one pytest worker per core. About 5 minutes on two cores.
 test: $(STAMP)
 	$(VENV)/bin/ruff check siting tests scripts benchmarks
 	$(VENV)/bin/ruff format --check siting tests scripts benchmarks
 	$(VENV)/bin/mypy siting
-	$(PY) -m pytest
+	$(PY) -m pytest -m "not slow" -n auto
+
+# The slow checks alone (the full default scenario, N-1 on the whole grid, the full notebooks).
+test-slow: $(STAMP)
+	$(PY) -m pytest -m slow -n auto
+
+# Everything: what CI runs.
+test-all: test test-slow
 
 bench: $(STAMP)
 	$(PY) benchmarks/bench_reduction.py

@@ -28,3 +28,11 @@ def toy_infeasible(toy_data):
     res = siting.solve(toy_data, siting.Scenario(target_mw=900, grid_spacing_km=5, min_host_provinces=2))
     assert res.status == "infeasible" and len(res.diagnosis.limits)
     return res
+
+
+def pytest_collection_modifyitems(config, items):
+    """Start the notebooks first, the analysis one (the longest) first of all: begun last they would
+    leave one pytest-xdist worker running alone at the end. The other tests keep their order."""
+    notebooks = [i for i in items if "test_notebooks.py::test_notebook_runs" in i.nodeid]
+    rest = [i for i in items if "test_notebooks.py::test_notebook_runs" not in i.nodeid]
+    items[:] = notebooks[::-1] + rest
