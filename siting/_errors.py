@@ -55,6 +55,8 @@ class NoResultError(UsageError, KeyError):
     The message says why (the run's error, or the names there are) and what to do.
     """
 
+    __str__ = Exception.__str__  # the message as written, not quoted as a KeyError's key is
+
 
 class FamilyOrderError(SitingError):
     """The constraint families of a model cannot be ordered by what they read and provide.

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import os
+import site
 import subprocess
 import sys
 import tempfile
@@ -173,25 +174,33 @@ def solve_in_child(a: Arrays, *, left: float, mip_gap: float, threads: int) -> A
         end = time.time() + left
         arrays: dict[str, Any] = {**a, "mip_rel_gap": mip_gap, "end": end, "threads": threads}
         np.savez(src, **arrays)
-        # the child imports this very package, wherever it was imported from here
-        here = str(Path(__file__).resolve().parents[1])
-        path = os.pathsep.join(p for p in (here, os.environ.get("PYTHONPATH")) if p)
         proc = subprocess.Popen(
-            [sys.executable, "-m", __name__, str(src), str(dst)],
+            # -P: no working folder first on the child's path, where another `siting` could stand
+            [sys.executable, "-P", "-m", __name__, str(src), str(dst)],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
-            env={**os.environ, "PYTHONPATH": path},
+            env=_child_env(),
         )
         try:
             _, err = proc.communicate(timeout=left + HIGHS_CANCEL_GRACE_S)
         except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.communicate()
             return None
+        finally:  # out of time, or interrupted: the child does not outlive the call
+            if proc.poll() is None:
+                proc.kill()
+                proc.communicate()
         if proc.returncode != 0 or not dst.exists():
             raise RuntimeError(f"HiGHS child process failed: {err.decode(errors='replace')[-2000:]}")
         with np.load(dst) as sol:
             return {k: sol[k] for k in sol.files}
+
+
+def _child_env() -> dict[str, str]:
+    """The child's environment: this very package first on its path, unless it is in site-packages."""
+    here = str(Path(__file__).resolve().parents[1])
+    if here in {str(Path(p).resolve()) for p in site.getsitepackages()}:
+        return dict(os.environ)  # found there anyway; on PYTHONPATH it would stand before the stdlib
+    return {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (here, os.environ.get("PYTHONPATH")) if p)}
 
 
 def solve(a: Arrays, *, left: float, mip_gap: float, threads: int) -> Arrays | None:

@@ -57,7 +57,7 @@ PRICE_STEP_MW = 1.0
 
 @dataclass
 class Solution:
-    """A solved model's values as plain numbers: what :mod:`siting.result` reads.
+    """A solved model's values as plain numbers: what :mod:`siting.assemble` reads.
 
     Attributes
     ----------

@@ -39,7 +39,7 @@ def resolve_order(families: Sequence[type[Family]], *, given: Collection[str] = 
 
     Raises
     ------
-    siting.FamilyOrderError
+    siting.families.FamilyOrderError
         When a family reads a name that neither ``given`` nor any of
         ``families`` provides, or when families read each other in a circle.
 
