@@ -40,7 +40,6 @@ import korea_renewables  # noqa: E402
 import korea_supply  # noqa: E402
 
 import siting  # noqa: E402
-from siting.data import line_type  # noqa: E402
 from siting.settings import GEOGRAPHIC_CRS, KOREA_METRIC_CRS  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -65,6 +64,17 @@ COORD_DECIMALS: Final[int] = 5
 #: generation area, km (ASSUMPTION; the lines leaving it are the export
 #: corridors that KBS 2025-06-20 reports as full).
 EXPORT_AREA_KM: Final[float] = 30.0
+
+#: Published ratings of the Jeju HVDC links in the OSM extract, by DC voltage
+#: (kV): MW and where the figure comes from. The third link (Wando–Dongjeju,
+#: 200 MW, +/-150 kV VSC, in service December 2024, HVDC World 2024-12-12) is
+#: not in the OSM snapshot. Alstom, the converter supplier, describes link #2 as
+#: a "400 MW HVDC bipole" (energyland.info): the 250 MW KEPCO figure is kept as
+#: the conservative one (range 250-400 MW in data/geo/README.md).
+JEJU_HVDC: Final[dict[float, tuple[float, str]]] = {
+    180.0: (300.0, "published: HVDC Haenam–Jeju #1, 300 MW, ±180 kV, 101 km (Wikipedia, HVDC Haenam–Cheju)"),
+    250.0: (250.0, "published: HVDC Jindo–Jeju #2, 250 MW, 122 km (KEPCO via cdiver.net; KOREA_FACTS)"),
+}
 
 
 def build_grid(source: Path) -> siting.OsmGrid:
@@ -175,6 +185,21 @@ def tag_corridors(
     return tag
 
 
+def hvdc_ratings(lines: gpd.GeoDataFrame) -> tuple[pd.Series, pd.Series]:
+    """``capacity_mw`` and ``rating_source`` of the HVDC links (:data:`JEJU_HVDC`); empty for AC lines.
+
+    AC lines are left to the library's rating table (``settings.LINE_RATINGS``),
+    which fills both columns when the layer is loaded.
+    """
+    hvdc = lines["kind"] == "hvdc"
+    unknown = sorted(set(lines.loc[hvdc, "voltage_kv"]) - set(JEJU_HVDC))
+    if unknown:
+        raise SystemExit(f"HVDC links at {unknown} kV have no published rating in JEJU_HVDC; add one.")
+    known = lines["voltage_kv"].map({kv: mw for kv, (mw, _) in JEJU_HVDC.items()})
+    source = lines["voltage_kv"].map({kv: text for kv, (_, text) in JEJU_HVDC.items()})
+    return known.where(hvdc), source.where(hvdc, "")
+
+
 def _round_geoms(geoms: gpd.GeoSeries) -> gpd.GeoSeries:
     return geoms.set_precision(10**-COORD_DECIMALS)
 
@@ -193,9 +218,7 @@ def tables(source: Path) -> dict[str, gpd.GeoDataFrame]:
     lines = grid.lines.copy()
     lines["route_km"] = (lines.to_crs(KOREA_METRIC_CRS).length / 1000).round(3)
     lines["geometry"] = lines.to_crs(KOREA_METRIC_CRS).simplify(ROUTE_TOLERANCE_M).to_crs(GEOGRAPHIC_CRS)
-    hvdc = lines["kind"] == "hvdc"
-    rule = line_type(lines["voltage_kv"], lines["kind"])
-    lines["capacity_mw"] = (lines["circuits"] * rule["rating_mw"]).round(1).where(hvdc)
+    lines["capacity_mw"], lines["rating_source"] = hvdc_ratings(lines)
     lines["corridor"] = tag_corridors(lines, subs, plants, provinces)
     label = subs.set_index("substation_id")["name"]
     lines["name"] = [
@@ -211,6 +234,7 @@ def tables(source: Path) -> dict[str, gpd.GeoDataFrame]:
             "kind",
             "cable",
             "capacity_mw",
+            "rating_source",
             "corridor",
             "route_km",
             "name",

@@ -143,13 +143,14 @@ def _merge_junctions(lines: gpd.GeoDataFrame, n_sites: int) -> gpd.GeoDataFrame:
     """Join the two routes at every untagged bus where exactly two like lines meet (way splits).
 
     Buses numbered below ``n_sites`` are tagged substations and stay. Like
-    lines share voltage, kind, circuits and cable flag; a pair that would
+    lines share voltage, kind, circuits, cable flag and bundle; a pair that would
     close a loop is left alone.
     """
     frm, to = lines["_from"].to_numpy().copy(), lines["_to"].to_numpy().copy()
     geom = list(lines.geometry.values)
     srcs = list(lines["_src"])
-    key = list(zip(lines["_kv"], lines["kind"], lines["circuits"], lines["cable"], strict=False))
+    bundle = lines["bundle"].fillna(0) if "bundle" in lines else pd.Series(0, index=lines.index)
+    key = list(zip(lines["_kv"], lines["kind"], lines["circuits"], lines["cable"], bundle, strict=False))
     ends: dict[int, list[int]] = {}
     for i, (f, t) in enumerate(zip(frm, to, strict=False)):
         ends.setdefault(int(f), []).append(i)

@@ -16,6 +16,7 @@ import pandas as pd
 import shapely
 
 from . import _validate as V
+from .settings import OSM_WIRES
 
 __all__ = ["parse_voltage_kv", "pick", "flag", "source_ids", "circuit_counts", "read_ways"]
 
@@ -117,6 +118,7 @@ def read_ways(
     ways["kind"] = np.where(_is_dc(ways), "hvdc", "ac")
     ways["cable"] = _is_cable(ways)
     ways["circuits"] = circuit_counts(ways, circuits_from)
+    ways["bundle"] = bundle_sizes(ways)
     constr = flag(ways, "under_construction")
     for rid in ways.loc[constr, "_src"]:
         dropped.append({"layer": "lines", "row": rid, "reason": "under construction"})
@@ -151,6 +153,27 @@ def _is_dc(ways: pd.DataFrame) -> pd.Series:
     freq_tag = pick(ways, "frequency", "tag_frequency")
     freq = pd.to_numeric(freq_tag, errors="coerce") if freq_tag is not None else None
     return flag(ways, "dc") | (freq.eq(0) if freq is not None else False)
+
+
+def bundle_sizes(ways: pd.DataFrame) -> pd.Series:
+    """Sub-conductors per phase from the ``wires`` tag (``single`` = 1, ``quad`` = 4); NaN where untagged.
+
+    A multi-valued tag (``"double;single"``) counts only when its values agree.
+
+    Examples
+    --------
+    >>> bundle_sizes(pd.DataFrame({"wires": ["single", "quad", None, "double;single", "2"]})).tolist()
+    [1.0, 4.0, nan, nan, 2.0]
+    """
+    if "wires" not in ways.columns:
+        return pd.Series(np.nan, index=ways.index)
+
+    def one(value: object) -> float:
+        parts = {p.strip().lower() for p in str(value).split(";")} if pd.notna(value) else set()
+        sizes = {OSM_WIRES.get(p, pd.to_numeric(p, errors="coerce")) for p in parts}
+        return float(sizes.pop()) if len(sizes) == 1 else np.nan
+
+    return ways["wires"].map(one).astype(float)
 
 
 def _is_cable(ways: pd.DataFrame) -> pd.Series:

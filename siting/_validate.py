@@ -83,10 +83,12 @@ LINES = LayerSpec(
         "capacity_mw": "number",
         "residual_mw": "number",
         "reactance": "number",
+        "bundle": "number",
+        "rating_source": "str",
         "name": "str",
     },
     geom_types=("LineString", "MultiLineString"),
-    nonnegative=("voltage_kv", "circuits", "capacity_mw", "residual_mw", "reactance"),
+    nonnegative=("voltage_kv", "circuits", "capacity_mw", "residual_mw", "reactance", "bundle"),
     allowed={"kind": ("ac", "hvdc")},
 )
 RENEWABLES = LayerSpec(

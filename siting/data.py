@@ -20,12 +20,13 @@ import pandas as pd
 from . import _validate as V
 from .io import PathLike, folder_sources, lines_from_endpoints, read_layer
 from .settings import (
-    DC_LINE_TYPES,
+    DEFAULT_LINE_RATINGS,
     GEOGRAPHIC_CRS,
     HEADROOM_MW_BY_KV,
-    LINE_TYPES,
+    LINE_RATINGS,
     PLANT_SPARE_FRACTION,
     RESIDUAL_FRACTION,
+    RatingTable,
 )
 
 __all__ = ["SitingData", "DERIVED_COLUMNS"]
@@ -44,6 +45,10 @@ DERIVED_COLUMNS: Final[dict[str, dict[str, tuple[str, ...]]]] = {
     },
     "plants": {"supply_mw": ("capacity_mw",)},
 }
+
+#: Text columns that say where a derived column's value comes from, by layer:
+#: :meth:`SitingData.replace` marks them ``given`` where you change the value.
+PROVENANCE_COLUMNS: Final[dict[str, dict[str, str]]] = {"lines": {"capacity_mw": "rating_source"}}
 
 #: Key of ``DataFrame.attrs`` under which ``siting`` itself marks, per column,
 #: the ids of rows left empty on purpose for a rule to fill (the capital-free
@@ -83,27 +88,61 @@ def headroom_rule(
     return by_voltage_class(kv, table or HEADROOM_MW_BY_KV).where(takes_load, 0.0)
 
 
-def line_type(kv: pd.Series, kind: pd.Series) -> pd.DataFrame:
-    """PyPSA-Earth's standard line type for each line: the type of the nearest voltage key.
-
-    Returns ``type``, ``rating_mw`` (one circuit: sqrt(3) x i_nom x kV) and
-    ``x_ohm_per_km`` (one circuit), from ``settings.LINE_TYPES`` (AC) and
-    ``settings.DC_LINE_TYPES`` (HVDC).
+def rating_table(ratings: str | RatingTable) -> RatingTable:
+    """The line rating table ``ratings`` names (a key of ``settings.LINE_RATINGS``), or itself.
 
     Examples
     --------
-    >>> t = line_type(pd.Series([154.0, 345.0, 765.0]), pd.Series(["ac", "ac", "ac"]))
-    >>> t["type"].tolist()
-    ['243-AL1/39-ST1A 20.0', 'Al/St 240/40 4-bundle 380.0', 'Al/St 560/50 4-bundle 750.0']
-    >>> t["rating_mw"].round(0).tolist()
-    [172.0, 1542.0, 5512.0]
+    >>> rating_table("kepco").power_factor
+    0.95
     """
+    if isinstance(ratings, RatingTable):
+        return ratings
+    if ratings not in LINE_RATINGS:
+        V.raise_if(
+            [
+                f"line_ratings={ratings!r} is not a rating table; fix: use one of {sorted(LINE_RATINGS)} "
+                "or pass a siting.settings.RatingTable."
+            ]
+        )
+    return LINE_RATINGS[ratings]
+
+
+def line_type(
+    kv: pd.Series,
+    kind: pd.Series,
+    *,
+    ratings: str | RatingTable = DEFAULT_LINE_RATINGS,
+    bundle: pd.Series | None = None,
+) -> pd.DataFrame:
+    """The standard line type of each line in a rating table: the conductor of the nearest voltage key.
+
+    Returns ``type``, ``rating_mw`` (one circuit: sqrt(3) x kV x amps x
+    bundle x power factor), ``x_ohm_per_km`` (one circuit) and
+    ``rating_source`` (table, conductor and bundle). ``bundle`` (sub-conductors
+    per phase, e.g. from OSM's ``wires`` tag) overrides the standard bundle
+    where given.
+
+    Examples
+    --------
+    >>> kv, ac = pd.Series([154.0, 345.0, 765.0]), pd.Series(["ac"] * 3)
+    >>> line_type(kv, ac)["rating_mw"].round(0).tolist()
+    [430.0, 2064.0, 6926.0]
+    >>> line_type(kv, ac, ratings="pypsa_earth")["rating_mw"].round(0).tolist()
+    [172.0, 1542.0, 5512.0]
+    >>> line_type(kv, ac, bundle=pd.Series([1.0, None, None]))["rating_source"][0]
+    'kepco: ACSR 410 mm² 2-bundle, 1 sub-conductor(s) per phase (given)'
+    """
+    table = rating_table(ratings)
+    wires = pd.Series(np.nan, index=kv.index) if bundle is None else pd.to_numeric(bundle, errors="coerce")
     rows = []
-    for v, k in zip(kv.to_numpy(dtype=float), kind.to_numpy(), strict=False):
-        table = DC_LINE_TYPES if k == "hvdc" else LINE_TYPES
-        name, i_nom, x = table[min(table, key=lambda key: (abs(key - v), key))]
-        rows.append((name, np.sqrt(3.0) * i_nom * v, x))
-    return pd.DataFrame(rows, columns=["type", "rating_mw", "x_ohm_per_km"], index=kv.index)
+    for v, k, b in zip(kv.to_numpy(dtype=float), kind.to_numpy(), wires.to_numpy(dtype=float), strict=False):
+        c = table.conductor(v, k)
+        given = bool(np.isfinite(b) and b > 0)
+        note = f", {b:g} sub-conductor(s) per phase (given)" if given else ""
+        mw = table.rating_mw(v, k, bundle=b if given else None)
+        rows.append((c.name, mw, c.x_ohm_per_km, f"{table.name}: {c.name}{note}"))
+    return pd.DataFrame(rows, columns=["type", "rating_mw", "x_ohm_per_km", "rating_source"], index=kv.index)
 
 
 def default_metric_crs(provinces: gpd.GeoDataFrame) -> str:
@@ -191,8 +230,12 @@ class SitingData:
     lines : GeoDataFrame or DataFrame
         ``line_id``, ``from_id``, ``to_id``, ``voltage_kv``; optional
         ``circuits`` (default 1), ``kind`` (``ac``/``hvdc``, default ``ac``),
-        ``capacity_mw`` (default circuits x rating by voltage class; required
-        for HVDC), ``residual_mw`` (default ``capacity_mw x RESIDUAL_FRACTION``),
+        ``bundle`` (sub-conductors per phase, OSM's ``wires``; default the
+        standard conductor's), ``capacity_mw`` (default circuits x the
+        rating of the voltage class's standard conductor in ``line_ratings``;
+        required for HVDC), ``rating_source`` (where a given ``capacity_mw``
+        comes from; filled with the table and conductor, or ``given``),
+        ``residual_mw`` (default ``capacity_mw x RESIDUAL_FRACTION``),
         ``reactance`` (per unit on 100 MVA; default from length and voltage).
         A rule-derived column (``headroom_mw``, ``capacity_mw``,
         ``residual_mw``, ``reactance``, ``supply_mw``) or ``circuits`` that is
@@ -212,6 +255,11 @@ class SitingData:
         Projected CRS for lengths, areas and distances. Default: the UTM zone
         of the provinces' centre (``GeoDataFrame.estimate_utm_crs``);
         :func:`siting.load_korea` passes EPSG:5179.
+    line_ratings : str or RatingTable, default "kepco"
+        The table of standard conductors (``settings.LINE_RATINGS``) that
+        rates lines without ``capacity_mw``: ``"kepco"`` (Korean standard
+        conductors) or ``"pypsa_earth"`` (PyPSA-Earth's generic types, for
+        other countries), or your own :class:`siting.settings.RatingTable`.
 
     Attributes
     ----------
@@ -238,6 +286,7 @@ class SitingData:
     renewables: gpd.GeoDataFrame
     plants: gpd.GeoDataFrame | None = None
     metric_crs: str = ""
+    line_ratings: str | RatingTable = DEFAULT_LINE_RATINGS
     derived: dict[str, dict[str, frozenset[str]]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -255,6 +304,7 @@ class SitingData:
         V.raise_if(problems)
         problems += self._check_lines(layers["lines"], layers["substations"])
         V.raise_if(problems)
+        rating_table(self.line_ratings)  # a clear error for an unknown name, before any work
         if not self.metric_crs:
             object.__setattr__(self, "metric_crs", default_metric_crs(layers["provinces"]))
         out = {
@@ -291,6 +341,13 @@ class SitingData:
             )
         kind = lines["kind"] if "kind" in lines.columns else pd.Series("ac", index=lines.index)
         cap = _number(lines, "capacity_mw")
+        thin = _number(lines, "bundle") < 1
+        if thin.any():
+            problems.append(
+                f"layer 'lines', column 'bundle': lines {V.show_ids(lines.loc[thin, 'line_id'])} have fewer "
+                "than one sub-conductor per phase; "
+                "fix: give 1 or more (OSM wires=single is 1), or leave it empty."
+            )
         hvdc_nocap = (kind == "hvdc") & cap.isna()
         if hvdc_nocap.any():
             problems.append(
@@ -401,10 +458,14 @@ class SitingData:
         gdf["name"] = _text(gdf, "name", "")
         gdf["circuits"] = pd.to_numeric(gdf["circuits"]).fillna(1).astype(int) if "circuits" in gdf else 1
         gdf["length_km"] = gdf.to_crs(self.metric_crs).length / 1000.0
-        types = line_type(gdf["voltage_kv"], gdf["kind"])
+        bundle = _number(gdf, "bundle")
+        types = line_type(gdf["voltage_kv"], gdf["kind"], ratings=self.line_ratings, bundle=bundle)
         for col in DERIVED_COLUMNS["lines"]:
             self._record(gdf, "lines", col)
-        gdf["capacity_mw"] = _number(gdf, "capacity_mw").fillna(gdf["circuits"] * types["rating_mw"])
+        given = _number(gdf, "capacity_mw")
+        source = gdf["rating_source"].fillna("").astype(str) if "rating_source" in gdf else ""
+        gdf["rating_source"] = types["rating_source"].where(given.isna(), source).replace("", "given")
+        gdf["capacity_mw"] = given.fillna(gdf["circuits"] * types["rating_mw"])
         gdf["residual_mw"] = _number(gdf, "residual_mw").fillna(gdf["capacity_mw"] * RESIDUAL_FRACTION)
         # per unit on 100 MVA: x_pu = X_ohm / (kV^2 / 100); parallel circuits divide it
         x_ohm = types["x_ohm_per_km"] * gdf["length_km"] / gdf["circuits"]
@@ -426,6 +487,7 @@ class SitingData:
         layers: Mapping[str, str] | None = None,
         crs: Mapping[str, str] | None = None,
         metric_crs: str = "",
+        line_ratings: str | RatingTable = DEFAULT_LINE_RATINGS,
     ) -> SitingData:
         """Read every layer from files and validate them together.
 
@@ -445,6 +507,9 @@ class SitingData:
         metric_crs : str, optional
             Projected CRS used for lengths and distances; default the UTM
             zone of the provinces' centre.
+        line_ratings : str or RatingTable, default "kepco"
+            The rating table that fills a line's missing ``capacity_mw`` (a
+            key of ``settings.LINE_RATINGS``: ``"kepco"``, ``"pypsa_earth"``).
 
         Returns
         -------
@@ -482,7 +547,7 @@ class SitingData:
             )
             for name, src in sources.items()
         }
-        return cls(**frames, metric_crs=metric_crs)
+        return cls(**frames, metric_crs=metric_crs, line_ratings=line_ratings)
 
     @classmethod
     def from_folder(cls, folder: PathLike) -> SitingData:
@@ -494,9 +559,10 @@ class SitingData:
         ``siting-data.toml`` in the folder may say more, per layer, in a table
         named after it: ``path`` (relative to the folder), ``layer`` (inside a
         GeoPackage), ``crs`` (of CSV coordinates) and ``columns`` (your column
-        to ours), and at the top ``metric_crs``::
+        to ours), and at the top ``metric_crs`` and ``line_ratings``::
 
             metric_crs = "EPSG:5179"
+            line_ratings = "pypsa_earth"
             [substations]
             path = "grid/buses.csv"
             columns = { bus = "substation_id", kv = "voltage_kv" }
@@ -568,6 +634,9 @@ class SitingData:
             again = ids.isin(rows) & same
             out[col] = pd.to_numeric(out[col], errors="coerce").where(~again)
             marked[col] = ids[again].tolist()
+            note = PROVENANCE_COLUMNS.get(name, {}).get(col)
+            if note in out.columns:  # a derived value you changed is yours: its provenance says so
+                out.loc[(ids.isin(rows) & ~same).to_numpy(), note] = "given"
         out.attrs[RULE_ROWS_ATTR] = marked
         return out
 

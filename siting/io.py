@@ -210,11 +210,13 @@ def folder_sources(folder: PathLike) -> dict[str, Any]:
             [f"data folder {root} does not exist or is not a folder; fix: give a folder of layer files."]
         )
     spec = _folder_spec(root)
-    unknown = sorted(set(spec) - set(V.SPECS) - {"metric_crs"})
+    top = {k: spec[k] for k in FOLDER_SETTINGS if k in spec}
+    unknown = sorted(set(spec) - set(V.SPECS) - set(FOLDER_SETTINGS))
     problems = [
-        f"{root / FOLDER_SPEC}: unknown tables {unknown}; fix: use {sorted(V.SPECS)} and metric_crs."
+        f"{root / FOLDER_SPEC}: unknown tables {unknown}; "
+        f"fix: use {sorted(V.SPECS)} and {', '.join(FOLDER_SETTINGS)}."
     ] * bool(unknown)
-    out: dict[str, Any] = {"columns": {}, "layers": {}, "crs": {}, "metric_crs": spec.get("metric_crs", "")}
+    out: dict[str, Any] = {"columns": {}, "layers": {}, "crs": {}, **top}
     for name in V.SPECS:
         entry = spec.get(name, {})
         path = _layer_file(root, name, entry, problems)
@@ -226,6 +228,11 @@ def folder_sources(folder: PathLike) -> dict[str, Any]:
                 out[arg][name] = entry[key]
     V.raise_if(problems)
     return out
+
+
+#: Settings at the top of ``siting-data.toml`` (not layer tables), passed to
+#: :meth:`siting.SitingData.from_files` as they are.
+FOLDER_SETTINGS: Final[tuple[str, ...]] = ("metric_crs", "line_ratings")
 
 
 def _folder_spec(root: Path) -> dict[str, Any]:

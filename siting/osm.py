@@ -64,7 +64,7 @@ import shapely
 
 from . import _validate as V
 from ._osm_buses import Joining, Network, clusters, connect
-from ._osm_tags import circuit_counts, flag, parse_voltage_kv, pick, read_ways, source_ids
+from ._osm_tags import bundle_sizes, circuit_counts, flag, parse_voltage_kv, pick, read_ways, source_ids
 from .data import default_metric_crs
 from .io import read_layer
 from .settings import GEOGRAPHIC_CRS
@@ -95,8 +95,9 @@ class OsmGrid:
     lines : GeoDataFrame
         ``line_id``, ``from_id``, ``to_id``, ``voltage_kv``, ``circuits``,
         ``kind`` (``ac``/``hvdc``), ``cable`` (underground or submarine),
-        ``osm_ids`` (the source ways, ``;``-separated), geometry (the route,
-        EPSG:4326).
+        ``bundle`` (sub-conductors per phase from the ``wires`` tag, NaN
+        where untagged: the rating table's standard bundle), ``osm_ids``
+        (the source ways, ``;``-separated), geometry (the route, EPSG:4326).
     dropped : DataFrame
         ``layer``, ``row`` (source id), ``reason``: every source row left out.
     """
@@ -435,6 +436,7 @@ def _line_table(mlines: gpd.GeoDataFrame, ids: pd.Series) -> gpd.GeoDataFrame:
             "circuits": mlines["circuits"].to_numpy(),
             "kind": mlines["kind"].to_numpy(),
             "cable": mlines["cable"].to_numpy(),
+            "bundle": mlines["bundle"].to_numpy(),
             "osm_ids": mlines["_src"].to_numpy(),
         },
         geometry=mlines.geometry.values,
@@ -517,6 +519,7 @@ def _built_network(
             "circuits": circuit_counts(ln, "circuits").to_numpy(),
             "kind": np.where(flag(ln, "dc"), "hvdc", "ac"),
             "cable": flag(ln, "underground").to_numpy(),
+            "bundle": bundle_sizes(ln).to_numpy(),
             "osm_ids": source_ids(ln).to_numpy(),
         },
         geometry=geom,

@@ -20,6 +20,7 @@ from typing import Any, Literal
 
 from ._errors import ScenarioError
 from .constants import FLOW_MODELS, SOLVERS, STATUSES, FlowModel, SolverName
+from .settings import DEFAULT_LINE_RATINGS, LINE_RATINGS
 
 __all__ = ["Scenario", "Costs", "KW_PER_GPU", "PUE"]
 
@@ -60,6 +61,11 @@ def _typed(name: str, value: Any, key: type, val: type, example: str) -> dict:
         ) from exc
 
 
+def _circuit_mw(kv: int) -> float:
+    """One AC circuit of the default rating table at ``kv``, MW (one decimal)."""
+    return round(LINE_RATINGS[DEFAULT_LINE_RATINGS].rating_mw(float(kv), "ac"), 1)
+
+
 @dataclass(frozen=True, kw_only=True)
 class Costs:
     """Cost coefficients, in KRW billion (illustrative defaults: set your own).
@@ -79,13 +85,13 @@ class Costs:
     connection_circuit_mw : mapping of int to float
         What one connection circuit carries, MW, by voltage. A campus of P MW
         at voltage kV needs ``ceil(P / connection_circuit_mw[kV])`` circuits,
-        and pays ``connection_per_km`` per km for each: a 400 MW campus at
-        154 kV needs three circuits where a 50 MW one needs one. Default
-        {154: 172, 345: 1542}: the thermal rating of one circuit of the
-        standard line types that rate the grid's lines (sqrt(3) x i_nom x kV,
-        ``settings.LINE_TYPES``, PyPSA-Earth / PyPSA standard types).
-        ASSUMPTION: a campus is fed over as many such circuits as its peak
-        needs; no N-1 duplicate circuit is priced.
+        and pays ``connection_per_km`` per km for each (with 200 MW circuits
+        a 400 MW campus needs two, a 50 MW one needs one). Default
+        {154: 429.8, 345: 2064.1}: one circuit of KEPCO's standard conductor
+        at power factor 0.95, as the grid's lines are rated
+        (``settings.LINE_RATINGS["kepco"]``). ASSUMPTION: a campus is fed
+        over as many such circuits as its peak needs; no N-1 duplicate
+        circuit is priced.
     transmission_per_mw_km : float
         Use of the existing network per MW of peak flow per km. Default 0.002
         (ASSUMPTION).
@@ -114,7 +120,7 @@ class Costs:
     connection_fixed: Mapping[int, float] = field(default_factory=lambda: _frozen({154: 15.0, 345: 60.0}))
     connection_per_km: Mapping[int, float] = field(default_factory=lambda: _frozen({154: 3.0, 345: 6.0}))
     connection_circuit_mw: Mapping[int, float] = field(
-        default_factory=lambda: _frozen({154: 172.0, 345: 1542.0})
+        default_factory=lambda: _frozen({kv: _circuit_mw(kv) for kv in (154, 345)})
     )
     transmission_per_mw_km: float = 0.002
     site_per_mw: float = 0.5

@@ -56,11 +56,12 @@ def test_load_korea_headroom_is_derived(korea):
 
 
 def test_connection_cost_grows_with_circuits(toy_data):
-    """A 400 MW campus at 154 kV needs three 172 MW circuits; a 50 MW one needs one."""
+    """With 172 MW circuits a 400 MW campus at 154 kV needs three; a 50 MW one needs one."""
     from siting.candidates import build_candidates
     from siting.options import build_options
 
-    sc = siting.Scenario(target_mw=100, grid_spacing_km=10, tiers_mw=(50, 150, 400))
+    costs = siting.Costs(connection_circuit_mw={154: 172.0, 345: 1542.0})
+    sc = siting.Scenario(target_mw=100, grid_spacing_km=10, tiers_mw=(50, 150, 400), costs=costs)
     opts = build_options(toy_data, sc, build_candidates(toy_data, sc))
     pair = opts[opts.kv == 154].groupby(["site", "substation"]).filter(lambda g: len(g) == 3)
     first = pair.groupby(["site", "substation"]).head(3).iloc[:3].set_index("tier_mw")
@@ -107,3 +108,12 @@ def test_overbuild_infeasibility_is_diagnosed(toy_data):
     assert "more than max_overbuild_mw allows" in str(res.diagnosis)
     hosts = siting.solve(toy_data, sc.replace(min_host_provinces=3, province_share_cap=1.0))
     assert "more than the target plus max_overbuild_mw" in str(hosts.diagnosis)
+
+
+def test_default_connection_circuit_is_the_rated_conductor():
+    """The default connection circuit is one circuit of the table that rates the grid's lines."""
+    table = siting.settings.LINE_RATINGS[siting.settings.DEFAULT_LINE_RATINGS]
+    got = siting.Costs().connection_circuit_mw
+    for kv in (154, 345):
+        assert got[kv] == pytest.approx(table.rating_mw(float(kv), "ac"), abs=0.05)
+    assert got[154] == pytest.approx(3**0.5 * 154 * 848 * 2 / 1000 * 0.95, abs=0.05)  # KOREA_FACTS, pf 0.95

@@ -124,19 +124,22 @@ def test_defaults_filled_by_documented_rules(toy_data):
     data = siting.SitingData(**layers)
     rule = siting.settings.HEADROOM_MW_BY_KV
     assert list(data.substations.headroom_mw) == [rule[int(v)] for v in data.substations.voltage_kv]
-    # PyPSA-Earth's rule: the line type of the nearest voltage key, sqrt(3) x i_nom x kV per circuit
-    types = siting.settings.LINE_TYPES
-    i_nom = [types[min(types, key=lambda k: abs(k - v))][1] for v in data.lines.voltage_kv]
+    # KEPCO's standard conductors (KOREA_FACTS "Line ratings"): sqrt(3) x kV x A x bundle x pf per circuit
+    kepco = {154: (848, 2), 345: (909, 4), 765: (917, 6)}
     want = [
-        3**0.5 * i * v * c for i, v, c in zip(i_nom, data.lines.voltage_kv, data.lines.circuits, strict=False)
+        3**0.5 * v * kepco[int(v)][0] * kepco[int(v)][1] / 1000 * 0.95 * c
+        for v, c in zip(data.lines.voltage_kv, data.lines.circuits, strict=False)
     ]
     assert np.allclose(data.lines.capacity_mw, want)
-    assert {v: types[min(types, key=lambda k: abs(k - v))][0] for v in (154, 345, 765)} == {
-        154: "243-AL1/39-ST1A 20.0",
-        345: "Al/St 240/40 4-bundle 380.0",
-        765: "Al/St 560/50 4-bundle 750.0",
-    }
+    assert data.lines.rating_source.str.startswith("kepco: ACSR").all()
     assert np.allclose(data.lines.residual_mw, data.lines.capacity_mw * siting.settings.RESIDUAL_FRACTION)
+    # PyPSA-Earth's rule, the named alternative: the type of the nearest voltage key, MVA as MW
+    generic = siting.SitingData(**layers, line_ratings="pypsa_earth")
+    i_nom = {154: 0.645, 345: 2.58, 765: 4.16}  # 243-AL1/39-ST1A; Al/St 240/40 and 560/50 4-bundles
+    kvs, circuits = data.lines.voltage_kv, data.lines.circuits
+    want = [3**0.5 * i_nom[int(v)] * v * c for v, c in zip(kvs, circuits, strict=False)]
+    assert np.allclose(generic.lines.capacity_mw, want)
+    assert generic.lines.rating_source.str.startswith("pypsa_earth: ").all()
 
 
 def _error(**changes):
