@@ -53,11 +53,12 @@ FUEL_TO_OSM: Final[dict[str, str]] = {
 
 #: OSM units of one source chained within this distance form one plant, km
 #: (ASSUMPTION, read off the extract: the widest gap between units of one plant
-#: is 0.51 km (Incheon gas), the narrowest between two plants 0.63 km (Taean
-#: IGCC beside Taean's coal units; then Donghae beside Bukpyeong, 0.65 km, and
-#: Kori 1-4 beside Shin-Kori 1-2, 0.78 km). Range 0.52-1 km gives the same
-#: moves; below 0.52 km a lone 450 MW unit of the Incheon site becomes a plant
-#: of its own and Bucheon Power (473 MW, Gyeonggi) would move 12.7 km onto it.
+#: is 0.58 km (Incheon gas), the narrowest between two plants 0.63 km (Taean
+#: IGCC beside Taean's coal units; then Donghae beside Bukpyeong, 0.64 km, and
+#: Kori 1-4 beside Shin-Kori 1-2, 0.79 km). Range 0.58-1 km gives the same
+#: moves; below 0.58 km a lone 450 MW unit of the Incheon site becomes a plant
+#: of its own and Bucheon Power (473 MW, Gyeonggi) would move 12.7 km onto it,
+#: into Incheon.
 #: Units with one name stem are one plant whatever the gap; units with
 #: different stems never join.
 UNIT_KM: Final[float] = 0.6
