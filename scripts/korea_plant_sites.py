@@ -266,11 +266,10 @@ def site_report(gppd: gpd.GeoDataFrame, osm: gpd.GeoDataFrame, m: pd.DataFrame) 
     """Each GPPD row's match, and why a row far from any similar OSM plant stays.
 
     A GeoDataFrame at the GPPD points with ``plant_id``, ``name``, ``fuel``,
-    ``capacity_mw``, ``how``,
-    ``osm_ids``, ``osm_mw``, ``km`` (see :func:`match`), ``similar_km`` (km to
-    the nearest unit of a same-fuel OSM plant of similar capacity, inf when
-    none), ``listed`` (not moved and ``similar_km`` > :data:`REPORT_KM`) and
-    ``reason`` (for listed rows).
+    ``capacity_mw``, ``how``, ``osm_ids``, ``osm_mw`` (of the match), ``km``
+    (see :func:`match`), ``similar_km`` (km to the nearest unit of a same-fuel
+    OSM plant of similar capacity, inf when none), ``listed`` (not moved and
+    ``similar_km`` > :data:`REPORT_KM`) and ``reason`` (for listed rows).
     """
     km = unit_km(gppd, gppd["fuel"], osm)
     sim = np.where(
@@ -309,7 +308,7 @@ def _reason(rep: pd.DataFrame, i: object, osm: gpd.GeoDataFrame, m: pd.DataFrame
 
 
 def _log(osm: gpd.GeoDataFrame, m: pd.DataFrame, rep: pd.DataFrame) -> list[str]:
-    """Build-log lines: counts, every move and every listed row (as Markdown table rows), free OSM plants."""
+    """Build-log lines: counts, then every move and every listed row as Markdown table rows."""
     moved = rep["moved_km"] > 0
     log = [
         f"OSM plants (units within {UNIT_KM:g} km, wind {CLUSTER_KM:g} km, or one name stem): "
