@@ -14,6 +14,10 @@ Rules, in brief (details at each constant):
   OSM extract has no ``method=pumped`` generator, so it adds nothing here.
 * Offshore wind: a GPPD ``Wind`` row is ``offshore_wind`` when the raw source
   says ``"Offshore Wind"`` (OSM wind farms: see :mod:`korea_renewables`).
+* Location: a GPPD point moves to the OpenStreetMap plant of the same fuel
+  that it matches by name, or by capacity within a few km, when that plant
+  lies farther than a kilometre (:mod:`korea_plant_sites`);
+  ``location_source`` and ``moved_km`` say where each point came from.
 * ``supply_mw``: 0 for renewable fuels (they are in the renewables layer);
   conventional plants in an export region share that region's held-back
   generation (KBS 2025-06-20) in proportion to capacity; other conventional
@@ -28,6 +32,7 @@ from typing import Final
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+from korea_plant_sites import relocate
 from korea_supply import add_note, assign_province, check_inputs, nearest, split_kw, to_metric
 
 import siting
@@ -52,10 +57,14 @@ COINCIDENT_M: Final[float] = 50.0
 
 #: Known GPPD quirks (``../shared/realdata/README.md``), checked against the
 #: data at build time: plant id -> province code the *name* points to.
-#: "Shinan" is a county of Jeonnam; GPPD places the point in Gangwon.
+#: "Shinan" is a county of Jeonnam; GPPD places the point in Gangwon, where
+#: OSM maps two wind turbines on it (so the site rule keeps it there).
 NAME_PROVINCE_QUIRKS: Final[dict[str, str]] = {"WRI1029932": "KR-46"}
 
 RAW_SOURCE_NAME: Final[str] = "kor_wri_raw_source_South_Korea.csv"
+
+#: The OSM generators, relative to the GPPD file's folder.
+OSM_GENERATORS_RELATIVE: Final[Path] = Path("..") / "osm_pypsa_kr" / "kr_osm_generators.csv"
 
 PLANT_COLUMNS: Final[list[str]] = [
     "plant_id",
@@ -73,6 +82,8 @@ PLANT_COLUMNS: Final[list[str]] = [
     "bus_distance_km",
     "supply_mw",
     "note",
+    "location_source",
+    "moved_km",
     "geometry",
 ]
 
@@ -83,6 +94,7 @@ def build_plants(
     buses: gpd.GeoDataFrame,
     provinces: gpd.GeoDataFrame,
     raw_source_csv: Path | None = None,
+    osm_generators_csv: Path | None = None,
 ) -> gpd.GeoDataFrame:
     """Build the ``plants`` layer: every Korean GPPD plant, with supply for new load.
 
@@ -101,6 +113,10 @@ def build_plants(
         ``owner``, and ``commissioning_year`` where the source gives a single
         year (GPPD's own column is absent from the extract; ranges such as
         ``1997-2008`` are left NaN rather than averaged without unit sizes).
+    osm_generators_csv : Path, optional
+        OSM ``power=generator`` units (ODbL); default
+        ``../osm_pypsa_kr/kr_osm_generators.csv`` from ``gppd_csv``'s folder.
+        A point moves to the OSM plant it matches (:mod:`korea_plant_sites`).
 
     Returns
     -------
@@ -109,23 +125,35 @@ def build_plants(
         ``province``: point in polygon, else the nearest polygon with
         ``province_distance_km`` > 0. ``substation_id``/``bus_distance_km``:
         nearest bus of any kind, in EPSG:5179. ``supply_mw``: see the module
-        docstring. ``note``: quirks found in the sources (points are never
-        moved without a second source). ``attrs["build_log"]``: what the raw
-        source added.
+        docstring. ``location_source``: "gppd", or "osm:<osm ids>" for a
+        point moved to its OSM plant (``moved_km`` from the GPPD point, 0 when
+        not moved). ``note``: quirks found in the sources, and the GPPD point
+        of a moved row. ``attrs["build_log"]``: what the raw source added,
+        every move and every row kept far from OSM, with its reason;
+        ``attrs["sites"]``: the site report of
+        :func:`korea_plant_sites.site_report`.
     """
     check_inputs(buses, provinces)
     gppd_csv = Path(gppd_csv)
     raw_path = Path(raw_source_csv) if raw_source_csv is not None else gppd_csv.with_name(RAW_SOURCE_NAME)
+    osm_path = (
+        Path(osm_generators_csv)
+        if osm_generators_csv is not None
+        else gppd_csv.parent / OSM_GENERATORS_RELATIVE
+    )
     plants, log = _enrich(siting.read_gppd(gppd_csv, country="KOR"), _raw_source(raw_path))
+    plants, sites = relocate(plants, osm_path, provinces=provinces)
+    log += sites.attrs["log"]
     plants = plants.join(assign_province(plants, provinces))
     bus = nearest(plants, buses, "substation_id").rename(columns={"distance_km": "bus_distance_km"})
     plants = plants.join(bus)
     plants["export_region"] = _export_regions(plants)
     plants["supply_mw"] = _supply(plants)
-    plants["note"] = _notes(plants)
+    plants["note"] = _notes(plants, sites)
     plants = plants.sort_values("plant_id", kind="stable").reset_index(drop=True)
     out = gpd.GeoDataFrame(plants[PLANT_COLUMNS], geometry="geometry", crs=GEOGRAPHIC_CRS)
     out.attrs["build_log"] = log
+    out.attrs["sites"] = sites
     return out
 
 
@@ -195,17 +223,26 @@ def _supply(plants: gpd.GeoDataFrame) -> np.ndarray:
     return np.round(supply, 3)
 
 
-def _notes(plants: gpd.GeoDataFrame) -> pd.Series:
-    """Quirks of the sources, noted and not corrected: names that point elsewhere, shared points."""
+def _notes(plants: gpd.GeoDataFrame, sites: pd.DataFrame) -> pd.Series:
+    """Moves, and quirks of the sources noted and not corrected: names that point elsewhere, shared points."""
     notes = pd.Series("", index=plants.index, dtype=object)
-    for pid, named in NAME_PROVINCE_QUIRKS.items():
-        hit = (plants["plant_id"] == pid) & (plants["province"] != named)
-        notes[hit] = (
-            f"name points to {named} but the GPPD point lies in "
-            + plants.loc[hit, "province"]
-            + "; point kept: no second source in realdata places it elsewhere "
-            "(the renewables build checks OSM at the point)"
+    for i in plants.index[plants["moved_km"] > 0]:
+        r = sites.loc[i]
+        notes[i] = (
+            f"moved {r['moved_km']:.2f} km from the GPPD point ({r['from_province']}) to the OSM "
+            f"{r['fuel']} plant it matches by {r['how']} ({r['osm_mw']:,.0f} MW tagged)"
         )
+    for pid, named in NAME_PROVINCE_QUIRKS.items():
+        for i in plants.index[(plants["plant_id"] == pid) & (plants["province"] != named)]:
+            r = sites.loc[i]
+            why = (
+                f"an OSM {r['fuel']} plant stands on it ({r['osm_mw']:,.0f} MW tagged, {r['km']:.2f} km) "
+                "and OSM names none after the place"
+                if r["how"] == "site"
+                else "no OSM plant of the fuel matches elsewhere"
+            )
+            text = f"name points to {named} but the point lies in {plants.loc[i, 'province']}; kept: {why}"
+            notes[i] = add_note(notes[i], text)
     m = to_metric(plants)
     pairs = gpd.sjoin(
         m[["plant_id", "fuel", "geometry"]],

@@ -20,11 +20,18 @@ from pathlib import Path
 from typing import Final
 
 import geopandas as gpd
-import networkx as nx
 import numpy as np
 import pandas as pd
 import shapely
-from korea_supply import KPX_RENEWABLES_MW, add_note, assign_province, check_inputs, split_kw, to_metric
+from korea_supply import (
+    KPX_RENEWABLES_MW,
+    add_note,
+    assign_province,
+    chain_within,
+    check_inputs,
+    split_kw,
+    to_metric,
+)
 
 from siting.settings import GEOGRAPHIC_CRS, KOREA_METRIC_CRS
 
@@ -219,13 +226,8 @@ def _osm_clusters(osm: pd.DataFrame, *, provinces: gpd.GeoDataFrame) -> gpd.GeoD
     pts["offshore"] = pts.distance(land) > OFFSHORE_KM * 1000
     rows = []
     for source, grp in pts.groupby("source", sort=True):
-        tree = shapely.STRtree(grp.geometry.values)
-        a, b = tree.query(grp.geometry.values, predicate="dwithin", distance=CLUSTER_KM * 1000)
-        graph = nx.Graph()
-        graph.add_nodes_from(range(len(grp)))
-        graph.add_edges_from(zip(a.tolist(), b.tolist(), strict=False))
-        for comp in nx.connected_components(graph):
-            members = grp.iloc[sorted(comp)]
+        for comp in chain_within(grp.geometry.values, CLUSTER_KM):
+            members = grp.iloc[comp]
             ids = members["osm_id"].astype(np.int64).sort_values()
             centre = shapely.Point(members.geometry.x.mean(), members.geometry.y.mean())
             rows.append(

@@ -5,7 +5,8 @@ Imported by ``scripts/build_korea.py`` (with :mod:`korea_plants` and
 imports it.
 
 * :func:`to_metric`, :func:`assign_province`, :func:`nearest`, :func:`split_kw`,
-  :func:`check_inputs`, :func:`add_note` - the steps both builds take.
+  :func:`check_inputs`, :func:`add_note`, :func:`chain_within` - the steps the
+  builds take.
 * :func:`describe` - a text report of both layers for the build log and the
   data README.
 
@@ -16,11 +17,14 @@ marked ASSUMPTION.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Final
 
 import geopandas as gpd
+import networkx as nx
 import numpy as np
 import pandas as pd
+import shapely
 
 from siting.datasets import KOREA_HELD_BACK_MW as HELD_BACK_MW
 from siting.settings import KOREA_METRIC_CRS
@@ -33,6 +37,7 @@ __all__ = [
     "split_kw",
     "check_inputs",
     "add_note",
+    "chain_within",
     "describe",
     "KPX_RENEWABLES_MW",
 ]
@@ -126,6 +131,30 @@ def check_inputs(buses: gpd.GeoDataFrame, provinces: gpd.GeoDataFrame) -> None:
 def add_note(note: str, text: str) -> str:
     """``text`` appended to a row's ``note`` (``;``-separated)."""
     return f"{note}; {text}" if note else text
+
+
+def chain_within(
+    points: np.ndarray,
+    km: float,
+    *,
+    allow: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None,
+    join: list[tuple[int, int]] | None = None,
+) -> list[list[int]]:
+    """Groups of ``points`` (metric) chained within ``km`` of each other: connected components.
+
+    ``allow(a, b)`` (positions of point pairs within ``km``) may veto pairs;
+    ``join`` adds pairs joined whatever their distance. Each group is sorted;
+    groups come in the order of their first member.
+    """
+    a, b = shapely.STRtree(points).query(points, predicate="dwithin", distance=km * 1000)
+    if allow is not None:
+        ok = allow(a, b)
+        a, b = a[ok], b[ok]
+    graph = nx.Graph()
+    graph.add_nodes_from(range(len(points)))
+    graph.add_edges_from(zip(a.tolist(), b.tolist(), strict=True))
+    graph.add_edges_from(join or [])
+    return sorted((sorted(c) for c in nx.connected_components(graph)), key=lambda c: c[0])
 
 
 # --------------------------------------------------------------------------
