@@ -270,8 +270,9 @@ def tables(source: Path) -> dict[str, gpd.GeoDataFrame]:
 
 def _to_csv(gdf: gpd.GeoDataFrame, path: Path) -> None:
     df = pd.DataFrame(gdf.drop(columns=gdf.geometry.name))
-    df["lon"] = gdf.geometry.x.round(COORD_DECIMALS)
-    df["lat"] = gdf.geometry.y.round(COORD_DECIMALS)
+    # coordinates as fixed-point text: "%.6g" below would keep only 3 decimals (about 100 m)
+    df["lon"] = gdf.geometry.x.map(f"{{:.{COORD_DECIMALS}f}}".format)
+    df["lat"] = gdf.geometry.y.map(f"{{:.{COORD_DECIMALS}f}}".format)
     df.to_csv(path, index=False, lineterminator="\n", float_format="%.6g")
 
 

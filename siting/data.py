@@ -276,7 +276,7 @@ class SitingData:
     >>> import siting
     >>> data = siting.load_korea()
     >>> data  # doctest: +NORMALIZE_WHITESPACE
-    SitingData(provinces=17, substations=1087, lines=1371, renewables=2108, plants=132,
+    SitingData(provinces=17, substations=1087, lines=1371, renewables=2107, plants=132,
                metric_crs='EPSG:5179')
     """
 

@@ -27,8 +27,8 @@ import korea_plant_sites as sites  # noqa: E402
 
 OSM_CSV = ROOT.parent / "shared" / "realdata" / "osm_pypsa_kr" / "kr_osm_generators.csv"
 KM_LAT = 1 / 111.0  # degrees of latitude per km, near enough for toy layouts
-#: plants.csv keeps 6 significant digits of lon/lat (build_korea's float format): about 0.001 deg
-CSV_PRECISION_M = 150.0
+#: plants.csv keeps 5 decimals of lon/lat (build_korea's COORD_DECIMALS): about 1 m
+CSV_PRECISION_M = 2.0
 PLANT_ID = re.compile(r"^\| (W[A-Z]{2}\d+) \|", re.MULTILINE)
 
 
