@@ -15,8 +15,9 @@ from typing import Final
 
 import pandas as pd
 
-from .data import RULE_ROWS_ATTR, SitingData, headroom_rule
+from .data import RULE_ROWS_ATTR, SitingData
 from .io import read_layer
+from .rules import headroom_rule
 from .settings import KOREA_METRIC_CRS
 
 __all__ = ["load_korea", "bundled_path", "KOREA_HELD_BACK_MW", "KOREA_CORRIDOR_RESIDUAL_MW"]

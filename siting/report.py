@@ -241,7 +241,7 @@ def overbuild_note(result: ResultLike) -> str | None:
     >>> import siting
     >>> sc = siting.Scenario(target_mw=330, min_host_provinces=1, grid_spacing_km=40)
     >>> res = siting.solve(siting.load_korea(), sc)
-    >>> overbuild_note(res).startswith("20 MW above the target")
+    >>> overbuild_note(res).startswith("70 MW above the target")
     True
     """
     sc = result.scenario

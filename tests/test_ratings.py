@@ -8,6 +8,7 @@ import pytest
 import shapely
 
 import siting
+from siting.rules import line_type
 from siting.settings import LINE_RATINGS
 from tests import toy
 
@@ -47,7 +48,7 @@ def test_osm_wires_single_rates_one_sub_conductor():
     grid = siting.read_osm_grid(ways)
     lines = grid.lines.sort_values("bundle", na_position="last")
     assert lines["bundle"].iloc[0] == 1 and np.isnan(lines["bundle"].iloc[1])
-    rated = siting.data.line_type(lines["voltage_kv"], lines["kind"], bundle=lines["bundle"])
+    rated = line_type(lines["voltage_kv"], lines["kind"], bundle=lines["bundle"])
     assert rated["rating_mw"].iloc[1] == pytest.approx(2 * rated["rating_mw"].iloc[0])
     assert "1 sub-conductor(s) per phase (given)" in rated["rating_source"].iloc[0]
 
