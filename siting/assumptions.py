@@ -344,7 +344,7 @@ def _supply(data: SitingData, sc: Scenario) -> list[Assumption]:
         )
     other = data.plants.loc[_plants(data, None)]
     share = (other["supply_mw"] / other["capacity_mw"]).round(9).unique()
-    if len(share) == 1:  # one spare share in force (the rule's, PLANT_SPARE_FRACTION, for Korea)
+    if len(share) == 1 and np.isfinite(share[0]):  # one share in force (Korea: PLANT_SPARE_FRACTION)
         f = float(share[0])
         out.append(
             Assumption(

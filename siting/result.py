@@ -296,7 +296,7 @@ class SitingResult:
         return text.overbuild_note(self)
 
     def summary(self) -> str:
-        """A readable multi-line summary: status, MW by province, substations, lines, costs, time, assumptions.
+        """A readable multi-line summary: plan, substations, lines, costs, time and assumptions.
 
         See :func:`siting.report.summary`.
         """
