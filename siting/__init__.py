@@ -25,6 +25,7 @@ from .scenario import Costs, Scenario
 
 if TYPE_CHECKING:
     from . import families
+    from .assumptions import Assumption, default_assumptions
     from .comparison import compare
     from .data import SitingData
     from .datasets import load_korea
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
     from .plot import plot_comparison, plot_data, plot_siting
     from .prepared import Prepared, prepare
     from .result import Diagnosis, OverbuildWarning, SitingResult
+    from .sensitivities import SensitivityResult, plot_tornado, sensitivity
     from .solvers import SolveReport
     from .sweeps import SweepResult, scenario_grid, scenarios_from_toml, sweep
     from .upgrade_map import plot_upgrades
@@ -43,6 +45,7 @@ if TYPE_CHECKING:
     from .webmap import explore
 
 __all__ = [
+    "Assumption",
     "Costs",
     "DataError",
     "Diagnosis",
@@ -55,12 +58,14 @@ __all__ = [
     "ScenarioError",
     "SitingData",
     "SitingError",
+    "SensitivityResult",
     "SitingResult",
     "SolveReport",
     "SweepResult",
     "Status",
     "UsageError",
     "compare",
+    "default_assumptions",
     "explore",
     "families",
     "load_korea",
@@ -69,12 +74,14 @@ __all__ = [
     "plot_data",
     "plot_pareto",
     "plot_siting",
+    "plot_tornado",
     "plot_upgrades",
     "prepare",
     "read_gppd",
     "read_osm_grid",
     "scenario_grid",
     "scenarios_from_toml",
+    "sensitivity",
     "solve",
     "upgrade_values",
     "sweep",
@@ -82,6 +89,11 @@ __all__ = [
 
 #: Public names imported on first use, by the submodule that defines them.
 _LAZY = {
+    "Assumption": "assumptions",
+    "default_assumptions": "assumptions",
+    "SensitivityResult": "sensitivities",
+    "plot_tornado": "sensitivities",
+    "sensitivity": "sensitivities",
     "Diagnosis": "result",
     "OverbuildWarning": "result",
     "Frontier": "frontier",

@@ -71,6 +71,7 @@ class ResultLike(Protocol):
     timings: dict[str, float]
     dropped_candidates: pd.DataFrame
     candidates_given: int | None
+    assumptions: str
 
     @property
     def diagnosis(self) -> DiagnosisLike | None:

@@ -16,6 +16,7 @@ import geopandas as gpd
 from ._errors import UsageError
 from ._log import Stages, logger
 from .assemble import assemble
+from .assumptions import in_force
 from .constants import SolverName, Status
 from .data import SitingData
 from .diagnose import diagnose, necessary_conditions
@@ -182,7 +183,7 @@ class _Run:
         self.timings["total"] = time.perf_counter() - self.budget.start
         self.steps.close()
         logger.info("solve %r: %s in %.2f s", self.scenario.name, status, self.timings["total"])
-        return assemble(
+        result = assemble(
             self.data,
             self.scenario,
             self.cand,
@@ -196,6 +197,8 @@ class _Run:
             timings=self.timings,
             **extra,
         )
+        result.assumptions = in_force(self.data, self.scenario)
+        return result
 
     def out_of_time(self) -> SitingResult:
         """The result when the budget ended before a plan: "no_solution", ``timings["cut_short"]`` set."""

@@ -18,7 +18,7 @@ __all__ = ["summary", "describe", "dropped_summary", "overbuild_note"]
 
 
 def summary(result: ResultLike) -> str:
-    """A readable multi-line summary: status, MW by province, substations, lines, costs, time.
+    """A readable multi-line summary: status, MW by province, substations, lines, costs, time, assumptions.
 
     Parameters
     ----------
@@ -54,6 +54,8 @@ def summary(result: ResultLike) -> str:
         out.append(_model_size(result.model_size))
     if result.timings:
         out.append("Time (s): " + ", ".join(f"{k} {v:.2f}" for k, v in result.timings.items()))
+    if result.assumptions:
+        out.append(result.assumptions)
     return "\n".join(out)
 
 

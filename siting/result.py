@@ -203,6 +203,10 @@ class SitingResult:
         With ``Scenario(n_minus_1=True)``: outages checked, outages skipped
         because they island the network, post-outage rows added, rounds
         (:mod:`siting.families.security`); empty otherwise.
+    assumptions : str
+        The data's assumptions in force, one line, as :func:`siting.solve`
+        found them (:func:`siting.assumptions.in_force`); the last line of
+        :meth:`summary`.
     """
 
     status: Status
@@ -227,6 +231,7 @@ class SitingResult:
     )
     candidates_given: int | None = None
     security: dict[str, int] = field(default_factory=dict)
+    assumptions: str = ""
 
     def __repr__(self) -> str:
         obj = "n/a" if self.objective is None else f"{self.objective:,.1f} KRW bn"
@@ -291,7 +296,7 @@ class SitingResult:
         return text.overbuild_note(self)
 
     def summary(self) -> str:
-        """A readable multi-line summary: status, MW by province, substations, lines, costs, time.
+        """A readable multi-line summary: plan, substations, lines, costs, time and assumptions.
 
         See :func:`siting.report.summary`.
         """

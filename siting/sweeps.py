@@ -19,6 +19,7 @@ import os
 import threading
 import time
 import tomllib
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,7 +39,7 @@ from .scenario import Costs, Scenario, _did_you_mean
 if TYPE_CHECKING:
     from distributed import Client
 
-__all__ = ["SweepResult", "scenario_grid", "scenarios_from_toml", "sweep", "summary_row"]
+__all__ = ["SweepResult", "scenario_grid", "scenarios_from_toml", "sweep", "sweep_inputs", "summary_row"]
 
 log = logging.getLogger("siting.sweep")
 
@@ -302,20 +303,89 @@ def sweep(
     (['optimal', 'optimal'], True)
     """
     scenarios = list(scenarios)
+    _check_names(scenarios)
+    if prepared is None:
+        prepared = Prepared(data, maxsize=None)
+    elif prepared.data is not data:
+        raise UsageError("prepared= was made for other data; fix: siting.prepare(data) with this data")
+    _prepare_stages(prepared, scenarios, reduce=solve_options.get("reduce", True))
+    return _run_tasks([(prepared, sc) for sc in scenarios], client, n_workers, progress, solve_options)
+
+
+def sweep_inputs(
+    tasks: Iterable[tuple[SitingData, Scenario]],
+    *,
+    client: Client | None = None,
+    n_workers: int | None = None,
+    progress: bool = True,
+    **solve_options: Any,
+) -> SweepResult:
+    """Solve (data, scenario) pairs in parallel on Dask: :func:`sweep` with data that differs per task.
+
+    Tasks that share a data object (the same object, ``is``) share one
+    :class:`~siting.prepared.Prepared`, built here and scattered to every
+    worker; a data object of one task only is sent with it and prepared on
+    its worker.
+
+    Parameters
+    ----------
+    tasks : iterable of (SitingData, Scenario)
+        Scenarios with distinct names.
+    client, n_workers, progress, **solve_options
+        As for :func:`sweep`.
+
+    Returns
+    -------
+    SweepResult
+        A row per task, in the order given.
+
+    Examples
+    --------
+    >>> import siting
+    >>> from dask.distributed import Client, LocalCluster
+    >>> data = siting.load_korea()
+    >>> sc = siting.Scenario(target_mw=200, grid_spacing_km=40, min_host_provinces=1)
+    >>> more = data.replace(substations=data.substations.assign(headroom_mw=data.substations.headroom_mw * 2))
+    >>> with LocalCluster(n_workers=1, processes=False, dashboard_address=None) as cl, Client(cl) as c:
+    ...     out = sweep_inputs([(data, sc), (more, sc.replace(name="more"))], client=c, progress=False)
+    >>> out.table["status"].tolist()
+    ['optimal', 'optimal']
+    """
+    tasks = list(tasks)
+    _check_names([sc for _, sc in tasks])
+    prepared: dict[int, Prepared] = {}
+    uses: dict[int, list[Scenario]] = {}
+    for data, sc in tasks:
+        if id(data) not in prepared:
+            prepared[id(data)] = Prepared(data, maxsize=None)
+        uses.setdefault(id(data), []).append(sc)
+    for key, scenarios in uses.items():
+        if len(scenarios) > 1:
+            _prepare_stages(prepared[key], scenarios, reduce=solve_options.get("reduce", True))
+    return _run_tasks([(prepared[id(d)], sc) for d, sc in tasks], client, n_workers, progress, solve_options)
+
+
+def _check_names(scenarios: Sequence[Scenario]) -> None:
+    """Scenario names must be distinct: they name the rows and the results."""
     names = [s.name for s in scenarios]
     dup = sorted({n for n in names if names.count(n) > 1})
     if dup:
         raise ScenarioError(
             f"sweep: scenario names must be distinct; repeated: {dup}; fix: scenario_grid names them."
         )
-    if prepared is None:
-        prepared = Prepared(data, maxsize=None)
-    elif prepared.data is not data:
-        raise UsageError("prepared= was made for other data; fix: siting.prepare(data) with this data")
-    _prepare_stages(prepared, scenarios, reduce=solve_options.get("reduce", True))
+
+
+def _run_tasks(
+    tasks: list[tuple[Prepared, Scenario]],
+    client: Client | None,
+    n_workers: int | None,
+    progress: bool,
+    options: dict[str, Any],
+) -> SweepResult:
+    """The tasks on ``client``, or on a local cluster of ``n_workers`` (default: the cores)."""
     if client is None:
-        return _sweep_local(n_workers or os.cpu_count() or 1, prepared, scenarios, progress, solve_options)
-    return _sweep_on(client, prepared, scenarios, progress, solve_options)
+        return _sweep_local(n_workers or os.cpu_count() or 1, tasks, progress, options)
+    return _sweep_on(client, tasks, progress, options)
 
 
 def _prepare_stages(prepared: Prepared, scenarios: list[Scenario], *, reduce: bool) -> None:
@@ -328,7 +398,7 @@ def _prepare_stages(prepared: Prepared, scenarios: list[Scenario], *, reduce: bo
 
 
 def _sweep_local(
-    workers: int, prepared: Prepared, scenarios: list[Scenario], progress: bool, options: dict[str, Any]
+    workers: int, tasks: list[tuple[Prepared, Scenario]], progress: bool, options: dict[str, Any]
 ) -> SweepResult:
     """:func:`_sweep_on` a local cluster of ``workers`` one-thread processes, started and closed here."""
     from distributed import Client, LocalCluster
@@ -339,26 +409,39 @@ def _sweep_local(
         ) as cluster,
         Client(cluster) as own,
     ):
-        return _sweep_on(own, prepared, scenarios, progress, options)
+        return _sweep_on(own, tasks, progress, options)
+
+
+def _scatter(client: Client, tasks: list[tuple[Prepared, Scenario]]) -> dict[int, Any]:
+    """Each distinct :class:`Prepared` on the cluster: on every worker when tasks share it."""
+    distinct: dict[int, Prepared] = {id(p): p for p, _ in tasks}
+    uses = Counter(id(p) for p, _ in tasks)
+    out: dict[int, Any] = {}
+    for shared in (True, False):
+        keys = [k for k in distinct if (uses[k] > 1) == shared]
+        if keys:
+            futures = client.scatter([distinct[k] for k in keys], broadcast=shared)
+            out.update(zip(keys, futures, strict=True))
+    return out
 
 
 def _sweep_on(
-    client: Client, prepared: Prepared, scenarios: list[Scenario], progress: bool, options: dict[str, Any]
+    client: Client, tasks: list[tuple[Prepared, Scenario]], progress: bool, options: dict[str, Any]
 ) -> SweepResult:
     from distributed import as_completed
     from distributed import progress as show_progress
 
     t0 = time.perf_counter()
-    shared = client.scatter(prepared, broadcast=True)
+    scattered = _scatter(client, tasks)
+    scenarios = [sc for _, sc in tasks]
     futures = [
-        client.submit(_run, shared, sc, options, key=f"siting-sweep-{i}-{sc.name}", pure=False)
-        for i, sc in enumerate(scenarios)
+        client.submit(_run, scattered[id(p)], sc, options, key=f"siting-sweep-{i}-{sc.name}", pure=False)
+        for i, (p, sc) in enumerate(tasks)
     ]
     index = {f.key: i for i, f in enumerate(futures)}
     log.info("sweep: %d scenarios on %d workers", len(scenarios), len(client.scheduler_info()["workers"]))
     if progress:
         show_progress(futures)
-    provinces = sorted(prepared.data.provinces["code"])
     rows: list[dict[str, Any] | None] = [None] * len(scenarios)
     results: dict[str, SitingResult] = {}
     for done, future in enumerate(as_completed(futures), start=1):
@@ -367,6 +450,7 @@ def _sweep_on(
         try:
             row, res = future.result()
         except Exception as exc:  # noqa: BLE001 - e.g. a worker lost: still a row
+            provinces = sorted(tasks[i][0].data.provinces["code"])
             row, res = (
                 summary_row(None, name=name, provinces=provinces, seconds=math.nan, error=repr(exc)),
                 None,
