@@ -25,7 +25,8 @@ import numpy as np
 import pandas as pd
 
 from ._errors import ScenarioError
-from .data import SitingData, by_voltage_class, rating_table
+from .data import SitingData
+from .rules import by_voltage_class, rating_table
 from .scenario import Scenario
 from .settings import (
     HEADROOM_MW_BY_KV,
