@@ -129,7 +129,7 @@ def sensitivity(
     >>> import siting
     >>> from dask.distributed import Client, LocalCluster
     >>> data = siting.load_korea()
-    >>> sc = siting.Scenario(target_mw=400, grid_spacing_km=40, min_host_provinces=1)
+    >>> sc = siting.Scenario(target_mw=400, grid_spacing_km=40, min_host_provinces=1, renewable_share=0.0)
     >>> pick = ("headroom_154kv", "cost_site_per_mw")
     >>> some = [a for a in siting.default_assumptions(data, sc) if a.name in pick]
     >>> with LocalCluster(n_workers=1, processes=False, dashboard_address=None) as cl, Client(cl) as c:
