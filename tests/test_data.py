@@ -172,3 +172,16 @@ def test_data_readme_documents_every_layer_and_licence():
 def test_data_folder_small():
     folder = Path(bundled_path("provinces")).parent
     assert sum(p.stat().st_size for p in folder.iterdir() if p.is_file()) < 3 * 1024 * 1024
+
+
+def test_readme_lists_every_assumption_with_its_value(korea):
+    """data/geo/README.md states each assumption in force, its value and range (issue 19, item 5)."""
+    from pathlib import Path
+
+    text = bundled_path("README").read_text(encoding="utf-8")
+    sc = siting.Scenario.from_toml(Path(__file__).parent.parent / "scenarios" / "korea_default.toml")
+    for a in siting.default_assumptions(korea, sc):
+        row = next((line for line in text.splitlines() if line.startswith(f"| `{a.name}` |")), None)
+        assert row is not None, a.name
+        cells = [c.strip() for c in row.split("|")]
+        assert cells[3] == f"{a.value:,.4g}" and cells[4] == f"{a.low:,.4g} – {a.high:,.4g}", row
