@@ -30,7 +30,7 @@ def test_toy_results_verify(toy_data, case):
     assert_result_valid(res, toy_data)
 
 
-@pytest.mark.parametrize("spacing_km", [40, pytest.param(10, marks=pytest.mark.slow)], ids=["40km", "10km"])
+@pytest.mark.parametrize("spacing_km", [50, pytest.param(10, marks=pytest.mark.slow)], ids=["50km", "10km"])
 def test_korea_default_scenario_verifies(korea, spacing_km):
     from pathlib import Path
 
