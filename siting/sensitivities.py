@@ -130,12 +130,11 @@ def sensitivity(
     >>> from dask.distributed import Client, LocalCluster
     >>> data = siting.load_korea()
     >>> sc = siting.Scenario(target_mw=400, grid_spacing_km=40, min_host_provinces=1, renewable_share=0.0)
-    >>> pick = ("headroom_154kv", "cost_site_per_mw")
-    >>> some = [a for a in siting.default_assumptions(data, sc) if a.name in pick]
+    >>> some = [a for a in siting.default_assumptions(data, sc) if a.name == "cost_site_per_mw"]
     >>> with LocalCluster(n_workers=1, processes=False, dashboard_address=None) as cl, Client(cl) as c:
     ...     out = siting.sensitivity(data, sc, assumptions=some, client=c, progress=False)
     >>> out.table["assumption"].tolist()[0], out.table["status_high"].tolist()
-    ('cost_site_per_mw', ['optimal', 'optimal'])
+    ('cost_site_per_mw', ['optimal'])
     """
     items = default_assumptions(data, scenario) if assumptions is None else list(assumptions)
     names = [a.name for a in items]

@@ -40,7 +40,7 @@ def korea_result(korea):
     sc = siting.Scenario.from_toml(
         os.path.join(os.path.dirname(__file__), "..", "scenarios", "korea_default.toml")
     )
-    return siting.solve(korea, sc.replace(target_mw=1000, grid_spacing_km=40))
+    return siting.solve(korea, sc.replace(target_mw=1000, grid_spacing_km=50))
 
 
 def groups(m) -> dict:
