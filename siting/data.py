@@ -38,7 +38,7 @@ __all__ = ["SitingData", "DERIVED_COLUMNS"]
 DERIVED_COLUMNS: Final[dict[str, dict[str, tuple[str, ...]]]] = {
     "substations": {"headroom_mw": ("voltage_kv", "takes_load")},
     "lines": {
-        "capacity_mw": ("voltage_kv", "kind", "circuits"),
+        "capacity_mw": ("voltage_kv", "kind", "circuits", "bundle"),
         "residual_mw": ("capacity_mw",),
         "reactance": ("length_km", "voltage_kv", "circuits", "kind"),
     },
