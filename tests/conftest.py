@@ -13,6 +13,22 @@ def korea():
 
 
 @pytest.fixture(scope="session")
+def korea_generic_154(korea):
+    """Korea with its 154 kV lines at PyPSA-Earth's generic rating (172 MW per circuit, 0.4x KEPCO's).
+
+    The grid every plan was computed on before the Korean conductor ratings: 154 kV lines bind,
+    and the model is the one CBC proves within the time limit at 10 km.
+    """
+    from siting.settings import LINE_RATINGS
+
+    lines = korea.lines
+    kepco154 = lines["rating_source"].str.startswith("kepco") & lines["voltage_kv"].eq(154)
+    ratio = LINE_RATINGS["pypsa_earth"].rating_mw(154, "ac") / LINE_RATINGS["kepco"].rating_mw(154, "ac")
+    generic = lines.capacity_mw.where(~kepco154, lines.capacity_mw * ratio)
+    return korea.replace(lines=lines.assign(capacity_mw=generic))
+
+
+@pytest.fixture(scope="session")
 def toy_data():
     return siting.SitingData(**toy.layers())
 
