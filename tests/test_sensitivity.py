@@ -94,19 +94,14 @@ def test_the_summary_names_the_assumptions_in_force(korea):
 # --- (a) the table against plain re-solves, Korea at 40 km ------------------------------------------
 
 
-def test_table_objectives_equal_plain_resolves_on_korea(korea, client):
+def test_table_objectives_equal_plain_resolves_on_korea(korea, korea_generic_154, client):
     a = {x.name: x for x in default_assumptions(korea, KOREA)}
     # the low end of each (the high end is set to the value: the base, not solved again)
     picked = [dataclasses.replace(a[n], high=a[n].value) for n in ("line_rating_154kv", "residual_fraction")]
     out = siting.sensitivity(korea, KOREA, assumptions=picked, client=client, progress=False)
     t = out.table.set_index("assumption")
-    # by hand: 154 kV circuits at PyPSA-Earth's rating; 15 % residual on the lines outside the corridors
-    lines = korea.lines
-    kepco154 = lines["rating_source"].str.startswith("kepco") & lines["voltage_kv"].eq(154)
-    ratio = LINE_RATINGS["pypsa_earth"].rating_mw(154, "ac") / LINE_RATINGS["kepco"].rating_mw(154, "ac")
-    weak = korea.replace(
-        lines=lines.assign(capacity_mw=lines.capacity_mw.where(~kepco154, lines.capacity_mw * ratio))
-    )
+    # by hand: 154 kV circuits at PyPSA-Earth's rating (conftest); 15 % residual outside the corridors
+    lines, weak = korea.lines, korea_generic_154
     assert weak.lines["residual_mw"].sum() < korea.lines["residual_mw"].sum()
     plain = lines["corridor"].fillna("").eq("")
     thin = korea.replace(
