@@ -19,12 +19,31 @@ if TYPE_CHECKING:
     from .constants import Status
     from .scenario import Scenario
 
-__all__ = ["LIMIT_COLUMNS", "UPGRADE_COLUMNS", "SITE_COST_COLUMNS", "DiagnosisLike", "ResultLike"]
+__all__ = [
+    "LIMIT_COLUMNS",
+    "RENEWABLE_SUPPLY_COLUMNS",
+    "UPGRADE_COLUMNS",
+    "SITE_COST_COLUMNS",
+    "DiagnosisLike",
+    "ResultLike",
+]
 
 #: The columns of :attr:`siting.result.Diagnosis.limits` (and of the diagnosis table).
 LIMIT_COLUMNS = ["family", "id", "name", "province", "over_mw", "text"]
 #: The columns of :attr:`siting.result.Diagnosis.upgrades`.
 UPGRADE_COLUMNS = ["kind", "id", "name", "mw_per_mw"]
+
+#: The columns of :attr:`siting.result.SitingResult.renewable_supply` (and a geometry).
+RENEWABLE_SUPPLY_COLUMNS = [
+    "source",
+    "province",
+    "technology",
+    "capacity_mw",
+    "energy_mw",
+    "max_mw",
+    "cost_krw_bn",
+    "annual_krw_bn",
+]
 
 #: The sites table's cost columns (KRW billion; incentives negative), by the cost each holds.
 SITE_COST_COLUMNS = {
@@ -65,6 +84,7 @@ class ResultLike(Protocol):
     lines: gpd.GeoDataFrame
     scenario: Scenario
     renewables: gpd.GeoDataFrame | None
+    renewable_supply: gpd.GeoDataFrame
     renewable_delivered_mw: float
     metric_crs: str
     model_size: dict[str, int]

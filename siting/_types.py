@@ -58,6 +58,8 @@ class ModelLike(Protocol):
     line_flows: FlowVars
     renewable_flows: FlowVars
     renewable_delivered: pulp.LpAffineExpression | None
+    build_peak: dict[int, pulp.LpAffineExpression]
+    build_energy: dict[int, pulp.LpAffineExpression]
     fixed_with_plan: list[pulp.LpVariable]
     limit_rows: dict[tuple[str, Hashable], list[str]]
 
@@ -89,5 +91,6 @@ class SolutionLike(Protocol):
     line_flow_mw: dict[str, float]
     renewable_flow_mw: dict[str, float]
     renewable_delivered_mw: float
-    renewable_credit_mw: dict[int, float]
+    renewable_by_node: dict[str, dict[int, float]]
+    renewable_build_mw: np.ndarray
     security: dict[str, int]

@@ -17,7 +17,7 @@ import pandas as pd
 from numpy.typing import ArrayLike
 
 from ._errors import DataError, ScenarioError
-from .constants import STATUSES, TECHNOLOGIES
+from .constants import BUILD_TECHNOLOGIES, STATUSES, TECHNOLOGIES
 
 #: How many row ids a message lists before it summarises the rest.
 MAX_IDS_SHOWN = 8
@@ -62,8 +62,14 @@ PROVINCES = LayerSpec(
     "provinces",
     "code",
     required={"code": "str", "name": "str"},
-    optional={"name_ko": "str", "capital_region": "bool"},
+    optional={
+        "name_ko": "str",
+        "capital_region": "bool",
+        "renewable_surplus_mw": "number",
+        **{f"{t}_max_mw": "number" for t in BUILD_TECHNOLOGIES},
+    },
     geom_types=("Polygon", "MultiPolygon"),
+    nonnegative=("renewable_surplus_mw", *(f"{t}_max_mw" for t in BUILD_TECHNOLOGIES)),
 )
 SUBSTATIONS = LayerSpec(
     "substations",

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from ._log import logger
-from ._result_types import SITE_COST_COLUMNS
+from ._result_types import RENEWABLE_SUPPLY_COLUMNS, SITE_COST_COLUMNS
 from .constants import COST_TERMS, HEADROOM, LINES, SUPPLY, Status
 from .result import Diagnosis, OverbuildWarning, SitingResult
 from .settings import GEOGRAPHIC_CRS
@@ -55,6 +55,7 @@ def assemble(
     substations = _substations(
         data.substations, graph, sel, sol, incentive_per_mw=scenario.costs.renewable_incentive_per_mw
     )
+    renewable_supply = _renewable_supply(data, graph, sol)
     sites = _sites(cand, sel, substations)
     costs: dict[str, float] = dict(sol.costs) if sol is not None else dict.fromkeys(COST_TERMS, 0.0)
     result = SitingResult(
@@ -69,6 +70,7 @@ def assemble(
         scenario=scenario,
         diagnosis=diagnosis,
         renewables=data.renewables,
+        renewable_supply=renewable_supply,
         renewable_delivered_mw=sol.renewable_delivered_mw if sol is not None else 0.0,
         model_size=size or {},
         timings=timings or {},
@@ -83,14 +85,81 @@ def assemble(
     return result
 
 
-def _load_and_credit(sel: pd.DataFrame, sol: Solution | None, n: int) -> tuple[np.ndarray, np.ndarray]:
-    """Campus MW and renewable credit MW at each of the ``n`` substations (by position)."""
-    load = np.zeros(n)
-    np.add.at(load, sel["substation"].to_numpy(), sel["tier_mw"].to_numpy())
-    credit = np.zeros(n)
-    for i, mw in (sol.renewable_credit_mw if sol is not None else {}).items():
-        credit[i] = mw
-    return load, credit
+def _by_node(sol: Solution | None, key: str, n: int) -> np.ndarray:
+    """One of the renewable family's per-substation figures (``delivered``, ``surplus``, ``build``)."""
+    out = np.zeros(n)
+    for i, mw in (sol.renewable_by_node.get(key, {}) if sol is not None else {}).items():
+        out[i] = mw
+    return out
+
+
+def _built(graph: nx.MultiGraph, sol: Solution | None) -> np.ndarray:
+    """MW built per new-build option (zeros without a plan or the family)."""
+    builds = graph.graph["renewable_supply"].builds
+    got = sol.renewable_build_mw if sol is not None else np.zeros(0)
+    return got if len(got) == len(builds) else np.zeros(len(builds))
+
+
+def _centre(points: gpd.GeoSeries, weights: np.ndarray) -> object:
+    """The weighted centre of ``points`` (EPSG:4326 in and out, averaged in the metric CRS)."""
+    metric = points.to_crs(points.estimate_utm_crs())
+    x = float(np.average(metric.x, weights=weights))
+    y = float(np.average(metric.y, weights=weights))
+    return gpd.GeoSeries(gpd.points_from_xy([x], [y]), crs=metric.crs).to_crs(GEOGRAPHIC_CRS).iat[0]
+
+
+def _renewable_supply(data: SitingData, graph: nx.MultiGraph, sol: Solution | None) -> gpd.GeoDataFrame:
+    """The renewables that serve the plan: surplus used by province, new build by province and technology.
+
+    Surplus used at a substation is attributed to the provinces whose surplus
+    is stranded there, in proportion. Each row sits at the weighted centre
+    of the substations where it connects.
+    """
+    sup = graph.graph["renewable_supply"]
+    subs = data.substations
+    codes = data.provinces["code"].astype(str).tolist()
+    stated = data.provinces["renewable_surplus_mw"].to_numpy(dtype=float)
+    used = _by_node(sol, "surplus", len(subs))
+    rows = []
+    if stated.sum() > 0:
+        W = sup.surplus_weights.toarray() * stated[:, None]  # province x node, MW: the model's spread
+        share = np.divide(W, W.sum(axis=0), out=np.zeros_like(W), where=W.sum(axis=0) > 0)
+        for p in np.flatnonzero(stated > 0).tolist():
+            at = np.flatnonzero(W[p] > 0)
+            rows.append(
+                {
+                    "source": "surplus",
+                    "province": codes[p],
+                    "technology": "surplus",
+                    "capacity_mw": np.nan,
+                    "energy_mw": float((share[p] * used).sum()),
+                    "max_mw": float(stated[p]),
+                    "cost_krw_bn": 0.0,
+                    "annual_krw_bn": 0.0,
+                    "geometry": _centre(subs.geometry.iloc[at], W[p, at]),
+                }
+            )
+    built = _built(graph, sol)
+    Wb = sup.weights.tocsr()
+    for k, r in enumerate(sup.builds.itertuples()):
+        if built[k] <= 1e-6:
+            continue
+        at = Wb.indices[Wb.indptr[k] : Wb.indptr[k + 1]]
+        rows.append(
+            {
+                "source": "new build",
+                "province": r.province,
+                "technology": r.technology,
+                "capacity_mw": float(built[k]),
+                "energy_mw": float(built[k] * r.capacity_factor),
+                "max_mw": float(r.max_mw),
+                "cost_krw_bn": float(built[k] * r.cost_per_mw),
+                "annual_krw_bn": float(built[k] * r.annual_per_mw),
+                "geometry": _centre(subs.geometry.iloc[at], Wb.data[Wb.indptr[k] : Wb.indptr[k + 1]]),
+            }
+        )
+    frame = pd.DataFrame(rows, columns=[*RENEWABLE_SUPPLY_COLUMNS, "geometry"])
+    return gpd.GeoDataFrame(frame, geometry="geometry", crs=GEOGRAPHIC_CRS)
 
 
 def _per_mw(values: np.ndarray, mw: np.ndarray) -> np.ndarray:
@@ -114,7 +183,6 @@ def _sites(cand: Candidates, sel: pd.DataFrame, substations: gpd.GeoDataFrame) -
             "substation_id": substations["substation_id"].to_numpy()[at],
             "connection_km": sel["distance_km"].to_numpy(),
             "connection_kv": sel["kv"].to_numpy(),
-            "renewable_avg_mw": sites_m["renewable_avg_mw"].to_numpy(),
             **{col: own[term] for term, col in SITE_COST_COLUMNS.items()},
         },
         geometry=sites_m["footprint"].to_numpy(),
@@ -130,8 +198,12 @@ def _substations(
     *,
     incentive_per_mw: float,
 ) -> gpd.GeoDataFrame:
-    """Every substation: campus load, supply used, renewable credit and its incentive, value of its limits."""
-    load, credit = _load_and_credit(sel, sol, len(subs))
+    """Every substation: campus load, supply used, renewable energy and its sources, values of its limits."""
+    load = np.zeros(len(subs))
+    np.add.at(load, sel["substation"].to_numpy(), sel["tier_mw"].to_numpy())
+    delivered = _by_node(sol, "delivered", len(subs))
+    sup = graph.graph["renewable_supply"]
+    build_peak = sup.at_substations(_built(graph, sol) * sup.builds["peak_credit"].to_numpy(dtype=float))
     ids = subs["substation_id"]
     head = subs["headroom_mw"].to_numpy()
     return gpd.GeoDataFrame(
@@ -145,8 +217,12 @@ def _substations(
             "utilization": _per_mw(load, head),
             "supply_mw": np.array([graph.nodes[s]["supply_mw"] for s in ids]),
             "supply_used_mw": sol.supply_used_mw if sol is not None else 0.0,
-            "renewable_credit_mw": credit,
-            "renewable_incentive_krw_bn": -incentive_per_mw * credit + 0.0,  # + 0.0: no -0.0
+            "build_peak_mw": build_peak,
+            "surplus_mw": sup.surplus_mw,
+            "surplus_used_mw": _by_node(sol, "surplus", len(subs)),
+            "build_energy_mw": _by_node(sol, "build", len(subs)),
+            "renewable_delivered_mw": delivered,
+            "renewable_incentive_krw_bn": -incentive_per_mw * delivered + 0.0,  # + 0.0: no -0.0
             "headroom_value_bn_per_mw": _prices(sol, HEADROOM, ids),
             "supply_value_bn_per_mw": _prices(sol, SUPPLY, ids),
         },

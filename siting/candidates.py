@@ -21,7 +21,6 @@ from . import _validate as V
 from .data import PROVINCE_SNAP_KM, SitingData
 from .io import read_layer
 from .scenario import Scenario
-from .settings import RENEWABLE_ENERGY_TECHNOLOGIES
 
 __all__ = [
     "CandidateGrid",
@@ -44,10 +43,7 @@ class Candidates:
     Attributes
     ----------
     sites : GeoDataFrame
-        One row per site in the metric CRS: ``site_id``, ``province``,
-        ``renewable_avg_mw`` (average renewable output within the scenario's
-        radius of the site, for information: the incentive is credited per
-        substation, :mod:`siting.families.renewable_credit`), ``geometry``
+        One row per site in the metric CRS: ``site_id``, ``province``, ``geometry``
         (the point used for distances) and ``footprint`` (the user's
         polygon, or the point).
     pairs : DataFrame
@@ -332,13 +328,12 @@ def _finish(
     given: int | None = None,
     reach_km: np.ndarray | None = None,
 ) -> Candidates:
-    """Renewable proximity and substation pairs for sites that have their province.
+    """Substation pairs for sites that have their province.
 
     Sites with no substation in reach stay in ``sites`` (without a pair) and
     are added to ``dropped`` with the reason ``no_substation``.
     """
     sites = sites.reset_index(drop=True)
-    sites["renewable_avg_mw"] = _renewable_within(data, scenario, sites)
     pairs = substation_pairs(data, scenario, sites, reach_km=reach_km)
     alone = ~np.isin(np.arange(len(sites)), pairs["site"].to_numpy())
     frames = [] if dropped is None else [dropped]
@@ -431,25 +426,6 @@ def _user_candidates(candidates: gpd.GeoDataFrame, crs: str) -> gpd.GeoDataFrame
     )
     out = gpd.GeoDataFrame({"site_id": ids}, geometry=metric.geometry.representative_point().values, crs=crs)
     out["footprint"] = metric.geometry.values
-    return out
-
-
-def _renewable_within(data: SitingData, scenario: Scenario, sites: gpd.GeoDataFrame) -> np.ndarray:
-    """Average renewable output (MW) within the scenario's radius of each site."""
-    ren = data.renewables
-    ren = ren[
-        ren["status"].isin(scenario.renewable_status) & ren["technology"].isin(RENEWABLE_ENERGY_TECHNOLOGIES)
-    ]
-    out = np.zeros(len(sites))
-    if ren.empty or sites.empty or scenario.renewable_radius_km == 0:
-        return out
-    pts = ren.to_crs(data.metric_crs).geometry.values
-    avg = (ren["capacity_mw"] * ren["capacity_factor"]).to_numpy()
-    tree = shapely.STRtree(pts)
-    i_site, i_ren = tree.query(
-        sites.geometry.values, predicate="dwithin", distance=scenario.renewable_radius_km * 1000.0
-    )
-    np.add.at(out, i_site, avg[i_ren])
     return out
 
 

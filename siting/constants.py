@@ -19,6 +19,7 @@ __all__ = [
     "FLOW_MODELS",
     "FlowModel",
     "TECHNOLOGIES",
+    "BUILD_TECHNOLOGIES",
     "STATUSES",
     "TARGET",
     "OVERBUILD",
@@ -29,7 +30,7 @@ __all__ = [
     "PROVINCE_CAP",
     "HOSTS",
     "RENEWABLE",
-    "RENEWABLE_CREDIT",
+    "RENEWABLE_BUILD",
     "SPACING",
     "SECURITY",
 ]
@@ -60,12 +61,13 @@ class Status(enum.StrEnum):
         return self in (Status.OPTIMAL, Status.FEASIBLE)
 
 
-CostTerm = Literal["connection", "site", "transmission", "renewable_incentive", "subsidy"]
+CostTerm = Literal["connection", "site", "transmission", "renewable_build", "renewable_incentive", "subsidy"]
 #: Terms of the objective, in reporting order (KRW bn; incentives negative).
 COST_TERMS: Final[tuple[CostTerm, ...]] = (
     "connection",
     "site",
     "transmission",
+    "renewable_build",
     "renewable_incentive",
     "subsidy",
 )
@@ -87,6 +89,10 @@ TECHNOLOGIES: Final[tuple[str, ...]] = (
     "pumped_storage",
     "tidal",
 )
+
+#: Technologies that may be built for the campuses by default (``Scenario.renewable_build``), each
+#: with a ``<technology>_max_mw`` potential column in the provinces layer.
+BUILD_TECHNOLOGIES: Final[tuple[str, ...]] = ("solar", "onshore_wind", "offshore_wind")
 
 #: Values of the ``status`` column of renewables and plants (and of ``Scenario.renewable_status``).
 STATUSES: Final[tuple[str, ...]] = ("operating", "construction", "planned")
@@ -110,8 +116,8 @@ PROVINCE_CAP: Final = "province_cap"
 HOSTS: Final = "hosts"
 #: Renewable energy deliverable >= a share of campus energy (limit ``renewable``).
 RENEWABLE: Final = "renewable"
-#: The renewable-proximity credit, each renewable site's output credited once (not relaxed).
-RENEWABLE_CREDIT: Final = "renewable_credit"
+#: New renewables built for the campuses: capacity per province and technology (not relaxed).
+RENEWABLE_BUILD: Final = "renewable_build"
 #: No two campuses closer than a distance (not relaxed).
 SPACING: Final = "spacing"
 #: Line flows within residual capacity after any single line outage (``Scenario.n_minus_1``).

@@ -132,8 +132,12 @@ class SitingData:
     Parameters
     ----------
     provinces : GeoDataFrame
-        ``code``, ``name``, optional ``name_ko`` and ``capital_region`` (bool,
-        default false); (multi)polygons.
+        ``code``, ``name``, optional ``name_ko``, ``capital_region`` (bool,
+        default false), ``renewable_surplus_mw`` (renewable energy curtailed
+        or held back today, average MW, free for new load; default 0) and
+        ``<technology>_max_mw`` (most new build of ``solar``,
+        ``onshore_wind``, ``offshore_wind`` in the province, MW; empty or
+        absent: no limit); (multi)polygons.
     substations : GeoDataFrame
         ``substation_id``, ``voltage_kv``, optional ``name``, ``name_ko`` and
         ``takes_load`` (bool, default true: whether a new large load may
@@ -283,6 +287,7 @@ class SitingData:
         gdf["code"] = V.id_strings(gdf["code"])
         gdf["name_ko"] = _text(gdf, "name_ko", "")
         gdf["capital_region"] = _as_bool(gdf["capital_region"]) if "capital_region" in gdf else False
+        gdf["renewable_surplus_mw"] = _number(gdf, "renewable_surplus_mw").fillna(0.0)
         return gdf.reset_index(drop=True)
 
     def _points(

@@ -118,6 +118,8 @@ def _plain(value: Any) -> Any:
     """A scenario value as JSON-friendly data (mappings with text keys, inf as "inf")."""
     if isinstance(value, Mapping):
         return {str(k): _plain(v) for k, v in value.items()}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if isinstance(value, (tuple, list)):
         return [_plain(v) for v in value]
     if isinstance(value, float) and math.isinf(value):

@@ -1,9 +1,10 @@
 """The transmission network as a NetworkX graph, and what the model derives from it.
 
 Substations are nodes (voltage, headroom, supply for new load, renewable
-energy), lines are edges of a :class:`networkx.MultiGraph` keyed by
-``line_id`` (capacity, residual capacity, length, reactance, kind). The model
-reads the incidence structure and, for the DC option, the PTDFs from here.
+surplus and the most peak supply new build could add), lines are edges of a
+:class:`networkx.MultiGraph` keyed by ``line_id`` (capacity, residual
+capacity, length, reactance, kind). The model reads the incidence structure
+and, for the DC option, the PTDFs from here.
 """
 
 from __future__ import annotations
@@ -18,8 +19,9 @@ import scipy.sparse as sp
 from scipy.sparse.csgraph import maximum_flow
 
 from .data import SitingData
+from .renewable_supply import renewable_supply
 from .scenario import Scenario
-from .settings import RENEWABLE_ENERGY_TECHNOLOGIES, RENEWABLE_PEAK_CREDIT
+from .settings import RENEWABLE_PEAK_CREDIT
 
 __all__ = ["build_grid", "deliverable_mw", "islands", "lodf", "node_supply", "ptdf"]
 
@@ -37,40 +39,43 @@ def _nearest_substation(data: SitingData, points: gpd.GeoDataFrame) -> np.ndarra
     return joined.loc[~joined.index.duplicated(), "index_right"].to_numpy(dtype=int)
 
 
-def node_supply(data: SitingData, scenario: Scenario) -> pd.DataFrame:
-    """Supply for new load and renewable energy at each substation.
+def node_supply(data: SitingData, scenario: Scenario, at: np.ndarray | None = None) -> pd.Series:
+    """Supply for new load at each substation, MW: spare plant capacity and renewables' peak credit.
 
-    Plants and renewables attach to their nearest substation. ``supply_mw`` is
-    the plants' ``supply_mw`` plus renewable capacity x peak credit
-    (``settings.RENEWABLE_PEAK_CREDIT``); ``renewable_avg_mw`` is renewable
-    capacity x capacity factor for the technologies that count as renewable
-    energy. Only rows whose status is in ``scenario.renewable_status`` count.
+    Plants and renewables attach to their nearest substation. Supply is the
+    plants' ``supply_mw`` plus renewable capacity x peak credit
+    (``settings.RENEWABLE_PEAK_CREDIT``), for the rows whose status is in
+    ``scenario.renewable_status``. Renewable *energy* is not supply for new
+    load: today's load uses it (:mod:`siting.renewable_supply`).
+
+    Parameters
+    ----------
+    data, scenario
+    at : ndarray of int, optional
+        Nearest substation of every renewable (computed when not given).
 
     Returns
     -------
-    DataFrame
-        Indexed like ``data.substations``: ``supply_mw``, ``renewable_avg_mw``.
+    Series
+        MW, indexed like ``data.substations``.
 
     Examples
     --------
     >>> import siting
     >>> s = node_supply(siting.load_korea(), siting.Scenario(target_mw=1))
-    >>> bool((s.supply_mw >= 0).all())
+    >>> bool((s >= 0).all())
     True
     """
-    n = len(data.substations)
-    supply = np.zeros(n)
-    ren_avg = np.zeros(n)
-    ren = data.renewables[data.renewables["status"].isin(scenario.renewable_status)]
-    at = _nearest_substation(data, ren)
+    supply = np.zeros(len(data.substations))
+    at = _nearest_substation(data, data.renewables) if at is None else at
+    counted = data.renewables["status"].isin(scenario.renewable_status).to_numpy()
+    ren = data.renewables.loc[counted]
     credit = ren["technology"].map(RENEWABLE_PEAK_CREDIT).fillna(0.0).to_numpy()
-    np.add.at(supply, at, ren["capacity_mw"].to_numpy() * credit)
-    energy = ren["technology"].isin(RENEWABLE_ENERGY_TECHNOLOGIES).to_numpy()
-    np.add.at(ren_avg, at[energy], (ren["capacity_mw"] * ren["capacity_factor"]).to_numpy()[energy])
+    np.add.at(supply, at[counted], ren["capacity_mw"].to_numpy() * credit)
     if data.plants is not None:
         plants = data.plants[data.plants["status"].isin(scenario.renewable_status)]
         np.add.at(supply, _nearest_substation(data, plants), plants["supply_mw"].to_numpy())
-    return pd.DataFrame({"supply_mw": supply, "renewable_avg_mw": ren_avg}, index=data.substations.index)
+    return pd.Series(supply, index=data.substations.index, name="supply_mw")
 
 
 def build_grid(data: SitingData, scenario: Scenario | None = None) -> nx.MultiGraph:
@@ -80,17 +85,21 @@ def build_grid(data: SitingData, scenario: Scenario | None = None) -> nx.MultiGr
     ----------
     data : SitingData
     scenario : Scenario, optional
-        Decides which plants and renewables count as supply; without one,
-        operating and under-construction ones do.
+        Decides which plants and renewables count as supply, and the
+        renewable surplus and new-build options; without one, operating and
+        under-construction plants count, with the default options.
 
     Returns
     -------
     networkx.MultiGraph
         Nodes keyed by ``substation_id`` with ``name``, ``province``,
-        ``voltage_kv``, ``headroom_mw``, ``supply_mw``, ``renewable_avg_mw``;
-        edges keyed by ``line_id`` with ``from_id``, ``to_id`` (the stored
-        direction of flows), ``capacity_mw``, ``residual_mw``,
-        ``length_km``, ``reactance``, ``kind``, ``voltage_kv``.
+        ``voltage_kv``, ``headroom_mw``, ``supply_mw``, ``surplus_mw``
+        (renewable surplus, average MW) and ``build_peak_mw`` (the most
+        peak supply new build could add, ``inf`` without a potential); the
+        graph attribute ``renewable_supply`` holds the
+        :class:`~siting.renewable_supply.RenewableSupply`; edges keyed by
+        ``line_id`` with ``from_id``, ``to_id`` (the stored direction of
+        flows), ``capacity_mw``, ``residual_mw``, ``length_km``, ``reactance``, ``kind``, ``voltage_kv``.
 
     Examples
     --------
@@ -101,10 +110,12 @@ def build_grid(data: SitingData, scenario: Scenario | None = None) -> nx.MultiGr
     """
     scenario = scenario or Scenario(target_mw=1.0)
     subs = data.substations
-    sup = node_supply(data, scenario)
-    G = nx.MultiGraph()
-    for row, s, r in zip(
-        subs.itertuples(index=False), sup["supply_mw"], sup["renewable_avg_mw"], strict=True
+    at = _nearest_substation(data, data.renewables)
+    sup = node_supply(data, scenario, at)
+    ren = renewable_supply(data, scenario, at)
+    G = nx.MultiGraph(renewable_supply=ren)
+    for row, s, r, b in zip(
+        subs.itertuples(index=False), sup, ren.surplus_mw, ren.peak_max_mw(), strict=True
     ):
         G.add_node(
             row.substation_id,
@@ -113,7 +124,8 @@ def build_grid(data: SitingData, scenario: Scenario | None = None) -> nx.MultiGr
             voltage_kv=float(row.voltage_kv),
             headroom_mw=float(row.headroom_mw),
             supply_mw=float(s),
-            renewable_avg_mw=float(r),
+            surplus_mw=float(r),
+            build_peak_mw=float(b),
         )
     cols = [
         "from_id",
@@ -137,12 +149,12 @@ def deliverable_mw(G: nx.MultiGraph, nodes: list[str], *, only: np.ndarray | Non
     """The most new load the network can bring to each node on its own, MW.
 
     The maximum flow from every supply for new load (``supply_mw`` at the
-    nodes) to the node over the lines' residual capacities (both directions,
-    parallel lines added), computed with SciPy's Dinic algorithm on whole MW
-    rounded *up*, so it never understates. Any plan, in the transport or the
-    DC model, loads a node with at most this much: a valid bound that lets
-    the model drop campus sizes the node can never take and tighten its
-    headroom rows. It does not hold when line or supply limits are relaxed.
+    nodes, plus ``build_peak_mw``, the most new build could add) to the node
+    over the lines' residual capacities (both directions, parallel lines
+    added), computed with SciPy's Dinic algorithm on whole MW rounded *up*,
+    so it never understates. Any plan, in the transport or the DC model,
+    loads a node with at most this much: a valid bound that lets the model
+    drop campus sizes the node can never take and tighten its headroom rows. It does not hold when line or supply limits are relaxed.
 
     Parameters
     ----------
@@ -176,11 +188,13 @@ def deliverable_mw(G: nx.MultiGraph, nodes: list[str], *, only: np.ndarray | Non
             rows += [pos[u], pos[v]]
             cols += [pos[v], pos[u]]
             caps += [r, r]
-    supply = np.array([float(G.nodes[n].get("supply_mw", 0.0)) for n in nodes])
+    supply = np.array(
+        [float(G.nodes[n].get("supply_mw", 0.0) + G.nodes[n].get("build_peak_mw", 0.0)) for n in nodes]
+    )
     for k in np.flatnonzero(supply > 0).tolist():
         rows.append(source)
         cols.append(k)
-        caps.append(int(np.ceil(supply[k])))
+        caps.append(int(min(np.ceil(supply[k]), np.iinfo(np.int32).max // 4)))  # inf: no limit
     M = sp.csr_matrix((np.array(caps, dtype=np.int32), (rows, cols)), shape=(source + 1, source + 1))
     M.sum_duplicates()
     out = np.zeros(len(nodes))

@@ -125,10 +125,14 @@ class SitingModel:
         the renewable family).
     renewable_delivered : pulp.LpAffineExpression or None
         Renewable energy delivered to the campuses, average MW (renewable family).
+    build_peak, build_energy : dict of int to pulp.LpAffineExpression
+        Per substation position, the peak supply (MW) and the average energy
+        (MW) of the renewables built for the campuses (set by the
+        renewable-build family; empty without it).
     fixed_with_plan : list of pulp.LpVariable
         Continuous variables that :meth:`settle` fixes at their solved values
         together with the plan: they carry cost terms its stages do not
-        price (the renewable credit), which must not move.
+        price (the renewables built), which must not move.
     limit_rows : dict of (str, key) to list of str
         Where each limit's value sits on a right-hand side: constraint names,
         or names of variables whose upper bound is the limit. Families record
@@ -139,7 +143,8 @@ class SitingModel:
     #: What the model holds itself: families read these without declaring them (``Family.reads``).
     holds: ClassVar[frozenset[str]] = frozenset(
         "prob data scenario cand opts graph headroom elastic x mw groups y group_mw group_options total load "
-        "terms slacks fixed_with_plan limit_rows slack on_rhs options_by groups_by check_time".split()
+        "terms slacks fixed_with_plan limit_rows slack on_rhs options_by groups_by check_time "
+        "build_peak build_energy".split()
     )
 
     def __init__(
@@ -206,6 +211,8 @@ class SitingModel:
         self.line_flows: dict[str, tuple[pulp.LpVariable, pulp.LpVariable, float]] = {}
         self.renewable_flows: dict[str, tuple[pulp.LpVariable, pulp.LpVariable, float]] = {}
         self.renewable_delivered: pulp.LpAffineExpression | None = None
+        self.build_peak: dict[int, pulp.LpAffineExpression] = {}
+        self.build_energy: dict[int, pulp.LpAffineExpression] = {}
         self.fixed_with_plan: list[pulp.LpVariable] = []
         self.limit_rows: dict[tuple[str, Hashable], list[str]] = {}
         self.site_rows: set[Hashable] = set()

@@ -36,7 +36,7 @@ __all__ = [
 ]
 
 #: Cost terms carried by each option, by term (transmission comes from the flows, the
-#: renewable incentive from the credit per substation, :mod:`siting.families.renewable_credit`).
+#: renewable incentive from the energy delivered per substation, :mod:`siting.families.renewable`).
 OPTION_COST_COLUMNS: Final[dict[str, str]] = {
     "connection": "connection_cost",
     "site": "site_cost",

@@ -72,10 +72,13 @@ class Solution:
     renewable_flow_mw : dict of str to float
         Signed renewable energy flow by ``line_id``, average MW.
     renewable_delivered_mw : float
-        Renewable energy deliverable to the campuses, average MW.
-    renewable_credit_mw : dict of int to float
-        Renewable-proximity credit by substation position, average MW
-        (:mod:`siting.families.renewable_credit`).
+        Renewable energy delivered to the campuses, average MW.
+    renewable_by_node : dict of str to dict of int to float
+        Average MW by substation position: ``delivered`` (to its campuses),
+        ``surplus`` (surplus used there), ``build`` (new-build energy taken
+        there) (:mod:`siting.families.renewable`).
+    renewable_build_mw : ndarray
+        MW built per new-build option (:mod:`siting.families.renewable_build`).
     slacks : dict
         ``(limit, key) -> MW`` for elastic models.
     prices : dict
@@ -97,7 +100,8 @@ class Solution:
     line_flow_mw: dict[str, float] = field(default_factory=dict)
     renewable_flow_mw: dict[str, float] = field(default_factory=dict)
     renewable_delivered_mw: float = 0.0
-    renewable_credit_mw: dict[int, float] = field(default_factory=dict)
+    renewable_by_node: dict[str, dict[int, float]] = field(default_factory=dict)
+    renewable_build_mw: np.ndarray = field(default_factory=lambda: np.zeros(0))
     slacks: dict[tuple[str, Hashable], float] = field(default_factory=dict)
     prices: dict[tuple[str, Hashable], float] = field(default_factory=dict)
     security: dict[str, int] = field(default_factory=dict)

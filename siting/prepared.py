@@ -45,11 +45,9 @@ _CANDIDATES = (
     "exclude_buffer_km",
     "exclusion_files",
     "grid_spacing_km",
-    "renewable_status",
-    "renewable_radius_km",
     "max_connection_km",
 )
-_GRID = ("renewable_status",)
+_GRID = ("renewable_status", "renewable_build", "costs.renewable_technologies", "costs.discount_rate")
 _OPTION_COSTS = (
     "costs.connection_fixed",
     "costs.connection_per_km",

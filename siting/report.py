@@ -14,7 +14,7 @@ from ._result_types import SITE_COST_COLUMNS, DiagnosisLike, ResultLike
 from .candidates import DROP_REASONS
 from .constants import Status
 
-__all__ = ["summary", "describe", "dropped_summary", "overbuild_note"]
+__all__ = ["summary", "describe", "dropped_summary", "overbuild_note", "renewable_line"]
 
 
 def summary(result: ResultLike) -> str:
@@ -76,16 +76,35 @@ def _plan(result: ResultLike) -> list[str]:
             f"{r.share:7.1%}"
         )
     out += _busiest(result)
-    out.append(
-        f"Renewable energy deliverable: {result.renewable_delivered_mw:,.0f} MW average "
-        f"({result.renewable_share:.0%} of campus energy)"
-    )
+    out.append(renewable_line(result))
     out.append(
         "Costs (KRW bn): "
         + ", ".join(f"{k} {v:,.1f}" for k, v in result.costs.items())
         + f"; total {result.objective:,.1f}"
     )
     return out
+
+
+def renewable_line(result: ResultLike) -> str:
+    """The renewable share required and achieved, and where the energy comes from.
+
+    Examples
+    --------
+    >>> import siting
+    >>> r = siting.solve(siting.load_korea(), siting.Scenario(target_mw=200, grid_spacing_km=40))
+    >>> renewable_line(r).startswith("Renewable share: required 20.0 %, achieved 20.0 % (surplus ")
+    True
+    """
+    sc, table = result.scenario, result.renewable_supply
+    surplus = float(table.loc[table["source"] == "surplus", "energy_mw"].sum())
+    built = table[table["source"] == "new build"].groupby("technology")
+    mw, cost = built["capacity_mw"].sum(), float(table["cost_krw_bn"].sum())
+    techs = [t for t in sc.costs.renewable_technologies if t in sc.renewable_build]
+    build = ", ".join(f"{mw.get(t, 0.0):,.0f} MW {t.replace('_', ' ')}" for t in techs) or "none allowed"
+    return (
+        f"Renewable share: required {sc.renewable_share:.1%}, achieved {result.renewable_share:.1%} "
+        f"(surplus {surplus:,.1f} MW avg, new build {build}; {cost:,.1f} KRW bn; annual matching)"
+    )
 
 
 def _busiest(result: ResultLike) -> list[str]:

@@ -22,7 +22,7 @@ import pandas as pd
 from . import export
 from . import report as text
 from ._errors import SitingError
-from ._result_types import LIMIT_COLUMNS, UPGRADE_COLUMNS
+from ._result_types import LIMIT_COLUMNS, RENEWABLE_SUPPLY_COLUMNS, UPGRADE_COLUMNS
 from .comparison import compare
 from .constants import Status
 from .settings import GEOGRAPHIC_CRS
@@ -150,18 +150,18 @@ class SitingResult:
         code, name, excluded, campuses, capacity_mw, geometry.
     sites : GeoDataFrame
         site_id, province, capacity_mw, substation_id, connection_km,
-        connection_kv, renewable_avg_mw (average renewable output within the
-        radius of the site, for information), the cost terms in KRW bn
-        (connection_cost_krw_bn, site_cost_krw_bn, renewable_incentive_krw_bn:
-        the site's share of its substation's, pro rata by MW, subsidy_krw_bn),
-        geometry.
+        connection_kv, the cost terms in KRW bn (connection_cost_krw_bn,
+        site_cost_krw_bn, renewable_incentive_krw_bn: the site's share of its
+        substation's, pro rata by MW, subsidy_krw_bn), geometry.
     substations : GeoDataFrame
         Every substation: substation_id, name, province, voltage_kv, load_mw,
-        headroom_mw, utilization, supply_mw, supply_used_mw,
-        renewable_credit_mw (average MW of renewable output credited to the
-        campuses there, each renewable site's output at most once,
-        :mod:`siting.families.renewable_credit`), renewable_incentive_krw_bn,
-        headroom_value_bn_per_mw, supply_value_bn_per_mw, geometry.
+        headroom_mw, utilization, supply_mw, supply_used_mw, build_peak_mw
+        (supply the renewables built add there at the peak), surplus_mw
+        (renewable surplus stranded there, average MW), surplus_used_mw,
+        build_energy_mw (new-build energy taken there), renewable_delivered_mw
+        (renewable energy delivered to the campuses there, average MW),
+        renewable_incentive_krw_bn, headroom_value_bn_per_mw,
+        supply_value_bn_per_mw, geometry.
     lines : GeoDataFrame
         Every line: line_id, from_id, to_id, name, kind, flow_mw (signed, from
         -> to), capacity_mw, residual_mw, loading (|flow| / residual),
@@ -177,9 +177,17 @@ class SitingResult:
     renewables : GeoDataFrame or None
         The input renewables (for maps): site_id, technology, capacity_mw,
         capacity_factor, status, geometry.
+    renewable_supply : GeoDataFrame
+        The renewables that serve the plan, one row per source: ``source``
+        ("surplus" or "new build"), province, technology, capacity_mw (built;
+        NaN for surplus), energy_mw (average: surplus used, or MW built x
+        capacity factor), max_mw (the stated surplus or the potential),
+        cost_krw_bn (one-off), annual_krw_bn (per year), geometry (the
+        weighted centre of the substations where it connects).
     scenario : Scenario
     renewable_delivered_mw : float
-        Average renewable MW deliverable to the campuses.
+        Renewable energy delivered to the campuses, average MW: surplus used
+        plus new-build energy, matched over the year.
     model_size : dict
         variables, binaries, constraints, options, candidates.
     timings : dict
@@ -220,6 +228,11 @@ class SitingResult:
     scenario: Scenario
     diagnosis: Diagnosis | None = None
     renewables: gpd.GeoDataFrame | None = None
+    renewable_supply: gpd.GeoDataFrame = field(
+        default_factory=lambda: gpd.GeoDataFrame(
+            {c: [] for c in RENEWABLE_SUPPLY_COLUMNS}, geometry=[], crs=GEOGRAPHIC_CRS
+        )
+    )
     renewable_delivered_mw: float = 0.0
     model_size: dict[str, int] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
@@ -273,10 +286,11 @@ class SitingResult:
 
     @property
     def renewable_share(self) -> float:
-        """Share of the campuses' average energy that renewables can deliver to them (0 without a plan).
+        """Share of the campuses' average energy that surplus and new build deliver (0 without a plan).
 
-        A property of the plan: the most renewable energy deliverable with the
-        plan's campuses fixed, so the same plan always reports the same share.
+        Annual matching: renewable energy delivered (average MW) over campus
+        capacity x load factor; with the plan's campuses and builds fixed,
+        the most deliverable, so the same plan always reports the same share.
         """
         energy = self.scenario.load_factor * self.total_mw
         return self.renewable_delivered_mw / energy if energy > 0 else 0.0

@@ -8,8 +8,6 @@ naming the field, the value and the allowed range.
 from __future__ import annotations
 
 import dataclasses
-import difflib
-import functools
 import math
 import os
 import tomllib
@@ -18,11 +16,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from ._checks import (
+    check_bool,
+    check_choice,
+    check_range,
+    check_sequence,
+    check_whole,
+    did_you_mean,
+    frozen,
+    reject_unknown_keywords,
+    typed,
+)
 from ._errors import ScenarioError
-from .constants import FLOW_MODELS, SOLVERS, STATUSES, FlowModel, SolverName
-from .settings import DEFAULT_LINE_RATINGS, LINE_RATINGS
+from .constants import BUILD_TECHNOLOGIES, FLOW_MODELS, SOLVERS, STATUSES, FlowModel, SolverName
+from .costs import Costs, RenewableTechnology
 
-__all__ = ["Scenario", "Costs", "KW_PER_GPU", "PUE"]
+__all__ = ["Scenario", "Costs", "RenewableTechnology", "KW_PER_GPU", "PUE"]
 
 #: Grid power per high-end GPU including its share of the server, kW: one
 #: 8-GPU H100-class server draws about 10.2 kW (KOREA_FACTS, vendor figures).
@@ -30,196 +39,6 @@ KW_PER_GPU = 1.3
 #: Power usage effectiveness of a new Korean build; 1.2-1.5 is typical
 #: (ASSUMPTION: a middle value).
 PUE = 1.3
-
-
-def _frozen(d: Mapping) -> dict:
-    # plain dicts, not MappingProxyType: scenarios must pickle (Dask sweeps)
-    return dict(d)
-
-
-def _typed(name: str, value: Any, key: type, val: type, example: str) -> dict:
-    """The mapping field ``name`` with its keys made ``key`` and its values ``val``, else a ScenarioError.
-
-    Examples
-    --------
-    >>> _typed("max_connection_km", {"154": 20}, int, float, "{154: 20.0}")
-    {154: 20.0}
-    >>> _typed("max_connection_km", {154: "far"}, int, float, "{154: 20.0}")  # doctest: +ELLIPSIS
-    Traceback (most recent call last):
-    ...
-    siting._errors.ScenarioError: scenario field 'max_connection_km' = {154: 'far'}: ...; fix: e.g. ...
-    """
-    if not isinstance(value, Mapping):
-        raise ScenarioError(
-            f"scenario field '{name}' = {value!r}: must be a mapping; fix: e.g. {name}={example}."
-        )
-    try:
-        return {key(k): val(v) for k, v in value.items()}
-    except (TypeError, ValueError) as exc:
-        raise ScenarioError(
-            f"scenario field '{name}' = {dict(value)!r}: {exc}; fix: e.g. {name}={example}."
-        ) from exc
-
-
-def _circuit_mw(kv: int) -> float:
-    """One AC circuit of the default rating table at ``kv``, MW (one decimal)."""
-    return round(LINE_RATINGS[DEFAULT_LINE_RATINGS].rating_mw(float(kv), "ac"), 1)
-
-
-@dataclass(frozen=True, kw_only=True)
-class Costs:
-    """Cost coefficients, in KRW billion (illustrative defaults: set your own).
-
-    The objective is connection + transmission use + site cost minus the
-    renewable-proximity incentive and the outside-capital subsidy; each term
-    is reported separately in ``SitingResult.costs``.
-
-    Parameters
-    ----------
-    connection_fixed : mapping of int to float
-        Per campus, by connection voltage (kV): bay, switchgear, protection.
-        Default {154: 15, 345: 60} (ASSUMPTION).
-    connection_per_km : mapping of int to float
-        Per km of one connection circuit by voltage. Default {154: 3, 345: 6}
-        (ASSUMPTION: overhead line).
-    connection_circuit_mw : mapping of int to float
-        What one connection circuit carries, MW, by voltage. A campus of P MW
-        at voltage kV needs ``ceil(P / connection_circuit_mw[kV])`` circuits,
-        and pays ``connection_per_km`` per km for each (with 200 MW circuits
-        a 400 MW campus needs two, a 50 MW one needs one). Default
-        {154: 429.8, 345: 2064.1}: one circuit of KEPCO's standard conductor
-        at power factor 0.95, as the grid's lines are rated
-        (``settings.LINE_RATINGS["kepco"]``). ASSUMPTION: a campus is fed
-        over as many such circuits as its peak needs; no N-1 duplicate
-        circuit is priced.
-    transmission_per_mw_km : float
-        Use of the existing network per MW of peak flow per km. Default 0.002
-        (ASSUMPTION).
-    site_per_mw : float
-        Land and site preparation per MW of campus. Default 0.5 (ASSUMPTION).
-    site_per_mw_by_province : mapping of str to float
-        Overrides of ``site_per_mw`` by province code.
-    renewable_incentive_per_mw : float
-        Credit per MW of average campus load (capacity x ``load_factor``)
-        that renewables within ``renewable_radius_km`` of the campus's
-        substation cover on average. A shared budget: each renewable site's
-        average output (capacity x capacity factor) is credited at most once
-        across all campuses, and a substation's campuses at most their
-        average load (:mod:`siting.families.renewable_credit`). Default 0.2
-        (ASSUMPTION).
-    subsidy_per_mw : float
-        Credit per MW outside the capital region (connection-levy discount,
-        no reserve-power fee; W.Media). Default 0.1 (ASSUMPTION).
-
-    Examples
-    --------
-    >>> Costs(site_per_mw=0.8).site_per_mw
-    0.8
-    """
-
-    connection_fixed: Mapping[int, float] = field(default_factory=lambda: _frozen({154: 15.0, 345: 60.0}))
-    connection_per_km: Mapping[int, float] = field(default_factory=lambda: _frozen({154: 3.0, 345: 6.0}))
-    connection_circuit_mw: Mapping[int, float] = field(
-        default_factory=lambda: _frozen({kv: _circuit_mw(kv) for kv in (154, 345)})
-    )
-    transmission_per_mw_km: float = 0.002
-    site_per_mw: float = 0.5
-    site_per_mw_by_province: Mapping[str, float] = field(default_factory=lambda: _frozen({}))
-    renewable_incentive_per_mw: float = 0.2
-    subsidy_per_mw: float = 0.1
-
-    def __post_init__(self) -> None:
-        for name in ("connection_fixed", "connection_per_km", "connection_circuit_mw"):
-            example = "{154: 15.0, 345: 60.0}"
-            object.__setattr__(
-                self, name, _frozen(_typed(f"costs.{name}", getattr(self, name), int, float, example))
-            )
-            for kv, v in getattr(self, name).items():
-                _check_range(f"costs.{name}[{kv}]", v, 0, math.inf, lo_open=name == "connection_circuit_mw")
-        object.__setattr__(
-            self,
-            "site_per_mw_by_province",
-            _frozen(
-                _typed(
-                    "costs.site_per_mw_by_province",
-                    self.site_per_mw_by_province,
-                    str,
-                    float,
-                    "{'KR-26': 0.8}",
-                )
-            ),
-        )
-        for name in ("transmission_per_mw_km", "site_per_mw", "renewable_incentive_per_mw", "subsidy_per_mw"):
-            _check_range(f"costs.{name}", getattr(self, name), 0, math.inf)
-
-
-def _check_range(name: str, value: Any, lo: float, hi: float, *, lo_open: bool = False) -> None:
-    ok = isinstance(value, (int, float)) and not isinstance(value, bool) and not math.isnan(value)
-    ok = ok and (value > lo if lo_open else value >= lo) and value <= hi
-    if not ok:
-        lo_s = f"{'>' if lo_open else '>='} {lo:g}"
-        raise ScenarioError(f"scenario field '{name}' = {value!r}: must be a number {lo_s} and <= {hi:g}.")
-
-
-def _check_sequence(name: str, value: Any, example: str) -> None:
-    """A field that takes several values must not be a single string (``"KR-26"`` is 5 characters)."""
-    if isinstance(value, (str, bytes)) or not isinstance(value, (tuple, list, set, frozenset)):
-        raise ScenarioError(
-            f"scenario field '{name}' = {value!r}: must be a list or tuple, not a single "
-            f"{type(value).__name__}; fix: write {name}={example}."
-        )
-
-
-def _did_you_mean(where: str, unknown: list[str], known: list[str]) -> str:
-    """A message naming unknown fields and the nearest known ones.
-
-    Examples
-    --------
-    >>> _did_you_mean("Scenario", ["target_mv"], ["target_mw", "name"])
-    "Scenario: unknown field 'target_mv' (did you mean 'target_mw'?); known fields: ['name', 'target_mw']."
-    """
-    parts = []
-    for u in unknown:
-        near = difflib.get_close_matches(u, known, n=1, cutoff=0.6)
-        parts.append(f"'{u}'" + (f" (did you mean '{near[0]}'?)" if near else ""))
-    s = "s" if len(unknown) > 1 else ""
-    return f"{where}: unknown field{s} {', '.join(parts)}; known fields: {sorted(known)}."
-
-
-def _reject_unknown_keywords(cls: type) -> None:
-    """Make ``cls(...)`` raise :class:`ScenarioError` naming an unknown keyword, instead of a TypeError."""
-    init = cls.__init__  # type: ignore[misc]
-    known = [f.name for f in dataclasses.fields(cls)]
-
-    @functools.wraps(init)
-    def checked(self: Any, *args: Any, **kwargs: Any) -> None:
-        unknown = [k for k in kwargs if k not in known]
-        if unknown:
-            raise ScenarioError(_did_you_mean(cls.__name__, unknown, known))
-        if args:
-            raise ScenarioError(
-                f"{cls.__name__} takes keyword arguments only; fix: write {cls.__name__}(target_mw=...)."
-            )
-        init(self, **kwargs)
-
-    cls.__init__ = checked  # type: ignore[misc]
-
-
-def _check_bool(name: str, value: Any) -> None:
-    """A switch must be ``True`` or ``False`` (not the text "no", not 0)."""
-    if not isinstance(value, bool):
-        raise ScenarioError(f"scenario field '{name}' = {value!r}: must be true or false.")
-
-
-def _check_whole(name: str, value: Any, lo: int) -> None:
-    """A count must be a whole number (not a bool, not 1.5) of at least ``lo``."""
-    if not isinstance(value, int) or isinstance(value, bool) or value < lo:
-        raise ScenarioError(f"scenario field '{name}' = {value!r}: must be a whole number >= {lo}.")
-
-
-def _check_choice(name: str, value: Any, allowed: tuple) -> None:
-    if value not in allowed:
-        raise ScenarioError(f"scenario field '{name}' = {value!r}: must be one of {list(allowed)}.")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -272,14 +91,22 @@ class Scenario:
         allows any total. ``SitingResult.summary`` says when and why a plan
         exceeds the target.
     renewable_share : float, default 0.2
-        Share of campus energy that renewables must be able to deliver over
-        the residual network (0-1).
-    renewable_radius_km : float, default 30
-        Radius for the renewable-proximity incentive, from the substation a
-        campus connects to (campuses are within ``max_connection_km`` of it);
-        0 switches the incentive off.
+        Share of campus energy (capacity x ``load_factor``) that renewable
+        energy must cover, matched over the year (RE100's annual matching),
+        and delivered over the residual network (0-1). Only energy nobody
+        uses today counts: the stated surplus (the provinces layer's
+        ``renewable_surplus_mw``: curtailed output) and new build for the
+        campuses (``renewable_build``). Existing renewables count only
+        through their peak credit as supply (:mod:`siting.families.renewable`).
+    renewable_build : tuple of str, default ("solar", "onshore_wind", "offshore_wind")
+        Technologies that may be built for the campuses (a PPA): capacity per
+        province and technology is a decision, priced by
+        ``costs.renewable_technologies``, within the provinces layer's
+        ``<technology>_max_mw`` potentials, connected where that province's
+        plants of the technology connect today. ``()``: surplus only.
     renewable_status : tuple of str, default ("operating", "construction")
-        Which renewable and plant statuses count as supply.
+        Which renewable and plant statuses count as supply (and show where
+        new build and surplus connect).
     load_factor : float, default 0.8
         Average campus load as a share of its capacity (ASSUMPTION).
     flow_model : {"transport", "dc"}, default "transport"
@@ -333,8 +160,8 @@ class Scenario:
     target_mw: float
     name: str = "scenario"
     tiers_mw: tuple[float, ...] = (50.0, 100.0, 200.0, 400.0)
-    connection_kv: Mapping[float, int] = field(default_factory=lambda: _frozen({400.0: 154, math.inf: 345}))
-    max_connection_km: Mapping[int, float] = field(default_factory=lambda: _frozen({154: 20.0, 345: 40.0}))
+    connection_kv: Mapping[float, int] = field(default_factory=lambda: frozen({400.0: 154, math.inf: 345}))
+    max_connection_km: Mapping[int, float] = field(default_factory=lambda: frozen({154: 20.0, 345: 40.0}))
     exclude_provinces: tuple[str, ...] = ()
     exclude_capital_region: bool = True
     exclude_buffer_km: float = 0.0
@@ -345,7 +172,7 @@ class Scenario:
     min_spacing_km: float = 0.0
     max_overbuild_mw: float | Literal["largest_tier"] | None = "largest_tier"
     renewable_share: float = 0.2
-    renewable_radius_km: float = 30.0
+    renewable_build: tuple[str, ...] = BUILD_TECHNOLOGIES
     renewable_status: tuple[str, ...] = ("operating", "construction")
     load_factor: float = 0.8
     flow_model: FlowModel = "transport"
@@ -359,28 +186,30 @@ class Scenario:
     gpus: int | None = None
 
     def __post_init__(self) -> None:
-        _check_range("target_mw", self.target_mw, 0, math.inf, lo_open=True)
+        check_range("target_mw", self.target_mw, 0, math.inf, lo_open=True)
         self._check_kinds()
         self._settle_tiers_and_voltages()
         object.__setattr__(self, "exclude_provinces", tuple(str(c) for c in self.exclude_provinces))
         object.__setattr__(self, "exclusion_files", tuple(str(p) for p in self.exclusion_files))
         object.__setattr__(self, "renewable_status", tuple(self.renewable_status))
+        object.__setattr__(self, "renewable_build", tuple(self.renewable_build))
         self._check_siting_rules()
         self._check_network_rules()
         self._check_solver_options()
 
     def _check_kinds(self) -> None:
         """Lists are lists, switches true or false, the name text, the costs Costs."""
-        _check_sequence("tiers_mw", self.tiers_mw, "(50, 100, 200)")
+        check_sequence("tiers_mw", self.tiers_mw, "(50, 100, 200)")
         if self.exclude_provinces is None:  # the old spelling of "no more than the default"
             object.__setattr__(self, "exclude_provinces", ())
-        _check_sequence("exclude_provinces", self.exclude_provinces, "('KR-26',) or ('Busan',)")
-        _check_bool("exclude_capital_region", self.exclude_capital_region)
-        _check_sequence("exclusion_files", self.exclusion_files, "('no_go.geojson',)")
-        _check_sequence("renewable_status", self.renewable_status, "('operating',)")
+        check_sequence("exclude_provinces", self.exclude_provinces, "('KR-26',) or ('Busan',)")
+        check_bool("exclude_capital_region", self.exclude_capital_region)
+        check_sequence("exclusion_files", self.exclusion_files, "('no_go.geojson',)")
+        check_sequence("renewable_status", self.renewable_status, "('operating',)")
+        check_sequence("renewable_build", self.renewable_build, "('solar',)")
         if not isinstance(self.name, str):
             raise ScenarioError(f"scenario field 'name' = {self.name!r}: must be text.")
-        _check_bool("n_minus_1", self.n_minus_1)
+        check_bool("n_minus_1", self.n_minus_1)
         if not isinstance(self.costs, Costs):
             raise ScenarioError(f"scenario field 'costs' = {self.costs!r}: must be a siting.Costs.")
 
@@ -391,23 +220,23 @@ class Scenario:
                 f"scenario field 'tiers_mw' = {self.tiers_mw!r}: must be a non-empty list of sizes in MW."
             )
         for t in self.tiers_mw:
-            _check_range("tiers_mw", t, 0, math.inf, lo_open=True)
+            check_range("tiers_mw", t, 0, math.inf, lo_open=True)
         object.__setattr__(self, "tiers_mw", tuple(sorted(float(t) for t in set(self.tiers_mw))))
-        conn = _typed("connection_kv", self.connection_kv, float, int, "{400: 154, inf: 345}")
+        conn = typed("connection_kv", self.connection_kv, float, int, "{400: 154, inf: 345}")
         if not conn or max(conn) < max(self.tiers_mw):
             raise ScenarioError(
                 f"scenario field 'connection_kv' = {conn!r}: must give a voltage for every tier up to "
                 f"{max(self.tiers_mw):g} MW (use key inf for 'and above')."
             )
-        object.__setattr__(self, "connection_kv", _frozen(conn))
-        maxkm = _typed("max_connection_km", self.max_connection_km, int, float, "{154: 20.0, 345: 40.0}")
+        object.__setattr__(self, "connection_kv", frozen(conn))
+        maxkm = typed("max_connection_km", self.max_connection_km, int, float, "{154: 20.0, 345: 40.0}")
         for kv in set(conn.values()):
             if kv not in maxkm:
                 raise ScenarioError(
                     f"scenario field 'max_connection_km' = {maxkm!r}: needs a distance for {kv} kV."
                 )
-            _check_range(f"max_connection_km[{kv}]", maxkm[kv], 0, 1000, lo_open=True)
-        object.__setattr__(self, "max_connection_km", _frozen(maxkm))
+            check_range(f"max_connection_km[{kv}]", maxkm[kv], 0, 1000, lo_open=True)
+        object.__setattr__(self, "max_connection_km", frozen(maxkm))
         for kv in set(conn.values()):
             for name in ("connection_fixed", "connection_per_km", "connection_circuit_mw"):
                 if kv not in getattr(self.costs, name):
@@ -415,36 +244,37 @@ class Scenario:
 
     def _check_siting_rules(self) -> None:
         """Where campuses may go and how the total spreads: exclusions, spacing, hosts, shares, renewables."""
-        _check_range("exclude_buffer_km", self.exclude_buffer_km, 0, 500)
-        _check_range("grid_spacing_km", self.grid_spacing_km, 0.1, 200)
-        _check_range("province_share_cap", self.province_share_cap, 0, 1, lo_open=True)
-        _check_whole("min_host_provinces", self.min_host_provinces, 0)
-        _check_range("min_spacing_km", self.min_spacing_km, 0, 500)
+        check_range("exclude_buffer_km", self.exclude_buffer_km, 0, 500)
+        check_range("grid_spacing_km", self.grid_spacing_km, 0.1, 200)
+        check_range("province_share_cap", self.province_share_cap, 0, 1, lo_open=True)
+        check_whole("min_host_provinces", self.min_host_provinces, 0)
+        check_range("min_spacing_km", self.min_spacing_km, 0, 500)
         if self.max_overbuild_mw not in (None, "largest_tier"):
-            _check_range("max_overbuild_mw", self.max_overbuild_mw, 0, math.inf)
-        _check_range("renewable_share", self.renewable_share, 0, 1)
-        _check_range("renewable_radius_km", self.renewable_radius_km, 0, 500)
+            check_range("max_overbuild_mw", self.max_overbuild_mw, 0, math.inf)
+        check_range("renewable_share", self.renewable_share, 0, 1)
+        for t in self.renewable_build:
+            check_choice("renewable_build", t, tuple(self.costs.renewable_technologies))
         for s in self.renewable_status:
-            _check_choice("renewable_status", s, STATUSES)
-        _check_range("load_factor", self.load_factor, 0, 1, lo_open=True)
+            check_choice("renewable_status", s, STATUSES)
+        check_range("load_factor", self.load_factor, 0, 1, lo_open=True)
 
     def _check_network_rules(self) -> None:
         """The flow model, N-1 (on the DC model only) and the line loading."""
-        _check_choice("flow_model", self.flow_model, FLOW_MODELS)
+        check_choice("flow_model", self.flow_model, FLOW_MODELS)
         if self.n_minus_1 and self.flow_model != "dc":
             raise ScenarioError(
                 f"scenario field 'n_minus_1' = True needs flow_model='dc', not {self.flow_model!r}: in the "
                 "transport model flows do not follow the physics, so a line outage does not say where its "
                 "flow goes; fix: set flow_model='dc' (or n_minus_1=False)."
             )
-        _check_range("max_line_loading", self.max_line_loading, 0, 1, lo_open=True)
+        check_range("max_line_loading", self.max_line_loading, 0, 1, lo_open=True)
 
     def _check_solver_options(self) -> None:
         """The solver, its time limit, gap and threads."""
-        _check_choice("solver", self.solver, SOLVERS)
-        _check_range("time_limit_s", self.time_limit_s, 0, 7 * 86400, lo_open=True)
-        _check_range("mip_gap", self.mip_gap, 0, 1)
-        _check_whole("threads", self.threads, 1)
+        check_choice("solver", self.solver, SOLVERS)
+        check_range("time_limit_s", self.time_limit_s, 0, 7 * 86400, lo_open=True)
+        check_range("mip_gap", self.mip_gap, 0, 1)
+        check_whole("threads", self.threads, 1)
 
     @property
     def overbuild_mw(self) -> float:
@@ -501,9 +331,9 @@ class Scenario:
         >>> round(Scenario.from_gpus(50_000).target_mw, 1)
         84.5
         """
-        _check_range("gpus", gpus, 0, math.inf, lo_open=True)
-        _check_range("kw_per_gpu", kw_per_gpu, 0, 100, lo_open=True)
-        _check_range("pue", pue, 1, 5)
+        check_range("gpus", gpus, 0, math.inf, lo_open=True)
+        check_range("kw_per_gpu", kw_per_gpu, 0, 100, lo_open=True)
+        check_range("pue", pue, 1, 5)
         return cls(target_mw=gpus * kw_per_gpu * pue / 1000.0, gpus=int(gpus), **fields)
 
     @classmethod
@@ -558,17 +388,23 @@ class Scenario:
         known = {f.name for f in dataclasses.fields(cls)} | {"kw_per_gpu", "pue"}
         unknown = sorted(set(raw) - known)
         if unknown:
-            raise ScenarioError(_did_you_mean(where, unknown, sorted(known)))
+            raise ScenarioError(did_you_mean(where, unknown, sorted(known)))
         costs = raw.pop("costs", {})
         cost_fields = {f.name for f in dataclasses.fields(Costs)}
         if not isinstance(costs, Mapping):
             raise ScenarioError(f"{where}: 'costs' must be a [costs] table.")
         if set(costs) - cost_fields:
             raise ScenarioError(
-                _did_you_mean(f"{where} [costs]", sorted(set(costs) - cost_fields), sorted(cost_fields))
+                did_you_mean(f"{where} [costs]", sorted(set(costs) - cost_fields), sorted(cost_fields))
             )
         raw["costs"] = Costs(**costs)
-        for key in ("tiers_mw", "exclude_provinces", "exclusion_files", "renewable_status"):
+        for key in (
+            "tiers_mw",
+            "exclude_provinces",
+            "exclusion_files",
+            "renewable_status",
+            "renewable_build",
+        ):
             if key in raw and isinstance(raw[key], list):  # a string stays one, and is rejected
                 raw[key] = tuple(raw[key])
         if isinstance(raw.get("exclusion_files", ()), tuple):
@@ -586,5 +422,4 @@ class Scenario:
             raise ScenarioError(f"{where}: {exc}") from exc
 
 
-_reject_unknown_keywords(Costs)
-_reject_unknown_keywords(Scenario)
+reject_unknown_keywords(Scenario)

@@ -28,13 +28,14 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from ._checks import did_you_mean
 from ._errors import NoResultError, ScenarioError, UsageError
 from .constants import Status
 from .data import SitingData
 from .pipeline import solve
 from .prepared import Prepared
 from .result import SitingResult
-from .scenario import Costs, Scenario, _did_you_mean
+from .scenario import Costs, Scenario
 
 if TYPE_CHECKING:
     from distributed import Client
@@ -184,7 +185,7 @@ def scenario_grid(base: Scenario, **axes: Iterable[Any]) -> list[Scenario]:
     known += [f"costs.{f.name}" for f in dataclasses.fields(Costs)]
     unknown = [k for k in axes if k not in known]
     if unknown:
-        raise ScenarioError(_did_you_mean("scenario_grid", unknown, known))
+        raise ScenarioError(did_you_mean("scenario_grid", unknown, known))
     values = {}
     for key, vals in axes.items():
         if isinstance(vals, str | bytes | Mapping) or not isinstance(vals, Iterable):

@@ -22,7 +22,7 @@ from .line_loading import LineLoading
 from .network import Network
 from .province_cap import ProvinceCap
 from .renewable import Renewable
-from .renewable_credit import RenewableCredit
+from .renewable_build import RenewableBuild
 from .security import Security
 from .spacing import Spacing
 from .target import Target
@@ -37,8 +37,8 @@ __all__ = [
     "Network",
     "ProvinceCap",
     "Renewable",
+    "RenewableBuild",
     "Security",
-    "RenewableCredit",
     "Settling",
     "Spacing",
     "Stage",
@@ -51,11 +51,11 @@ __all__ = [
 DEFAULT_FAMILIES: Final[tuple[type[Family], ...]] = (
     Target,
     Headroom,
+    RenewableBuild,
     Network,
     LineLoading,
     Renewable,
     Security,
-    RenewableCredit,
     ProvinceCap,
     Hosts,
     Spacing,

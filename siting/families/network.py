@@ -45,12 +45,14 @@ class Network(Family):
     """Flows ``fp - fm`` per line, |flow| ≤ residual, node balance; with DC flow, Kirchhoff's voltage law.
 
     Limits: ``lines`` (a line's residual capacity) and ``supply`` (supply for
-    new load at a substation: an unserved-load slack). Provides the campus
+    new load at a substation, plus the peak credit of renewables built there
+    (``build_peak``): an unserved-load slack). Provides the campus
     supply flows (``SitingModel.line_flows``) and the ``transmission`` cost
     term.
     """
 
     name = NETWORK
+    reads = ("build_peak",)
     provides = ("line_flows", "transmission")
     limits = {
         LINES: "line {name}: residual capacity exceeded by {mw:,.1f} MW",
@@ -87,7 +89,12 @@ class Network(Family):
         for n, sid in enumerate(ids):
             s = float(G.nodes[sid]["supply_mw"])
             expr = pulp.LpAffineExpression()
-            if s > 0:
+            if n in m.build_peak:  # new renewables add their peak credit to the supply here
+                self.supply[n] = pulp.LpVariable(f"sup{n}", lowBound=0)
+                prob += self.supply[n] - m.build_peak[n] <= s, f"supply_{n}"
+                m.on_rhs(SUPPLY, sid, f"supply_{n}")
+                expr += self.supply[n]
+            elif s > 0:
                 self.supply[n] = pulp.LpVariable(f"sup{n}", lowBound=0, upBound=s)
                 m.on_rhs(SUPPLY, sid, f"sup{n}")
                 expr += self.supply[n]
@@ -149,13 +156,15 @@ class Network(Family):
     def check(cls, result: ResultLike, data: SitingData, tol: float) -> None:
         """Check supply, line capacities, node balance and, for DC power flow, Kirchhoff's voltage law.
 
-        Supply used within supply; |flow| + |renewable flow| within residual
-        capacity (one capacity per line, shared); balance at
+        Supply used within supply (with the peak credit of new build there);
+        |flow| + |renewable flow| within residual capacity (one capacity per line, shared); balance at
         every substation; with ``flow_model = "dc"``, the reactance-weighted
         flow around every AC cycle is zero (from a cycle basis, not the PTDFs).
         """
         s = result.substations.set_index("substation_id")
-        assert (s["supply_used_mw"] <= s["supply_mw"] + tol).all(), "supply used above supply"
+        assert (s["supply_used_mw"] <= s["supply_mw"] + s["build_peak_mw"] + tol).all(), (
+            "supply used above supply"
+        )
         assert (s["supply_used_mw"] >= -tol).all(), "negative supply used"
         flow = result.lines.set_index("line_id")["flow_mw"]
         dl = data.lines.set_index("line_id")

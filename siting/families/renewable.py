@@ -1,14 +1,26 @@
-"""Renewable share: renewable energy deliverable to the campuses over the residual network."""
+"""Renewable share: surplus and new-build energy delivered to the campuses over the residual network.
+
+Annual energy matching (what RE100 accepts today): average MW, not hours.
+Sources are the stated surplus at each substation (``surplus_mw`` on the
+graph, from the provinces layer) and the energy of new build
+(``build_energy``, :mod:`siting.families.renewable_build`); existing
+renewables' output is not a source (today's load uses it). A time dimension
+would index the flows, sources and delivered energy by period and keep one
+share row over their sum.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Hashable
 from typing import TYPE_CHECKING
 
+import numpy as np
+import pandas as pd
 import pulp
 
 from .._utils import safe_name
 from ..constants import LINES, RENEWABLE
+from ..renewable_supply import counts_renewables
 from ._base import Family, Settling, Stage, linear, value
 from .network import sorted_edges
 
@@ -22,10 +34,12 @@ __all__ = ["Renewable"]
 
 
 class Renewable(Family):
-    """Energy flows ``g = gp - gm`` (average MW) from renewable nodes to campus nodes.
+    """Energy flows ``g = gp - gm`` (average MW) from surplus and new build to campus nodes.
 
-    Delivered at n ≤ load factor x load at n; Σ delivered ≥ share x load
-    factor x total. One slack: the average MW short.
+    At each substation: inflow + surplus used (≤ its surplus) + new-build
+    energy taken (≤ ``build_energy`` there) = delivered (≤ load factor x
+    load there). Σ delivered ≥ share x load factor x total (one slack: the
+    average MW short); the incentive credits Σ delivered.
 
     One capacity per line: where the network family has flows ``fp - fm`` on
     a line, ``fp + fm + gp + gm <= residual`` (the network's line slack, when
@@ -38,14 +52,14 @@ class Renewable(Family):
     """
 
     name = RENEWABLE
-    reads = ("line_flows",)
-    provides = ("renewable_flows", "renewable_delivered")
+    reads = ("line_flows", "build_energy")
+    provides = ("renewable_flows", "renewable_delivered", "renewable_incentive")
     limits = {RENEWABLE: "renewable share: {mw:,.1f} MW (average) short"}
 
     @classmethod
     def enabled(cls, scenario: Scenario) -> bool:
-        """On when ``renewable_share > 0``."""
-        return scenario.renewable_share > 0
+        """On when renewable energy is accounted: ``renewable_share > 0`` or an incentive for it."""
+        return counts_renewables(scenario)
 
     def add(self, m: ModelLike) -> None:
         """Add the renewable flow network and the share row."""
@@ -76,33 +90,52 @@ class Renewable(Family):
             m.on_rhs(LINES, lid, f"gm_{key}")
             net[pos[e["from_id"]]] -= gp - gm
             net[pos[e["to_id"]]] += gp - gm
-        lf = m.scenario.load_factor
+        lf, ids = m.scenario.load_factor, subs["substation_id"].tolist()
+        self.surplus: dict[int, pulp.LpVariable] = {}
+        self.taken: dict[int, pulp.LpVariable] = {}
         for n in range(len(subs)):
-            avail = float(G.nodes[subs["substation_id"].iat[n]]["renewable_avg_mw"])
-            u = pulp.LpVariable(f"ru{n}", lowBound=0, upBound=avail) if avail > 0 else 0
-            d: pulp.LpVariable | int = 0
+            expr = net[n]
+            avail = float(G.nodes[ids[n]]["surplus_mw"])
+            if avail > 0:
+                self.surplus[n] = pulp.LpVariable(f"ru{n}", lowBound=0, upBound=avail)
+                expr = expr + self.surplus[n]
+            if n in m.build_energy:
+                self.taken[n] = pulp.LpVariable(f"re{n}", lowBound=0)
+                prob += self.taken[n] <= m.build_energy[n], f"ren_build_{n}"
+                expr = expr + self.taken[n]
             if n in m.load:
                 d = pulp.LpVariable(f"rd{n}", lowBound=0)
                 prob += d <= lf * m.load[n], f"ren_cap_{n}"
                 self.delivered[n] = d
-            expr = net[n] + u - d
-            if isinstance(expr, pulp.LpAffineExpression) and len(expr) == 0:
-                continue
-            prob += expr == 0, f"ren_balance_{n}"
-        need = m.scenario.renewable_share * lf * m.total
+                expr = expr - d
+            if isinstance(expr, pulp.LpAffineExpression) and len(expr) > 0:
+                prob += expr == 0, f"ren_balance_{n}"
         self.total_delivered = m.renewable_delivered = linear((d, 1) for d in self.delivered.values())
-        prob += self.total_delivered + m.slack(RENEWABLE, "share") >= need, "renewable_share"
+        if m.scenario.renewable_share > 0:
+            need = m.scenario.renewable_share * lf * m.total
+            prob += self.total_delivered + m.slack(RENEWABLE, "share") >= need, "renewable_share"
+        price = m.scenario.costs.renewable_incentive_per_mw
+        m.terms["renewable_incentive"] = linear((d, -price) for d in self.delivered.values())
 
     def settling(self, m: ModelLike) -> Settling:
-        """The most energy delivered (the objective does not price it), then the flows' length."""
+        """The most energy delivered, then the most of it from surplus (free), then the flows' length."""
         most = Stage("settle_ren", self.total_delivered, pulp.LpMaximize)
+        surplus = Stage("settle_surplus", linear((u, 1) for u in self.surplus.values()), pulp.LpMaximize)
         length = linear((v, ln) for gp, gm, ln in m.renewable_flows.values() for v in (gp, gm))
-        return Settling(preferred=(most,), length=length if self.flow else None)
+        return Settling(preferred=(most, surplus), length=length if self.flow else None)
 
     def read(self, m: ModelLike, sol: SolutionLike) -> None:
-        """Renewable flows by line and the total delivered."""
+        """Renewable flows by line, the total delivered, and delivered, surplus and build energy by node."""
         sol.renewable_flow_mw = {lid: value(gp) - value(gm) for lid, (gp, gm) in self.flow.items()}
         sol.renewable_delivered_mw = float(sum(value(d) for d in self.delivered.values()))
+        sol.renewable_by_node = {
+            key: {n: value(v) for n, v in vars_.items()}
+            for key, vars_ in (
+                ("delivered", self.delivered),
+                ("surplus", self.surplus),
+                ("build", self.taken),
+            )
+        }
 
     @classmethod
     def limit_names(cls, data: SitingData) -> dict[tuple[str, Hashable], str]:
@@ -111,9 +144,57 @@ class Renewable(Family):
 
     @classmethod
     def check(cls, result: ResultLike, data: SitingData, tol: float) -> None:
-        """The reported deliverable renewable energy covers the share of campus energy."""
+        """Delivered energy is surplus used plus new-build energy, and covers the share.
+
+        From the tables and the inputs: each substation's delivered energy is
+        at most its campuses' average load; surplus used per province is at
+        most the provinces layer's ``renewable_surplus_mw`` (existing
+        renewables' output counts for nothing else); new-build energy taken
+        is at most the MW built x capacity factor; at every substation the
+        renewable flow balances (inflow + surplus + build = delivered); the
+        total delivered covers the share; the incentive is the price x the
+        total delivered.
+        """
         sc = result.scenario
+        s = result.substations
+        delivered = s["renewable_delivered_mw"].to_numpy(dtype=float)
+        load = s["load_mw"].to_numpy(dtype=float)
+        assert (delivered >= -tol).all(), "negative renewable energy delivered"
+        over = s["substation_id"][delivered > sc.load_factor * load + tol]
+        assert len(over) == 0, f"renewable energy delivered above the campuses' average load at {list(over)}"
+        stated = data.provinces.set_index("code")["renewable_surplus_mw"]
+        used = s.groupby("province")["surplus_used_mw"].sum()
+        for p, mw in used.items():
+            assert mw <= float(stated.get(p, 0.0)) + tol, (
+                f"{mw:.3f} MW of renewable surplus used in {p}, above the {float(stated.get(p, 0.0)):.3f} MW "
+                "stated: existing renewables' output credited beyond the stated surplus"
+            )
+        techs = sc.costs.renewable_technologies
+        table = result.renewable_supply
+        built = table[table["source"] == "new build"]
+        cf = built["technology"].map(lambda t: techs[t].capacity_factor).to_numpy(dtype=float)
+        produced = float((built["capacity_mw"].to_numpy(dtype=float) * cf).sum())
+        taken = float(s["build_energy_mw"].sum())
+        assert taken <= produced + tol * 10, (
+            f"new-build energy taken {taken:.3f} MW > produced {produced:.3f} MW"
+        )
+        inflow = np.zeros(len(s))
+        flow = result.lines.set_index("line_id")["renewable_flow_mw"]
+        dl = data.lines.set_index("line_id").loc[flow.index]
+        index = pd.Index(s["substation_id"])
+        np.add.at(inflow, index.get_indexer(dl["to_id"]), flow.to_numpy())
+        np.subtract.at(inflow, index.get_indexer(dl["from_id"]), flow.to_numpy())
+        balance = inflow + s["surplus_used_mw"].to_numpy() + s["build_energy_mw"].to_numpy() - delivered
+        bad = s["substation_id"][np.abs(balance) > tol * 10]
+        assert len(bad) == 0, f"renewable energy does not balance at {list(bad)[:5]}"
+        total = float(delivered.sum())
+        assert abs(total - result.renewable_delivered_mw) <= tol * 10, (
+            "renewable_delivered_mw != the substations'"
+        )
         need = sc.renewable_share * sc.load_factor * float(result.sites["capacity_mw"].sum())
-        assert result.renewable_delivered_mw >= need - tol, (
-            f"renewable {result.renewable_delivered_mw} MW < {need} MW"
+        assert total >= need - tol, f"renewable {total} MW < {need} MW"
+        term = result.costs.get("renewable_incentive", 0.0)
+        price = sc.costs.renewable_incentive_per_mw
+        assert abs(term + price * total) <= 1e-6 * max(1.0, abs(term)) + 1e-6, (
+            f"renewable_incentive {term} != -{price} x {total} MW delivered"
         )
