@@ -154,7 +154,8 @@ def deliverable_mw(G: nx.MultiGraph, nodes: list[str], *, only: np.ndarray | Non
     added), computed with SciPy's Dinic algorithm on whole MW rounded *up*,
     so it never understates. Any plan, in the transport or the DC model,
     loads a node with at most this much: a valid bound that lets the model
-    drop campus sizes the node can never take and tighten its headroom rows. It does not hold when line or supply limits are relaxed.
+    drop campus sizes the node can never take and tighten its headroom rows.
+    It does not hold when line or supply limits are relaxed.
 
     Parameters
     ----------

@@ -254,7 +254,7 @@ class _Run:
             report.status == Status.FEASIBLE
             and said is not None
             and bound is not None
-            and total > said + 1e-9
+            and total > said + 1e-9 * max(1.0, abs(said))
         ):
             report = replace(report, objective=total, gap=(total - bound) / max(abs(total), 1e-9))
         return solution, report

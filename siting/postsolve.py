@@ -235,7 +235,8 @@ def settle(m: SolvedModel, *, time_limit_s: float = 60.0) -> None:
     fixed, lexicographic LP stages pick one answer, from what each family
     says of its flows (:meth:`siting.families.Family.settling`):
 
-    1. least priced cost of the flows (the network's transmission cost: the
+    1. least priced cost of the flows (the network's transmission cost, the
+       renewables built and the incentive on renewable energy, summed: the
        plan's own, so the objective never rises);
     2. each figure a family prefers (the most renewable energy the plan can
        receive at that cost);
@@ -270,6 +271,8 @@ def _settling_stages(m: SolvedModel) -> list[Stage]:
     if not lengths or not preferred and all(p.priced for p in parts if p.length is not None):
         return []
     priced = [s for p in parts for s in p.priced] if preferred else []
+    if len(priced) > 1:  # one stage: their sum held at its least, as the objective weighs them
+        priced = [Stage("settle_cost", pulp.lpSum(s.expr for s in priced), pulp.LpMinimize)]
     return [*priced, *preferred, Stage("settle_len", pulp.lpSum(lengths), pulp.LpMinimize)]
 
 

@@ -17,7 +17,7 @@ from siting.families import (
     Network,
     ProvinceCap,
     Renewable,
-    RenewableCredit,
+    RenewableBuild,
     Security,
     Spacing,
     Target,
@@ -145,7 +145,7 @@ def test_the_model_orders_families_by_what_they_read_not_by_the_order_given(toy_
     )
     m = _model(toy_data, sc, tuple(reversed(DEFAULT_FAMILIES)))
     assert [type(f) for f in m.families] == [
-        *(Hosts, ProvinceCap, RenewableCredit, Network),
+        *(Hosts, ProvinceCap, RenewableBuild, Network),
         *(Security, Renewable, LineLoading, Headroom, Target),
     ]
     rows = list(m.prob.constraints)

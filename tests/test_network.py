@@ -57,7 +57,8 @@ DC_CASES = {
         "toy",
         dict(target_mw=700, flow_model="dc", min_host_provinces=3, province_share_cap=0.34),
     ),
-    "toy_hvdc_dc": ("toy_hvdc", dict(target_mw=700, flow_model="dc")),
+    # no renewable share: solar built for one would supply the load locally, and the link would idle
+    "toy_hvdc_dc": ("toy_hvdc", dict(target_mw=700, flow_model="dc", renewable_share=0.0)),
     "toy_hvdc_dc_hosts": (
         "toy_hvdc",
         dict(target_mw=600, flow_model="dc", min_host_provinces=3, province_share_cap=0.34),
@@ -102,7 +103,7 @@ def test_dc_flow_kirchhoff(request, case):
     balance = subs["supply_used_mw"] - load + net_in
     tol = 1e-5  # MW: the solvers' primal feasibility tolerance
     assert (balance.abs() < tol).all(), balance[balance.abs() >= tol].to_dict()
-    assert (subs["supply_used_mw"] <= subs["supply_mw"] + 1e-6).all()
+    assert (subs["supply_used_mw"] <= subs["supply_mw"] + subs["build_peak_mw"] + 1e-6).all()
     assert (subs["supply_used_mw"] >= -1e-6).all()
     assert load.sum() >= kw["target_mw"] - 1e-6
     if data_name == "toy_hvdc":  # premise: the HVDC link is in use, so its flow enters the balance

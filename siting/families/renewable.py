@@ -52,7 +52,7 @@ class Renewable(Family):
     """
 
     name = RENEWABLE
-    reads = ("line_flows", "build_energy")
+    reads = ("line_flows", "build_energy", "transmission")
     provides = ("renewable_flows", "renewable_delivered", "renewable_incentive")
     limits = {RENEWABLE: "renewable share: {mw:,.1f} MW (average) short"}
 
@@ -69,6 +69,7 @@ class Renewable(Family):
         net = {n: pulp.LpAffineExpression() for n in range(len(subs))}
         self.flow: dict[str, tuple[pulp.LpVariable, pulp.LpVariable]] = {}
         self.delivered: dict[int, pulp.LpVariable] = {}
+        c_tx, tx = m.scenario.costs.transmission_per_mw_km, []
         for lid, e in sorted_edges(G):
             r = float(e["residual_mw"])
             if r <= 0:
@@ -78,6 +79,7 @@ class Renewable(Family):
             gm = pulp.LpVariable(f"gm_{key}", lowBound=0, upBound=r)
             self.flow[lid] = (gp, gm)
             m.renewable_flows[lid] = (gp, gm, e["length_km"])
+            tx += [(gp, c_tx * e["length_km"]), (gm, c_tx * e["length_km"])]
             if lid in m.line_flows:  # one capacity per line: shared with the campus supply flow
                 fp, fm, _ = m.line_flows[lid]
                 extra = m.slacks.get((LINES, lid), 0)
@@ -90,6 +92,8 @@ class Renewable(Family):
             m.on_rhs(LINES, lid, f"gm_{key}")
             net[pos[e["from_id"]]] -= gp - gm
             net[pos[e["to_id"]]] += gp - gm
+        if c_tx > 0:  # energy uses the network as peak flows do: renewables near the campuses cost less
+            m.terms["transmission"] = m.terms.get("transmission", pulp.LpAffineExpression()) + linear(tx)
         lf, ids = m.scenario.load_factor, subs["substation_id"].tolist()
         self.surplus: dict[int, pulp.LpVariable] = {}
         self.taken: dict[int, pulp.LpVariable] = {}
@@ -118,11 +122,15 @@ class Renewable(Family):
         m.terms["renewable_incentive"] = linear((d, -price) for d in self.delivered.values())
 
     def settling(self, m: ModelLike) -> Settling:
-        """The most energy delivered, then the most of it from surplus (free), then the flows' length."""
+        """The incentive (priced); the most energy delivered, then most from surplus; the flows' length."""
         most = Stage("settle_ren", self.total_delivered, pulp.LpMaximize)
         surplus = Stage("settle_surplus", linear((u, 1) for u in self.surplus.values()), pulp.LpMaximize)
         length = linear((v, ln) for gp, gm, ln in m.renewable_flows.values() for v in (gp, gm))
-        return Settling(preferred=(most, surplus), length=length if self.flow else None)
+        preferred = (most, surplus) if self.surplus else (most,)  # an empty stage has nothing to settle
+        priced = ()
+        if m.scenario.costs.renewable_incentive_per_mw > 0:
+            priced = (Stage("settle_incentive", m.terms["renewable_incentive"], pulp.LpMinimize),)
+        return Settling(priced=priced, preferred=preferred, length=length if self.flow else None)
 
     def read(self, m: ModelLike, sol: SolutionLike) -> None:
         """Renewable flows by line, the total delivered, and delivered, surplus and build energy by node."""

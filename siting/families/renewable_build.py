@@ -70,7 +70,7 @@ class RenewableBuild(Family):
                 m.build_peak[n] = linear((self.b[k], wk * peak[k]) for k, wk in zip(rows, w, strict=True))
         cost = builds["cost_per_mw"].to_numpy(dtype=float)
         m.terms["renewable_build"] = linear(zip(self.b, cost, strict=True))
-        m.fixed_with_plan.extend(self.b)
+        m.fixed_with_plan.extend(self.b)  # settling moves flows, not what the plan builds
 
     def read(self, m: ModelLike, sol: SolutionLike) -> None:
         """MW built per option."""
