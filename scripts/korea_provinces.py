@@ -70,7 +70,12 @@ MAX_BYTES: Final = 1_000_000
 #: load: surplus and new build").
 RENEWABLE_INPUT: Final = Path(__file__).resolve().parent / "inputs" / "korea_renewable_provinces.csv"
 #: The columns of :data:`RENEWABLE_INPUT` that go into the layer, MW (each has a ``<stem>_source`` twin).
-RENEWABLE_COLUMNS: Final = ["renewable_surplus_mw", "solar_max_mw", "onshore_wind_max_mw", "offshore_wind_max_mw"]
+RENEWABLE_COLUMNS: Final = [
+    "renewable_surplus_mw",
+    "solar_max_mw",
+    "onshore_wind_max_mw",
+    "offshore_wind_max_mw",
+]
 #: National limits the new-build columns must respect, MW: the 11th plan's 2038 solar target less
 #: what is installed (77.2 - 29.7 GW, pv-magazine 2025 and KPX Sept 2025), the onshore target for
 #: 2035 less what is built (12 - 2 GW, Business Post 2025), the 2038 offshore target (40.7 GW,
@@ -281,7 +286,8 @@ def renewable_table(path: Path = RENEWABLE_INPUT) -> pd.DataFrame:
         if bad.any():
             problems.append(f"{col}: not a number >= 0 with a source in {raw.loc[bad, 'code'].tolist()}")
         if col in NATIONAL_MAX_MW and values.sum() > NATIONAL_MAX_MW[col]:
-            problems.append(f"{col}: {values.sum():,.0f} MW in all, over the national {NATIONAL_MAX_MW[col]:,.0f}")
+            most = NATIONAL_MAX_MW[col]
+            problems.append(f"{col}: {values.sum():,.0f} MW in all, over the national {most:,.0f}")
     if problems:
         raise ValueError(f"{path}: " + "; ".join(problems))
     out = raw[["code"]].assign(**{c: pd.to_numeric(raw[c]).astype(float) for c in RENEWABLE_COLUMNS})
