@@ -3,8 +3,10 @@
 Inputs are the raw files in ``../shared/realdata/`` (see its README): KOSTAT
 2018 province boundaries (KOGL Type 1), the OpenStreetMap transmission grid
 as cleaned by PyPSA-Earth (ODbL 1.0), the WRI Global Power Plant Database
-v1.3 (CC BY 4.0) and OSM generators. Users never need them: the output is
-committed and installed with the package.
+v1.3 (CC BY 4.0) and OSM generators; and the sourced tables in
+``scripts/inputs/`` (the renewable surplus and new-build potential of each
+province: ``korea_renewable_provinces.csv``). Users never need them: the
+output is committed and installed with the package.
 
     python scripts/build_korea.py                 # rewrite data/geo/*
     python scripts/build_korea.py --check         # exit 1 if data/geo differs from what it would write

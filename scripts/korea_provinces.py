@@ -2,8 +2,10 @@
 
 Imported by ``scripts/build_korea.py``; it reads
 ``../shared/realdata/kostat/kr_provinces_kostat2018.geojson`` (KOSTAT SGIS
-2018 boundaries via ``southkorea/southkorea-maps``, KOGL Type 1) and writes
-``data/geo/provinces.geojson``.
+2018 boundaries via ``southkorea/southkorea-maps``, KOGL Type 1) and
+``scripts/inputs/korea_renewable_provinces.csv`` (each province's renewable
+surplus and new-build potentials, every value with its source or ASSUMPTION:
+:func:`renewable_table`), and writes ``data/geo/provinces.geojson``.
 
 Steps, all in EPSG:5179 (Korea 2000 / Unified CS, metres):
 
@@ -63,8 +65,37 @@ DECIMALS: Final = 5
 MAX_AREA_ERROR: Final = 0.01
 #: Largest allowed size of the written GeoJSON, bytes.
 MAX_BYTES: Final = 1_000_000
+#: Renewables for new load, per province: the stated surplus and the most new build of each
+#: technology, each value with its source or ASSUMPTION (data/geo/README.md, "Renewables for new
+#: load: surplus and new build").
+RENEWABLE_INPUT: Final = Path(__file__).resolve().parent / "inputs" / "korea_renewable_provinces.csv"
+#: The columns of :data:`RENEWABLE_INPUT` that go into the layer, MW (each has a ``<stem>_source`` twin).
+RENEWABLE_COLUMNS: Final = [
+    "renewable_surplus_mw",
+    "solar_max_mw",
+    "onshore_wind_max_mw",
+    "offshore_wind_max_mw",
+]
+#: National limits the new-build columns must respect, MW: the 11th plan's 2038 solar target less
+#: what is installed (77.2 - 29.7 GW, pv-magazine 2025 and KPX Sept 2025), the onshore target for
+#: 2035 less what is built (12 - 2 GW, Business Post 2025), the 2038 offshore target (40.7 GW,
+#: Norton Rose Fulbright 2024-11-26).
+NATIONAL_MAX_MW: Final[dict[str, float]] = {
+    "solar_max_mw": 47_000.0,
+    "onshore_wind_max_mw": 10_000.0,
+    "offshore_wind_max_mw": 40_700.0,
+}
 #: Output columns, in order.
-COLUMNS: Final = ["code", "name", "name_ko", "kostat_code", "capital_region", "source_area_km2", "geometry"]
+COLUMNS: Final = [
+    "code",
+    "name",
+    "name_ko",
+    "kostat_code",
+    "capital_region",
+    "source_area_km2",
+    *RENEWABLE_COLUMNS,
+    "geometry",
+]
 
 #: Old KOSTAT 2-digit code -> (ISO 3166-2 code, short English name, current Korean name, capital region).
 PROVINCES: Final[dict[str, tuple[str, str, str, bool]]] = {
@@ -174,8 +205,9 @@ def check_provinces(gdf: gpd.GeoDataFrame) -> None:
     """Raise ``ValueError`` listing every broken invariant of the layer.
 
     Checks: the 17 ISO codes, every geometry a valid MultiPolygon, a valid
-    coverage in EPSG:4326 and in :data:`METRIC_CRS`, and each province's
-    area within :data:`MAX_AREA_ERROR` of ``source_area_km2``.
+    coverage in EPSG:4326 and in :data:`METRIC_CRS`, each province's
+    area within :data:`MAX_AREA_ERROR` of ``source_area_km2``, and every
+    value of :data:`RENEWABLE_COLUMNS` a number >= 0.
 
     Parameters
     ----------
@@ -203,13 +235,69 @@ def check_provinces(gdf: gpd.GeoDataFrame) -> None:
     if off.any():
         pct = dict(zip(gdf.loc[off, "code"], np.round(100 * error[off], 2), strict=False))
         problems.append(f"area off by more than {MAX_AREA_ERROR:.0%}: {pct} %")
+    for col in RENEWABLE_COLUMNS:
+        values = pd.to_numeric(gdf[col], errors="coerce") if col in gdf else pd.Series([np.nan])
+        if not (values >= 0).all():
+            problems.append(f"{col} missing, empty or negative")
     if problems:
         raise ValueError("province layer broken: " + "; ".join(problems))
+
+
+def renewable_table(path: Path = RENEWABLE_INPUT) -> pd.DataFrame:
+    """The renewable columns of each province from the sourced input table, checked.
+
+    Every province of :data:`PROVINCES` once; every value of
+    :data:`RENEWABLE_COLUMNS` a number >= 0 with its source (the
+    ``<stem>_source`` column) filled; each new-build total within
+    :data:`NATIONAL_MAX_MW`.
+
+    Parameters
+    ----------
+    path : Path, default :data:`RENEWABLE_INPUT`
+
+    Returns
+    -------
+    DataFrame
+        ``code`` and :data:`RENEWABLE_COLUMNS`, sorted by ``code``.
+
+    Raises
+    ------
+    ValueError
+        Listing every problem of the table.
+
+    Examples
+    --------
+    >>> t = renewable_table()
+    >>> round(float(t["renewable_surplus_mw"].sum()), 1), int(t["solar_max_mw"].sum())
+    (15.0, 46990)
+    """
+    raw = pd.read_csv(path, dtype={"code": str}, keep_default_na=False)
+    problems = []
+    expected = sorted(v[0] for v in PROVINCES.values())
+    if sorted(raw["code"]) != expected:
+        problems.append(f"codes {sorted(raw['code'])} differ from {expected}")
+    for col in RENEWABLE_COLUMNS:
+        source = col.removesuffix("_mw") + "_source"
+        values = pd.to_numeric(raw[col], errors="coerce") if col in raw else None
+        if values is None or source not in raw:
+            problems.append(f"columns {col} and {source} are both needed")
+            continue
+        bad = values.isna() | (values < 0) | raw[source].str.strip().eq("")
+        if bad.any():
+            problems.append(f"{col}: not a number >= 0 with a source in {raw.loc[bad, 'code'].tolist()}")
+        if col in NATIONAL_MAX_MW and values.sum() > NATIONAL_MAX_MW[col]:
+            most = NATIONAL_MAX_MW[col]
+            problems.append(f"{col}: {values.sum():,.0f} MW in all, over the national {most:,.0f}")
+    if problems:
+        raise ValueError(f"{path}: " + "; ".join(problems))
+    out = raw[["code"]].assign(**{c: pd.to_numeric(raw[c]).astype(float) for c in RENEWABLE_COLUMNS})
+    return out.sort_values("code").reset_index(drop=True)
 
 
 def build_provinces(
     source: Path,
     *,
+    renewables: Path = RENEWABLE_INPUT,
     tolerance_m: float = TOLERANCE_M,
     min_part_km2: float = MIN_PART_KM2,
     min_hole_km2: float = MIN_HOLE_KM2,
@@ -220,6 +308,8 @@ def build_provinces(
     ----------
     source : Path
         ``kr_provinces_kostat2018.geojson`` (see :data:`SOURCE_RELATIVE`).
+    renewables : Path, default :data:`RENEWABLE_INPUT`
+        The renewable columns per province (:func:`renewable_table`).
     tolerance_m : float, default :data:`TOLERANCE_M`
         ``shapely.coverage_simplify`` tolerance in metres.
     min_part_km2 : float, default :data:`MIN_PART_KM2`
@@ -257,6 +347,7 @@ def build_provinces(
     geo = gpd.GeoSeries(simple, crs=METRIC_CRS).to_crs(GEOGRAPHIC_CRS).values
     geo = shapely.set_precision(geo, 10.0**-DECIMALS, mode="pointwise")  # round each vertex, no re-noding
     meta = pd.DataFrame([PROVINCES[c] for c in codes], columns=["code", "name", "name_ko", "capital_region"])
+    meta = meta.merge(renewable_table(renewables), on="code", how="left", validate="one_to_one")
     gdf = gpd.GeoDataFrame(
         meta.assign(kostat_code=codes.to_numpy(), source_area_km2=np.round(shapely.area(full) / 1e6, 1)),
         geometry=geo,
@@ -432,6 +523,14 @@ def report(gdf: gpd.GeoDataFrame, *, path: Path | None = None) -> str:
             f"under {gdf.attrs['settings']['min_part_km2']} km2, {parts['dropped_km2'].sum():.3f} km2 in all"
         )
         lines.append(f"settings: {gdf.attrs['settings']}")
+    totals = {c: gdf[c].sum() for c in RENEWABLE_COLUMNS if c in gdf}
+    if totals:
+        surplus = gdf.loc[gdf["renewable_surplus_mw"] > 0].set_index("code")["renewable_surplus_mw"]
+        lines.append(
+            "renewables for new load (MW): "
+            + ", ".join(f"{c.removesuffix('_mw')} {v:,.1f}" for c, v in totals.items())
+            + f"; surplus by province {surplus.to_dict()}"
+        )
     if "source_coverage" in gdf.attrs:
         d = gdf.attrs["source_coverage"]
         lines.append(

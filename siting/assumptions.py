@@ -9,101 +9,45 @@ so that :func:`siting.sensitivity` can re-solve at each end of each range.
 :func:`default_assumptions` lists the assumptions that apply to a data set and
 scenario, with the values they use; :func:`in_force` says them in one line
 (``SitingResult.assumptions``, the last line of ``res.summary()``). To add an
-assumption, write its ``apply`` and add a builder to :data:`BUILDERS`.
+assumption, write its ``apply`` and add a builder to :data:`BUILDERS`; the
+renewables for new load have theirs in :mod:`siting.renewable_assumptions`,
+the :class:`Assumption` class lives in :mod:`siting._assumption`.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import functools
-import math
 from collections.abc import Callable, Collection
-from dataclasses import dataclass, field
 from typing import Any, Final
 
 import numpy as np
 import pandas as pd
 
-from ._errors import ScenarioError
+from ._assumption import Assumption, Inputs, set_cost
 from .data import SitingData
+from .renewable_assumptions import (
+    new_build_assumptions,
+    potential_assumptions,
+    surplus_assumptions,
+    with_technology,
+)
 from .rules import by_voltage_class, rating_table
 from .scenario import Scenario
 from .settings import (
     HEADROOM_MW_BY_KV,
     LINE_RATINGS,
     PLANT_SPARE_FRACTION,
-    RENEWABLE_ENERGY_TECHNOLOGIES,
     RENEWABLE_PEAK_CREDIT,
     RESIDUAL_FRACTION,
 )
 
 __all__ = ["Assumption", "BUILDERS", "default_assumptions", "format_value", "in_force"]
 
-#: The inputs of a solve.
-Inputs = tuple[SitingData, Scenario]
-#: ``apply``: the inputs with the assumption set to a value.
-Apply = Callable[[SitingData, Scenario, float], Inputs]
-
 #: The reason behind every cost range: the defaults are illustrative (:class:`siting.Costs`).
 _COST_REASON: Final = (
     "ASSUMPTION: the default is illustrative (siting.Costs), not a quoted price; halved and doubled"
 )
-
-
-@dataclass(frozen=True)
-class Assumption:
-    """One input of the model that is an assumption: its value, its range and its source.
-
-    Parameters
-    ----------
-    name : str
-        Short id, e.g. ``"line_rating_154kv"``.
-    description : str
-        What it is, in words (the tornado's label).
-    unit : str
-        Unit of ``value``, ``low`` and ``high`` (``"x"``: a multiplier of the default).
-    value : float
-        The value the inputs use (applying it changes nothing).
-    low, high : float
-        The range to test, ``low <= value <= high``.
-    source : str
-        Where the range comes from: a citation, or ``"ASSUMPTION: "`` and the reason.
-    apply : callable
-        ``apply(data, scenario, value) -> (data, scenario)``.
-    group, label : str
-        How :func:`in_force` groups it (``"headroom"``) and names it in its
-        group (``"154 kV"``).
-
-    Examples
-    --------
-    >>> import siting
-    >>> a = Assumption("load_factor", "campus load factor", "share", 0.8, 0.7, 0.9,
-    ...                "ASSUMPTION: near flat out", lambda d, s, v: (d, s.replace(load_factor=v)))
-    >>> data, sc = a.apply(siting.load_korea(), siting.Scenario(target_mw=100), 0.9)
-    >>> sc.load_factor
-    0.9
-    """
-
-    name: str
-    description: str
-    unit: str
-    value: float
-    low: float
-    high: float
-    source: str
-    apply: Apply = field(repr=False, compare=False)
-    group: str = ""
-    label: str = ""
-
-    def __post_init__(self) -> None:
-        ends = (self.low, self.value, self.high)
-        if not all(isinstance(v, (int, float)) and math.isfinite(v) for v in ends) or not (
-            self.low <= self.value <= self.high
-        ):
-            raise ScenarioError(
-                f"assumption {self.name!r}: low {self.low!r} <= value {self.value!r} <= high {self.high!r} "
-                "must hold (finite numbers); fix: widen the range to include the value."
-            )
 
 
 # --- how each assumption changes the inputs ------------------------------------------------------
@@ -172,12 +116,15 @@ def _plant_supply(data: SitingData, sc: Scenario, v: float, *, region: str | Non
 
 
 def _peak_credit(data: SitingData, sc: Scenario, v: float, *, technology: str, base: float) -> Inputs:
-    """A technology's peak credit x k, k = v / base: capacity x k and capacity factor / k.
+    """A technology's peak credit x k, k = v / base: existing sites and new build.
 
-    The model reads a renewable site's peak supply as capacity x peak credit
-    (``settings.RENEWABLE_PEAK_CREDIT``) and its energy as capacity x capacity
-    factor, and nothing else of its capacity; scaling both keeps the energy
-    and moves the peak supply exactly as the credit would.
+    The model reads an existing site's peak supply as capacity x peak credit
+    (``settings.RENEWABLE_PEAK_CREDIT``): its capacity x k moves that supply
+    exactly as the credit would, and its capacity factor / k keeps its
+    average output as reported. The capacity also weighs where a province's
+    surplus and new build connect (:mod:`siting.renewable_supply`), so in a
+    province with several technologies those shares move a little too. New
+    build of the technology gets its own peak credit x k (at most 1).
     """
     k = v / base
     ren = data.renewables
@@ -186,21 +133,10 @@ def _peak_credit(data: SitingData, sc: Scenario, v: float, *, technology: str, b
         capacity_mw=ren["capacity_mw"].where(~rows, ren["capacity_mw"] * k),
         capacity_factor=ren["capacity_factor"].where(~rows, ren["capacity_factor"] / k),
     )
+    techs = sc.costs.renewable_technologies
+    if technology in techs:
+        sc = with_technology(sc, technology, peak_credit=min(1.0, techs[technology].peak_credit * k))
     return data.replace(renewables=out), sc
-
-
-def _capacity_factor(data: SitingData, sc: Scenario, v: float) -> Inputs:
-    """Every renewable-energy site's capacity factor x v (at most 1)."""
-    ren = data.renewables
-    rows = ren["technology"].isin(RENEWABLE_ENERGY_TECHNOLOGIES)
-    cf = ren["capacity_factor"].where(~rows, (ren["capacity_factor"] * v).clip(upper=1.0))
-    return data.replace(renewables=ren.assign(capacity_factor=cf)), sc
-
-
-def _cost(data: SitingData, sc: Scenario, v: float, *, term: str) -> Inputs:
-    """The cost coefficient ``term`` of the scenario set to v."""
-    changes: dict[str, Any] = {term: v}
-    return data, sc.replace(costs=dataclasses.replace(sc.costs, **changes))
 
 
 def _cost_scale(data: SitingData, sc: Scenario, v: float, *, terms: tuple[str, ...]) -> Inputs:
@@ -365,7 +301,7 @@ def _supply(data: SitingData, sc: Scenario) -> list[Assumption]:
 
 
 def _renewables(data: SitingData, sc: Scenario) -> list[Assumption]:
-    """Peak credit of each technology present with a credit above 0, and the capacity factors."""
+    """Peak credit of each technology present with a credit above 0 (existing sites and new build)."""
     out = []
     present = data.renewables.loc[data.renewables["capacity_mw"].gt(0), "technology"].unique()
     for tech in [t for t in RENEWABLE_PEAK_CREDIT if t in present and RENEWABLE_PEAK_CREDIT[t] > 0]:
@@ -380,26 +316,11 @@ def _renewables(data: SitingData, sc: Scenario) -> list[Assumption]:
                 c,
                 low,
                 min(c * 2, 1.0),
-                "ASSUMPTION: no Korean capacity-credit figure in the sources (data/geo/README.md); "
-                "halved and doubled",
+                "ASSUMPTION: no per-technology KPX figure found; the 8th plan counts 58.5 GW of "
+                "renewables as 8.8 GW effective, 15 % (Money Today 2017-12-14); halved and doubled",
                 functools.partial(_peak_credit, technology=tech, base=c),
                 group="peak credit",
                 label=tech.replace("_", " "),
-            )
-        )
-    if data.renewables["technology"].isin(RENEWABLE_ENERGY_TECHNOLOGIES).any():
-        out.append(
-            Assumption(
-                "capacity_factor_scale",
-                "renewable capacity factors",
-                "x",
-                1.0,
-                0.8,
-                1.2,
-                "ASSUMPTION: one value per technology (data/geo/README.md); +-20 % covers a weak or "
-                "strong weather year and sites better or worse than the national mean",
-                _capacity_factor,
-                group="capacity factors",
             )
         )
     return out
@@ -428,7 +349,7 @@ def _scenario(data: SitingData, sc: Scenario) -> list[Assumption]:
     ):
         v = float(getattr(c, term))
         unit = "KRW bn/MW-km" if term == "transmission_per_mw_km" else "KRW bn/MW"
-        apply = functools.partial(_cost, term=term)
+        apply = functools.partial(set_cost, term=term)
         if term == "site_per_mw":  # the province overrides move with it
             apply = functools.partial(
                 _cost_scale_to, terms=("site_per_mw", "site_per_mw_by_province"), base=v
@@ -458,7 +379,10 @@ BUILDERS: Final[list[Callable[[SitingData, Scenario], list[Assumption]]]] = [
     _headrooms,
     _supply,
     _renewables,
+    surplus_assumptions,
+    potential_assumptions,
     _scenario,
+    new_build_assumptions,
 ]
 
 
@@ -468,9 +392,12 @@ def default_assumptions(data: SitingData, scenario: Scenario) -> list[Assumption
     Line rating per voltage class (the rule-rated AC lines), residual share of
     rating (rule lines; tagged corridors), substation headroom per class,
     held-back supply per export region, the spare share of other plants, the
-    peak credit of each renewable technology, a capacity-factor scale, the
-    load factor and the cost coefficients. Only those that apply to the data
-    are listed (no held-back supply without ``export_region``).
+    peak credit of each renewable technology, the renewable surplus (mainland,
+    Jeju) and the solar and offshore potentials, the load factor, the cost
+    coefficients, and each new-build technology's capital cost and capacity
+    factor with the discount rate (:mod:`siting.renewable_assumptions`). Only
+    those that apply are listed (no held-back supply without
+    ``export_region``; nothing of renewables where the scenario counts none).
 
     Parameters
     ----------

@@ -2,8 +2,8 @@
 
 :class:`RenewableTechnology` holds what one MW of a new solar, onshore or
 offshore wind plant costs and yields; :data:`RENEWABLE_TECHNOLOGIES` the
-Korean defaults, each figure cited in data/geo/README.md ("New renewables")
-or marked an ASSUMPTION with its range.
+Korean defaults, each figure cited in data/geo/README.md ("Renewables for
+new load: surplus and new build") or marked an ASSUMPTION with its range.
 """
 
 from __future__ import annotations
@@ -81,10 +81,14 @@ class RenewableTechnology:
         return self.capex_per_mw * annuity_factor(rate, self.life_years) + self.om_per_mw_year
 
 
-#: Korean defaults for new build (data/geo/README.md, "New renewables"): capital cost from
-#: recent projects (solar Anjwa 2023 1.43, KEEI 1.34; onshore Yeongwol 2021 2.6; offshore
-#: 6-8 in 2023-25 plans), capacity factors from KPX-reported output (solar 0.13-0.14,
-#: onshore 0.18-0.25, Tamra offshore 0.29), O&M and peak credits ASSUMPTIONS with ranges.
+#: Korean defaults for new build (data/geo/README.md, "Renewables for new load: surplus and new
+#: build", with ranges): capital cost from recent projects (solar: Anjwa 2023 1.43, KEEI 2020
+#: 1.34; onshore: Yeongwol 2021 2.6; offshore: Tamra 2017 5.5, about 6 in 2023 and over 8 in
+#: 2025), capacity factors from reported output (solar fleet 0.12-0.14 in 2019-24, Anjwa 0.17;
+#: onshore Gangwon/Gyeongbuk 0.18-0.19, Jeju 0.25; Tamra offshore 0.29), solar O&M about 0.01
+#: (Industry News 2018), life 20-25 years; wind O&M (2-3 % of capex), solar life and the peak
+#: credits (bracketed by the 8th plan's 15 % for all renewables) are ASSUMPTIONS. Floating
+#: offshore (Ulsan) is priced as fixed-bottom.
 RENEWABLE_TECHNOLOGIES: dict[str, RenewableTechnology] = {
     "solar": RenewableTechnology(
         capex_per_mw=1.4, om_per_mw_year=0.015, life_years=25, capacity_factor=0.14, peak_credit=0.05

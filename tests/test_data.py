@@ -4,15 +4,20 @@ from pathlib import Path
 
 import networkx as nx
 import numpy as np
+import pandas as pd
 import pytest
 import shapely
 
 import siting
+from siting.assumptions import default_assumptions
 from siting.datasets import KOREA_HELD_BACK_MW, bundled_path
 from siting.testing import KPX_RENEWABLES_MW
 
 CAPITAL = {"KR-11", "KR-28", "KR-41"}
 KPX_GROUP = {"solar": "solar", "onshore_wind": "wind", "offshore_wind": "wind", "hydro": "hydro"}
+RENEWABLE_COLUMNS = ["renewable_surplus_mw", "solar_max_mw", "onshore_wind_max_mw", "offshore_wind_max_mw"]
+RENEWABLE_INPUT = Path(__file__).parent.parent / "scripts" / "inputs" / "korea_renewable_provinces.csv"
+JEJU, HONAM, YEONGNAM = "KR-49", {"KR-45", "KR-46"}, {"KR-47", "KR-48"}
 
 
 def test_layer_sizes(korea):
@@ -185,3 +190,100 @@ def test_readme_lists_every_assumption_with_its_value(korea):
         assert row is not None, a.name
         cells = [c.strip() for c in row.split("|")]
         assert cells[3] == f"{a.value:,.4g}" and cells[4] == f"{a.low:,.4g} – {a.high:,.4g}", row
+
+
+# --- renewables for new load: the stated surplus and the new-build potentials --------------------
+
+
+def test_provinces_carry_the_renewables_for_new_load(korea):
+    """Every province states its surplus and potentials, as numbers >= 0 (none left empty: no limit)."""
+    p = korea.provinces.set_index("code")
+    for col in RENEWABLE_COLUMNS:
+        assert col in p.columns, col
+        assert p[col].notna().all() and (p[col] >= 0).all(), col
+    # data/geo/README.md: the surplus is curtailed energy, tens of MW, within its stated ranges
+    mainland = p.loc[p.index != JEJU, "renewable_surplus_mw"].sum()
+    assert 1.5 <= mainland <= 30 and 0 <= p.at[JEJU, "renewable_surplus_mw"] <= 3.3
+    assert 1.5 <= p["renewable_surplus_mw"].sum() <= 33.3
+    honam = p.loc[sorted(HONAM), "renewable_surplus_mw"].sum()
+    assert set(p.index[p["renewable_surplus_mw"] > 0]) <= HONAM | YEONGNAM | {JEJU}
+    assert honam == pytest.approx(2 / 3 * mainland, abs=0.1)  # ASSUMPTION: two thirds in Honam
+    # national limits: 11th plan solar 2038 less installed, onshore 2035 less built, offshore 2038
+    assert p["solar_max_mw"].sum() <= 77_200 - 29_700
+    assert p["onshore_wind_max_mw"].sum() <= 12_000 - 2_000
+    assert p["offshore_wind_max_mw"].sum() <= 40_700
+    # Jeju's substations are closed to new generation until ~2031; offshore is planned there
+    assert p.at[JEJU, "solar_max_mw"] == 0 and p.at[JEJU, "onshore_wind_max_mw"] == 0
+    assert p.at[JEJU, "offshore_wind_max_mw"] > 0
+    # the capital region may host plants for a PPA (the exclusion is for campuses)
+    assert (p.loc[sorted(CAPITAL), "solar_max_mw"] > 0).all()
+
+
+def test_renewable_columns_come_from_the_sourced_input_table(korea):
+    """The bundled layer holds what scripts/inputs/korea_renewable_provinces.csv says, each with a source."""
+    table = pd.read_csv(RENEWABLE_INPUT, dtype={"code": str}, keep_default_na=False).set_index("code")
+    assert set(table.index) == set(korea.provinces["code"])
+    p = korea.provinces.set_index("code").loc[table.index]
+    for col in RENEWABLE_COLUMNS:
+        np.testing.assert_allclose(p[col].to_numpy(), table[col].astype(float).to_numpy(), err_msg=col)
+        sources = table[col.removesuffix("_mw") + "_source"].str.strip()
+        assert sources.ne("").all(), col
+        # a figure is either cited (a year of publication) or marked an ASSUMPTION
+        assert (sources.str.contains(r"20[0-9]{2}") | sources.str.startswith("ASSUMPTION")).all(), col
+
+
+def _renewable_assumptions(korea):
+    sc = siting.Scenario(target_mw=1000)
+    return sc, {a.name: a for a in default_assumptions(korea, sc)}
+
+
+def test_surplus_and_potential_assumptions_move_only_what_they_name(korea):
+    sc, a = _renewable_assumptions(korea)
+    base = korea.provinces.set_index("code")
+    jeju = base.index == JEJU
+    data, same = a["surplus_mainland"].apply(korea, sc, 30.0)
+    got = data.provinces.set_index("code")["renewable_surplus_mw"]
+    assert (
+        same == sc
+        and got[~jeju].sum() == pytest.approx(30.0)
+        and got[JEJU] == base.at[JEJU, "renewable_surplus_mw"]
+    )
+    data, _ = a["surplus_jeju"].apply(korea, sc, 3.3)
+    got = data.provinces.set_index("code")["renewable_surplus_mw"]
+    assert got[JEJU] == 3.3 and got[~jeju].equals(base.loc[~jeju, "renewable_surplus_mw"])
+    data, _ = a["potential_solar"].apply(korea, sc, 0.5)
+    got = data.provinces.set_index("code")
+    np.testing.assert_allclose(got["solar_max_mw"], base["solar_max_mw"] * 0.5)
+    assert got["offshore_wind_max_mw"].equals(base["offshore_wind_max_mw"])
+
+
+def test_new_build_assumptions_change_the_scenarios_technologies(korea):
+    sc, a = _renewable_assumptions(korea)
+    techs = sc.costs.renewable_technologies
+    data, out = a["capex_solar"].apply(korea, sc, 1.8)
+    assert data is korea and out.costs.renewable_technologies["solar"].capex_per_mw == 1.8
+    assert out.costs.renewable_technologies["offshore_wind"] == techs["offshore_wind"]
+    _, out = a["capacity_factor_offshore_wind"].apply(korea, sc, 0.27)
+    assert out.costs.renewable_technologies["offshore_wind"].capacity_factor == 0.27
+    _, out = a["discount_rate"].apply(korea, sc, 0.07)
+    assert out.costs.discount_rate == 0.07 and out.costs.renewable_cost_per_mw(
+        "solar"
+    ) < sc.costs.renewable_cost_per_mw("solar")
+    # the peak credit moves existing sites and new build alike
+    _, out = a["peak_credit_solar"].apply(korea, sc, 0.1)
+    assert out.costs.renewable_technologies["solar"].peak_credit == pytest.approx(0.1)
+    assert "capacity_factor_scale" not in a  # the existing fleet's energy feeds no credit any more
+
+
+def test_renewable_assumptions_only_where_renewables_count(korea):
+    none = siting.Scenario(
+        target_mw=1000, renewable_share=0, costs=siting.Costs(renewable_incentive_per_mw=0)
+    )
+    names = {a.name for a in default_assumptions(korea, none)}
+    assert not names & {"surplus_mainland", "surplus_jeju", "capex_solar", "discount_rate", "potential_solar"}
+    solar_only = siting.Scenario(target_mw=1000, renewable_build=("solar",))
+    names = {a.name for a in default_assumptions(korea, solar_only)}
+    assert {"capex_solar", "potential_solar"} <= names and not names & {
+        "capex_offshore_wind",
+        "potential_offshore_wind",
+    }

@@ -16,7 +16,8 @@ from siting.datasets import bundled_path
 METRIC_CRS = "EPSG:5179"
 CAPITAL = {"KR-11", "KR-28", "KR-41"}
 ISO_CODES = {f"KR-{n}" for n in (11, 26, 27, 28, 29, 30, 31, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50)}
-COLUMNS = ["code", "name", "name_ko", "kostat_code", "capital_region", "source_area_km2", "geometry"]
+COLUMNS = ["code", "name", "name_ko", "kostat_code", "capital_region", "source_area_km2"]
+COLUMNS += ["renewable_surplus_mw", "solar_max_mw", "onshore_wind_max_mw", "offshore_wind_max_mw", "geometry"]
 MAX_BYTES = 1_000_000
 AREA_RTOL = 0.01
 #: Slivers narrower than this (m) between or inside provinces count as gaps; real sea channels are wider.
