@@ -26,7 +26,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from . import style
+from . import renewable_map, style
 from ._errors import SitingError
 from ._result_types import LIMIT_COLUMNS, ResultLike
 from .data import SitingData
@@ -182,8 +182,10 @@ def _campuses(
     return handles
 
 
-def _substations(ax: Axes, subs: gpd.GeoDataFrame, *, max_labels: int) -> list[Artist]:
-    """Every substation as a dot; used ones ringed, full ones red; the busiest named."""
+def _substations(
+    ax: Axes, subs: gpd.GeoDataFrame, *, max_labels: int, placed: list[tuple[float, ...]]
+) -> list[Artist]:
+    """Every substation as a dot; used ones ringed, full ones red; the busiest named, clear of ``placed``."""
     ax.scatter(subs.geometry.x, subs.geometry.y, s=3, color=style.SUBSTATION, linewidth=0, zorder=4)
     used = subs[subs["load_mw"] > 0]
     if not len(used):
@@ -218,6 +220,7 @@ def _substations(ax: Axes, subs: gpd.GeoDataFrame, *, max_labels: int) -> list[A
             for r in first.head(max_labels).itertuples()
         ],
         gid=GIDS["substation_label"],
+        placed=placed,
     )
     return handles
 
@@ -416,11 +419,13 @@ def _title(result: ResultLike, label: str | None = None) -> str:
 def _layers(
     ax: Axes, result: ResultLike, prov: gpd.GeoDataFrame, crs: str, *, max_labels: int
 ) -> list[Artist]:
-    """Everything above the provinces: campuses, substations, flows, and what binds; the legend handles."""
+    """Everything above the provinces (campuses, renewables, substations, flows, limits); legend handles."""
     lines = result.lines.to_crs(crs)
     subs = result.substations.to_crs(crs)
+    placed: list[tuple[float, ...]] = []  # label boxes: the renewables' first, then the substations'
     handles = _campuses(ax, result.sites.to_crs(crs), subs, result.scenario.tiers_mw)
-    handles += _substations(ax, subs, max_labels=max_labels)
+    handles += renewable_map.draw(ax, result, crs, placed=placed)
+    handles += _substations(ax, subs, max_labels=max_labels, placed=placed)
     handles += _flows(ax, lines)
     if not result.status.has_solution:
         handles += _headroom(ax, subs, prov.loc[prov["excluded"], "code"].tolist())
@@ -452,9 +457,12 @@ def plot_siting(
 
     Drawn, bottom to top: provinces shaded by MW hosted (colour bar) with the
     excluded region hatched; every line in blue-grey, lines that carry new flow
-    coloured and widened by their loading (colour bar); campuses sized by MW
-    with their connections; substations (used ones ringed, full ones filled
-    red); bottleneck lines, loaded to at least :data:`BOTTLENECK_LOADING` of
+    coloured and widened by their loading (colour bar); the renewables that
+    serve the plan (new build as triangles by technology, surplus used as
+    hexagons, area ~ average MW on the campuses' scale, each labelled:
+    :mod:`siting.renewable_map`); campuses sized by MW with their
+    connections; substations (used ones ringed, full ones filled red);
+    bottleneck lines, loaded to at least :data:`BOTTLENECK_LOADING` of
     their residual capacity, thick and dark red with a white halo and a
     diamond at their middle, so that 3 km lines show at national scale; and the
     busiest substations named with their load and headroom. A result without

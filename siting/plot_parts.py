@@ -49,6 +49,9 @@ GIDS: Final = {
     "binding_provinces": "siting-binding-provinces",
     "binding_label": "siting-binding-label",
     "headroom": "siting-headroom",
+    "renewable_build": "siting-renewable-build",
+    "renewable_surplus": "siting-renewable-surplus",
+    "renewable_label": "siting-renewable-label",
     "mw_colorbar": "siting-mw-colorbar",
     "loading_colorbar": "siting-loading-colorbar",
     "province_table": "siting-province-table",
@@ -132,17 +135,24 @@ def _free_corner(
 
 
 def place_labels(
-    ax: Axes, items: Sequence[tuple[float, float, str]], *, gid: str, color: str = style.INK
+    ax: Axes,
+    items: Sequence[tuple[float, float, str]],
+    *,
+    gid: str,
+    color: str = style.INK,
+    placed: list[tuple[float, ...]] | None = None,
 ) -> None:
     """Write each ``(x, y, text)`` beside its point, in the first corner where it overlaps no label before it.
 
     Labels are tried in the order given, so put the important ones first; one
-    that fits nowhere is left out (its marker stays).
+    that fits nowhere is left out (its marker stays). ``placed`` holds the
+    boxes (pixels) of labels written before, by another call: pass one list
+    to calls whose labels must keep apart; the boxes written here are added.
     """
     if not items:
         return
     ax.apply_aspect()
-    placed: list[tuple[float, ...]] = []
+    placed = [] if placed is None else placed
     for x, y, text in items:
         corner = _free_corner(ax, x, y, text, placed)
         if corner is None:

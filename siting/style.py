@@ -44,6 +44,7 @@ __all__ = [
     "PANEL_EDGE",
     "PROVINCE_EDGE",
     "SUBSTATION",
+    "SURPLUS",
     "TECH_COLOR",
     "UPGRADE_CMAP",
     "VOLTAGE_STYLE",
@@ -53,6 +54,8 @@ __all__ = [
     "loading_color",
     "mw",
     "mw_color",
+    "power",
+    "supply_color",
     "upgrade_color",
     "voltage_style",
 ]
@@ -98,6 +101,8 @@ TECH_COLOR: Final = {
     "tidal": "#26a69a",
 }
 OTHER_TECH: Final = "green"
+#: Renewable surplus (curtailed or held-back energy) that serves a plan.
+SURPLUS: Final = "#7e57c2"
 #: Lines and substations by voltage, kV: (colour, line width in points).
 VOLTAGE_STYLE: Final = {765: ("#7b1fa2", 2.2), 345: ("#c62828", 1.2), 154: ("#ef6c00", 0.5)}
 #: Below the lowest voltage in :data:`VOLTAGE_STYLE`.
@@ -169,6 +174,26 @@ def loading_color(loading: float) -> str:
     (True, False)
     """
     return to_hex(LOADING_CMAP(_share(loading, 1.0)))
+
+
+def supply_color(technology: str) -> str:
+    """Colour of a renewable source serving a plan: its technology's, or :data:`SURPLUS`.
+
+    Parameters
+    ----------
+    technology : str
+        A ``technology`` of ``SitingResult.renewable_supply`` (``"surplus"`` for surplus used).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> supply_color("solar") == TECH_COLOR["solar"], supply_color("surplus") == SURPLUS
+    (True, True)
+    """
+    return SURPLUS if technology == "surplus" else TECH_COLOR.get(technology, OTHER_TECH)
 
 
 def upgrade_color(value: float, top: float) -> str:
@@ -284,6 +309,26 @@ def mw(value: float) -> str:
     """
     whole = not math.isfinite(value) or abs(value - round(value)) < 0.05
     return f"{value:,.0f} MW" if whole else f"{value:,.1f} MW"
+
+
+def power(value: float) -> str:
+    """Power in short labels: whole MW below 1 GW, GW with one decimal from 1 GW up.
+
+    Parameters
+    ----------
+    value : float
+        MW.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> power(185.7), power(3429.0), power(float("inf"))
+    ('186 MW', '3.4 GW', 'inf GW')
+    """
+    return f"{value / 1000:,.1f} GW" if abs(value) >= 1000 else f"{value:,.0f} MW"
 
 
 def krw_bn(value: float, *, digits: int | None = None) -> str:

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from . import style
+from . import renewable_map, style
 from .plot import binding_limits
 from .style import krw_bn, mw
 from .webmap_panels import legend_panel, title_panel
@@ -40,13 +40,14 @@ LAYERS = (
     "Excluded region",
     "Lines: loading",
     "Renewables",
+    "Renewables serving the plan",
     "Substations",
     "Campuses",
     "Limits that bind",
     "Upgrades: value per MW",
 )
 #: Layers drawn but switched off until the user turns them on.
-HIDDEN = (LAYERS[7],)
+HIDDEN = (LAYERS[8],)
 #: Leaflet panes, bottom to top: a fixed stacking, even when layers are toggled.
 PANES = ("siting-areas", "siting-lines", "siting-points", "siting-sites", "siting-limits")
 #: Leaflet class names set on the drawn paths (for styling and tests).
@@ -55,6 +56,7 @@ CLASSES = {
     "campus": "siting-campus",
     "substation": "siting-substation",
     "renewable": "siting-renewable",
+    "supply": "siting-supply",
 }
 #: The excluded region's hatching, an SVG pattern that paths fill with ``url(#siting-hatch)``.
 HATCH = (
@@ -264,6 +266,49 @@ def _renewables(result: ResultLike) -> list[_Drawing]:
     return [_Drawing(LAYERS[3], ren, styles, "siting-points", popup=popup, point=True)]
 
 
+def _supply(result: ResultLike, names: dict) -> list[_Drawing]:
+    """The renewables serving the plan (:func:`siting.renewable_map.serving`), sized as campuses."""
+    rows = renewable_map.serving(result)
+    if not len(rows):
+        return []
+    styles = [
+        {
+            "radius": style.campus_radius(e),
+            "fillColor": style.supply_color(t),
+            "fillOpacity": 0.85,
+            "color": style.INK,
+            "weight": 1.5,
+            "dashArray": "3 2" if s == "surplus" else None,
+            "className": CLASSES["supply"],
+        }
+        for s, t, e in zip(rows["source"], rows["technology"], rows["energy_mw"], strict=True)
+    ]
+    popup = [renewable_map.popup(r, names) for r in rows.itertuples()]
+    tips = [html.escape(renewable_map.label(r, names)) for r in rows.itertuples()]
+    return [_Drawing(LAYERS[4], rows, styles, "siting-points", popup=popup, tooltip=tips, point=True)]
+
+
+def _supply_text(r: Any) -> str:
+    """Supply for new load at a substation: used, of the grid's and the peak credit of new renewables."""
+    room = r.supply_mw + r.build_peak_mw
+    built = f", {mw(r.build_peak_mw)} of it new renewables' peak credit" if r.build_peak_mw > 0 else ""
+    return f"{mw(r.supply_used_mw)} used of {mw(room)}{built}"
+
+
+def _renewable_text(r: Any) -> str:
+    """Renewable energy to the campuses at a substation, and what enters the grid there (empty: none)."""
+    tol = renewable_map.SERVES_MW
+    out = ""
+    if r.renewable_delivered_mw > tol:
+        out += f"<br>Renewable energy to the campuses here: {mw(r.renewable_delivered_mw)} average"
+    taken = []
+    if r.surplus_mw > tol:
+        taken.append(f"surplus {mw(r.surplus_used_mw)} of {mw(r.surplus_mw)} stranded here")
+    if r.build_energy_mw > tol:
+        taken.append(f"new build {mw(r.build_energy_mw)} average")
+    return out + (f"<br>Renewables taken in here: {', '.join(taken)}" if taken else "")
+
+
 def _substations(result: ResultLike, names: dict, binding: dict) -> list[_Drawing]:
     subs = result.substations.sort_values("load_mw", kind="stable")  # used on top
     styles, popup = [], []
@@ -285,10 +330,11 @@ def _substations(result: ResultLike, names: dict, binding: dict) -> list[_Drawin
             f"Voltage: {r.voltage_kv:,.0f} kV; province: {_text(names.get(r.province), r.province)}<br>"
             f"Campus load connected: {mw(r.load_mw)}<br>Headroom for new load: {mw(r.headroom_mw)}"
             + (f" ({r.utilization:.0%} used)" if r.headroom_mw > 0 else "")
-            + f"<br>Supply for new load here: {mw(r.supply_used_mw)} used of {mw(r.supply_mw)}"
+            + f"<br>Supply for new load here: {_supply_text(r)}"
+            + _renewable_text(r)
             + binding["substations"].get(r.substation_id, "")
         )
-    return [_Drawing(LAYERS[4], subs, styles, "siting-points", popup=popup, point=True)]
+    return [_Drawing(LAYERS[5], subs, styles, "siting-points", popup=popup, point=True)]
 
 
 def _campuses(result: ResultLike, names: dict, sub_names: dict) -> list[_Drawing]:
@@ -319,13 +365,13 @@ def _campuses(result: ResultLike, names: dict, sub_names: dict) -> list[_Drawing
     ]
     return [
         _Drawing(
-            LAYERS[5],
+            LAYERS[6],
             links,
             [{"color": style.CONNECTION, "weight": 1.5, "opacity": 0.9}] * len(links),
             "siting-sites",
         ),
         _Drawing(
-            LAYERS[5],
+            LAYERS[6],
             pts,
             styles,
             "siting-sites",
@@ -349,7 +395,7 @@ def _limits(result: ResultLike, binding: dict) -> list[_Drawing]:
             f"<b>Line {_text(n, i)}</b>: limit that binds{binding['lines'][i]}"
             for n, i in zip(lines["name"], lines["line_id"], strict=True)
         ]
-        out.append(_Drawing(LAYERS[6], lines, styles, "siting-limits", popup=popup))
+        out.append(_Drawing(LAYERS[7], lines, styles, "siting-limits", popup=popup))
     subs = result.substations[result.substations["substation_id"].isin(binding["substations"])]
     if len(subs):
         popup = [
@@ -358,7 +404,7 @@ def _limits(result: ResultLike, binding: dict) -> list[_Drawing]:
         ]
         out.append(
             _Drawing(
-                LAYERS[6],
+                LAYERS[7],
                 subs,
                 [{"radius": 10, "color": style.BINDS, "weight": 3, "fill": False}] * len(subs),
                 "siting-limits",
@@ -374,7 +420,7 @@ def _limits(result: ResultLike, binding: dict) -> list[_Drawing]:
         ]
         out.append(
             _Drawing(
-                LAYERS[6],
+                LAYERS[7],
                 prov,
                 [{"color": style.BINDS, "weight": 3, "fill": False}] * len(prov),
                 "siting-limits",
@@ -408,7 +454,7 @@ def _upgrades(result: ResultLike, sub_names: dict) -> list[_Drawing]:
             f"{_text(sub_names.get(r.to_id), r.to_id)}" + note
             for r in ln.itertuples()
         ]
-        out.append(_Drawing(LAYERS[7], ln, styles, "siting-limits", popup=popup))
+        out.append(_Drawing(LAYERS[8], ln, styles, "siting-limits", popup=popup))
     if len(st):
         v = st["supply_value_bn_per_mw"].to_numpy()
         styles = [
@@ -423,11 +469,10 @@ def _upgrades(result: ResultLike, sub_names: dict) -> list[_Drawing]:
         ]
         popup = [
             f"<b>Supply at {_text(r.name, r.substation_id)}</b><br>One more MW of supply for new load here "
-            f"saves {krw_bn(r.supply_value_bn_per_mw, digits=4)}<br>Supply: {mw(r.supply_used_mw)} used of "
-            f"{mw(r.supply_mw)}" + note
+            f"saves {krw_bn(r.supply_value_bn_per_mw, digits=4)}<br>Supply: {_supply_text(r)}" + note
             for r in st.itertuples()
         ]
-        out.append(_Drawing(LAYERS[7], st, styles, "siting-limits", popup=popup, point=True))
+        out.append(_Drawing(LAYERS[8], st, styles, "siting-limits", popup=popup, point=True))
     return out
 
 
@@ -464,6 +509,8 @@ def explore(result: ResultLike, *, tiles: str | None = None, **kwargs: Any) -> f
     Layers (switch them in the layer control): provinces shaded by MW placed,
     the excluded region (hatched), lines coloured by loading (new flow over
     residual capacity) and as wide as their voltage, renewables by technology,
+    the renewables that serve the plan (new build by province and technology,
+    surplus used, ringed dark, area ~ average MW: :mod:`siting.renewable_map`),
     substations by voltage (those with campuses large, the rest small and
     faint), campuses sized by MW with their connections, for an
     infeasible result, the limits that the diagnosis names and, switched off
@@ -521,13 +568,14 @@ def explore(result: ResultLike, *, tiles: str | None = None, **kwargs: Any) -> f
             *_areas(result, names, top),
             *_lines(result, sub_names, binding),
             *_renewables(result),
+            *_supply(result, names),
             *_substations(result, names, binding),
             *_campuses(result, names, sub_names),
             *_limits(result, binding),
             *_upgrades(result, sub_names),
         ],
     )
-    panels = title_panel(result, names) + legend_panel(result, top_mw=top, binds=LAYERS[6] in drawn)
+    panels = title_panel(result, names) + legend_panel(result, top_mw=top, binds=LAYERS[7] in drawn)
     root.html.add_child(_raw(panels), name="siting_panels")
     m.fit_bounds(
         [[south, west], [north, east]], padding_top_left=(10, 10), padding_bottom_right=(250, 10)

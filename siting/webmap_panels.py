@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Final
 
 import numpy as np
 
-from . import style
+from . import renewable_map, style
 
 if TYPE_CHECKING:
     from ._result_types import ResultLike
@@ -143,8 +143,20 @@ def _area_rows(result: ResultLike, *, top_mw: float) -> list[str]:
     return rows
 
 
+def _supply_rows(result: ResultLike) -> list[str]:
+    """The renewables serving the plan, by technology present (none without any)."""
+    rows = renewable_map.serving(result)
+    if not len(rows):
+        return []
+    out = ["<h4>Renewables serving the plan (area ~ average MW, as campuses)</h4>"]
+    for (source, tech), _ in rows.groupby(["source", "technology"], sort=False):
+        swatch = _swatch_dot(style.supply_color(str(tech)), 5, edge=style.INK)
+        out.append(f"<div>{swatch}{renewable_map.kind(str(source), str(tech))}</div>")
+    return out
+
+
 def legend_panel(result: ResultLike, *, top_mw: float, binds: bool) -> str:
-    """The legend: campuses, substations and lines by voltage, the colour scales, provinces, renewables.
+    """The legend: campuses, renewables serving the plan, the grid by voltage, the colour scales, provinces.
 
     Parameters
     ----------
@@ -167,7 +179,8 @@ def legend_panel(result: ResultLike, *, top_mw: float, binds: bool) -> str:
     >>> "345 kV" in legend_panel(res, top_mw=400.0, binds=False)
     True
     """
-    rows = _campus_rows(result) + _grid_rows(result, binds=binds) + _area_rows(result, top_mw=top_mw)
+    rows = _campus_rows(result) + _supply_rows(result) + _grid_rows(result, binds=binds)
+    rows += _area_rows(result, top_mw=top_mw)
     return (
         f'<details open class="siting-box siting-legend"><summary>Legend</summary>{"".join(rows)}</details>'
     )

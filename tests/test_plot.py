@@ -6,7 +6,7 @@ import pytest
 from matplotlib.colors import to_hex, to_rgb
 
 import siting
-from siting import style
+from siting import renewable_map, style
 from siting.cli import main
 from siting.plot import BOTTLENECK_LOADING, FULL_UTILIZATION, GIDS, binding_limits
 from siting.style import BINDS
@@ -16,11 +16,23 @@ from tests import toy
 @pytest.fixture(scope="module")
 def toy_result():
     # 700 MW on the toy grid with line L5's residual cut to 60 MW: L5 is loaded to its residual
-    # and two substations are full (the tests check that the fixture still does both)
+    # and two substations are full (the tests check that the fixture still does both); no renewable
+    # share: solar built for one would add its peak credit as supply where the load is, and no line
+    # would bind
     layers = toy.layers()
     layers["lines"].loc[layers["lines"].line_id == "L5", "residual_mw"] = 60.0
     data = siting.SitingData(**layers)
-    return siting.solve(data, siting.Scenario(target_mw=700, grid_spacing_km=5, min_host_provinces=2))
+    sc = siting.Scenario(target_mw=700, grid_spacing_km=5, min_host_provinces=2, renewable_share=0.0)
+    return siting.solve(data, sc)
+
+
+@pytest.fixture(scope="module")
+def toy_renewables(toy_data):
+    """700 MW, half of its energy renewable, with 30 MW of surplus stranded in the East (by its wind farm):
+    the plan uses the surplus and builds solar in the Middle and the East."""
+    prov = toy_data.provinces.assign(renewable_surplus_mw=[0.0, 0.0, 0.0, 30.0])
+    sc = siting.Scenario(target_mw=700, grid_spacing_km=5, min_host_provinces=2, renewable_share=0.5)
+    return siting.solve(toy_data.replace(provinces=prov), sc)
 
 
 @pytest.fixture(autouse=True)
@@ -115,6 +127,44 @@ def test_labels_capped(toy_result):
     )  # full substations first, then the busiest
     labels = [t.get_text().split("\n")[0] for t in by_gid(ax, GIDS["substation_label"])]
     assert labels == order["name"].head(2).tolist()
+
+
+def test_renewables_serving_the_plan_drawn(toy_renewables, toy_result):
+    res = toy_renewables
+    crs, sup = res.metric_crs, res.renewable_supply
+    built = sup[sup.source == "new build"].sort_values("energy_mw", ascending=False)
+    used = sup[(sup.source == "surplus") & (sup.energy_mw > 0)]
+    assert len(built) >= 2 and len(used) == 1, "the fixture must build renewables and use the surplus"
+    ax = siting.plot_siting(res)
+    (triangles,) = by_gid(ax, GIDS["renewable_build"])
+    assert same_points(triangles.get_offsets(), xy(built, crs))
+    area = np.maximum(built.energy_mw * style.CAMPUS_AREA_PER_MW, renewable_map.MIN_AREA)
+    assert triangles.get_sizes() == pytest.approx(area.to_numpy())  # area ~ average MW, as campuses
+    assert [to_hex(c) for c in triangles.get_facecolor()] == [style.TECH_COLOR[t] for t in built.technology]
+    (hexagons,) = by_gid(ax, GIDS["renewable_surplus"])
+    assert same_points(hexagons.get_offsets(), xy(used, crs))
+    assert {to_hex(c) for c in hexagons.get_edgecolor()} == {style.SURPLUS}
+    (campuses,) = by_gid(ax, GIDS["campuses"])
+    assert campuses.get_zorder() > max(triangles.get_zorder(), hexagons.get_zorder()) > 3  # above lines
+    labels = [t.get_text() for t in by_gid(ax, GIDS["renewable_label"])]
+    assert "East surplus 30 MW avg" in labels
+    for r in built.itertuples():  # e.g. "Middle solar 1.6 GW"
+        name = res.provinces.set_index("code").name[r.province]
+        assert f"{name} solar {style.power(r.capacity_mw)}" in labels
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "new solar built (area ~ average MW)" in legend
+    assert "renewable surplus used (area ~ average MW)" in legend
+    assert pixels(ax.figure, style.TECH_COLOR["solar"], tol=0.05) > 20  # rendered, not just listed
+
+    plain = siting.plot_siting(toy_result)  # a plan without renewables draws none, and no legend entry
+    assert toy_result.renewable_supply.empty
+    assert not any(
+        by_gid(plain, GIDS[k]) for k in ("renewable_build", "renewable_surplus", "renewable_label")
+    )
+    assert not any(
+        "built" in t.get_text() or "surplus" in t.get_text() for t in plain.get_legend().get_texts()
+    )
+    assert pixels(plain.figure, style.TECH_COLOR["solar"], tol=0.05) == 0
 
 
 def test_infeasible_maps_what_binds(toy_infeasible):

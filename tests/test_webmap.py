@@ -19,9 +19,10 @@ from matplotlib import image
 from matplotlib.colors import to_hex
 
 import siting
-from siting import style
+from siting import renewable_map, style
 from siting.cli import main
 from siting.webmap import CLASSES, LAYERS
+from tests.test_plot import toy_renewables  # noqa: F401 (a fixture)
 
 OFFLINE = ["--proxy-server=127.0.0.1:9", "--host-resolver-rules=MAP * ~NOTFOUND"]
 #: A script, stylesheet or image fetched from the network.
@@ -85,6 +86,41 @@ def test_layers_campuses_and_popups(toy_result):
     assert len(ren["features"]) == 3 and "Capacity factor: 15%" in " ".join(popups(ren))
 
 
+def test_renewables_serving_the_plan_layer(toy_renewables):  # noqa: F811 (the fixture imported above)
+    res = toy_renewables
+    sup = res.renewable_supply[res.renewable_supply.energy_mw > 0]
+    assert set(sup.source) == {"surplus", "new build"}, "the fixture must use surplus and build"
+    m = res.explore()
+    layers = groups(m)
+    assert list(layers).index("Renewables serving the plan") == list(layers).index("Substations") - 1
+    (fc,) = layers["Renewables serving the plan"]
+    assert len(fc["features"]) == len(sup)
+    text = popups(fc)
+    built = [t for t in text if "Source: new build" in t]
+    assert len(built) == (sup.source == "new build").sum()
+    for r in sup[sup.source == "new build"].itertuples():  # every figure the brief names, with units
+        (t,) = [t for t in built if f"({r.province})" in t and f"Built: {style.mw(r.capacity_mw)}" in t]
+        assert f"Technology: {r.technology}" in t and f"Average: {style.mw(r.energy_mw)}" in t
+        assert f"Cost: {style.krw_bn(r.cost_krw_bn)}; annual: {style.krw_bn(r.annual_krw_bn)}/yr" in t
+        assert "Potential: no limit stated" in t  # the toy states no potential: inf
+    (surplus,) = [t for t in text if "Source: surplus" in t]
+    assert "Average: 30 MW used of 30 MW stated" in surplus and "East (KR-T4)" in surplus
+    tips = [f["properties"]["tip"] for f in fc["features"]]
+    assert "East surplus 30 MW avg" in tips and any(t.startswith("Middle solar") for t in tips)
+    colours = [s["fillColor"] for _, s in styled(m, "Renewables serving the plan")]
+    assert sorted(colours) == sorted(style.supply_color(t) for t in sup.technology)
+    page = m.get_root().render()
+    assert "Renewables serving the plan (area ~ average MW" in page and "renewable surplus used" in page
+    subs = " ".join(popups(layers["Substations"][0]))  # what each substation takes in
+    assert "Renewables taken in here: surplus 30 MW of 30 MW stranded here" in subs
+    assert "new renewables' peak credit" in subs
+
+    none = res.renewable_supply.assign(energy_mw=0.0)  # the surplus stated but unused, nothing built
+    plain = siting.SitingResult(**{**res.__dict__, "renewable_supply": none}).explore()
+    assert "Renewables serving the plan" not in groups(plain)  # no layer, no legend rows
+    assert "Renewables serving the plan" not in plain.get_root().render()
+
+
 def styled(m, layer: str) -> list[tuple[dict, dict]]:
     """(feature, Leaflet style) of every feature drawn in ``layer``, as the page styles them."""
     (group,) = [c for c in m._children.values() if getattr(c, "layer_name", None) == layer]
@@ -141,7 +177,7 @@ def test_saved_page_is_offline_with_leaflet_inlined(toy_result, tmp_path):
     assert 't.version="1.9.4"' in page and ".leaflet-control-layers" in page  # Leaflet JS and CSS inlined
     assert "data:image/png;base64," in page and "url(images/" not in page
     assert page.count("<script") == page.count("</script>")
-    for name in LAYERS[:6]:
+    for name in LAYERS[:7]:  # up to the campuses (the toy plan builds solar: renewables serve it)
         assert name in page
     assert "Legend" in page and "excluded region" in page
 
@@ -271,6 +307,7 @@ def test_browser_renders_layers_offline(case, chromium, tmp_path, request):
     assert count(dom, CLASSES["campus"]) == len(res.sites)
     assert count(dom, CLASSES["substation"]) == len(res.substations)
     assert count(dom, CLASSES["renewable"]) == len(res.renewables)
+    assert count(dom, CLASSES["supply"]) == len(renewable_map.serving(res))
     toggles = re.findall(
         r'<input type="checkbox" class="leaflet-control-layers-selector"[^>]*><span> ([^<]+)</span>', dom
     )
