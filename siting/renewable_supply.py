@@ -209,7 +209,7 @@ def renewable_supply(data: SitingData, scenario: Scenario, at: np.ndarray) -> Re
         for p, cap in zip(codes, _potential(provinces, tech), strict=True):
             techs = _fallback(ren, p, (tech,))
             if cap > 0 and techs:
-                cost, annual = costs.renewable_cost_per_mw(tech), t.annual_per_mw(costs.discount_rate)
+                cost, annual = t.cost_per_mw(costs.discount_rate), t.annual_per_mw(costs.discount_rate)
                 rows.append((p, tech, cap, cost, annual, t.capacity_factor, t.peak_credit, techs))
     builds = pd.DataFrame([r[:-1] for r in rows], columns=BUILD_COLUMNS)
     weights = _weights(ren, at, n, [(r[0], r[-1]) for r in rows])

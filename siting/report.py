@@ -92,7 +92,7 @@ def renewable_line(result: ResultLike) -> str:
     --------
     >>> import siting
     >>> r = siting.solve(siting.load_korea(), siting.Scenario(target_mw=200, grid_spacing_km=40))
-    >>> renewable_line(r).startswith("Renewable share: required 20.0 %, achieved 20.0 % (surplus ")
+    >>> renewable_line(r).startswith("Renewable share: required 20.0%, achieved 20.0% (surplus ")
     True
     """
     sc, table = result.scenario, result.renewable_supply
@@ -262,7 +262,7 @@ def overbuild_note(result: ResultLike) -> str | None:
     >>> import siting
     >>> sc = siting.Scenario(target_mw=330, min_host_provinces=1, grid_spacing_km=40)
     >>> res = siting.solve(siting.load_korea(), sc)
-    >>> overbuild_note(res).startswith("70 MW above the target")
+    >>> overbuild_note(res).startswith("20 MW above the target")
     True
     """
     sc = result.scenario

@@ -40,8 +40,13 @@ def toy_hvdc_data():
 
 @pytest.fixture(scope="session")
 def toy_infeasible(toy_data):
-    """900 MW on the toy grid: infeasible, with limits in the diagnosis (maps draw them)."""
-    res = siting.solve(toy_data, siting.Scenario(target_mw=900, grid_spacing_km=5, min_host_provinces=2))
+    """900 MW on the toy grid: infeasible, with limits in the diagnosis (maps draw them).
+
+    No new build (its peak credit would supply the load) and 100 MW of surplus in the East: the
+    renewable share is short too."""
+    data = toy_data.replace(provinces=toy_data.provinces.assign(renewable_surplus_mw=[0.0, 0.0, 0.0, 100.0]))
+    sc = siting.Scenario(target_mw=900, grid_spacing_km=5, min_host_provinces=2, renewable_build=())
+    res = siting.solve(data, sc)
     assert res.status == "infeasible" and len(res.diagnosis.limits)
     return res
 

@@ -38,14 +38,19 @@ def test_peak_line_loading_frontier(toy_data):
 
 
 def test_renewable_share_frontier_and_its_extreme(toy_data):
-    f = siting.pareto(toy_data, BASE, y="renewable_share", n=3)
-    _check_frontier(f, toy_data, more_is_better=True)
-    assert f.best > 0
+    """With 60 MW of surplus and 100 MW of solar to build in the middle, the share has a ceiling."""
+    prov = toy_data.provinces.assign(renewable_surplus_mw=[0.0, 0.0, 60.0, 0.0], solar_max_mw=100.0)
+    data = toy_data.replace(provinces=prov.assign(onshore_wind_max_mw=0.0, offshore_wind_max_mw=0.0))
+    f = siting.pareto(data, BASE, y="renewable_share", n=3)
+    _check_frontier(f, data, more_is_better=True)
+    assert 0 < f.best < 1
     # the best share is reachable, and a little more is not
-    assert siting.solve(toy_data, BASE.replace(renewable_share=f.best * (1 - 1e-6))).status == "optimal"
-    assert (
-        siting.solve(toy_data, BASE.replace(renewable_share=min(f.best * 1.02, 1.0))).status == "infeasible"
-    )
+    assert siting.solve(data, BASE.replace(renewable_share=f.best * (1 - 1e-6))).status == "optimal"
+    assert siting.solve(data, BASE.replace(renewable_share=min(f.best * 1.02, 1.0))).status == "infeasible"
+    # the share costs money: the frontier's dearest point builds solar, the cheapest does not
+    t = f.table
+    assert t["objective"].iat[-1] > t["objective"].iat[0] + 1
+    assert t["result"].iat[-1].costs["renewable_build"] > t["result"].iat[0].costs["renewable_build"]
 
 
 def test_host_provinces_frontier(toy_data):

@@ -34,8 +34,13 @@ def test_changing_the_target_rebuilds_nothing_and_solves_the_same(toy_data):
         ({"grid_spacing_km": 4.0}, {"candidates", "options", "reduction"}, {"grid", "headroom"}),
         (
             {"renewable_status": ("operating",)},
-            {"candidates", "grid", "headroom", "options", "reduction"},
-            set(),
+            {"grid", "headroom", "options", "reduction"},
+            {"candidates"},
+        ),
+        (
+            {"renewable_build": ("solar",)},
+            {"grid", "headroom", "options", "reduction"},
+            {"candidates"},
         ),
         (
             {"costs": siting.Costs(site_per_mw=0.9)},

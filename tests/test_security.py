@@ -150,7 +150,10 @@ def test_lodf_matches_outaged_dc_flows(toy_hvdc_data):
 
 def test_n_minus_1_elastic_diagnosis(toy_hvdc_data):
     """A target beyond the supply: the diagnosis solves its elastic models with post-outage rows too."""
-    res = siting.solve(toy_hvdc_data, siting.Scenario(target_mw=900, flow_model="dc", n_minus_1=True))
+    sc = siting.Scenario(
+        target_mw=900, flow_model="dc", n_minus_1=True, renewable_share=0.0, renewable_build=()
+    )  # no new build: its peak credit would supply the target
+    res = siting.solve(toy_hvdc_data, sc)
     assert res.status == "infeasible"
     d = res.diagnosis
     assert d.necessary == [] and d.cut_short == ""

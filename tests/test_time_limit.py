@@ -52,7 +52,10 @@ def test_diagnosis_is_marked_cut_short(toy_data, monkeypatch):
         return real(*args, **kw)
 
     monkeypatch.setattr(diagnose_module.SitingModel, "build", slow_build)
-    sc = siting.Scenario(target_mw=900, grid_spacing_km=5, min_host_provinces=3)
+    # no new build: its peak credit would supply 900 MW
+    sc = siting.Scenario(
+        target_mw=900, grid_spacing_km=5, min_host_provinces=3, renewable_share=0.0, renewable_build=()
+    )
     res, seconds = _timed(toy_data, sc, time_limit_s=3.0)
     assert res.status == "infeasible"
     assert seconds <= 3.0 + TIME_LIMIT_MARGIN_S

@@ -16,9 +16,21 @@ from tests.toy import EXACT
 TIGHT = {"L3": 40.0, "L5": 60.0}
 
 
+def _no_build(layers: dict) -> dict:
+    """The toy without new build and with surplus where its solar and wind are (60 and 75 MW average).
+
+    New build's peak credit would supply any load, so no line or supply limit would bind.
+    """
+    prov = layers["provinces"]
+    prov["renewable_surplus_mw"] = [0.0, 0.0, 60.0, 75.0]
+    for tech in ("solar", "onshore_wind", "offshore_wind"):
+        prov[f"{tech}_max_mw"] = 0.0
+    return layers
+
+
 def _toy(residual: dict[str, float], *, plant_at: tuple[float, float] | None = None, plant_mw: float = 0.0):
-    """Toy data with some line residuals changed and, optionally, one more small plant."""
-    layers = toy.layers()
+    """Toy data (no new build) with some line residuals changed and, optionally, one more small plant."""
+    layers = _no_build(toy.layers())
     lines = layers["lines"]
     lines["residual_mw"] = [
         residual.get(lid, r) for lid, r in zip(lines["line_id"], lines["residual_mw"], strict=True)
@@ -81,7 +93,7 @@ def test_headroom_price_is_zero_for_a_fixed_plan():
     full = subs.index[(subs["load_mw"] > 0) & (subs["load_mw"] >= subs["headroom_mw"] - 1e-6)]
     assert len(full), "the toy should fill some substation's headroom"
     assert (subs["headroom_value_bn_per_mw"].abs() < 1e-9).all()
-    layers = toy.layers()
+    layers = _no_build(toy.layers())
     sid = full[0]
     layers["substations"].loc[layers["substations"]["substation_id"] == sid, "headroom_mw"] += 1.0
     lines = layers["lines"]
@@ -140,8 +152,15 @@ def test_korea_line_price_matches_finite_difference(korea_generic_154, spacing_k
     a 500 MW plan at 10 km).
     """
     korea = korea_generic_154
-    sc = siting.Scenario(target_mw=500, min_host_provinces=1, grid_spacing_km=spacing_km)
-    res = siting.solve(korea, sc)
+    sc = siting.Scenario(
+        target_mw=500,
+        min_host_provinces=1,
+        grid_spacing_km=spacing_km,
+        renewable_share=0.0,
+        renewable_build=(),
+        mip_gap=1e-9,  # a MW's price is about 0.1 KRW bn: the default gap of 1e-4 of the cost is more
+    )
+    res = siting.solve(korea, sc)  # without new build: its peak credit would take the load off the lines
     lines = res.lines.set_index("line_id")
     lid = lines["capacity_value_bn_per_mw"].idxmax()
     price = lines.at[lid, "capacity_value_bn_per_mw"]
@@ -177,6 +196,7 @@ def test_prices_under_n_minus_1_match_finite_difference(toy_hvdc_data):
     alone can claim a saving that does not exist.
     """
     sc = siting.Scenario(target_mw=600, flow_model="dc", n_minus_1=True, **EXACT)
+    toy_hvdc_data = siting.SitingData(**_no_build(toy.hvdc_layers()))
     res = siting.solve(toy_hvdc_data, sc)
     lines = res.lines.set_index("line_id")
     top = lines["capacity_value_bn_per_mw"].idxmax()

@@ -215,7 +215,7 @@ def test_infeasible_result_names_what_binds(toy_infeasible):
     )
     page = m.get_root().render()
     assert (
-        "No plan meets every limit for 900 MW" in page and "renewable share: 9.0 MW (average) short" in page
+        "No plan meets every limit for 900 MW" in page and "renewable share: 44.0 MW (average) short" in page
     )
 
 

@@ -92,6 +92,7 @@ MIDDLE_ONLY = dict(
     min_host_provinces=1,
     province_share_cap=1.0,
     renewable_share=0.0,
+    renewable_build=(),  # no new build: its peak credit would add supply
     tiers_mw=(50, 100),
     max_connection_km={154: 5, 345: 5},  # only s-mid and s-mid2 are in reach
 )

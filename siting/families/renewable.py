@@ -71,9 +71,7 @@ class Renewable(Family):
         self.delivered: dict[int, pulp.LpVariable] = {}
         c_tx, tx = m.scenario.costs.transmission_per_mw_km, []
         for lid, e in sorted_edges(G):
-            r = float(e["residual_mw"])
-            if r <= 0:
-                continue
+            r = max(float(e["residual_mw"]), 0.0)  # a full line too: its price counts the first MW's energy
             key = safe_name(lid)
             gp = pulp.LpVariable(f"gp_{key}", lowBound=0, upBound=r)
             gm = pulp.LpVariable(f"gm_{key}", lowBound=0, upBound=r)
