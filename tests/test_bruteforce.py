@@ -386,7 +386,8 @@ INSTANCES = {
         surplus=False,
         delivered=1.0,
     ),
-    # infeasible: supply reachable over the residual network (800 MW) is below the target, no new build
+    # infeasible: supply reachable over the residual network (800 MW) is below the target; without a
+    # share or an incentive renewables are not accounted, so no new build adds its peak credit
     "infeasible_supply": Instance(
         "ABCDEI",
         dict(
@@ -396,8 +397,7 @@ INSTANCES = {
             max_connection_km={154: 25, 345: 40},
             province_share_cap=0.5,
             min_host_provinces=2,
-            renewable_share=0.0,
-            renewable_build=(),
+            **NO_RENEWABLES,
         ),
     ),
     # infeasible: every pair of sites in different provinces is closer than 60 km
