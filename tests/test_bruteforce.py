@@ -44,6 +44,7 @@ from siting.settings import RENEWABLE_ENERGY_TECHNOLOGIES, RENEWABLE_PEAK_CREDIT
 from siting.testing import assert_result_valid
 
 from . import toy
+from .toy import SOLAR_EAST, WIND_WEST
 
 METRIC = "EPSG:5179"
 
@@ -111,12 +112,6 @@ class Instance:
         return data, sc, cand
 
 
-#: An onshore wind farm in the west province (KR-T2), at s-west2: new build can connect there.
-WIND_WEST = ("r-wind-west", "onshore_wind", 100.0, 0.2, "operating", 126.95, 36.45)
-
-#: A solar farm in the east province (KR-T4), at s-east (its wind farm is at s-east2).
-SOLAR_EAST = ("r-solar-east", "solar", 200.0, 0.14, "operating", 127.72, 36.22)
-
 #: Potentials where only KR-T3 may build solar (300 MW) and only KR-T2 onshore wind.
 SOLAR_T3_WIND_T2 = {
     "solar": {"KR-T2": 0.0, "KR-T3": 300.0, "KR-T4": 0.0},
@@ -125,6 +120,20 @@ SOLAR_T3_WIND_T2 = {
 
 #: No incentive: renewable energy is delivered for the share only.
 NO_INCENTIVE = siting.Costs(renewable_incentive_per_mw=0.0)
+
+#: Only KR-T3 hosts (sites within 12 km of s-mid or s-mid2), 100 MW, no incentive.
+T3_ONLY = dict(
+    target_mw=100,
+    tiers_mw=(50, 100),
+    exclude_provinces=("KR-T2", "KR-T4"),
+    province_share_cap=1.0,
+    min_host_provinces=1,
+    max_connection_km={154: 12, 345: 12},
+    costs=NO_INCENTIVE,
+)
+
+#: Two host provinces, at most half in each, campuses of 50 and 100 MW, no incentive.
+TWO_HOSTS = dict(tiers_mw=(50, 100), province_share_cap=0.5, min_host_provinces=2, costs=NO_INCENTIVE)
 
 #: name -> Instance. ``binds`` and ``needs`` name what each case exercises (checked on the
 #: reference by relaxing or removing it); ``renewable_share=0`` with the default incentive
@@ -161,14 +170,7 @@ INSTANCES = {
     # lines L6 and L7 cut, so a campus moves to s-east2 rather than build
     "surplus": Instance(
         "ABCEF",
-        dict(
-            target_mw=150,
-            tiers_mw=(50, 100),
-            province_share_cap=0.5,
-            min_host_provinces=2,
-            renewable_share=0.5,
-            costs=NO_INCENTIVE,
-        ),
+        dict(TWO_HOSTS, target_mw=150, renewable_share=0.5),
         layers=dict(surplus_mw={"KR-T4": 60.0}, residual_mw={"L6": 40.0, "L7": 0.0}),
         binds={"share": (dict(renewable_share=0.0), {})},
         needs={"surplus": ({}, dict(surplus_mw={}))},
@@ -180,14 +182,7 @@ INSTANCES = {
     # so onshore wind in KR-T3 rather than offshore wind
     "build_choice": Instance(
         "ABCD",
-        dict(
-            target_mw=200,
-            tiers_mw=(50, 100),
-            province_share_cap=0.5,
-            min_host_provinces=2,
-            renewable_share=0.5,
-            costs=NO_INCENTIVE,
-        ),
+        dict(TWO_HOSTS, target_mw=200, renewable_share=0.5),
         layers=dict(max_mw={"solar": {"KR-T3": 0.0}}, residual_mw={"L5": 0.0, "L7": 0.0}),
         binds={"share": (dict(renewable_share=0.0), {}), "lines L5, L7": ({}, dict(residual_mw={}))},
         needs={"onshore wind": (dict(renewable_build=("solar", "offshore_wind")), {})},
@@ -198,14 +193,7 @@ INSTANCES = {
     # KR-T3's 300 MW of solar potential binds; the rest of the share is onshore wind in KR-T2
     "potential": Instance(
         "ABCD",
-        dict(
-            target_mw=200,
-            tiers_mw=(50, 100),
-            province_share_cap=0.5,
-            min_host_provinces=2,
-            renewable_share=0.6,
-            costs=NO_INCENTIVE,
-        ),
+        dict(TWO_HOSTS, target_mw=200, renewable_share=0.6),
         layers=dict(renewables=[WIND_WEST], max_mw=SOLAR_T3_WIND_T2),
         binds={
             "share": (dict(renewable_share=0.0), {}),
@@ -221,16 +209,7 @@ INSTANCES = {
     # L5 at 0): the peak credit of new solar there makes 100 MW possible (far more than the share needs)
     "build_peak": Instance(
         "CDJ",
-        dict(
-            target_mw=100,
-            tiers_mw=(50, 100),
-            exclude_provinces=("KR-T2", "KR-T4"),
-            province_share_cap=1.0,
-            min_host_provinces=1,
-            max_connection_km={154: 12, 345: 12},
-            renewable_share=0.1,
-            costs=NO_INCENTIVE,
-        ),
+        dict(T3_ONLY, renewable_share=0.1),
         layers=dict(residual_mw={"L3": 50.0, "L5": 0.0}),
         binds={"line L3": ({}, dict(residual_mw={"L5": 0.0}))},
         needs={"new build": (dict(renewable_build=()), {})},
@@ -241,16 +220,7 @@ INSTANCES = {
     # L5 (100 MW; L3 and L7 at 0), so part of the share is new solar in KR-T3 instead
     "shared_line": Instance(
         "CDJ",
-        dict(
-            target_mw=100,
-            tiers_mw=(50, 100),
-            exclude_provinces=("KR-T2", "KR-T4"),
-            province_share_cap=1.0,
-            min_host_provinces=1,
-            max_connection_km={154: 12, 345: 12},
-            renewable_share=0.5,
-            costs=NO_INCENTIVE,
-        ),
+        dict(T3_ONLY, renewable_share=0.5),
         layers=dict(surplus_mw={"KR-T4": 40.0}, residual_mw={"L3": 0.0, "L5": 100.0, "L7": 0.0}),
         binds={"line L5": ({}, dict(residual_mw={"L3": 0.0, "L7": 0.0}))},
         needs={"surplus": ({}, dict(surplus_mw={}))},
@@ -263,14 +233,7 @@ INSTANCES = {
     # campuses, its new wind would not
     "where": Instance(
         "CDEI",
-        dict(
-            target_mw=200,
-            tiers_mw=(50, 100),
-            province_share_cap=0.5,
-            min_host_provinces=2,
-            renewable_share=0.5,
-            costs=NO_INCENTIVE,
-        ),
+        dict(TWO_HOSTS, target_mw=200, renewable_share=0.5),
         layers=dict(
             renewables=[SOLAR_EAST],
             surplus_mw={"KR-T4": 100.0},

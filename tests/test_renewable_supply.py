@@ -12,9 +12,8 @@ from siting.grid import build_grid
 from siting.renewable_supply import RenewableSupply
 from siting.testing import assert_result_valid
 from tests import toy
+from tests.toy import SOLAR_EAST
 
-#: A solar farm in KR-T4 at s-east (KR-T4's wind farm is at s-east2).
-SOLAR_EAST = ("r-solar-east", "solar", 200.0, 0.14, "operating", 127.72, 36.22)
 #: A second solar farm in KR-T3, at s-mid2 (KR-T3's 400 MW one is at s-mid).
 SOLAR_MID2 = ("r-solar-mid2", "solar", 100.0, 0.14, "operating", 127.31, 36.12)
 #: A KR-T2 solar farm on the border whose nearest substation is s-mid, in KR-T3.

@@ -153,6 +153,13 @@ def line_limited(**changes):
     return siting.SitingData(**layers_), siting.Scenario(**MIDDLE_ONLY).replace(**changes)
 
 
+#: Extra renewables for :func:`renewable_layers` (``renewables=[...]``):
+#: a solar farm in the east province (KR-T4) at s-east (its wind farm is at s-east2),
+SOLAR_EAST = ("r-solar-east", "solar", 200.0, 0.14, "operating", 127.72, 36.22)
+#: an onshore wind farm in the west province (KR-T2) at s-west2.
+WIND_WEST = ("r-wind-west", "onshore_wind", 100.0, 0.2, "operating", 126.95, 36.45)
+
+
 def renewable_layers(
     *,
     surplus_mw: dict[str, float] | None = None,
