@@ -21,7 +21,8 @@ technology connect (else its solar and wind, else all its renewables; a
 province without any gets none); it costs capital plus the present value of
 fixed O&M per MW and adds capacity factor x MW of energy and peak credit x MW
 of supply there. Renewable energy reaches the campuses over the capacity
-the campus flow leaves on each line; a substation takes at most load factor
+the campus flow leaves on each line, and pays for its MW-km as the campus
+flow does (``transmission_per_mw_km``); a substation takes at most load factor
 x its load; the total covers ``renewable_share`` x load factor x the plan's
 MW; the incentive credits the total. Build and the renewable flow exist only
 when renewables are accounted (a share or an incentive).
@@ -583,8 +584,9 @@ class Reference:
 
         Variables: campus flow fp, fm and renewable flow gp, gm per line with
         residual capacity (fp + fm + gp + gm <= residual: one capacity per line,
-        both directions counted in full); per substation supply used s, surplus
-        used u, new-build energy taken e and energy delivered d; MW built per option.
+        both directions counted in full; each priced per MW-km); per substation
+        supply used s, surplus used u, new-build energy taken e and energy
+        delivered d; MW built per option.
         """
         sc, c = self.sc, self.sc.costs
         nodes = len(self.sub_ids)
@@ -600,8 +602,9 @@ class Reference:
             shared = [(fp, 1.0), (fm, 1.0)]
             campus_in[u] += [(fp, -1.0), (fm, 1.0)]
             campus_in[v] += [(fp, 1.0), (fm, -1.0)]
-            if self.accounts:
-                gp, gm = lp.var(), lp.var()
+            if self.accounts:  # renewable energy pays the network's use per MW-km as the campus flow does
+                gp, gm = lp.var(c.transmission_per_mw_km * length), lp.var(c.transmission_per_mw_km * length)
+                tx += [(gp, length), (gm, length)]
                 shared += [(gp, 1.0), (gm, 1.0)]
                 energy_in[u] += [(gp, -1.0), (gm, 1.0)]
                 energy_in[v] += [(gp, 1.0), (gm, -1.0)]

