@@ -7,7 +7,8 @@ same lines, the surplus and the new build) and every assignment of the few
 user candidates is enumerated. The only things taken from the library are
 ``SitingData`` (for its documented column defaults), the ``Scenario``'s own
 fields and the documented tables of ``siting.settings``
-(``RENEWABLE_PEAK_CREDIT``, ``RENEWABLE_ENERGY_TECHNOLOGIES``).
+(``RENEWABLE_PEAK_CREDIT``, ``RENEWABLE_ENERGY_TECHNOLOGIES``); the library's
+plans are also re-checked by ``siting.testing.assert_result_valid``.
 
 The renewable rules, as issue 20 states them and re-derived here: existing
 renewables count only through their peak credit (supply at their nearest

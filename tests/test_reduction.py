@@ -3,6 +3,7 @@
 import pytest
 
 import siting
+from siting.constants import BUILD_TECHNOLOGIES
 from siting.testing import assert_result_valid
 from tests import toy
 from tests.toy import EXACT
@@ -26,11 +27,17 @@ CASES = {
         {"renewable_share": 0.6, "costs": siting.Costs(renewable_incentive_per_mw=3.0)},
         {"build": True, "potential": True, "surplus": True},
     ),
-    # only KR-T3 may host, line L3 (50 MW) and 20 MW of peak credit limit its supply: new build's
-    # peak credit makes up the rest
+    # only KR-T3 may host (toy.MIDDLE_ONLY, with new build allowed again), line L3 (50 MW) and 20 MW
+    # of peak credit limit its supply: new build's peak credit makes up the rest
     "build_peak": (
         {"residual_mw": {"L3": 50.0, "L5": 0.0}},
-        {**toy.MIDDLE_ONLY, "target_mw": 100, "grid_spacing_km": 1, "renewable_share": 0.1},
+        {
+            **toy.MIDDLE_ONLY,
+            "target_mw": 100,
+            "grid_spacing_km": 1,
+            "renewable_share": 0.1,
+            "renewable_build": BUILD_TECHNOLOGIES,
+        },
         {"build": True, "peak": True},
     ),
 }
