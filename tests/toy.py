@@ -7,6 +7,8 @@ the tests; nothing is downloaded.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import geopandas as gpd
 import pandas as pd
 import shapely
@@ -149,3 +151,54 @@ def line_limited(**changes):
     lines_.loc[lines_.line_id == "L3", "residual_mw"] = 50.0
     lines_.loc[lines_.line_id == "L5", "residual_mw"] = 0.0
     return siting.SitingData(**layers_), siting.Scenario(**MIDDLE_ONLY).replace(**changes)
+
+
+#: Extra renewables for :func:`renewable_layers` (``renewables=[...]``):
+#: a solar farm in the east province (KR-T4) at s-east (its wind farm is at s-east2),
+SOLAR_EAST = ("r-solar-east", "solar", 200.0, 0.14, "operating", 127.72, 36.22)
+#: an onshore wind farm in the west province (KR-T2) at s-west2.
+WIND_WEST = ("r-wind-west", "onshore_wind", 100.0, 0.2, "operating", 126.95, 36.45)
+
+
+def renewable_layers(
+    *,
+    surplus_mw: dict[str, float] | None = None,
+    max_mw: dict[str, dict[str, float]] | None = None,
+    renewables: Sequence[tuple] = (),
+    residual_mw: dict[str, float] | None = None,
+) -> dict:
+    """Toy layers with a stated renewable surplus and new-build potentials by province.
+
+    Parameters
+    ----------
+    surplus_mw : dict, optional
+        Province code -> ``renewable_surplus_mw`` (average MW; 0 elsewhere).
+    max_mw : dict, optional
+        Technology -> {province code -> MW}: the provinces' ``<technology>_max_mw``
+        (empty elsewhere: no limit).
+    renewables : list of tuple
+        Extra renewables ``(site_id, technology, capacity_mw, capacity_factor, status, lon, lat)``
+        (as in :func:`renewables`).
+    residual_mw : dict, optional
+        Line id -> residual capacity, replacing the toy's.
+    """
+    out = layers()
+    prov = out["provinces"]
+    prov["renewable_surplus_mw"] = prov["code"].map(surplus_mw or {}).fillna(0.0)
+    for tech, by_code in (max_mw or {}).items():
+        prov[f"{tech}_max_mw"] = prov["code"].map(by_code)
+    if renewables:
+        cols = ["site_id", "technology", "capacity_mw", "capacity_factor", "status", "lon", "lat"]
+        extra = pd.DataFrame(list(renewables), columns=cols)
+        extra = gpd.GeoDataFrame(
+            extra.drop(columns=["lon", "lat"]),
+            geometry=gpd.points_from_xy(extra.lon, extra.lat),
+            crs="EPSG:4326",
+        )
+        out["renewables"] = pd.concat([out["renewables"], extra], ignore_index=True)
+    lines_ = out["lines"]
+    lines_["residual_mw"] = [
+        (residual_mw or {}).get(lid, r)
+        for lid, r in zip(lines_["line_id"], lines_["residual_mw"], strict=True)
+    ]
+    return out
