@@ -174,9 +174,11 @@ class Costs:
         over as many such circuits as its peak needs; no N-1 duplicate
         circuit is priced.
     transmission_per_mw_km : float
-        Use of the existing network per MW of peak flow per km, and per MW
-        (average) of renewable energy carried to the campuses per km (so a
-        plant near its campus costs less to use). Default 0.002 (ASSUMPTION).
+        Use of the existing network per MW of peak flow per km. Default 0.002
+        (ASSUMPTION). Renewable energy (an annual average) shares the lines'
+        residual capacity but is not priced: pricing it made the model about
+        ten times slower to prove (30 km: 320 s against 31 s) for a term of a
+        few per cent of the cost.
     site_per_mw : float
         Land and site preparation per MW of campus. Default 0.5 (ASSUMPTION).
     site_per_mw_by_province : mapping of str to float

@@ -174,8 +174,7 @@ def _check_costs(result: SitingResult) -> None:
     assert abs(conn - result.costs["connection"]) <= 1e-6 * max(1.0, abs(conn)) + 1e-6, (
         f"connection cost {result.costs['connection']} != {conn}"
     )
-    mw = lines["flow_mw"].abs() + lines["renewable_flow_mw"].abs()  # campus peak flows and renewable energy
-    tx = c.transmission_per_mw_km * float((mw * lines["length_km"]).sum())
+    tx = c.transmission_per_mw_km * float((lines["flow_mw"].abs() * lines["length_km"]).sum())
     assert abs(tx - result.costs["transmission"]) <= 1e-5 * max(1.0, tx), (
         f"transmission cost {result.costs['transmission']} != {tx}"
     )

@@ -22,8 +22,8 @@ technology connect (else its solar and wind, else all its renewables; a
 province without any gets none); it costs capital plus the present value of
 fixed O&M per MW and adds capacity factor x MW of energy and peak credit x MW
 of supply there. Renewable energy reaches the campuses over the capacity
-the campus flow leaves on each line, and pays for its MW-km as the campus
-flow does (``transmission_per_mw_km``); a substation takes at most load factor
+the campus flow leaves on each line (unpriced: only the campus flow pays
+``transmission_per_mw_km``); a substation takes at most load factor
 x its load; the total covers ``renewable_share`` x load factor x the plan's
 MW; the incentive credits the total. Build and the renewable flow exist only
 when renewables are accounted (a share or an incentive).
@@ -585,7 +585,7 @@ class Reference:
 
         Variables: campus flow fp, fm and renewable flow gp, gm per line with
         residual capacity (fp + fm + gp + gm <= residual: one capacity per line,
-        both directions counted in full; each priced per MW-km); per substation
+        both directions counted in full; the campus flow priced per MW-km); per substation
         supply used s, surplus used u, new-build energy taken e and energy
         delivered d; MW built per option.
         """
@@ -603,9 +603,8 @@ class Reference:
             shared = [(fp, 1.0), (fm, 1.0)]
             campus_in[u] += [(fp, -1.0), (fm, 1.0)]
             campus_in[v] += [(fp, 1.0), (fm, -1.0)]
-            if self.accounts:  # renewable energy pays the network's use per MW-km as the campus flow does
-                gp, gm = lp.var(c.transmission_per_mw_km * length), lp.var(c.transmission_per_mw_km * length)
-                tx += [(gp, length), (gm, length)]
+            if self.accounts:  # renewable energy shares the line, unpriced
+                gp, gm = lp.var(0.0), lp.var(0.0)
                 shared += [(gp, 1.0), (gm, 1.0)]
                 energy_in[u] += [(gp, -1.0), (gm, 1.0)]
                 energy_in[v] += [(gp, 1.0), (gm, -1.0)]

@@ -273,14 +273,6 @@ def test_delivered_beyond_the_sources_fails_validation(surplus_and_build):
         assert_result_valid(bad, data)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "Renewable.check (siting/families/renewable.py) sums surplus used by the province of the "
-        "substation where it is used, but a province's surplus is stranded at the nearest substations "
-        "of its renewables, which may lie in another province: a valid result is rejected"
-    ),
-)
 def test_surplus_stranded_across_a_province_border_is_valid():
     """KR-T2's surplus, stranded at s-mid (KR-T3) by a border solar farm, serves a campus: a valid plan."""
     data = siting.SitingData(**toy.renewable_layers(renewables=[SOLAR_BORDER], surplus_mw={"KR-T2": 40.0}))

@@ -52,7 +52,7 @@ class Renewable(Family):
     """
 
     name = RENEWABLE
-    reads = ("line_flows", "build_energy", "transmission")
+    reads = ("line_flows", "build_energy")
     provides = ("renewable_flows", "renewable_delivered", "renewable_incentive")
     limits = {RENEWABLE: "renewable share: {mw:,.1f} MW (average) short"}
 
@@ -69,7 +69,6 @@ class Renewable(Family):
         net = {n: pulp.LpAffineExpression() for n in range(len(subs))}
         self.flow: dict[str, tuple[pulp.LpVariable, pulp.LpVariable]] = {}
         self.delivered: dict[int, pulp.LpVariable] = {}
-        c_tx, tx = m.scenario.costs.transmission_per_mw_km, []
         for lid, e in sorted_edges(G):
             r = max(float(e["residual_mw"]), 0.0)  # a full line too: its price counts the first MW's energy
             key = safe_name(lid)
@@ -77,7 +76,6 @@ class Renewable(Family):
             gm = pulp.LpVariable(f"gm_{key}", lowBound=0, upBound=r)
             self.flow[lid] = (gp, gm)
             m.renewable_flows[lid] = (gp, gm, e["length_km"])
-            tx += [(gp, c_tx * e["length_km"]), (gm, c_tx * e["length_km"])]
             if lid in m.line_flows:  # one capacity per line: shared with the campus supply flow
                 fp, fm, _ = m.line_flows[lid]
                 extra = m.slacks.get((LINES, lid), 0)
@@ -90,8 +88,6 @@ class Renewable(Family):
             m.on_rhs(LINES, lid, f"gm_{key}")
             net[pos[e["from_id"]]] -= gp - gm
             net[pos[e["to_id"]]] += gp - gm
-        if c_tx > 0:  # energy uses the network as peak flows do: renewables near the campuses cost less
-            m.terms["transmission"] = m.terms.get("transmission", pulp.LpAffineExpression()) + linear(tx)
         lf, ids = m.scenario.load_factor, subs["substation_id"].tolist()
         self.surplus: dict[int, pulp.LpVariable] = {}
         self.taken: dict[int, pulp.LpVariable] = {}
@@ -125,7 +121,7 @@ class Renewable(Family):
         surplus = Stage("settle_surplus", linear((u, 1) for u in self.surplus.values()), pulp.LpMaximize)
         length = linear((v, ln) for gp, gm, ln in m.renewable_flows.values() for v in (gp, gm))
         preferred = (most, surplus) if self.surplus else (most,)  # an empty stage has nothing to settle
-        priced = ()
+        priced: tuple[Stage, ...] = ()
         if m.scenario.costs.renewable_incentive_per_mw > 0:
             priced = (Stage("settle_incentive", m.terms["renewable_incentive"], pulp.LpMinimize),)
         return Settling(priced=priced, preferred=preferred, length=length if self.flow else None)
@@ -168,13 +164,25 @@ class Renewable(Family):
         assert (delivered >= -tol).all(), "negative renewable energy delivered"
         over = s["substation_id"][delivered > sc.load_factor * load + tol]
         assert len(over) == 0, f"renewable energy delivered above the campuses' average load at {list(over)}"
+        # surplus: by the province it comes from (the table), at most what the provinces layer states;
+        # by substation, at most what is stranded there; the two accounts agree
         stated = data.provinces.set_index("code")["renewable_surplus_mw"]
-        used = s.groupby("province")["surplus_used_mw"].sum()
-        for p, mw in used.items():
-            assert mw <= float(stated.get(p, 0.0)) + tol, (
-                f"{mw:.3f} MW of renewable surplus used in {p}, above the {float(stated.get(p, 0.0)):.3f} MW "
-                "stated: existing renewables' output credited beyond the stated surplus"
+        rows = result.renewable_supply[result.renewable_supply["source"] == "surplus"]
+        beyond = "existing renewables' output credited beyond the stated surplus"
+        for p, mw in rows.groupby("province")["energy_mw"].sum().items():
+            limit = float(stated.get(p, 0.0))
+            assert mw <= limit + tol, (
+                f"{mw:.3f} MW of surplus from {p} used, above the {limit:.3f} MW: {beyond}"
             )
+        used = s["surplus_used_mw"].to_numpy(dtype=float)
+        over = s["substation_id"][used > s["surplus_mw"].to_numpy(dtype=float) + tol]
+        assert len(over) == 0, f"surplus used above the surplus stranded at {list(over)[:5]}: {beyond}"
+        assert abs(float(s["surplus_mw"].sum()) - float(stated.sum())) <= tol * 10 + 1e-9 * float(
+            stated.sum()
+        ), "the substations' surplus does not add up to the provinces' stated surplus"
+        assert abs(float(used.sum()) - float(rows["energy_mw"].sum())) <= tol * 10, (
+            "surplus used at the substations != surplus used by province"
+        )
         techs = sc.costs.renewable_technologies
         table = result.renewable_supply
         built = table[table["source"] == "new build"]
