@@ -8,9 +8,11 @@ memory is per run:
 - **naive**: what a user would write by hand with PuLP from the same, unreduced options table
   (``build_options`` over every candidate): one binary per option, one ``pulp.lpSum`` row per site,
   substation, line, node, province, the target and the renewable share, and the same
-  transport-model network and costs. It shares the library's inputs (options, grid graph) and its
-  solver call (``siting.solvers.solve_problem``, for the same time limit and status/gap reading),
-  nothing of its formulation.
+  transport-model network and costs; renewable energy from each substation's surplus and from new
+  build per (province, technology) (its peak credit adds supply) flows on every line beside the
+  campus supply. It shares the library's inputs (options, grid graph with its surplus and
+  new-build options) and its solver call (``siting.solvers.solve_problem``, for the same time
+  limit and status/gap reading), nothing of its formulation.
 
 Per run: cells, options, variables, constraints, seconds per stage, total, peak MB, objective,
 status, gap; medians over ``--repeat`` runs. Runs stop at ``--time-limit`` (the status and gap say
@@ -105,7 +107,7 @@ def naive_model(data: Any, sc: Any, opts: Any, graph: Any) -> Any:
     for n, expr in load.items():
         prob += expr <= head[n]
     renewables = sc.renewable_share > 0 or sc.costs.renewable_incentive_per_mw > 0
-    build_cost, peak, energy = _new_build(prob, sc, graph) if renewables else (0, {}, {})
+    build_cost, peak, energy = _new_build(sc, graph) if renewables else (0, {}, {})
     subs = data.substations["substation_id"].tolist()
     inflow, ren_in, transmission = _lines(prob, sc, graph, subs, renewables)
     for n, sid in enumerate(subs):  # supply for new load (with new build's peak credit) meets load
@@ -169,7 +171,7 @@ def _lines(
     return inflow, ren_in, pulp.lpSum(transmission)
 
 
-def _new_build(prob: Any, sc: Any, graph: Any) -> tuple[Any, dict[int, Any], dict[int, Any]]:
+def _new_build(sc: Any, graph: Any) -> tuple[Any, dict[int, Any], dict[int, Any]]:
     """New renewables: MW b_k per (province, technology) option, 0 <= b_k <= its potential.
 
     Returns their cost and, per substation (by position) where an option connects with weight

@@ -11,6 +11,7 @@ import pytest
 
 import siting
 from siting.candidates import build_candidates
+from siting.constants import BUILD_TECHNOLOGIES
 from siting.grid import build_grid
 from siting.options import build_options
 from siting.solvers import solve_problem
@@ -61,7 +62,6 @@ def _toy_renewables():
     return siting.SitingData(**layers)
 
 
-BUILD = ("solar", "onshore_wind", "offshore_wind")
 BASE = dict(target_mw=400, grid_spacing_km=5, min_host_provinces=2, mip_gap=1e-9)
 CASES = {
     "share needs new build": lambda: (_toy_renewables(), siting.Scenario(**BASE, renewable_share=0.6)),
@@ -75,7 +75,9 @@ CASES = {
         siting.Scenario(**BASE, renewable_share=0.0, costs=siting.Costs(renewable_incentive_per_mw=0.0)),
     ),
     # new build's peak credit supplies the middle province beyond line L3 (infeasible without it)
-    "peak credit supplies": lambda: toy.line_limited(renewable_share=0.2, renewable_build=BUILD, mip_gap=1e-9),
+    "peak credit supplies": lambda: toy.line_limited(
+        renewable_share=0.2, renewable_build=BUILD_TECHNOLOGIES, mip_gap=1e-9
+    ),
 }
 
 
