@@ -8,9 +8,11 @@ memory is per run:
 - **naive**: what a user would write by hand with PuLP from the same, unreduced options table
   (``build_options`` over every candidate): one binary per option, one ``pulp.lpSum`` row per site,
   substation, line, node, province, the target and the renewable share, and the same
-  transport-model network and costs. It shares the library's inputs (options, grid graph) and its
-  solver call (``siting.solvers.solve_problem``, for the same time limit and status/gap reading),
-  nothing of its formulation.
+  transport-model network and costs; renewable energy from each substation's surplus and from new
+  build per (province, technology) (its peak credit adds supply) flows on every line beside the
+  campus supply. It shares the library's inputs (options, grid graph with its surplus and
+  new-build options) and its solver call (``siting.solvers.solve_problem``, for the same time
+  limit and status/gap reading), nothing of its formulation.
 
 Per run: cells, options, variables, constraints, seconds per stage, total, peak MB, objective,
 status, gap; medians over ``--repeat`` runs. Runs stop at ``--time-limit`` (the status and gap say
@@ -94,7 +96,6 @@ def naive_model(data: Any, sc: Any, opts: Any, graph: Any) -> Any:
     prob = pulp.LpProblem("naive", pulp.LpMinimize)
     z = [pulp.LpVariable(f"z{i}", cat=pulp.LpBinary) for i in range(len(opts))]
     mw = opts["tier_mw"].to_numpy()
-    subs = data.substations["substation_id"].tolist()
     for _, idx in opts.groupby("site").indices.items():
         prob += pulp.lpSum(z[i] for i in idx) <= 1
     total = pulp.lpSum(mw[i] * z[i] for i in range(len(z)))
@@ -105,41 +106,18 @@ def naive_model(data: Any, sc: Any, opts: Any, graph: Any) -> Any:
     head = data.substations["headroom_mw"].to_numpy(dtype=float)
     for n, expr in load.items():
         prob += expr <= head[n]
-    # transport network: campus supply flows f and renewable energy flows g share each line's residual
-    pos = {sid: n for n, sid in enumerate(subs)}
-    inflow = {n: pulp.LpAffineExpression() for n in range(len(subs))}
-    ren_in = {n: pulp.LpAffineExpression() for n in range(len(subs))}
-    transmission = []
-    renewables = sc.renewable_share > 0
-    edges = sorted(graph.edges(keys=True, data=True), key=lambda e: e[2])
-    for k, (_, _, _, e) in enumerate(edges):
-        r = float(e["residual_mw"])
-        if r <= 0:
-            continue
-        fp, fm = pulp.LpVariable(f"fp{k}", lowBound=0), pulp.LpVariable(f"fm{k}", lowBound=0)
-        used = fp + fm
-        if renewables:
-            gp = pulp.LpVariable(f"gp{k}", lowBound=0, upBound=r)
-            gm = pulp.LpVariable(f"gm{k}", lowBound=0, upBound=r)
-            used += gp + gm
-            ren_in[pos[e["from_id"]]] -= gp - gm
-            ren_in[pos[e["to_id"]]] += gp - gm
-        prob += used <= r
-        transmission.append(sc.costs.transmission_per_mw_km * e["length_km"] * (fp + fm))
-        inflow[pos[e["from_id"]]] -= fp - fm
-        inflow[pos[e["to_id"]]] += fp - fm
-    delivered = []
-    for n, sid in enumerate(subs):
-        node = graph.nodes[sid]
-        supply = pulp.LpVariable(f"sup{n}", lowBound=0, upBound=float(node["supply_mw"]))
+    renewables = sc.renewable_share > 0 or sc.costs.renewable_incentive_per_mw > 0
+    build_cost, peak, energy = _new_build(sc, graph) if renewables else (0, {}, {})
+    subs = data.substations["substation_id"].tolist()
+    inflow, ren_in, transmission = _lines(prob, sc, graph, subs, renewables)
+    for n, sid in enumerate(subs):  # supply for new load (with new build's peak credit) meets load
+        s = float(graph.nodes[sid]["supply_mw"])
+        supply = pulp.LpVariable(f"sup{n}", lowBound=0, upBound=None if n in peak else s)
+        if n in peak:
+            prob += supply <= s + peak[n]
         prob += supply + inflow[n] - load.get(n, 0) == 0
-        if renewables:
-            avail = pulp.LpVariable(f"ru{n}", lowBound=0, upBound=float(node["renewable_avg_mw"]))
-            got = pulp.LpVariable(f"rd{n}", lowBound=0)
-            prob += got <= sc.load_factor * load.get(n, 0)
-            prob += ren_in[n] + avail - got == 0
-            delivered.append(got)
-    if renewables:
+    delivered = _renewable_nodes(prob, sc, graph, subs, load, energy, ren_in) if renewables else []
+    if sc.renewable_share > 0:
         prob += pulp.lpSum(delivered) >= sc.renewable_share * sc.load_factor * total
     # province share cap and minimum number of host provinces
     hosts = []
@@ -153,45 +131,98 @@ def naive_model(data: Any, sc: Any, opts: Any, graph: Any) -> Any:
     cost = opts["cost"].to_numpy()
     prob += (
         pulp.lpSum(cost[i] * z[i] for i in range(len(z)))
-        + pulp.lpSum(transmission)
-        - sc.costs.renewable_incentive_per_mw * pulp.lpSum(_credit(prob, data, sc, load))
+        + transmission
+        + build_cost
+        - sc.costs.renewable_incentive_per_mw * pulp.lpSum(delivered)
     )
     return prob
 
 
-def _credit(prob: Any, data: Any, sc: Any, load: dict[int, Any]) -> list[Any]:
-    """Renewable-proximity credit, one variable per (substation, renewable site) within the radius.
+def _lines(
+    prob: Any, sc: Any, graph: Any, subs: list[str], renewables: bool
+) -> tuple[list[Any], list[Any], Any]:
+    """Transport network: campus supply flows f and renewable energy flows g share each line's residual.
 
-    Each site's average output is credited at most once, each substation's campuses at most
-    their average load (the library merges sites that reach the same substations; this does not).
+    Returns the net inflow of f and of g at each substation (by position) and the transmission cost
+    of both (per MW-km of flow); every line gets its flows, a full one bounded at 0.
     """
     import pulp
-    import shapely
 
-    from siting.settings import RENEWABLE_ENERGY_TECHNOLOGIES
+    pos = {sid: n for n, sid in enumerate(subs)}
+    inflow = [pulp.LpAffineExpression() for _ in pos]
+    ren_in = [pulp.LpAffineExpression() for _ in pos]
+    transmission = []
+    edges = sorted(graph.edges(keys=True, data=True), key=lambda e: e[2])
+    for k, (_, _, _, e) in enumerate(edges):
+        r = max(float(e["residual_mw"]), 0.0)
+        a, b = pos[e["from_id"]], pos[e["to_id"]]
+        fp, fm = pulp.LpVariable(f"fp{k}", lowBound=0), pulp.LpVariable(f"fm{k}", lowBound=0)
+        used = fp + fm
+        inflow[a] -= fp - fm
+        inflow[b] += fp - fm
+        if renewables:
+            gp = pulp.LpVariable(f"gp{k}", lowBound=0, upBound=r)
+            gm = pulp.LpVariable(f"gm{k}", lowBound=0, upBound=r)
+            used += gp + gm
+            ren_in[a] -= gp - gm
+            ren_in[b] += gp - gm
+        prob += used <= r
+        transmission.append(sc.costs.transmission_per_mw_km * e["length_km"] * used)
+    return inflow, ren_in, pulp.lpSum(transmission)
 
-    ren = data.renewables
-    ren = ren[ren["status"].isin(sc.renewable_status) & ren["technology"].isin(RENEWABLE_ENERGY_TECHNOLOGIES)]
-    avg = (ren["capacity_mw"] * ren["capacity_factor"]).to_numpy()
-    if sc.renewable_radius_km == 0 or sc.costs.renewable_incentive_per_mw == 0 or not len(ren):
-        return []
-    subs = data.substations.to_crs(data.metric_crs).geometry.values
-    tree = shapely.STRtree(ren.to_crs(data.metric_crs).geometry.values)
-    i_sub, i_ren = tree.query(subs, predicate="dwithin", distance=sc.renewable_radius_km * 1000.0)
-    c: dict[tuple[int, int], Any] = {}
-    for n, r in zip(i_sub.tolist(), i_ren.tolist(), strict=True):
-        if n in load and avg[r] > 0:
-            c[n, r] = pulp.LpVariable(f"c{n}_{r}", lowBound=0)
-    by_ren: dict[int, list[Any]] = {}
-    by_sub: dict[int, list[Any]] = {}
-    for (n, r), v in c.items():
-        by_ren.setdefault(r, []).append(v)
-        by_sub.setdefault(n, []).append(v)
-    for r, vs in by_ren.items():
-        prob += pulp.lpSum(vs) <= float(avg[r])
-    for n, vs in by_sub.items():
-        prob += pulp.lpSum(vs) <= sc.load_factor * load[n]
-    return list(c.values())
+
+def _new_build(sc: Any, graph: Any) -> tuple[Any, dict[int, Any], dict[int, Any]]:
+    """New renewables: MW b_k per (province, technology) option, 0 <= b_k <= its potential.
+
+    Returns their cost and, per substation (by position) where an option connects with weight
+    w_kn, the peak supply Σ_k w_kn · peak_credit_k · b_k and the energy Σ_k w_kn · capacity_factor_k · b_k
+    they add there. No options without ``Scenario.renewable_build``.
+    """
+    import pulp
+
+    if not sc.renewable_build:
+        return 0, {}, {}
+    supply = graph.graph["renewable_supply"]
+    builds = supply.builds.reset_index(drop=True)
+    b = [
+        pulp.LpVariable(f"b{k}", lowBound=0, upBound=float(r.max_mw) if math.isfinite(r.max_mw) else None)
+        for k, r in enumerate(builds.itertuples())
+    ]
+    peak: dict[int, Any] = {}
+    energy: dict[int, Any] = {}
+    w = supply.weights.tocoo()
+    for k, n, wkn in zip(w.row.tolist(), w.col.tolist(), w.data.tolist(), strict=True):
+        peak[n] = peak.get(n, 0) + wkn * float(builds["peak_credit"][k]) * b[k]
+        energy[n] = energy.get(n, 0) + wkn * float(builds["capacity_factor"][k]) * b[k]
+    return pulp.lpSum(float(c) * v for c, v in zip(builds["cost_per_mw"], b, strict=True)), peak, energy
+
+
+def _renewable_nodes(
+    prob: Any,
+    sc: Any,
+    graph: Any,
+    subs: list[str],
+    load: dict[int, Any],
+    energy: dict[int, Any],
+    ren_in: list[Any],
+) -> list[Any]:
+    """Renewable energy at each substation: inflow + surplus used + new-build energy taken = delivered.
+
+    Surplus used is at most the node's ``surplus_mw``, energy taken at most what new build yields
+    there, delivered at most the campuses' average load there. Returns the delivered variables.
+    """
+    import pulp
+
+    delivered = []
+    for n, sid in enumerate(subs):
+        used = pulp.LpVariable(f"ru{n}", lowBound=0, upBound=float(graph.nodes[sid]["surplus_mw"]))
+        got = pulp.LpVariable(f"rd{n}", lowBound=0)
+        prob += got <= sc.load_factor * load.get(n, 0)
+        taken = pulp.LpVariable(f"re{n}", lowBound=0)
+        prob += taken <= energy.get(n, 0)
+        prob += ren_in[n] + used + taken - got == 0
+        delivered.append(got)
+    return delivered
 
 
 def run_naive(km: float, solver: str, time_limit: float, target_mw: float | None) -> dict[str, Any]:
