@@ -144,7 +144,7 @@ def _lines(
     """Transport network: campus supply flows f and renewable energy flows g share each line's residual.
 
     Returns the net inflow of f and of g at each substation (by position) and the transmission cost
-    of both (per MW-km of flow); every line gets its flows, a full one bounded at 0.
+    of f (per MW-km; renewable energy is not priced); every line gets its flows, a full one bounded at 0.
     """
     import pulp
 
@@ -158,6 +158,7 @@ def _lines(
         a, b = pos[e["from_id"]], pos[e["to_id"]]
         fp, fm = pulp.LpVariable(f"fp{k}", lowBound=0), pulp.LpVariable(f"fm{k}", lowBound=0)
         used = fp + fm
+        transmission.append(sc.costs.transmission_per_mw_km * e["length_km"] * used)
         inflow[a] -= fp - fm
         inflow[b] += fp - fm
         if renewables:
@@ -167,7 +168,6 @@ def _lines(
             ren_in[a] -= gp - gm
             ren_in[b] += gp - gm
         prob += used <= r
-        transmission.append(sc.costs.transmission_per_mw_km * e["length_km"] * used)
     return inflow, ren_in, pulp.lpSum(transmission)
 
 
