@@ -31,6 +31,9 @@ N_INSTANCES = 80
 
 def _instance(rng: np.random.Generator) -> tuple[siting.SitingData, siting.Scenario, gpd.GeoDataFrame]:
     layers = toy.layers()
+    # surplus where the toy's solar and wind are, and no new build: its peak credit would supply any
+    # load, and the battery is about limits that bind
+    layers["provinces"]["renewable_surplus_mw"] = [0.0, 0.0, 60.0, 75.0]
     subs = layers["substations"]
     subs["headroom_mw"] = rng.choice(
         [0.0, 50.0, 100.0, 150.0, 200.0, 300.0], size=len(subs), p=[0.1, 0.2, 0.2, 0.2, 0.2, 0.1]
@@ -51,6 +54,7 @@ def _instance(rng: np.random.Generator) -> tuple[siting.SitingData, siting.Scena
         min_host_provinces=int(rng.choice([0, 1, 2, 2, 3])),
         min_spacing_km=float(rng.choice([0.0, 0.0, 0.0, 15.0])),
         renewable_share=float(rng.choice([0.0, 0.0, 0.2, 0.6])),
+        renewable_build=(),
         **FAST,
     )
     return siting.SitingData(**layers, metric_crs=METRIC), sc, cand

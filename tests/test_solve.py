@@ -37,7 +37,7 @@ def test_korea_default_scenario_verifies(korea, spacing_km):
 
     sc = siting.Scenario.from_toml(Path(__file__).parent.parent / "scenarios" / "korea_default.toml")
     res = siting.solve(korea, sc.replace(grid_spacing_km=spacing_km))
-    assert res.status == "optimal"
+    assert res.status.has_solution  # within the file's 600 s limit: optimal or not, the plan must verify
     assert_result_valid(res, korea)
     assert not res.sites.province.isin(["KR-11", "KR-28", "KR-41"]).any()
     assert res.sites.province.nunique() >= sc.min_host_provinces

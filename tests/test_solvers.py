@@ -79,6 +79,10 @@ def test_cbc_highs_report_the_same_figures(request, data_name):
     energy has to travel, so its flows are not trivially zero.
     """
     data = request.getfixturevalue(f"{data_name}_data")
+    # new solar in the middle province only: equal-cost builds elsewhere would be a tie either solver
+    # may break its own way (the plan then differs in what it builds, and the flows with it)
+    prov = data.provinces.assign(solar_max_mw=[0.0, 0.0, 2000.0, 0.0], onshore_wind_max_mw=0.0)
+    data = data.replace(provinces=prov.assign(offshore_wind_max_mw=0.0))
     cbc, highs = _both(data, target_mw=450, grid_spacing_km=5, renewable_share=0.3, min_host_provinces=2)
     _assert_same_optimum(cbc, highs)
     assert _plan(cbc) == _plan(highs)

@@ -24,7 +24,7 @@ import pulp
 
 from ..constants import RENEWABLE_BUILD
 from ..renewable_supply import counts_renewables
-from ._base import Family, linear, value
+from ._base import Family, Settling, Stage, linear, value
 
 if TYPE_CHECKING:
     from .._result_types import ResultLike
@@ -71,6 +71,10 @@ class RenewableBuild(Family):
         cost = builds["cost_per_mw"].to_numpy(dtype=float)
         m.terms["renewable_build"] = linear(zip(self.b, cost, strict=True))
         m.fixed_with_plan.extend(self.b)  # settling moves flows, not what the plan builds
+
+    def settling(self, m: ModelLike) -> Settling:
+        """The build's cost among the priced terms (it moves only if settling must loosen the build)."""
+        return Settling(priced=(Stage("settle_build", m.terms["renewable_build"], pulp.LpMinimize),))
 
     def read(self, m: ModelLike, sol: SolutionLike) -> None:
         """MW built per option."""
