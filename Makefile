@@ -20,7 +20,7 @@ demo: $(STAMP)
 
 # The README's test command: lint, types and every test not marked slow (unit, property, brute
 # force on toys, Korea at coarse spacing, the notebooks with SITING_QUICK=1, the browser test),
-# one pytest worker per core. About 7 minutes on two cores.
+# one pytest worker per core. About 10-15 minutes on two cores (15 min measured with other work running).
 test: $(STAMP)
 	$(VENV)/bin/ruff check siting tests scripts benchmarks
 	$(VENV)/bin/ruff format --check siting tests scripts benchmarks
