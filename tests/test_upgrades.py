@@ -158,7 +158,6 @@ def test_korea_line_price_matches_finite_difference(korea_generic_154, spacing_k
         grid_spacing_km=spacing_km,
         renewable_share=0.0,
         renewable_build=(),
-        mip_gap=1e-9,  # a MW's price is about 0.1 KRW bn: the default gap of 1e-4 of the cost is more
     )
     res = siting.solve(korea, sc)  # without new build: its peak credit would take the load off the lines
     lines = res.lines.set_index("line_id")
