@@ -17,6 +17,7 @@ from siting.constants import Status
 from siting.grid import build_grid
 from siting.model import SitingModel
 from siting.options import build_options, reduce_options
+from siting.solvers import solve_problem
 from siting.testing import assert_result_valid
 
 pytest.importorskip("highspy")
@@ -82,6 +83,33 @@ def test_lazy_model_on_korea(korea):
     assert_result_valid(siting.solve(korea, sc), korea)
 
 
+def test_site_rows_the_relaxation_breaks_come_before_the_first_integer_solve(toy_data, monkeypatch):
+    """Tiers sharing a site in the LP relaxation: its site rows come before any integer solve; exact."""
+    import siting.model
+
+    sc = siting.Scenario(
+        target_mw=450,
+        tiers_mw=(50, 100, 200),
+        min_host_provinces=1,
+        grid_spacing_km=2,
+        solver="highs",
+        mip_gap=0.0,
+        renewable_share=0.0,
+    )
+    lazy, full = _models(toy_data, sc)
+    best = full.solve().objective
+    rows_at_solve = []
+
+    def counted(prob, **kw):
+        rows_at_solve.append(len(lazy.site_rows))
+        return solve_problem(prob, **kw)
+
+    monkeypatch.setattr(siting.model, "solve_problem", counted)
+    report = lazy.solve()
+    assert rows_at_solve[0] > 0  # site rows before the first integer solve: from the relaxation
+    assert report.objective == pytest.approx(best, rel=1e-9)
+
+
 class _EndsAfterFirstSolve:
     """A deadline with time for one solve that has expired when the solve returns."""
 
@@ -97,7 +125,9 @@ def test_limit_before_the_site_rows_are_complete_still_gives_whole_sites(toy_dat
         grid_spacing_km=3, solver="highs", mip_gap=0.0, renewable_share=0.0, **CONFLICTS["two_tiers"]
     )
     lazy, full = _models(toy_data, sc)
-    report = lazy._solve_separated(_EndsAfterFirstSolve(), solver="highs", mip_gap=0.0, threads=1)
+    report = lazy._solve_separated(
+        _EndsAfterFirstSolve(), relaxation=False, solver="highs", mip_gap=0.0, threads=1
+    )
     assert lazy.site_rows  # the first solve shared a site, and the limit came before solving again
     assert report.status == "feasible"
     sol = lazy.read()
@@ -205,7 +235,7 @@ def test_time_limit_on_a_plan_that_breaks_a_row_keeps_the_last_plan_that_broke_n
     monkeypatch.setattr(siting.model, "solve_problem", scripted_solve)
     monkeypatch.setattr(m, "separate_sites", lambda: next(sites))
     monkeypatch.setattr(m, "families", [*m.families, Scripted()])
-    report = m._solve_separated(deadline, solver="highs", mip_gap=1e-4, threads=1)
+    report = m._solve_separated(deadline, relaxation=False, solver="highs", mip_gap=1e-4, threads=1)
     assert report.status == Status.FEASIBLE
     assert report.objective == pytest.approx(obj)
     assert report.bound == pytest.approx((1 - sense * 0.07) * obj)
@@ -234,6 +264,6 @@ def test_time_limit_on_a_plan_that_breaks_a_row_without_an_earlier_plan_is_no_so
 
     monkeypatch.setattr(siting.model, "solve_problem", scripted_solve)
     monkeypatch.setattr(m, "families", [*m.families, Breaks()])
-    report = m._solve_separated(deadline, solver="highs", mip_gap=1e-4, threads=1)
+    report = m._solve_separated(deadline, relaxation=False, solver="highs", mip_gap=1e-4, threads=1)
     assert report.status == Status.NO_SOLUTION
     assert report.objective is None and report.bound is None
