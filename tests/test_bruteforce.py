@@ -154,6 +154,20 @@ INSTANCES = {
         ),
         binds={"share cap": (dict(province_share_cap=1.0), {})},
     ),
+    # the overbuild cap leaves no province room for a whole 200 MW campus (0.5 x 300 MW): the
+    # model bounds each count by it, which must not cut off the optimum
+    "tier_cap": Instance(
+        "ACEH",
+        dict(
+            target_mw=250,
+            tiers_mw=(50, 100, 200),
+            province_share_cap=0.5,
+            min_host_provinces=2,
+            max_overbuild_mw=50,
+            renewable_share=0.0,
+        ),
+        binds={"share cap": (dict(province_share_cap=1.0), {})},
+    ),
     # minimum spacing and share cap bind; a dearer site rate in KR-T2
     "spacing": Instance(
         "ABCDEFI",

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Hashable
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from ..constants import PROVINCE_CAP
+from ..constants import OVERBUILD, PROVINCE_CAP
 from ._base import Family, linear
 
 if TYPE_CHECKING:
@@ -26,11 +27,25 @@ class ProvinceCap(Family):
     limits = {PROVINCE_CAP: "{name} exceeded by {mw:,.1f} MW"}
 
     def add(self, m: ModelLike) -> None:
-        """Add one share-cap row per province that has options."""
-        cap = m.scenario.province_share_cap
+        """Add one share-cap row per province that has options, and its bound by the largest total.
+
+        With the overbuild cap hard, the total is at most ``target_mw +
+        overbuild_mw``, so a province holds at most ``cap x (target_mw +
+        overbuild_mw) / tier`` campuses of a tier: each group's count is
+        bounded by that, which the relaxation does not see (it takes 0.44 of
+        a 400 MW campus under a 35 % cap of a 500 MW plan, where no province
+        can take one whole).
+        """
+        sc = m.scenario
+        cap = sc.province_share_cap
+        most = sc.target_mw + sc.overbuild_mw
+        bounded = math.isfinite(most) and not ({PROVINCE_CAP, OVERBUILD} & m.elastic)
         for p, idx in m.groups_by("province").items():
             in_p = linear((m.y[g], m.group_mw[g]) for g in idx)
             m.prob += in_p <= cap * m.total + m.slack(PROVINCE_CAP, p), f"share_cap_{p}"
+        if bounded:
+            for y, mw in zip(m.y, m.group_mw, strict=True):
+                y.upBound = min(y.upBound, math.floor(cap * most / mw + 1e-9))
 
     @classmethod
     def necessary(cls, data: SitingData, scenario: Scenario, opts: pd.DataFrame) -> list[str]:
