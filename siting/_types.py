@@ -45,6 +45,7 @@ class ModelLike(Protocol):
     opts: pd.DataFrame
     graph: nx.MultiGraph
     headroom: np.ndarray
+    elastic: frozenset[str]
     x: list[pulp.LpVariable]
     mw: np.ndarray
     groups: pd.DataFrame
