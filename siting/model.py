@@ -101,7 +101,8 @@ class SitingModel:
     groups : DataFrame
         ``substation``, ``province``, ``tier_mw``, ``options``: one row per group.
     y : list of pulp.LpVariable
-        Whole number of campuses per group (bounded by the headroom it has).
+        Whole number of campuses per group (bounded by the headroom it has and by
+        the families' :meth:`Family.count_bound`).
     group_mw : ndarray
         Each group's tier, MW.
     group_options : list of ndarray
@@ -310,6 +311,8 @@ class SitingModel:
         lazy = lazy and not any(f.reads_sites for f in enabled)
         m = cls(data, scenario, cand, opts, G, elastic=elastic, headroom=headroom, lazy=lazy)
         m.deadline = deadline
+        for f in enabled:
+            m._bound_counts(f.count_bound(scenario, m.group_mw, m.elastic))
         relaxable = {limit for f in enabled for limit in f.limits}
         if m.elastic - relaxable:
             raise UsageError(
@@ -320,6 +323,14 @@ class SitingModel:
         m._add_families(enabled)
         m._set_objective(tie_break=tie_break)
         return m
+
+    def _bound_counts(self, bound: np.ndarray | None) -> None:
+        """Cap each group's count by ``bound`` (a family's :meth:`Family.count_bound`), before any column."""
+        if bound is None:
+            return
+        self._upper = np.minimum(self._upper, bound)
+        for v, u in zip(self.y, self._upper, strict=True):
+            v.upBound = int(u)
 
     def _add_counts(self) -> None:
         """Bring in the options needed from the start, and the rows tying each group's count to them."""

@@ -32,6 +32,7 @@ from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
+import numpy as np
 import pandas as pd
 import pulp
 
@@ -141,6 +142,20 @@ class Family(ABC):
     def enabled(cls, scenario: Scenario) -> bool:
         """Whether ``scenario`` switches this family on (default: always)."""
         return True
+
+    @classmethod
+    def count_bound(
+        cls, scenario: Scenario, group_mw: np.ndarray, elastic: frozenset[str]
+    ) -> np.ndarray | None:
+        """Most campuses any plan within this family's limits puts in a group, per group (default: none).
+
+        Bounds implied by the family's rows that the relaxation misses; the
+        model caps each group's count by them before it chooses its first
+        columns (:meth:`siting.model.SitingModel.build`). ``elastic`` names
+        the limits relaxed in this model: a bound resting on one must not
+        apply.
+        """
+        return None
 
     @abstractmethod
     def add(self, m: ModelLike) -> None:
