@@ -20,16 +20,17 @@ demo: $(STAMP)
 
 # The README's test command: lint, types and every test not marked slow (unit, property, brute
 # force on toys, Korea at coarse spacing, the notebooks with SITING_QUICK=1, the browser test),
-# one pytest worker per core. About 10-15 minutes on two cores (15 min measured with other work running).
+# one pytest worker per core, each taking the next test when free. About 10 minutes on two cores
+# (10.5 min measured, nothing else running: over its 6-minute budget, most of it solves on Korea).
 test: $(STAMP)
 	$(VENV)/bin/ruff check siting tests scripts benchmarks
 	$(VENV)/bin/ruff format --check siting tests scripts benchmarks
 	$(VENV)/bin/mypy siting
-	$(PY) -m pytest -m "not slow" -n auto
+	$(PY) -m pytest -m "not slow" -n auto --dist worksteal
 
 # The slow checks alone (the full default scenario, N-1 on the whole grid, the full notebooks).
 test-slow: $(STAMP)
-	$(PY) -m pytest -m slow -n auto
+	$(PY) -m pytest -m slow -n auto --dist worksteal
 
 # Everything: what CI runs.
 test-all: test test-slow

@@ -96,8 +96,9 @@ KOREA = {
 #: Why the 10 km case fails since the new renewable families (measured, reduced model, 300 s limit,
 #: one thread: default scenario 3.5 % from proven, share 0 71 %; EXACT allows 120 s).
 UNPROVEN_10KM = (
-    "the 10 km default scenario is not proven optimal within EXACT's 120 s since the renewable "
-    "share is met by new build (3.5 % gap after 300 s)"
+    "1.5 GW at 10 km with the default share may not be proven optimal within EXACT's 120 s per solve "
+    "on a busy machine (83 s for both solves alone, 2026-12-05; 3.5 % gap after 300 s before the "
+    "site rows came from the LP relaxation)"
 )
 
 
