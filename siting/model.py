@@ -536,8 +536,8 @@ class SitingModel:
         is one of the model's own rows, so the model stays exact; it only
         saves integer solves later. On the default Korean scenario at 5 km
         the relaxation breaks the same three site rows as the plans of
-        three integer rounds did, so one integer solve is left (68 s
-        instead of 154 s end to end, 2 cores; ``benchmarks/README.md``).
+        three integer rounds did, so one integer solve is left (63 s
+        instead of 141 s end to end, 2 cores; ``benchmarks/README.md``).
         """
         if not (self.lazy or any(f.separates for f in self.families)):
             return
