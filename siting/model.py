@@ -492,10 +492,10 @@ class SitingModel:
         Lazy rows (sites, and rows a family generates) are first separated
         on the LP relaxation (:meth:`_separate_relaxation`;
         ``relaxation=False`` skips it where the plan is fixed and the model
-        is an LP already), so that few integer solves are needed. When the time ends on a plan that
-        breaks a family's row, the last plan that broke none (only site
-        rows, which :meth:`read` settles) is restored and returned as
-        ``feasible``, its gap taken against the best bound of any round
+        is an LP already), so that few integer solves are needed. When the
+        time ends on a plan that breaks a family's row, the last plan that
+        broke none (only site rows, which :meth:`read` settles) is restored
+        and returned as ``feasible``, its gap taken against the best bound of any round
         (each round's model is a relaxation of the whole one); without such
         a plan the status is ``no_solution``.
         """
