@@ -93,8 +93,9 @@ KOREA = {
 }
 
 
-#: Why the 10 km case fails since the new renewable families (measured, reduced model, 300 s limit,
-#: one thread: default scenario 3.5 % from proven, share 0 71 %; EXACT allows 120 s).
+#: Why the 10 km case may fail: EXACT allows 120 s per solve, and the share met by new build makes
+#: the model slower to prove (before the site rows came from the relaxation: 3.5 % from proven after
+#: 300 s, one thread; on 2026-12-05 both solves took 83 s on an idle machine).
 UNPROVEN_10KM = (
     "1.5 GW at 10 km with the default share may not be proven optimal within EXACT's 120 s per solve "
     "on a busy machine (83 s for both solves alone, 2026-12-05; 3.5 % gap after 300 s before the "
