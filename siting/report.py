@@ -78,7 +78,7 @@ def _plan(result: ResultLike) -> list[str]:
     out += _busiest(result)
     out.append(renewable_line(result))
     out.append(
-        "Costs (KRW bn): "
+        f"Costs ({result.scenario.costs.currency}): "
         + ", ".join(f"{k} {v:,.1f}" for k, v in result.costs.items())
         + f"; total {result.objective:,.1f}"
     )
@@ -103,7 +103,8 @@ def renewable_line(result: ResultLike) -> str:
     build = ", ".join(f"{mw.get(t, 0.0):,.0f} MW {t.replace('_', ' ')}" for t in techs) or "none allowed"
     return (
         f"Renewable share: required {sc.renewable_share:.1%}, achieved {result.renewable_share:.1%} "
-        f"(surplus {surplus:,.1f} MW avg, new build {build}; {cost:,.1f} KRW bn; annual matching)"
+        f"(surplus {surplus:,.1f} MW avg, new build {build}; {cost:,.1f} {sc.costs.currency}; "
+        "annual matching)"
     )
 
 

@@ -95,6 +95,7 @@ def plot_upgrades(
         )
     sm = plt.cm.ScalarMappable(cmap=cmap, norm=norm)
     cb = plt.colorbar(sm, ax=ax, shrink=0.35, pad=0.01)
-    cb.set_label("value of one more MW, KRW bn (lines: residual capacity; dots: supply)")
-    ax.set_title(title or f"{result.scenario.name}: where upgrades pay (KRW bn per MW, plan fixed)")
+    money = result.scenario.costs.currency
+    cb.set_label(f"value of one more MW, {money} (lines: residual capacity; dots: supply)")
+    ax.set_title(title or f"{result.scenario.name}: where upgrades pay ({money} per MW, plan fixed)")
     return ax
