@@ -7,8 +7,9 @@ queries, NumPy arrays); distances are in the data's metric CRS.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -18,9 +19,10 @@ import pandas as pd
 import shapely
 
 from . import _validate as V
+from ._errors import ScenarioError
 from .data import PROVINCE_SNAP_KM, SitingData
 from .io import read_layer
-from .scenario import Scenario
+from .scenario import CAPITAL_REGION, Scenario
 
 __all__ = [
     "CandidateGrid",
@@ -29,6 +31,10 @@ __all__ = [
     "allowed_area",
     "excluded_codes",
     "excluded_core",
+    "exclusion_area",
+    "exclusion_text",
+    "buffer_km_by_province",
+    "outside_buffers",
     "grid_ids",
     "outside_buffer",
     "substation_pairs",
@@ -112,6 +118,45 @@ def excluded_codes(data: SitingData, scenario: Scenario) -> list[str]:
     return sorted(codes)
 
 
+def exclusion_text(scenario: Scenario, provinces: pd.DataFrame) -> str:
+    """What the scenario excludes, in one line: provinces, buffers, exclusion files.
+
+    Parameters
+    ----------
+    scenario : Scenario
+    provinces : DataFrame
+        ``code``, ``name``, optional ``name_ko`` and ``excluded`` (bool), as
+        ``SitingResult.provinces``.
+
+    Examples
+    --------
+    >>> import pandas as pd, siting
+    >>> prov = pd.DataFrame({"code": ["KR-11", "KR-26", "KR-47"], "name": ["Seoul", "Busan", "Gyeongbuk"],
+    ...                      "excluded": [True, True, False]})
+    >>> sc = siting.Scenario(target_mw=1, exclude_provinces=("busan",),
+    ...                      exclude_buffer_km={"capital_region": 30})
+    >>> exclusion_text(sc, prov)
+    'Excluded: Seoul (KR-11; capital region), Busan (KR-26); buffer 30 km around the capital region'
+    >>> exclusion_text(sc.replace(exclude_buffer_km=10, exclusion_files=("a.geojson",)), prov)
+    'Excluded: Seoul (KR-11; capital region), Busan (KR-26); buffer 10 km around each; 1 exclusion file(s)'
+    """
+    named = set(V.province_codes(scenario.exclude_provinces, provinces, field="exclude_provinces"))
+    shown = [
+        f"{r.name} ({r.code}{'' if r.code in named else '; capital region'})"
+        for r in provinces[provinces["excluded"]].itertuples()
+    ]
+    out = "Excluded: " + (", ".join(shown) or "no province")
+    given = scenario.exclude_buffer_km
+    if isinstance(given, Mapping):
+        around = {k: "the capital region" if k == CAPITAL_REGION else k for k in given}
+        out += "; buffer " + ", ".join(f"{km:g} km around {around[k]}" for k, km in given.items())
+    elif given > 0:
+        out += f"; buffer {given:g} km around each"
+    if scenario.exclusion_files:
+        out += f"; {len(scenario.exclusion_files)} exclusion file(s)"
+    return out
+
+
 def allowed_area(
     data: SitingData, scenario: Scenario, *, exclusions: gpd.GeoDataFrame | None = None
 ) -> tuple[gpd.GeoDataFrame, shapely.Geometry]:
@@ -126,12 +171,22 @@ def allowed_area(
     provinces : GeoDataFrame
         Provinces not excluded, in the metric CRS.
     excluded : shapely geometry
-        Union of the excluded provinces buffered by ``exclude_buffer_km``,
-        the scenario's exclusion files and ``exclusions``.
+        Union of the excluded provinces, each buffered by its
+        ``exclude_buffer_km``, the scenario's exclusion files and ``exclusions``.
     """
     prov = data.provinces.to_crs(data.metric_crs)
     codes = excluded_codes(data, scenario)
-    parts = [excluded_core(data, scenario).buffer(scenario.exclude_buffer_km * 1000.0)]
+    parts = [excluded_core(data, scenario)]
+    parts += [core.buffer(buffer_m) for core, buffer_m in buffer_zones(data, scenario)]
+    parts += _exclusion_layers(data, scenario, exclusions)
+    return prov.loc[~prov["code"].isin(codes)], shapely.union_all(parts)
+
+
+def _exclusion_layers(
+    data: SitingData, scenario: Scenario, exclusions: gpd.GeoDataFrame | None
+) -> list[shapely.Geometry]:
+    """The union of each exclusion file and of ``exclusions``, in the metric CRS."""
+    parts = []
     layers = [read_layer(p, name="exclusions") for p in scenario.exclusion_files]
     if exclusions is not None:
         layers.append(exclusions)
@@ -144,7 +199,128 @@ def allowed_area(
                 ]
             )
         parts.append(layer.to_crs(data.metric_crs).union_all())
-    return prov.loc[~prov["code"].isin(codes)], shapely.union_all(parts)
+    return parts
+
+
+def buffer_km_by_province(data: SitingData, scenario: Scenario) -> dict[str, float]:
+    """The buffer around each excluded province, km (0: none), from ``exclude_buffer_km``.
+
+    A number applies to every excluded province; a mapping names
+    ``"capital_region"`` or provinces of ``exclude_provinces``, and the
+    others get none. A province named twice takes the larger distance.
+
+    Examples
+    --------
+    >>> import siting
+    >>> sc = siting.Scenario(target_mw=1, exclude_provinces=("Busan",),
+    ...                      exclude_buffer_km={"capital_region": 30})
+    >>> buffer_km_by_province(siting.load_korea(), sc)
+    {'KR-11': 30.0, 'KR-26': 0.0, 'KR-28': 30.0, 'KR-41': 30.0}
+    >>> buffer_km_by_province(siting.load_korea(), sc.replace(exclude_buffer_km={"Ulsan": 5}))
+    Traceback (most recent call last):
+    ...
+    siting._errors.ScenarioError: scenario field 'exclude_buffer_km' names Ulsan (KR-31), which is not \
+excluded; fix: add it to exclude_provinces, or name only excluded provinces or 'capital_region'.
+    """
+    codes = excluded_codes(data, scenario)
+    given = scenario.exclude_buffer_km
+    if not isinstance(given, Mapping):
+        return dict.fromkeys(codes, float(given))
+    out = dict.fromkeys(codes, 0.0)
+    prov = data.provinces
+    for key, km in given.items():
+        if key == CAPITAL_REGION:
+            named = [str(c) for c in prov.loc[prov["capital_region"], "code"]]
+        else:
+            named = V.province_codes([key], prov, field="exclude_buffer_km")
+        for code in named:
+            if code not in out:
+                name = prov.loc[prov["code"] == code, "name"].iat[0]
+                raise ScenarioError(
+                    f"scenario field 'exclude_buffer_km' names {name} ({code}), which is not excluded; "
+                    "fix: add it to exclude_provinces, or name only excluded provinces or "
+                    f"{CAPITAL_REGION!r}."
+                )
+            out[code] = max(out[code], float(km))
+    return out
+
+
+def buffer_zones(data: SitingData, scenario: Scenario) -> list[tuple[shapely.Geometry, float]]:
+    """The excluded provinces grouped by buffer: (their union in the metric CRS, buffer in m), buffers > 0."""
+    prov = data.provinces.to_crs(data.metric_crs)
+    by_km: dict[float, list[str]] = {}
+    for code, km in buffer_km_by_province(data, scenario).items():
+        if km > 0:
+            by_km.setdefault(km, []).append(code)
+    return [
+        (prov.loc[prov["code"].isin(codes), "geometry"].union_all(), km * 1000.0)
+        for km, codes in sorted(by_km.items())
+    ]
+
+
+def outside_buffers(data: SitingData, scenario: Scenario, geoms: np.ndarray) -> np.ndarray:
+    """Whether each geometry (metric CRS) is clear of every excluded province's buffer, exactly.
+
+    Examples
+    --------
+    >>> import siting
+    >>> d = siting.load_korea()
+    >>> sc = siting.Scenario(target_mw=1, exclude_buffer_km={"capital_region": 30})
+    >>> seoul_edge = shapely.points([[960_000.0, 1_930_000.0], [1_100_000.0, 1_700_000.0]])
+    >>> outside_buffers(d, sc, seoul_edge).tolist()
+    [False, True]
+    """
+    return _clear_of(buffer_zones(data, scenario), geoms)
+
+
+def _clear_of(zones: list[tuple[shapely.Geometry, float]], geoms: np.ndarray) -> np.ndarray:
+    """Whether each geometry is at least each zone's buffer away from that zone's provinces."""
+    keep = np.ones(len(geoms), dtype=bool)
+    for core, buffer_m in zones:
+        keep &= outside_buffer(core, geoms, buffer_m)
+    return keep
+
+
+def exclusion_area(
+    data: SitingData, scenario: Scenario, *, exclusions: gpd.GeoDataFrame | None = None
+) -> gpd.GeoSeries:
+    """Where no campus may go, by reason: the excluded provinces, their buffer, the exclusion areas.
+
+    For maps: the buffer is a polygon (Shapely's arcs are chords, within
+    metres of the true distance; candidates are checked exactly).
+
+    Parameters
+    ----------
+    data, scenario
+    exclusions : GeoDataFrame, optional
+        Further no-go polygons, as :func:`siting.solve` takes them.
+
+    Returns
+    -------
+    GeoSeries
+        Index ``excluded_province``, ``buffer`` (the ring around the
+        excluded provinces, without them) and ``exclusion_area`` (the
+        exclusion files and ``exclusions``), the keys of :data:`DROP_REASONS`;
+        empty geometries where there is none; in the data's CRS (EPSG:4326).
+
+    Examples
+    --------
+    >>> import siting
+    >>> sc = siting.Scenario(target_mw=1, exclude_buffer_km={"capital_region": 30})
+    >>> area = exclusion_area(siting.load_korea(), sc)
+    >>> area.index.tolist(), bool(area["buffer"].is_empty), bool(area["exclusion_area"].is_empty)
+    (['excluded_province', 'buffer', 'exclusion_area'], False, True)
+    """
+    core = excluded_core(data, scenario)
+    zones = [c.buffer(m) for c, m in buffer_zones(data, scenario)]
+    ring = shapely.difference(shapely.union_all(zones), core) if zones else shapely.Polygon()
+    areas = _exclusion_layers(data, scenario, exclusions)
+    out = gpd.GeoSeries(
+        [core, ring, shapely.union_all(areas) if areas else shapely.Polygon()],
+        index=["excluded_province", "buffer", "exclusion_area"],
+        crs=data.metric_crs,
+    )
+    return out.to_crs(data.provinces.crs)
 
 
 def excluded_core(data: SitingData, scenario: Scenario) -> shapely.Geometry:
@@ -236,6 +412,7 @@ class CandidateGrid:
         self.data, self.scenario = data, scenario
         self.provinces, self.excluded = allowed_area(data, scenario, exclusions=exclusions)
         self.core = excluded_core(data, scenario)
+        self.zones = buffer_zones(data, scenario)
         self.locate = _ProvinceLocator(self.provinces)
 
     @functools.cached_property
@@ -258,20 +435,44 @@ class CandidateGrid:
         """Every grid point (x, y) in the metric CRS, before the exact buffer check."""
         return _grid_points(self.land, self.scenario.grid_spacing_km * 1000.0)
 
+    def reasons(self, geoms: np.ndarray) -> np.ndarray:
+        """Why each geometry (metric CRS) cannot host a campus: a key of :data:`DROP_REASONS`, or "".
+
+        The first reason that applies, in the order of :data:`DROP_REASONS`.
+        """
+        reason = np.full(len(geoms), "", dtype=object)
+        checks = [
+            ("excluded_province", shapely.intersects(self.core, geoms)),
+            ("buffer", ~_clear_of(self.zones, geoms)),
+            ("exclusion_area", shapely.intersects(self.excluded, geoms)),
+            ("off_land", shapely.distance(self.provinces.union_all(), geoms) > PROVINCE_SNAP_KM * 1000.0),
+        ]
+        for why, hit in checks:
+            reason[(reason == "") & np.asarray(hit, dtype=bool)] = why
+        return reason
+
+    def excluded_points(self) -> pd.DataFrame:
+        """The grid points on the provinces' land that the excluded area holds: ``site_id``, ``reason``."""
+        land = self.data.provinces.to_crs(self.data.metric_crs).union_all()
+        xy = _grid_points(shapely.intersection(land, self.excluded), self.scenario.grid_spacing_km * 1000.0)
+        return pd.DataFrame({"site_id": grid_ids(xy), "reason": self.reasons(shapely.points(xy))})
+
     def candidates(
         self, xy: np.ndarray, *, ids: bool = True, reach_km: np.ndarray | None = None
     ) -> Candidates:
         """Candidates at grid points ``xy``: the exact buffer check, ids, provinces, pairs."""
         pts = shapely.points(xy)
         # the buffer polygon's chords lie inside the true buffer: check the exact distance
-        exact = outside_buffer(self.core, pts, self.scenario.exclude_buffer_km * 1000.0)
+        exact = _clear_of(self.zones, pts)
+        far = xy[~exact]
+        near = pd.DataFrame({"site_id": grid_ids(far) if ids else [None] * len(far), "reason": "buffer"})
         xy, pts = xy[exact], pts[exact]
         sites = gpd.GeoDataFrame(
             {"site_id": grid_ids(xy) if ids else [None] * len(xy)}, geometry=pts, crs=self.data.metric_crs
         )
         sites["footprint"] = sites.geometry
         sites["province"] = pd.Series(self.locate(xy[:, 0], xy[:, 1]), dtype=object)
-        return _finish(self.data, self.scenario, sites, reach_km=reach_km)
+        return _finish(self.data, self.scenario, sites, dropped=near, reach_km=reach_km)
 
 
 class _ProvinceLocator:
@@ -377,19 +578,11 @@ def build_candidates(
     """
     grid = CandidateGrid(data, scenario, exclusions=exclusions)
     if candidates is None:
-        return grid.candidates(grid.points())
+        found = grid.candidates(grid.points())
+        dropped = pd.concat([grid.excluded_points(), found.dropped], ignore_index=True)
+        return dataclasses.replace(found, dropped=dropped)
     sites = _user_candidates(candidates, data.metric_crs)
-    foot = sites["footprint"].values
-    # the first reason that applies, in this order
-    reason = pd.Series("", index=sites.index, dtype=object)
-    checks = [
-        ("excluded_province", shapely.intersects(grid.core, foot)),
-        ("buffer", ~outside_buffer(grid.core, foot, scenario.exclude_buffer_km * 1000.0)),
-        ("exclusion_area", shapely.intersects(grid.excluded, foot)),
-        ("off_land", shapely.distance(grid.provinces.union_all(), foot) > PROVINCE_SNAP_KM * 1000.0),
-    ]
-    for why, hit in checks:
-        reason[(reason == "") & np.asarray(hit, dtype=bool)] = why
+    reason = pd.Series(grid.reasons(sites["footprint"].values), index=sites.index, dtype=object)
     out = reason != ""
     dropped = pd.DataFrame({"site_id": sites.loc[out, "site_id"], "reason": reason[out]})
     sites = sites.loc[~out]

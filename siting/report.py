@@ -11,7 +11,7 @@ import math
 from collections.abc import Mapping
 
 from ._result_types import SITE_COST_COLUMNS, DiagnosisLike, ResultLike
-from .candidates import DROP_REASONS
+from .candidates import DROP_REASONS, exclusion_text
 from .constants import Status
 
 __all__ = ["summary", "describe", "dropped_summary", "overbuild_note", "renewable_line"]
@@ -43,6 +43,7 @@ def summary(result: ResultLike) -> str:
     if result.status == Status.FEASIBLE and result.gap is not None:
         status += f" (gap {result.gap:.2%})"
     out.append(status)
+    out.append(exclusion_text(sc, result.provinces))
     if result.status in (Status.OPTIMAL, Status.FEASIBLE):
         out += _plan(result)
     if result.diagnosis is not None:
