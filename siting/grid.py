@@ -21,9 +21,9 @@ from scipy.sparse.csgraph import maximum_flow
 from .data import SitingData
 from .renewable_supply import renewable_supply
 from .scenario import Scenario
-from .settings import RENEWABLE_PEAK_CREDIT
+from .settings import PLANT_SPARE_FRACTION, RENEWABLE_PEAK_CREDIT
 
-__all__ = ["build_grid", "deliverable_mw", "islands", "lodf", "node_supply", "ptdf"]
+__all__ = ["build_grid", "check_supply", "deliverable_mw", "islands", "lodf", "node_supply", "ptdf"]
 
 #: An outage whose own transfer factor is within this of 1 islands the network (LODF undefined).
 ISLANDING_TOL = 1e-9
@@ -41,6 +41,14 @@ def _nearest_substation(data: SitingData, points: gpd.GeoDataFrame) -> np.ndarra
 
 def node_supply(data: SitingData, scenario: Scenario, at: np.ndarray | None = None) -> pd.Series:
     """Supply for new load at each substation, MW: spare plant capacity and renewables' peak credit.
+
+    Supply rule: new load is served only from supply that today's load does
+    not use: the plants' ``supply_mw`` (default ``capacity_mw x
+    PLANT_SPARE_FRACTION``), the peak credit of existing renewables and of
+    new build (``renewable_build``). The plants layer is optional in
+    :class:`~siting.SitingData`, but without it a grid has only the
+    renewables' peak credit; :func:`build_grid` warns when all supply falls
+    short of the target (:func:`check_supply`).
 
     Plants and renewables attach to their nearest substation. Supply is the
     plants' ``supply_mw`` plus renewable capacity x peak credit
@@ -108,11 +116,13 @@ def build_grid(data: SitingData, scenario: Scenario | None = None) -> nx.MultiGr
     >>> G.number_of_edges() == len(siting.load_korea().lines)
     True
     """
-    scenario = scenario or Scenario(target_mw=1.0)
+    given, scenario = scenario is not None, scenario or Scenario(target_mw=1.0)
     subs = data.substations
     at = _nearest_substation(data, data.renewables)
     sup = node_supply(data, scenario, at)
     ren = renewable_supply(data, scenario, at)
+    if given:
+        check_supply(data, scenario, supply_mw=float(sup.sum()), build_mw=float(ren.peak_max_mw().sum()))
     G = nx.MultiGraph(renewable_supply=ren)
     for row, s, r, b in zip(
         subs.itertuples(index=False), sup, ren.surplus_mw, ren.peak_max_mw(), strict=True
@@ -241,6 +251,48 @@ def describe_islands(G: nx.MultiGraph) -> list[str]:
             f"island of {len(part)} substation(s): {', '.join(names[:10])}{' ...' if len(names) > 10 else ''}"
         )
     return out
+
+
+def check_supply(data: SitingData, scenario: Scenario, *, supply_mw: float, build_mw: float) -> None:
+    """Warn when all supply for new load falls short of the target: no plan can then be found.
+
+    Parameters
+    ----------
+    data, scenario
+    supply_mw : float
+        Plants' ``supply_mw`` and renewables' peak credit, MW (:func:`node_supply`).
+    build_mw : float
+        The most peak supply new build could add, MW (``inf`` without a potential).
+
+    Examples
+    --------
+    >>> import siting, warnings
+    >>> sc = siting.Scenario(target_mw=500)
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     check_supply(siting.load_korea().replace(plants=None), sc, supply_mw=50.0, build_mw=0.0)
+    >>> print(caught[0].message)  # doctest: +NORMALIZE_WHITESPACE
+    supply for new load is 50 MW in all (plants 0 MW: no plants layer; renewables' peak credit and new
+    build 50 MW), below the target 500 MW: no plan can be found; fix: add a plants layer (its supply_mw,
+    default capacity_mw x 5%, is spare capacity at the peak), give more supply_mw, or allow new build
+    (renewable_build, with <technology>_max_mw potentials in the provinces layer).
+    """
+    total = supply_mw + build_mw
+    if total >= scenario.target_mw:
+        return
+    if data.plants is None:
+        plants, why = 0.0, ": no plants layer"
+    else:
+        counted = data.plants[data.plants["status"].isin(scenario.renewable_status)]
+        plants, why = float(counted["supply_mw"].sum()), ""
+    warnings.warn(
+        f"supply for new load is {total:,.0f} MW in all (plants {plants:,.0f} MW{why}; renewables' peak "
+        f"credit and new build {total - plants:,.0f} MW), below the target {scenario.target_mw:,.0f} MW: "
+        "no plan can be found; fix: add a plants layer (its supply_mw, default capacity_mw x "
+        f"{PLANT_SPARE_FRACTION:.0%}, is spare capacity at the peak), give more supply_mw, or allow new "
+        "build (renewable_build, with <technology>_max_mw potentials in the provinces layer).",
+        stacklevel=3,
+    )
 
 
 def check_connected(G: nx.MultiGraph) -> None:
