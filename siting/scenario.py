@@ -426,7 +426,7 @@ class Scenario:
         --------
         >>> sc = Scenario.korea_default(target_mw=2000)
         >>> sc.name, sc.target_mw, sc.grid_spacing_km, sc.province_share_cap, sc.exclude_buffer_km
-        ('korea_default', 2000, 5.0, 0.35, 10.0)
+        ('korea_default', 2000, 5, 0.35, 10.0)
         """
         return cls.from_toml(bundled_scenario_path("korea_default")).replace(**changes)
 
