@@ -11,8 +11,9 @@ import math
 from collections.abc import Mapping
 
 from ._result_types import SITE_COST_COLUMNS, DiagnosisLike, ResultLike
-from .candidates import DROP_REASONS, exclusion_text
+from .candidates import DROP_REASONS
 from .constants import Status
+from .exclusions import exclusion_text
 
 __all__ = ["summary", "describe", "dropped_summary", "overbuild_note", "renewable_line"]
 
