@@ -412,7 +412,8 @@ def _add_run(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     run.add_argument(
         "--data",
         metavar="DIR",
-        help="your own layers: provinces.*, substations.*, lines.*, renewables.* (plants.* optional) in DIR, "
+        help="your own layers: provinces.*, substations.*, lines.*, renewables.* (plants.* optional, but "
+        "without plants only the renewables' peak credit supplies new load) in DIR, "
         "or as DIR/siting-data.toml says (paths, layer, crs, columns= maps); default the bundled Korean data",
     )
     run.add_argument("--out", default="out", help="output folder (default: out)")
