@@ -23,7 +23,7 @@ from .renewable_supply import renewable_supply
 from .scenario import Scenario
 from .settings import PLANT_SPARE_FRACTION, RENEWABLE_PEAK_CREDIT
 
-__all__ = ["build_grid", "check_supply", "deliverable_mw", "islands", "lodf", "node_supply", "ptdf"]
+__all__ = ["build_grid", "supply_shortfall", "deliverable_mw", "islands", "lodf", "node_supply", "ptdf"]
 
 #: An outage whose own transfer factor is within this of 1 islands the network (LODF undefined).
 ISLANDING_TOL = 1e-9
@@ -47,8 +47,9 @@ def node_supply(data: SitingData, scenario: Scenario, at: np.ndarray | None = No
     PLANT_SPARE_FRACTION``), the peak credit of existing renewables and of
     new build (``renewable_build``). The plants layer is optional in
     :class:`~siting.SitingData`, but without it a grid has only the
-    renewables' peak credit; :func:`build_grid` warns when all supply falls
-    short of the target (:func:`check_supply`).
+    renewables' peak credit; :func:`siting.solve` says so, as a failed
+    necessary condition, when all supply falls short of the target
+    (:func:`supply_shortfall`).
 
     Plants and renewables attach to their nearest substation. Supply is the
     plants' ``supply_mw`` plus renewable capacity x peak credit
@@ -116,13 +117,11 @@ def build_grid(data: SitingData, scenario: Scenario | None = None) -> nx.MultiGr
     >>> G.number_of_edges() == len(siting.load_korea().lines)
     True
     """
-    given, scenario = scenario is not None, scenario or Scenario(target_mw=1.0)
+    scenario = scenario or Scenario(target_mw=1.0)
     subs = data.substations
     at = _nearest_substation(data, data.renewables)
     sup = node_supply(data, scenario, at)
     ren = renewable_supply(data, scenario, at)
-    if given:
-        check_supply(data, scenario, supply_mw=float(sup.sum()), build_mw=float(ren.peak_max_mw().sum()))
     G = nx.MultiGraph(renewable_supply=ren)
     for row, s, r, b in zip(
         subs.itertuples(index=False), sup, ren.surplus_mw, ren.peak_max_mw(), strict=True
@@ -253,45 +252,51 @@ def describe_islands(G: nx.MultiGraph) -> list[str]:
     return out
 
 
-def check_supply(data: SitingData, scenario: Scenario, *, supply_mw: float, build_mw: float) -> None:
-    """Warn when all supply for new load falls short of the target: no plan can then be found.
+def supply_shortfall(G: nx.MultiGraph, scenario: Scenario, data: SitingData) -> str | None:
+    """Why no plan can be found when all supply for new load falls short of the target; None if it does not.
+
+    Campus load is served only from supply for new load (the supply rule,
+    :func:`node_supply`), so a target above the network's total, new build's
+    peak credit included, is infeasible whatever the lines: a necessary
+    condition that :func:`siting.solve` checks before building the model.
 
     Parameters
     ----------
-    data, scenario
-    supply_mw : float
-        Plants' ``supply_mw`` and renewables' peak credit, MW (:func:`node_supply`).
-    build_mw : float
-        The most peak supply new build could add, MW (``inf`` without a potential).
+    G : networkx.MultiGraph
+        From :func:`build_grid` (``supply_mw`` and ``build_peak_mw`` on the nodes).
+    scenario : Scenario
+    data : SitingData
+        Whether it has a plants layer, for the message.
 
     Examples
     --------
-    >>> import siting, warnings
-    >>> sc = siting.Scenario(target_mw=500)
-    >>> with warnings.catch_warnings(record=True) as caught:
-    ...     warnings.simplefilter("always")
-    ...     check_supply(siting.load_korea().replace(plants=None), sc, supply_mw=50.0, build_mw=0.0)
-    >>> print(caught[0].message)  # doctest: +NORMALIZE_WHITESPACE
-    supply for new load is 50 MW in all (plants 0 MW: no plants layer; renewables' peak credit and new
-    build 50 MW), below the target 500 MW: no plan can be found; fix: add a plants layer (its supply_mw,
-    default capacity_mw x 5%, is spare capacity at the peak), give more supply_mw, or allow new build
-    (renewable_build, with <technology>_max_mw potentials in the provinces layer).
+    >>> import siting
+    >>> G = nx.MultiGraph()
+    >>> G.add_node("a", supply_mw=20.0, build_peak_mw=0.0); G.add_node("b", supply_mw=30.0, build_peak_mw=0.0)
+    >>> print(supply_shortfall(G, siting.Scenario(target_mw=500), siting.load_korea().replace(plants=None)))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    supply for new load is 50 MW in all (no plants layer: only the renewables' peak credit and new
+    build), below the target 500 MW; fix: add a plants layer (its supply_mw, default capacity_mw x 5%,
+    is spare capacity at the peak), give more supply_mw, or allow new build (renewable_build, within the
+    provinces' <technology>_max_mw)
+    >>> supply_shortfall(G, siting.Scenario(target_mw=50), siting.load_korea()) is None
+    True
     """
-    total = supply_mw + build_mw
+    total = sum(
+        float(d.get("supply_mw", 0.0)) + float(d.get("build_peak_mw", 0.0)) for _, d in G.nodes(data=True)
+    )
     if total >= scenario.target_mw:
-        return
-    if data.plants is None:
-        plants, why = 0.0, ": no plants layer"
-    else:
-        counted = data.plants[data.plants["status"].isin(scenario.renewable_status)]
-        plants, why = float(counted["supply_mw"].sum()), ""
-    warnings.warn(
-        f"supply for new load is {total:,.0f} MW in all (plants {plants:,.0f} MW{why}; renewables' peak "
-        f"credit and new build {total - plants:,.0f} MW), below the target {scenario.target_mw:,.0f} MW: "
-        "no plan can be found; fix: add a plants layer (its supply_mw, default capacity_mw x "
+        return None
+    what = (
+        "no plants layer: only the renewables' peak credit and new build"
+        if data.plants is None
+        else ("plants' supply_mw, renewables' peak credit and new build")
+    )
+    return (
+        f"supply for new load is {total:,.0f} MW in all ({what}), below the target "
+        f"{scenario.target_mw:,.0f} MW; fix: add a plants layer (its supply_mw, default capacity_mw x "
         f"{PLANT_SPARE_FRACTION:.0%}, is spare capacity at the peak), give more supply_mw, or allow new "
-        "build (renewable_build, with <technology>_max_mw potentials in the provinces layer).",
-        stacklevel=3,
+        "build (renewable_build, within the provinces' <technology>_max_mw)"
     )
 
 
