@@ -497,8 +497,9 @@ class Scenario:
                 raw[key] = tuple(raw[key])
             elif isinstance(raw.get(key), str):  # "KR-26" is not 5 provinces: say how to write a list
                 raise ScenarioError(
-                    f"{where}: field '{key}' = {raw[key]!r} must be a list; fix: write "
-                    f'{key} = ["{raw[key]}"] in TOML (siting run: --set {key}={raw[key]}, comma-separated).'
+                    f"{where}: field '{key}' = {raw[key]!r} must be a list or tuple, not one string; "
+                    f'fix: write {key} = ["{raw[key]}"] in TOML (siting run: --set {key}={raw[key]}, '
+                    "comma-separated)."
                 )
         if isinstance(raw.get("exclusion_files", ()), tuple):
             folder = Path(base) if base is not None else Path.cwd()
