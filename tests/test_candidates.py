@@ -89,16 +89,18 @@ def _toy_metric(toy_data, sites):
     return prov, shapely.points(sites["site_id"].str[1:].str.split("_", expand=True).astype(float).to_numpy())
 
 
+def _east_excluded(buffer_km, **fields):
+    """East (KR-T4) excluded besides the capital region (KR-T1), a buffer around the capital region only."""
+    return siting.Scenario(
+        target_mw=100, exclude_provinces=("East",), exclude_buffer_km={"capital_region": buffer_km}, **fields
+    )
+
+
 def test_buffer_around_the_capital_region_only(toy_data):
     """{"capital_region": 30}: 30 km from KR-T1, none around the also-excluded KR-T4 (friction 9)."""
     import shapely
 
-    sc = siting.Scenario(
-        target_mw=100,
-        grid_spacing_km=2,
-        exclude_provinces=("East",),
-        exclude_buffer_km={"capital_region": 30},
-    )
+    sc = _east_excluded(30, grid_spacing_km=2)
     c = build_candidates(toy_data, sc)
     prov, pts = _toy_metric(toy_data, c.sites)
     to_capital = shapely.distance(prov["KR-T1"], pts) / 1000.0
@@ -115,12 +117,7 @@ def test_grid_points_left_out_are_dropped_with_a_reason(toy_data):
     """Grid points in an excluded province or its buffer are in dropped_candidates (the README said so)."""
     import shapely
 
-    sc = siting.Scenario(
-        target_mw=100,
-        grid_spacing_km=5,
-        exclude_provinces=("East",),
-        exclude_buffer_km={"capital_region": 20},
-    )
+    sc = _east_excluded(20, grid_spacing_km=5)
     c = build_candidates(toy_data, sc)
     dropped = c.dropped.set_index("site_id")["reason"]
     prov, pts = _toy_metric(toy_data, dropped.reset_index())
@@ -139,7 +136,7 @@ def test_grid_points_left_out_are_dropped_with_a_reason(toy_data):
 def test_exclusion_area_for_maps(toy_data):
     from siting.candidates import exclusion_area
 
-    sc = siting.Scenario(target_mw=100, exclude_provinces=("East",), exclude_buffer_km={"capital_region": 20})
+    sc = _east_excluded(20)
     area = exclusion_area(toy_data, sc).to_crs(toy_data.metric_crs)
     prov = toy_data.provinces.to_crs(toy_data.metric_crs).set_index("code").geometry
     assert area["excluded_province"].symmetric_difference(prov[["KR-T1", "KR-T4"]].union_all()).area < 1e3
@@ -160,13 +157,7 @@ def test_buffer_naming_a_province_that_is_not_excluded(toy_data):
 
 
 def test_summary_says_what_is_excluded(toy_data):
-    sc = siting.Scenario(
-        target_mw=100,
-        grid_spacing_km=5,
-        min_host_provinces=1,
-        exclude_provinces=("East",),
-        exclude_buffer_km={"capital_region": 10},
-    )
+    sc = _east_excluded(10, grid_spacing_km=5, min_host_provinces=1)
     res = siting.solve(toy_data, sc)
     lines = res.summary().splitlines()
     assert (

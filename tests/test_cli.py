@@ -214,6 +214,10 @@ def test_run_siting_error_inside_exits_2(tmp_path, capsys, monkeypatch):
     assert "error: prepared= was made for other data; fix:" in capsys.readouterr().err
 
 
+#: A toy run any province can host alone.
+ONE_HOST = ("--target-mw", "100", "--set", "min_host_provinces=1")
+
+
 def _run_toy(tmp_path, *argv):
     data = tmp_path / "data" if (tmp_path / "data").exists() else _write_toy(tmp_path / "data")
     return main(["run", "--data", str(data), "--no-progress", "--out", str(tmp_path / "o"), *argv])
@@ -223,10 +227,7 @@ def test_run_list_field_comma_separated(tmp_path, capsys):
     """--set exclude_provinces=East,Middle: a list without TOML brackets (friction 8)."""
     code = _run_toy(
         tmp_path,
-        "--target-mw",
-        "100",
-        "--set",
-        "min_host_provinces=1",
+        *ONE_HOST,
         "--set",
         "exclude_provinces=East,Middle",
         "--set",
@@ -257,17 +258,7 @@ def test_run_suggested_fix_is_one_the_cli_takes(tmp_path, capsys):
 
 
 def test_run_time_limit_and_threads(tmp_path, capsys):
-    code = _run_toy(
-        tmp_path,
-        "--target-mw",
-        "100",
-        "--set",
-        "min_host_provinces=1",
-        "--time-limit",
-        "45",
-        "--threads",
-        "2",
-    )
+    code = _run_toy(tmp_path, *ONE_HOST, "--time-limit", "45", "--threads", "2")
     assert code == EXIT_PLAN
     rows = _scenario_rows(tmp_path / "o" / "scenario.gpkg")
     assert rows["time_limit_s"] == 45.0 and rows["threads"] == 2
