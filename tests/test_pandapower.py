@@ -151,7 +151,8 @@ def case9_mat(tmp_path):
 def _coordinates(n):
     """Made-up lon/lat for MATPOWER buses 1..n: a ring of 0.5° around 10° E, 50° N."""
     a = np.linspace(0, 2 * np.pi, n, endpoint=False)
-    return pd.DataFrame({"bus": np.arange(1, n + 1), "lon": 10 + 0.5 * np.cos(a), "lat": 50 + 0.5 * np.sin(a)})
+    lon, lat = 10 + 0.5 * np.cos(a), 50 + 0.5 * np.sin(a)
+    return pd.DataFrame({"bus": np.arange(1, n + 1), "lon": lon, "lat": lat})
 
 
 def test_matpower_case_through_the_converter_with_a_coordinates_table(case9_mat, tmp_path):
@@ -163,7 +164,9 @@ def test_matpower_case_through_the_converter_with_a_coordinates_table(case9_mat,
         assert subs.geometry[str(b - 1)].equals_exact(shapely.Point(lon, lat), 1e-9)
     mpc = scipy.io.loadmat(case9_mat)["mpc"]
     branch, base_mva = mpc["branch"][0, 0], float(mpc["baseMVA"][0, 0].squeeze())
-    lines = data.lines.assign(ends=lambda d: list(zip(d.from_id.astype(int) + 1, d.to_id.astype(int) + 1)))
+    lines = data.lines.assign(
+        ends=lambda d: list(zip(d.from_id.astype(int) + 1, d.to_id.astype(int) + 1, strict=True))
+    )
     lines = lines.set_index("ends")
     assert len(lines) == len(branch)
     for f, t, x, rate_a in branch[:, [0, 1, 3, 5]]:  # F_BUS, T_BUS, BR_X (p.u. on baseMVA), RATE_A (MVA)
@@ -186,7 +189,9 @@ def test_matpower_coordinates_must_cover_every_bus_and_name_real_ones(case9_mat)
 
 def test_a_small_plan_on_the_shipped_grid(oberrhein_data):
     """Two 1 MW campuses at 20 kV: costs and reach are illustrative (ASSUMPTION), the grid is pandapower's."""
-    costs = siting.Costs(connection_fixed={20: 0.5}, connection_per_km={20: 0.1}, connection_circuit_mw={20: 12.5})
+    costs = siting.Costs(
+        connection_fixed={20: 0.5}, connection_per_km={20: 0.1}, connection_circuit_mw={20: 12.5}
+    )
     scenario = siting.Scenario(
         target_mw=2,
         tiers_mw=(1,),
