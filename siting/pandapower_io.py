@@ -85,7 +85,7 @@ def _shape(value: Any) -> shapely.Geometry | None:
         return None
     if isinstance(value, str):
         return shapely.from_geojson(value) if value.strip() else None
-    return shapely.geometry.shape(value if isinstance(value, Mapping) else json.loads(json.dumps(value)))
+    return shapely.geometry.shape(value)  # a mapping, or an object with __geo_interface__
 
 
 def bus_points(net: Any) -> gpd.GeoSeries:
@@ -149,69 +149,82 @@ def _in_service(net: Any, table: str, buses: pd.Index, ends: tuple[str, ...], et
     return frame[keep]
 
 
+def _branch_rows(prefix: str, frame: pd.DataFrame, ends: tuple[str, str], **columns: Any) -> pd.DataFrame:
+    """Siting line rows ``<prefix>_<index>`` between the ``ends`` buses of ``frame``, with ``columns``."""
+    return pd.DataFrame(
+        {
+            "line_id": [f"{prefix}_{i}" for i in frame.index],
+            "from_id": frame[ends[0]].astype(int).astype(str).to_numpy(),
+            "to_id": frame[ends[1]].astype(int).astype(str).to_numpy(),
+            **{k: np.asarray(v) if isinstance(v, pd.Series) else v for k, v in columns.items()},
+        }
+    )
+
+
+def _lines(net: Any, buses: pd.Index) -> pd.DataFrame:
+    """Lines: rated by current, reactance per unit on 100 MVA, routed by their geodata."""
+    line = _in_service(net, "line", buses, ("from_bus", "to_bus"), "l")
+    if not len(line):
+        return pd.DataFrame()
+    kv = net.bus["vn_kv"].astype(float).loc[line["from_bus"]].to_numpy()
+    derate = line["df"].astype(float) if "df" in line.columns else 1.0
+    x_ohm = line["x_ohm_per_km"].astype(float) * line["length_km"].astype(float) / line["parallel"]
+    return _branch_rows(
+        "line",
+        line,
+        ("from_bus", "to_bus"),
+        voltage_kv=kv,
+        capacity_mw=math.sqrt(3.0) * kv * line["max_i_ka"].astype(float) * derate * line["parallel"],
+        reactance=x_ohm.to_numpy() / (kv**2 / BASE_MVA),
+        geometry=[_shape(g) for g in line["geo"]] if "geo" in line.columns else None,
+    )
+
+
+def _transformers(net: Any, buses: pd.Index) -> pd.DataFrame:
+    """Two-winding transformers: rated ``sn_mva``, short-circuit reactance on 100 MVA."""
+    trafo = _in_service(net, "trafo", buses, ("hv_bus", "lv_bus"), "t")
+    if not len(trafo):
+        return pd.DataFrame()
+    sn = trafo["sn_mva"].astype(float)
+    vk, vkr = trafo["vk_percent"].astype(float), trafo["vkr_percent"].astype(float)
+    x_on_sn = np.sqrt(np.maximum(vk**2 - vkr**2, 0.0)) / 100.0
+    return _branch_rows(
+        "trafo",
+        trafo,
+        ("hv_bus", "lv_bus"),
+        voltage_kv=trafo["vn_hv_kv"].astype(float),
+        capacity_mw=sn * trafo["parallel"],
+        reactance=x_on_sn * BASE_MVA / sn / trafo["parallel"],
+    )
+
+
+def _dc_lines(net: Any, buses: pd.Index) -> pd.DataFrame:
+    """DC lines: HVDC links rated ``max_p_mw``."""
+    dc = _in_service(net, "dcline", buses, ("from_bus", "to_bus"))
+    if not len(dc):
+        return pd.DataFrame()
+    kv = net.bus["vn_kv"].astype(float).loc[dc["from_bus"]]
+    return _branch_rows(
+        "dcline",
+        dc,
+        ("from_bus", "to_bus"),
+        voltage_kv=kv,
+        kind="hvdc",
+        capacity_mw=dc["max_p_mw"].astype(float),
+    )
+
+
 def _branches(net: Any, pts: gpd.GeoSeries) -> gpd.GeoDataFrame:
     """Lines, two-winding transformers and DC lines as siting lines (see the module's mapping)."""
     _refuse_unsupported(net)
-    kv = net.bus["vn_kv"].astype(float)
-    rows = []
-    line = _in_service(net, "line", pts.index, ("from_bus", "to_bus"), "l")
-    if len(line):
-        v = kv.loc[line["from_bus"]].to_numpy()
-        df = line["df"].astype(float) if "df" in line.columns else 1.0
-        x_ohm = line["x_ohm_per_km"].astype(float) * line["length_km"].astype(float) / line["parallel"]
-        geo = [_shape(g) for g in line["geo"]] if "geo" in line.columns else [None] * len(line)
-        rows.append(
-            pd.DataFrame(
-                {
-                    "line_id": [f"line_{i}" for i in line.index],
-                    "from_id": line["from_bus"].to_numpy(),
-                    "to_id": line["to_bus"].to_numpy(),
-                    "voltage_kv": v,
-                    "capacity_mw": math.sqrt(3.0) * v * line["max_i_ka"] * df * line["parallel"],
-                    "reactance": x_ohm.to_numpy() / (v**2 / BASE_MVA),
-                    "geometry": geo,
-                }
-            )
-        )
-    trafo = _in_service(net, "trafo", pts.index, ("hv_bus", "lv_bus"), "t")
-    if len(trafo):
-        sn = trafo["sn_mva"].astype(float) * trafo["parallel"]
-        vk, vkr = trafo["vk_percent"].astype(float), trafo["vkr_percent"].astype(float)
-        x_sn = np.sqrt(np.maximum(vk**2 - vkr**2, 0.0)) / 100.0 / trafo["parallel"]
-        rows.append(
-            pd.DataFrame(
-                {
-                    "line_id": [f"trafo_{i}" for i in trafo.index],
-                    "from_id": trafo["hv_bus"].to_numpy(),
-                    "to_id": trafo["lv_bus"].to_numpy(),
-                    "voltage_kv": trafo["vn_hv_kv"].astype(float).to_numpy(),
-                    "capacity_mw": sn.to_numpy(),
-                    "reactance": (x_sn * BASE_MVA / trafo["sn_mva"].astype(float)).to_numpy(),
-                }
-            )
-        )
-    dc = _in_service(net, "dcline", pts.index, ("from_bus", "to_bus"))
-    if len(dc):
-        rows.append(
-            pd.DataFrame(
-                {
-                    "line_id": [f"dcline_{i}" for i in dc.index],
-                    "from_id": dc["from_bus"].to_numpy(),
-                    "to_id": dc["to_bus"].to_numpy(),
-                    "voltage_kv": kv.loc[dc["from_bus"]].to_numpy(),
-                    "kind": "hvdc",
-                    "capacity_mw": dc["max_p_mw"].astype(float).to_numpy(),
-                }
-            )
-        )
+    parts = [f(net, pts.index) for f in (_lines, _transformers, _dc_lines)]
     out = (
-        pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=["line_id", "from_id", "to_id"])
+        pd.concat([p for p in parts if len(p)], ignore_index=True) if any(map(len, parts)) else pd.DataFrame()
+    )
+    out = out.reindex(
+        columns=[*out.columns, *({"line_id", "from_id", "to_id", "geometry"} - set(out.columns))]
     )
     out["rating_source"] = "pandapower"
-    for end in ("from_id", "to_id"):
-        out[end] = out[end].astype(int).astype(str)
-    if "geometry" not in out.columns:
-        out["geometry"] = None
     return gpd.GeoDataFrame(out, geometry="geometry", crs=GEOGRAPHIC_CRS)
 
 

@@ -141,6 +141,46 @@ def test_three_winding_transformers_are_refused_by_name():
         siting.SitingData.from_pandapower(net)
 
 
+def _small_net():
+    """Four 110 kV buses and a 20 kV one, with a DC line, an open transformer and every generator kind."""
+    net = pp.create_empty_network(name="small")
+    b = [pp.create_bus(net, vn_kv=110, geodata=(8.0 + i / 10, 48.0)) for i in range(4)]
+    mv = pp.create_bus(net, vn_kv=20, geodata=(8.0, 48.1))
+    off = pp.create_bus(net, vn_kv=110, geodata=(9.0, 48.0), in_service=False)
+    pp.create_line(net, b[0], b[1], length_km=8.0, std_type="243-AL1/39-ST1A 110.0", parallel=2)
+    pp.create_line(net, b[1], b[2], length_km=8.0, std_type="243-AL1/39-ST1A 110.0")
+    pp.create_line(net, b[2], off, length_km=8.0, std_type="243-AL1/39-ST1A 110.0")
+    pp.create_dcline(
+        net, b[2], b[3], p_mw=50, loss_percent=1, loss_mw=0.5, vm_from_pu=1, vm_to_pu=1, max_p_mw=300
+    )
+    t_open = pp.create_transformer(net, b[0], mv, std_type="25 MVA 110/20 kV")
+    pp.create_switch(net, mv, t_open, et="t", closed=False)
+    pp.create_gen(net, b[0], p_mw=100, max_p_mw=400, type="gas")
+    pp.create_sgen(net, b[3], p_mw=30, type="WP")
+    pp.create_sgen(net, b[1], p_mw=5, type="CHP")
+    pp.create_ext_grid(net, b[2])
+    return net
+
+
+def test_a_hand_built_net_maps_every_element_kind():
+    data = siting.SitingData.from_pandapower(_small_net(), capacity_factors={"onshore_wind": 0.31})
+    lines = data.lines.set_index("line_id")
+    assert sorted(lines.index) == ["dcline_0", "line_0", "line_1"]  # no open trafo, no line to the bus off
+    assert lines.at["dcline_0", "kind"] == "hvdc" and lines.at["dcline_0", "capacity_mw"] == 300
+    assert lines.at["line_0", "capacity_mw"] == pytest.approx(2 * lines.at["line_1", "capacity_mw"])
+    assert lines.at["line_0", "reactance"] == pytest.approx(lines.at["line_1", "reactance"] / 2)
+    assert "5" not in set(data.substations.substation_id)
+    ren = data.renewables
+    assert ren[["site_id", "technology", "capacity_mw", "capacity_factor"]].values.tolist() == [
+        ["sgen_0", "onshore_wind", 30.0, 0.31]
+    ]
+    plants = data.plants.set_index("plant_id")
+    assert plants.fuel.to_dict() == {"gen_0": "gas", "sgen_1": "CHP", "ext_grid_0": "external grid"}
+    assert plants.at["gen_0", "capacity_mw"] == 400  # max_p_mw, not today's dispatch
+    # the external grid's bus has the 110 kV line to bus 1 and the DC line: it is rated by its AC line
+    assert plants.at["ext_grid_0", "capacity_mw"] == pytest.approx(lines.at["line_1", "capacity_mw"])
+
+
 @pytest.fixture
 def case9_mat(tmp_path):
     path = tmp_path / "case9.mat"
