@@ -55,6 +55,7 @@ import shapely.geometry
 
 from . import _validate as V
 from ._errors import DataError
+from ._log import logger
 from .costs import RENEWABLE_TECHNOLOGIES
 from .io import PathLike, read_layer
 from .settings import GEOGRAPHIC_CRS
@@ -320,7 +321,7 @@ def net_layers(
         case file (:func:`read_matpower`, placed by ``coordinates``).
     provinces : path or GeoDataFrame, optional
         Boundary layer (``code``, ``name``, polygons); default one region
-        around the buses (code ``NET``).
+        around the buses (code ``NET``; logged at INFO).
     coordinates : path or DataFrame, optional
         For a MATPOWER case (required there): ``bus`` and lon/lat columns.
     capacity_factors : mapping of str to float, optional
@@ -365,6 +366,7 @@ def net_layers(
     plants, renewables = _generators(net, pts, lines, factors)
     if provinces is None:
         region = _one_region(pts, str(net.get("name") or ""))
+        logger.info("no provinces given: one region 'NET' around the %d buses", len(pts))
     else:
         region = read_layer(provinces, name="provinces")
     return {
