@@ -470,6 +470,34 @@ class SitingData:
         return cls(**frames, metric_crs=metric_crs, line_ratings=line_ratings)
 
     @classmethod
+    def from_pandapower(
+        cls,
+        net: Any,
+        *,
+        provinces: PathLike | pd.DataFrame | None = None,
+        coordinates: PathLike | pd.DataFrame | None = None,
+        capacity_factors: Mapping[str, float] | None = None,
+    ) -> SitingData:
+        """A pandapower net, or a MATPOWER case file placed by ``coordinates``, as validated data.
+
+        ``pip install 'siting[pandapower]'``. What maps to what and the
+        options: :func:`siting.pandapower_io.net_layers`.
+
+        Examples
+        --------
+        >>> import pandapower.networks as pn
+        >>> SitingData.from_pandapower(pn.mv_oberrhein())  # doctest: +NORMALIZE_WHITESPACE
+        SitingData(provinces=1, substations=179, lines=177, renewables=153, plants=2,
+                   metric_crs='EPSG:32632')
+        """
+        from .pandapower_io import net_layers
+
+        layers = net_layers(
+            net, provinces=provinces, coordinates=coordinates, capacity_factors=capacity_factors
+        )
+        return cls(**layers)
+
+    @classmethod
     def from_folder(cls, folder: PathLike) -> SitingData:
         """Read every layer from one folder: files found by name, or as ``siting-data.toml`` says.
 
