@@ -148,7 +148,7 @@ def _flows(ax: Axes, lines: gpd.GeoDataFrame) -> list[Artist]:
 def _campuses(
     ax: Axes, sites: gpd.GeoDataFrame, subs: gpd.GeoDataFrame, tiers: Sequence[float]
 ) -> list[Artist]:
-    """Campuses sized by MW, each joined to its substation."""
+    """Campuses sized by MW (at least :data:`siting.style.MIN_MARKER_AREA`) on top, each joined to its substation."""
     if not len(sites):
         return []
     pts = sites.geometry.representative_point()
@@ -157,15 +157,15 @@ def _campuses(
         np.stack([shapely.get_coordinates(pts.to_numpy()), shapely.get_coordinates(at)], axis=1)
     )
     gpd.GeoSeries(links, crs=sites.crs).plot(ax=ax, color=style.CONNECTION, linewidth=0.9, zorder=4.5)
-    ax.scatter(
+    ax.scatter(  # above the substations' rings (6, 7), so that a campus beside its substation shows
         pts.x,
         pts.y,
-        s=sites["capacity_mw"].to_numpy() * style.CAMPUS_AREA_PER_MW,
+        s=style.campus_area(sites["capacity_mw"].to_numpy()),
         color=style.CAMPUS,
         edgecolor="white",
         alpha=0.75,
         linewidth=0.8,
-        zorder=5,
+        zorder=7.5,
         gid=GIDS["campuses"],
     )
     handles: list[Artist] = [
@@ -174,7 +174,7 @@ def _campuses(
             color=style.CAMPUS,
             alpha=0.75,
             markeredgecolor="white",
-            markersize=float(np.sqrt(s * style.CAMPUS_AREA_PER_MW)),
+            markersize=float(np.sqrt(style.campus_area(s))),
         )
         for s in sorted(set(tiers))
     ]
@@ -460,8 +460,9 @@ def plot_siting(
     coloured and widened by their loading (colour bar); the renewables that
     serve the plan (new build as triangles by technology, surplus used as
     hexagons, area ~ average MW on the campuses' scale, each labelled:
-    :mod:`siting.renewable_map`); campuses sized by MW with their
-    connections; substations (used ones ringed, full ones filled red);
+    :mod:`siting.renewable_map`); campuses' connections; substations (used
+    ones ringed, full ones filled red); campuses sized by MW (the smallest
+    tiers at :data:`siting.style.MIN_MARKER_AREA`), over their substations;
     bottleneck lines, loaded to at least :data:`BOTTLENECK_LOADING` of
     their residual capacity, thick and dark red with a white halo and a
     diamond at their middle, so that 3 km lines show at national scale; and the

@@ -40,8 +40,8 @@ MARKERS: Final = {
     "new build": ("^", "renewable_build", 1.0, 4.2),
     "surplus": ("h", "renewable_surplus", 0.3, 4.3),
 }
-#: Smallest marker area on the static map, points squared, so that a few MW still show.
-MIN_AREA: Final = 30.0
+#: Smallest marker area on the static map, points squared, so that a few MW still show (the campuses').
+MIN_AREA: Final = style.MIN_MARKER_AREA
 
 
 def serving(result: ResultLike) -> gpd.GeoDataFrame:
@@ -169,8 +169,8 @@ def draw(
 
     Markers sit below the campuses, connections and used substations and
     above lines and the grid's substation dots; area is the average MW on the
-    campuses' scale (:data:`siting.style.CAMPUS_AREA_PER_MW`), at least
-    :data:`MIN_AREA`. ``placed`` is passed on to
+    campuses' scale (:func:`siting.style.campus_area`, at least
+    :data:`MIN_AREA`). ``placed`` is passed on to
     :func:`siting.plot_parts.place_labels` (labels kept apart from others).
     """
     rows = serving(result).to_crs(crs)
@@ -183,7 +183,7 @@ def draw(
         ax.scatter(
             part.geometry.x,
             part.geometry.y,
-            s=np.maximum(part["energy_mw"].to_numpy() * style.CAMPUS_AREA_PER_MW, MIN_AREA),
+            s=style.campus_area(part["energy_mw"].to_numpy()),
             marker=marker,
             facecolor=[to_rgba(c, alpha) for c in colors],
             edgecolor=[_rim(str(source), c)[0] for c in colors],

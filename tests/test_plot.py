@@ -281,3 +281,44 @@ def test_cli_writes_every_format(tmp_path, capsys, monkeypatch, toy_result):
     with pytest.raises(SystemExit) as exc:
         main(["run", str(toml), "--out", str(out), "--format", "png,gif"])
     assert exc.value.code == 2 and "gif" in capsys.readouterr().err
+
+
+@pytest.fixture(scope="module")
+def small_campus(toy_data):
+    """One 50 MW campus on a candidate at substation s-mid itself: at national scale every campus sits
+    on its substation's ring."""
+    import geopandas as gpd
+    import shapely
+
+    at = gpd.GeoDataFrame(geometry=[shapely.Point(127.25, 36.25)], crs="EPSG:4326")
+    sc = siting.Scenario(
+        target_mw=50,
+        tiers_mw=(50, 100),
+        min_host_provinces=1,
+        province_share_cap=1.0,
+        renewable_share=0.0,
+        grid_spacing_km=5,
+    )
+    res = siting.solve(toy_data, sc, candidates=at)
+    assert res.sites["capacity_mw"].tolist() == [50.0] and res.sites["substation_id"].tolist() == ["s-mid"]
+    return res
+
+
+def test_small_campus_drawn_over_its_substation(small_campus):
+    """Friction 1: a 50 MW campus was hidden under the white ring of the substation it uses."""
+    res = small_campus
+    fig, ax = plt.subplots(figsize=(6, 4), dpi=100)
+    siting.plot_siting(res, ax=ax, table=False)
+    fig.canvas.draw()
+    img = np.asarray(fig.canvas.buffer_rgba())[..., :3] / 255.0
+    pt = res.sites.to_crs(res.metric_crs).geometry.representative_point().iloc[0]
+    x, y = ax.transData.transform((pt.x, pt.y))
+    row, col = int(round(img.shape[0] - y)), int(round(x))
+    window = img[row - 2 : row + 3, col - 2 : col + 3]  # 5 x 5 pixels at the campus
+    campus = 0.75 * np.array(to_rgb(style.CAMPUS)) + 0.25  # its colour (alpha 0.75) over the white ring
+    hits = int((np.abs(window - campus).max(axis=-1) < 0.08).sum())
+    assert hits >= 20, f"{hits} of 25 pixels at the campus have its colour"
+    (campuses,) = by_gid(ax, GIDS["campuses"])
+    (ring,) = by_gid(ax, GIDS["used_substations"])
+    assert campuses.get_zorder() > ring.get_zorder()
+    assert campuses.get_sizes()[0] >= style.MIN_MARKER_AREA
