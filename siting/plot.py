@@ -148,7 +148,7 @@ def _flows(ax: Axes, lines: gpd.GeoDataFrame) -> list[Artist]:
 def _campuses(
     ax: Axes, sites: gpd.GeoDataFrame, subs: gpd.GeoDataFrame, tiers: Sequence[float]
 ) -> list[Artist]:
-    """Campuses sized by MW (at least :data:`siting.style.MIN_MARKER_AREA`) on top, each joined to its substation."""
+    """Campuses sized by MW (:func:`siting.style.campus_area`) on top, each joined to its substation."""
     if not len(sites):
         return []
     pts = sites.geometry.representative_point()
