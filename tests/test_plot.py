@@ -1,5 +1,6 @@
 """Static maps: the answer stands out, what binds is drawn, and the map keeps to its own axes."""
 
+import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
@@ -322,3 +323,57 @@ def test_small_campus_drawn_over_its_substation(small_campus):
     (ring,) = by_gid(ax, GIDS["used_substations"])
     assert campuses.get_zorder() > ring.get_zorder()
     assert campuses.get_sizes()[0] >= style.MIN_MARKER_AREA
+
+
+def scale_bars(ax):
+    return [a for a in ax.get_children() if a.get_gid() == GIDS["scale_bar"]]
+
+
+def test_scale_bar_on_every_static_map(toy_result, toy_data):
+    """Friction 12: no scale bar on the PNG. One bar in km, about a fifth of the map's width."""
+    for ax in (siting.plot_siting(toy_result), siting.plot_upgrades(toy_result), siting.plot_data(toy_data)):
+        (bar,) = scale_bars(ax)
+        text = bar.txt_label.get_text()
+        km = float(text.removesuffix(" km").replace(",", ""))
+        (box,) = bar.size_bar.get_children()
+        assert box.get_width() == pytest.approx(km * 1000.0)  # the metric CRS is in metres
+        width_km = np.ptp(ax.get_xlim()) / 1000.0
+        assert width_km / 10 <= km <= width_km / 2.5
+
+
+def boxes_overlap(boxes):
+    return [(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1 :] if a.overlaps(b)]
+
+
+@pytest.mark.parametrize("size", [(4.0, 3.0), (9.0, 11.0)])
+def test_upgrade_labels_do_not_pile_up(toy_result, size):
+    """Friction 12: the upgrades map wrote every label at the same offset, so near points piled them up."""
+    _, ax = plt.subplots(figsize=size, dpi=100)
+    siting.plot_upgrades(toy_result, ax=ax)
+    ax.figure.canvas.draw()
+    boxes = [t.get_window_extent() for t in ax.texts]
+    assert len(boxes) >= 2
+    assert not boxes_overlap(boxes)
+    assert len(by_gid(ax, GIDS["upgrade_label"])) == len(boxes)
+
+
+@pytest.mark.parametrize("size", [(3.0, 2.0), (5.0, 3.0), (9.0, 6.0)])
+def test_labels_keep_off_other_markers(toy_renewables, size):
+    """Friction 12: long labels covered campuses and renewables; a label may touch only its own markers."""
+    _, ax = plt.subplots(figsize=size, dpi=100)
+    siting.plot_siting(toy_renewables, ax=ax, table=False)
+    ax.figure.canvas.draw()
+    markers = []
+    for gid in ("campuses", "renewable_build", "renewable_surplus", "used_substations", "full_substations"):
+        for layer in by_gid(ax, GIDS[gid]):
+            at = ax.transData.transform(layer.get_offsets())
+            r = np.sqrt(np.broadcast_to(layer.get_sizes(), len(at))) / 2 * ax.figure.dpi / 72
+            markers += [(x - q, y - q, x + q, y + q) for (x, y), q in zip(at, r, strict=True)]
+    labels = [t for t in ax.texts if t.get_gid() in (GIDS["substation_label"], GIDS["renewable_label"])]
+    assert labels
+    for t in labels:
+        box = t.get_window_extent()
+        px, py = ax.transData.transform(t.xy)
+        for m in markers:
+            if not (m[0] < px < m[2] and m[1] < py < m[3]):  # a marker over the label's own point
+                assert not box.overlaps(matplotlib.transforms.Bbox.from_extents(*m)), (t.get_text(), m)
