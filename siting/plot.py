@@ -43,6 +43,7 @@ from .plot_parts import (
     note_box,
     scale_bar,
 )
+from .report import line_label
 
 __all__ = ["plot_data", "plot_siting", "plot_comparison", "binding_limits"]
 
@@ -315,7 +316,8 @@ def _binding_lines(
     )
     for r, pt in zip(part.itertuples(), mid, strict=True):
         mw = float(over[r.line_id])
-        labels.append((mw, pt.x, pt.y, label_text(r.name, r.line_id, f"over by {mw:,.0f} MW")))
+        name = line_label(r.name, r.line_id, r.length_km)
+        labels.append((mw, pt.x, pt.y, label_text(name, r.line_id, f"over by {mw:,.0f} MW")))
     return [handle]
 
 

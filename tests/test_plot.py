@@ -14,17 +14,21 @@ from siting.style import BINDS
 from tests import toy
 
 
-@pytest.fixture(scope="module")
-def toy_result():
-    # 700 MW on the toy grid with line L5's residual cut to 60 MW: L5 is loaded to its residual
-    # and two substations are full (the tests check that the fixture still does both); no renewable
-    # share: solar built for one would add its peak credit as supply where the load is, and no line
-    # would bind
+def bottleneck_result():
+    """700 MW on the toy grid with line L5's residual cut to 60 MW: L5 is loaded to its residual
+    and two substations are full (the tests check that the fixture still does both); no renewable
+    share: solar built for one would add its peak credit as supply where the load is, and no line
+    would bind."""
     layers = toy.layers()
     layers["lines"].loc[layers["lines"].line_id == "L5", "residual_mw"] = 60.0
     data = siting.SitingData(**layers)
     sc = siting.Scenario(target_mw=700, grid_spacing_km=5, min_host_provinces=2, renewable_share=0.0)
     return siting.solve(data, sc)
+
+
+@pytest.fixture(scope="module")
+def toy_result():
+    return bottleneck_result()
 
 
 @pytest.fixture(scope="module")
@@ -211,6 +215,8 @@ def test_infeasible_lines_and_provinces_drawn(toy_infeasible):
     assert by_gid(ax, GIDS["binding_provinces"])
     labels = " ".join(t.get_text() for t in by_gid(ax, GIDS["binding_label"]))
     assert "over by 40 MW" in labels and "Middle\nover its cap by 25 MW" in labels
+    km = res.lines.set_index("line_id").at["L5", "length_km"]
+    assert f"L5 ({km:.1f} km)\nover by 40 MW" in labels  # the line's id and length (friction 7)
 
 
 def test_blank_map_would_fail_the_pixel_check(toy_infeasible):
