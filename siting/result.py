@@ -322,6 +322,12 @@ class SitingResult:
 
         return upgrade_values(self)
 
+    def why_here(self) -> pd.DataFrame:
+        """Why each campus is where it is, one row of text per campus: see :func:`siting.why_here.why_here`."""
+        from .why_here import why_here
+
+        return why_here(self)
+
     def explore(self, *, tiles: str | None = None, **kwargs: Any) -> folium.Map:
         """Interactive map (folium): see :func:`siting.explore`; ``.save(path)`` writes offline HTML.
 
