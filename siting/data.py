@@ -507,6 +507,30 @@ class SitingData:
         """
         return cls.from_files(**folder_sources(folder))
 
+    @classmethod
+    def from_pypsa(
+        cls, network: Any, *, provinces: gpd.GeoDataFrame | None = None, **options: Any
+    ) -> SitingData:
+        """Read a ``pypsa.Network`` (``pip install 'siting[pypsa]'``): :func:`siting.pypsa_io.from_pypsa`.
+
+        AC buses are substations, lines and DC links are lines, generators are plants and renewables.
+        Without ``provinces`` the network is one region ``R1`` around the buses, with a warning.
+
+        Examples
+        --------
+        >>> import pypsa, warnings
+        >>> n = pypsa.Network()
+        >>> n.add("Bus", ["a", "b"], x=[8.0, 8.5], y=[50.0, 50.2], v_nom=380.0)
+        >>> n.add("Line", "ab", bus0="a", bus1="b", x=10.0, s_nom=1000.0)
+        >>> n.add("Generator", "gas", bus="a", carrier="gas", p_nom=500.0)
+        >>> with warnings.catch_warnings(action="ignore"):
+        ...     SitingData.from_pypsa(n)
+        SitingData(provinces=1, substations=2, lines=1, renewables=0, plants=1, metric_crs='EPSG:32632')
+        """
+        from .pypsa_io import from_pypsa
+
+        return from_pypsa(network, provinces=provinces, **options)
+
     def replace(self, **layers: gpd.GeoDataFrame) -> SitingData:
         """Return a copy with some layers replaced, validated again.
 
