@@ -508,13 +508,10 @@ class SitingData:
         return cls.from_files(**folder_sources(folder))
 
     @classmethod
-    def from_pypsa(
-        cls, network: Any, *, provinces: gpd.GeoDataFrame | None = None, **options: Any
-    ) -> SitingData:
-        """Read a ``pypsa.Network`` (``pip install 'siting[pypsa]'``): :func:`siting.pypsa_io.from_pypsa`.
+    def from_pypsa(cls, network: Any, **options: Any) -> SitingData:
+        """Read a ``pypsa.Network``: see :func:`siting.pypsa_io.layers_from_pypsa` for the options.
 
-        AC buses are substations, lines and DC links are lines, generators are plants and renewables.
-        Without ``provinces`` the network is one region ``R1`` around the buses, with a warning.
+        Buses, lines, DC links and generators; without ``provinces=``, one region (with a warning).
 
         Examples
         --------
@@ -527,9 +524,9 @@ class SitingData:
         ...     SitingData.from_pypsa(n)
         SitingData(provinces=1, substations=2, lines=1, renewables=0, plants=1, metric_crs='EPSG:32632')
         """
-        from .pypsa_io import from_pypsa
+        from .pypsa_io import layers_from_pypsa
 
-        return from_pypsa(network, provinces=provinces, **options)
+        return cls(**layers_from_pypsa(network, **options))
 
     def replace(self, **layers: gpd.GeoDataFrame) -> SitingData:
         """Return a copy with some layers replaced, validated again.

@@ -1,6 +1,6 @@
 """PyPSA in and out: a ``pypsa.Network`` as siting layers, and a plan as a network for PyPSA's power flow.
 
-:func:`from_pypsa` reads the AC buses, lines, DC links and generators of a
+:meth:`siting.SitingData.from_pypsa` reads the AC buses, lines, DC links and generators of a
 network into :class:`~siting.SitingData`; :func:`to_pypsa` writes a solved
 plan back as a network whose linear power flow (``n.lpf()``) gives the
 plan's own line flows. PyPSA is imported on first use only: install it with
@@ -24,7 +24,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Mapping
 from types import ModuleType
-from typing import TYPE_CHECKING, Any, Final, Literal
+from typing import TYPE_CHECKING, Any, Final, Literal, Protocol
 
 import geopandas as gpd
 import numpy as np
@@ -35,10 +35,20 @@ from ._errors import UsageError
 from .settings import GEOGRAPHIC_CRS, RatingTable
 
 if TYPE_CHECKING:
-    from .data import SitingData
-    from .result import SitingResult
+    from ._result_types import ResultLike
 
-__all__ = ["from_pypsa", "to_pypsa", "TECHNOLOGY_BY_CARRIER", "ONE_REGION"]
+__all__ = ["layers_from_pypsa", "to_pypsa", "TECHNOLOGY_BY_CARRIER", "ONE_REGION"]
+
+
+class GridLike(Protocol):
+    """What :func:`to_pypsa` reads of a :class:`~siting.SitingData` (this module cannot import it)."""
+
+    @property
+    def substations(self) -> gpd.GeoDataFrame: ...  # noqa: D102
+
+    @property
+    def lines(self) -> gpd.GeoDataFrame: ...  # noqa: D102
+
 
 #: PyPSA generator carriers (lower case; PyPSA-Eur's names and plain ones) that are renewables,
 #: with the technology name of the renewables layer. Any other carrier is a conventional plant.
@@ -65,7 +75,7 @@ TECHNOLOGY_BY_CARRIER: Final[dict[str, str]] = {
 #: Generator carriers that are no supply (PyPSA-Eur's load shedding): not read.
 NOT_SUPPLY: Final[tuple[str, ...]] = ("load", "load shedding", "load-shedding")
 
-#: Code of the one region :func:`from_pypsa` builds when no ``provinces`` are given.
+#: Code of the one region :meth:`siting.SitingData.from_pypsa` builds when no ``provinces`` are given.
 ONE_REGION: Final[str] = "R1"
 
 #: Margin (km) of that region around the buses' convex hull, so that every bus lies inside it
@@ -288,7 +298,7 @@ def one_region(subs: gpd.GeoDataFrame, metric_crs: str) -> gpd.GeoDataFrame:
     return region.to_crs(GEOGRAPHIC_CRS)
 
 
-def from_pypsa(
+def layers_from_pypsa(
     network: Any,
     *,
     provinces: gpd.GeoDataFrame | None = None,
@@ -296,8 +306,8 @@ def from_pypsa(
     residual: Literal["rule", "s_max_pu"] = "rule",
     metric_crs: str = "",
     line_ratings: str | RatingTable = "pypsa_earth",
-) -> SitingData:
-    """Validated siting layers from a ``pypsa.Network``.
+) -> dict[str, Any]:
+    """The arguments of :class:`~siting.SitingData` from a ``pypsa.Network`` (``SitingData.from_pypsa``).
 
     Buses of carrier AC are substations (``x``/``y`` in ``n.crs``, lon/lat by
     PyPSA's convention; ``v_nom``). Lines between them are lines:
@@ -308,10 +318,9 @@ def from_pypsa(
     the buses (PyPSA's ``length`` is not read). Links of carrier ``DC`` (only
     those: other links convert energy) are HVDC lines rated ``p_nom``.
     Generators of a carrier in :data:`TECHNOLOGY_BY_CARRIER` are renewables
-    (capacity factor: the weighted mean of their ``p_max_pu`` profile),
-    others plants (``fuel`` = carrier), all ``operating`` at their bus;
-    storage units and transformers are not read (a warning names the
-    transformers).
+    (capacity factor: their ``p_max_pu`` profile's weighted mean),
+    others plants (``fuel`` = carrier), all ``operating`` at their bus.
+    Storage units and transformers are not read (a warning counts the latter).
 
     Parameters
     ----------
@@ -329,19 +338,16 @@ def from_pypsa(
         RESIDUAL_FRACTION``), or ``s_nom x s_max_pu`` (``p_nom x p_max_pu``
         for links), as :func:`to_pypsa` writes it.
     metric_crs, line_ratings
-        As for :class:`~siting.SitingData`; the ratings default to
-        PyPSA-Earth's generic line types.
+        As for :class:`~siting.SitingData`; ratings default to PyPSA-Earth's line types.
 
     Raises
     ------
     DataError
-        Naming the component, column, rows and fix: buses without
-        coordinates or ``v_nom``, some lines without ``s_nom`` or ``x``, DC
-        links without ``p_nom``, renewables without a capacity factor.
+        Naming component, column, rows and fix (e.g. buses without ``x``/``y`` or ``v_nom``).
 
     Examples
     --------
-    >>> import pypsa, warnings
+    >>> import pypsa, siting, warnings
     >>> n = pypsa.Network()
     >>> n.add("Bus", ["a", "b", "c"], x=[8.0, 8.5, 8.2], y=[50.0, 50.2, 49.8], v_nom=380.0)
     >>> n.add("Line", ["ab", "bc", "ca"], bus0=["a", "b", "c"], bus1=["b", "c", "a"], x=10.0, s_nom=1000.0)
@@ -349,24 +355,21 @@ def from_pypsa(
     >>> n.add("Generator", ["coal", "pv"], bus="a", carrier=["coal", "solar"], p_nom=800.0,
     ...       p_max_pu=[1.0, 0.12])
     >>> with warnings.catch_warnings(action="ignore"):
-    ...     data = from_pypsa(n)
+    ...     data = siting.SitingData(**layers_from_pypsa(n))
     >>> data.lines[["line_id", "kind", "capacity_mw"]].values.tolist()[2:]
     [['ca', 'ac', 1000.0], ['hvdc', 'hvdc', 500.0]]
     >>> data.renewables[["site_id", "technology", "capacity_factor"]].values.tolist()
     [['pv', 'solar', 0.12]]
     """
-    from .data import SitingData
-
     if residual not in ("rule", "s_max_pu"):
         raise UsageError(f"from_pypsa(residual={residual!r}): fix: residual is 'rule' or 's_max_pu'.")
     subs, problems = _substations(network)
     V.raise_if(problems)
-    ids = set(subs["substation_id"])
-    lines, p_lines = _lines(network, ids, residual)
-    links, p_links = _links(network, ids, residual)
+    lines, p_lines = _lines(network, set(subs["substation_id"]), residual)
+    links, p_links = _links(network, set(subs["substation_id"]), residual)
     renewables, plants, p_gens = _generators(network, subs, capacity_factors or {})
     V.raise_if(p_lines + p_links + p_gens)
-    return SitingData(
+    return dict(
         provinces=_regions(network, subs, provinces, metric_crs),
         substations=subs,
         lines=pd.concat([lines, links], ignore_index=True),
@@ -397,7 +400,7 @@ def _regions(n: Any, subs: gpd.GeoDataFrame, provinces: gpd.GeoDataFrame | None,
     return one_region(subs, metric_crs)
 
 
-def to_pypsa(result: SitingResult, network: Any = None, *, data: SitingData | None = None) -> Any:
+def to_pypsa(result: ResultLike, network: Any = None, *, data: GridLike | None = None) -> Any:
     """The plan as a PyPSA network of its new flows, ready for ``n.lpf()`` and ``n.lpf_contingency()``.
 
     What it represents: the model moves *supply for new load* to the campuses
@@ -423,15 +426,14 @@ def to_pypsa(result: SitingResult, network: Any = None, *, data: SitingData | No
       residual, not in these flows.
 
     The renewable energy flows (an average reserved on the lines) are not
-    injected. Transport-model plans export too, but their flows need not be
-    a power flow's.
+    injected. Transport-model plans export too; their flows are no power flow's.
 
     Parameters
     ----------
     result : SitingResult
         With a plan.
     network : pypsa.Network, optional
-        The network :func:`from_pypsa` read for this plan.
+        The network :meth:`siting.SitingData.from_pypsa` read for this plan.
     data : SitingData, optional
         The data the plan was solved on; without ``network``, the network is
         built from it (buses, AC lines, DC links). One of the two is needed.
@@ -480,7 +482,7 @@ def to_pypsa(result: SitingResult, network: Any = None, *, data: SitingData | No
     return n
 
 
-def _copy_of(network: Any, result: SitingResult) -> Any:
+def _copy_of(network: Any, result: ResultLike) -> Any:
     """A one-snapshot copy of ``network`` with today's dispatch switched off (``active`` false).
 
     Generators, loads, storage and transformers (which siting does not read)
@@ -507,12 +509,13 @@ def _copy_of(network: Any, result: SitingResult) -> Any:
         getattr(n, comp)["active"] = False
     other = ~n.links.index.isin(lines.loc[hvdc, "line_id"])
     n.links.loc[other, ["active", "p_set"]] = [False, 0.0]
-    for frame, cols in ((n.links_t.p_set, lines["line_id"]), (n.lines_t.s_max_pu, lines["line_id"])):
-        frame.drop(columns=frame.columns.intersection(cols), inplace=True)
+    for frame in (n.links_t.p_set, n.lines_t.s_max_pu):
+        for col in frame.columns.intersection(lines["line_id"]):
+            del frame[col]  # the plan's values, set below, are static
     return n
 
 
-def _add_grid(n: Any, data: SitingData) -> None:
+def _add_grid(n: Any, data: GridLike) -> None:
     """Buses, AC lines and HVDC links of ``data`` (reactances and limits are set after)."""
     subs = data.substations
     n.add(
@@ -530,14 +533,14 @@ def _add_grid(n: Any, data: SitingData) -> None:
         n.add(comp, rows["line_id"].to_numpy(), **ends, length=rows["length_km"].to_numpy(), **extra)
 
 
-def _set_reactances(n: Any, data: SitingData) -> None:
+def _set_reactances(n: Any, data: GridLike) -> None:
     """Line ``x`` (ohm) such that PyPSA's per unit, ``x / v_nom(bus0)^2``, is siting's reactance / 100."""
     ac = data.lines[data.lines["kind"] == "ac"].set_index("line_id")
     v_bus0 = n.buses.loc[n.lines.loc[ac.index, "bus0"], "v_nom"].to_numpy(dtype=float)
     n.lines.loc[ac.index, "x"] = ac["reactance"].to_numpy() * v_bus0**2 / 100.0
 
 
-def _set_limits(n: Any, result: SitingResult) -> None:
+def _set_limits(n: Any, result: ResultLike) -> None:
     """Ratings (``s_nom``, ``p_nom``) and the share of them the new flows may use; HVDC flows as ``p_set``."""
     lines = result.lines.set_index("line_id")
     usable = (lines["residual_mw"] - lines["renewable_flow_mw"].abs()).clip(lower=0.0)
@@ -551,7 +554,7 @@ def _set_limits(n: Any, result: SitingResult) -> None:
     )
 
 
-def _add_injections(n: Any, result: SitingResult) -> None:
+def _add_injections(n: Any, result: ResultLike) -> None:
     """The plan's supply used (generators, ``p_set``) and its campuses (loads, ``p_set``) at their buses."""
     for carrier in (SUPPLY_CARRIER, CAMPUS_CARRIER):
         if carrier not in n.carriers.index:
