@@ -1,10 +1,10 @@
-"""PyPSA in and out: a ``pypsa.Network`` as siting layers, and a plan as a network for PyPSA's power flow.
+"""A ``pypsa.Network`` as siting layers: what :meth:`siting.SitingData.from_pypsa` reads.
 
-:meth:`siting.SitingData.from_pypsa` reads the AC buses, lines, DC links and generators of a
-network into :class:`~siting.SitingData`; :func:`to_pypsa` writes a solved
-plan back as a network whose linear power flow (``n.lpf()``) gives the
-plan's own line flows. PyPSA is imported on first use only: install it with
-``pip install 'siting[pypsa]'``.
+The AC buses, lines, DC links and generators of a network become the
+arguments of :class:`~siting.SitingData`; :mod:`siting.pypsa_export` writes
+a solved plan back as a network whose linear power flow (``n.lpf()``) gives
+the plan's own line flows. PyPSA is imported on first use only: install it
+with ``pip install 'siting[pypsa]'``.
 
 Conventions of the mapping (both ways):
 
@@ -16,7 +16,7 @@ Conventions of the mapping (both ways):
   ``bus0``'s, is the line's ``voltage_kv``;
 - a line's ``capacity_mw`` is ``s_nom`` and, with ``residual="s_max_pu"``,
   its ``residual_mw`` is ``s_nom x s_max_pu`` (the part of the rating that
-  new flows may use, as :func:`to_pypsa` writes it).
+  new flows may use, as :func:`siting.pypsa_export.to_pypsa` writes it).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Mapping
 from types import ModuleType
-from typing import TYPE_CHECKING, Any, Final, Literal, Protocol
+from typing import Any, Final, Literal
 
 import geopandas as gpd
 import numpy as np
@@ -34,20 +34,7 @@ from . import _validate as V
 from ._errors import UsageError
 from .settings import GEOGRAPHIC_CRS, RatingTable
 
-if TYPE_CHECKING:
-    from ._result_types import ResultLike
-
-__all__ = ["layers_from_pypsa", "to_pypsa", "TECHNOLOGY_BY_CARRIER", "ONE_REGION"]
-
-
-class GridLike(Protocol):
-    """What :func:`to_pypsa` reads of a :class:`~siting.SitingData` (this module cannot import it)."""
-
-    @property
-    def substations(self) -> gpd.GeoDataFrame: ...  # noqa: D102
-
-    @property
-    def lines(self) -> gpd.GeoDataFrame: ...  # noqa: D102
+__all__ = ["layers_from_pypsa", "import_pypsa", "TECHNOLOGY_BY_CARRIER", "ONE_REGION"]
 
 
 #: PyPSA generator carriers (lower case; PyPSA-Eur's names and plain ones) that are renewables,
@@ -82,10 +69,6 @@ ONE_REGION: Final[str] = "R1"
 #: and a single bus or a straight row of buses still gives an area (a geometric margin, no data).
 REGION_MARGIN_KM: Final[float] = 10.0
 
-#: Carriers of the components :func:`to_pypsa` adds.
-SUPPLY_CARRIER: Final[str] = "siting supply"
-CAMPUS_CARRIER: Final[str] = "data centre"
-
 
 def import_pypsa() -> ModuleType:
     """The ``pypsa`` module, or an ImportError that says how to install it."""
@@ -117,6 +100,14 @@ def _given(values: pd.Series, ids: pd.Index, *, component: str, column: str, fix
             f"{V.show_ids(ids[unset.to_numpy()])} while other rows give it; fix: {fix}"
         ]
     return num.to_numpy(), []
+
+
+def _nominal(frame: pd.DataFrame, attr: str) -> pd.Series:
+    """``s_nom`` or ``p_nom``; the optimised ``..._opt`` where extendable and solved (a PyPSA-Eur result)."""
+    given = pd.to_numeric(frame[attr], errors="coerce")
+    opt = pd.to_numeric(frame.get(f"{attr}_opt", given), errors="coerce")
+    solved = frame.get(f"{attr}_extendable", False) & (opt > 0)
+    return opt.where(solved, given)
 
 
 def _substations(n: Any) -> tuple[gpd.GeoDataFrame, list[str]]:
@@ -155,11 +146,9 @@ def _lines(n: Any, ids: set[str], residual: str) -> tuple[pd.DataFrame, list[str
     """The lines between AC buses: ratings, reactances (PyPSA's per unit x 100), circuits, voltages."""
     lines = n.lines[n.lines["bus0"].isin(ids) & n.lines["bus1"].isin(ids)]
     v_bus0 = n.buses.loc[lines["bus0"], "v_nom"].to_numpy(dtype=float)
-    kv = (
-        pd.to_numeric(lines["v_nom"], errors="coerce").fillna(pd.Series(v_bus0, lines.index)).to_numpy()
-        if ("v_nom" in lines.columns)
-        else v_bus0
-    )
+    kv = v_bus0
+    if "v_nom" in lines.columns:  # PyPSA-Eur's line voltages (PyPSA's power flow sets bus0's)
+        kv = pd.to_numeric(lines["v_nom"], errors="coerce").fillna(pd.Series(v_bus0, lines.index)).to_numpy()
     out = pd.DataFrame(
         {
             "line_id": lines.index.astype(str),
@@ -172,7 +161,11 @@ def _lines(n: Any, ids: set[str], residual: str) -> tuple[pd.DataFrame, list[str
         }
     )
     cap, problems = _given(
-        lines["s_nom"], lines.index, component="Line", column="s_nom", fix="set s_nom (MVA) for every line."
+        _nominal(lines, "s_nom"),
+        lines.index,
+        component="Line",
+        column="s_nom",
+        fix="set s_nom (MVA) for every line.",
     )
     x, more = _given(lines["x"], lines.index, component="Line", column="x", fix="set x (ohm) for every line.")
     if cap is not None:
@@ -191,7 +184,7 @@ def _links(n: Any, ids: set[str], residual: str) -> tuple[pd.DataFrame, list[str
         & n.links["bus0"].isin(ids)
         & n.links["bus1"].isin(ids)
     ]
-    p_nom = pd.to_numeric(links["p_nom"], errors="coerce")
+    p_nom = _nominal(links, "p_nom")
     problems = []
     bad = p_nom.isna() | (p_nom <= 0)
     if bad.any():
@@ -260,7 +253,7 @@ def _generators(
             "name": gens.index.astype(str),
             "technology": gens["technology"].to_numpy(),
             "fuel": carrier[keep].to_numpy(),
-            "capacity_mw": gens["p_nom"].to_numpy(dtype=float),
+            "capacity_mw": _nominal(gens, "p_nom").to_numpy(),
             "status": "operating",
         },
         geometry=subs.set_index("substation_id").geometry.loc[gens["bus"].astype(str)].to_numpy(),
@@ -336,7 +329,7 @@ def layers_from_pypsa(
     residual : {"rule", "s_max_pu"}, default "rule"
         ``residual_mw`` of the lines: siting's rule (``capacity_mw x
         RESIDUAL_FRACTION``), or ``s_nom x s_max_pu`` (``p_nom x p_max_pu``
-        for links), as :func:`to_pypsa` writes it.
+        for links), as :func:`siting.pypsa_export.to_pypsa` writes it.
     metric_crs, line_ratings
         As for :class:`~siting.SitingData`; ratings default to PyPSA-Earth's line types.
 
@@ -398,182 +391,3 @@ def _regions(n: Any, subs: gpd.GeoDataFrame, provinces: gpd.GeoDataFrame | None,
         stacklevel=4,
     )
     return one_region(subs, metric_crs)
-
-
-def to_pypsa(result: ResultLike, network: Any = None, *, data: GridLike | None = None) -> Any:
-    """The plan as a PyPSA network of its new flows, ready for ``n.lpf()`` and ``n.lpf_contingency()``.
-
-    What it represents: the model moves *supply for new load* to the campuses
-    over the lines' *residual* capacity, on top of today's flows (assumed
-    secure within ``capacity - residual``). The network carries exactly those
-    incremental injections and limits, so PyPSA's linear power flow gives the
-    result's ``lines.flow_mw`` (for a plan solved with ``flow_model="dc"``):
-
-    - generators ``"siting supply <substation>"`` (carrier ``siting
-      supply``): ``p_set`` = the supply for new load used there;
-    - loads ``"campus <site_id>"`` (carrier ``data centre``) at their
-      substation's bus: ``p_set`` = the campus MW;
-    - lines: ``s_nom`` = ``capacity_mw`` and ``s_max_pu`` = (``residual_mw`` -
-      ``abs(renewable_flow_mw)``) / ``capacity_mw``, so ``s_nom x s_max_pu`` is
-      the capacity the model left to these flows, in the base case and after
-      an outage alike (:mod:`siting.families.security`); ``x`` such that
-      PyPSA's per unit reactance is siting's / 100;
-    - HVDC links: ``p_nom``, ``p_max_pu`` (and ``-p_min_pu``) likewise, and
-      ``p_set`` = the model's flow (links are controllable);
-    - with ``network``: a copy at its first snapshot in which the existing
-      generators, loads, storage, transformers and the other links are kept
-      but made inactive (``active`` false): today's dispatch is in the
-      residual, not in these flows.
-
-    The renewable energy flows (an average reserved on the lines) are not
-    injected. Transport-model plans export too; their flows are no power flow's.
-
-    Parameters
-    ----------
-    result : SitingResult
-        With a plan.
-    network : pypsa.Network, optional
-        The network :meth:`siting.SitingData.from_pypsa` read for this plan.
-    data : SitingData, optional
-        The data the plan was solved on; without ``network``, the network is
-        built from it (buses, AC lines, DC links). One of the two is needed.
-
-    Returns
-    -------
-    pypsa.Network
-
-    Examples
-    --------
-    >>> import pypsa, warnings, siting
-    >>> n = pypsa.Network()
-    >>> n.add("Bus", ["a", "b", "c"], x=[8.0, 8.3, 8.15], y=[50.0, 50.0, 50.2], v_nom=345.0)
-    >>> n.add("Line", ["ab", "bc", "ca"], bus0=["a", "b", "c"], bus1=["b", "c", "a"], x=10.0, s_nom=1000.0)
-    >>> n.add("Generator", "coal", bus="a", carrier="coal", p_nom=20000.0)
-    >>> with warnings.catch_warnings(action="ignore"):
-    ...     data = siting.SitingData.from_pypsa(n)
-    >>> sc = siting.Scenario(target_mw=800, flow_model="dc", min_host_provinces=1, province_share_cap=1.0,
-    ...                      renewable_share=0.0, renewable_build=())  # no renewables in this network
-    >>> res = siting.solve(data, sc)
-    >>> m = res.to_pypsa(n)
-    >>> m.lpf()
-    >>> m.lines_t.p0.iloc[0].round(6).to_dict() == res.lines.set_index("line_id").flow_mw.round(6).to_dict()
-    True
-    """
-    pypsa = import_pypsa()
-    if not result.status.has_solution:
-        raise UsageError(
-            f"to_pypsa: the result is {str(result.status)!r}, with no plan to export; fix: solve a "
-            "feasible scenario first."
-        )
-    if network is not None:
-        n = _copy_of(network, result)
-    elif data is not None:
-        n = pypsa.Network()
-        _add_grid(n, data)
-    else:
-        raise UsageError(
-            "to_pypsa needs the grid's reactances: pass network= (the network from_pypsa read) or "
-            "data= (the SitingData the plan was solved on)."
-        )
-    if data is not None:
-        _set_reactances(n, data)
-    _set_limits(n, result)
-    _add_injections(n, result)
-    return n
-
-
-def _copy_of(network: Any, result: ResultLike) -> Any:
-    """A one-snapshot copy of ``network`` with today's dispatch switched off (``active`` false).
-
-    Generators, loads, storage and transformers (which siting does not read)
-    are kept but inactive, as are the links that are not the plan's HVDC lines.
-    """
-    n = network.copy(snapshots=network.snapshots[:1])
-    lines = result.lines
-    hvdc = lines["kind"].eq("hvdc")
-    missing = [
-        f"{what} {V.show_ids(sorted(set(want) - set(have)))}"
-        for what, want, have in (
-            ("buses", result.substations["substation_id"], n.buses.index),
-            ("lines", lines.loc[~hvdc, "line_id"], n.lines.index),
-            ("links", lines.loc[hvdc, "line_id"], n.links.index),
-        )
-        if set(want) - set(have)
-    ]
-    if missing:
-        raise UsageError(
-            f"to_pypsa(network=...): the network has no {'; no '.join(missing)} of the plan; fix: "
-            "pass the network from_pypsa read, or data= alone to build one."
-        )
-    for comp in ("generators", "loads", "storage_units", "stores", "transformers"):
-        getattr(n, comp)["active"] = False
-    other = ~n.links.index.isin(lines.loc[hvdc, "line_id"])
-    n.links.loc[other, ["active", "p_set"]] = [False, 0.0]
-    for frame in (n.links_t.p_set, n.lines_t.s_max_pu):
-        for col in frame.columns.intersection(lines["line_id"]):
-            del frame[col]  # the plan's values, set below, are static
-    return n
-
-
-def _add_grid(n: Any, data: GridLike) -> None:
-    """Buses, AC lines and HVDC links of ``data`` (reactances and limits are set after)."""
-    subs = data.substations
-    n.add(
-        "Bus",
-        subs["substation_id"].to_numpy(),
-        x=subs.geometry.x.to_numpy(),
-        y=subs.geometry.y.to_numpy(),
-        v_nom=subs["voltage_kv"].to_numpy(),
-        carrier="AC",
-    )
-    for kind, comp in (("ac", "Line"), ("hvdc", "Link")):
-        rows = data.lines[data.lines["kind"] == kind]
-        ends = {"bus0": rows["from_id"].to_numpy(), "bus1": rows["to_id"].to_numpy()}
-        extra = {"num_parallel": rows["circuits"].to_numpy()} if kind == "ac" else {"carrier": "DC"}
-        n.add(comp, rows["line_id"].to_numpy(), **ends, length=rows["length_km"].to_numpy(), **extra)
-
-
-def _set_reactances(n: Any, data: GridLike) -> None:
-    """Line ``x`` (ohm) such that PyPSA's per unit, ``x / v_nom(bus0)^2``, is siting's reactance / 100."""
-    ac = data.lines[data.lines["kind"] == "ac"].set_index("line_id")
-    v_bus0 = n.buses.loc[n.lines.loc[ac.index, "bus0"], "v_nom"].to_numpy(dtype=float)
-    n.lines.loc[ac.index, "x"] = ac["reactance"].to_numpy() * v_bus0**2 / 100.0
-
-
-def _set_limits(n: Any, result: ResultLike) -> None:
-    """Ratings (``s_nom``, ``p_nom``) and the share of them the new flows may use; HVDC flows as ``p_set``."""
-    lines = result.lines.set_index("line_id")
-    usable = (lines["residual_mw"] - lines["renewable_flow_mw"].abs()).clip(lower=0.0)
-    share = (usable / lines["capacity_mw"]).where(lines["capacity_mw"] > 0, 0.0)
-    ac = lines.index[lines["kind"] == "ac"]
-    n.lines.loc[ac, "s_nom"] = lines.loc[ac, "capacity_mw"]
-    n.lines.loc[ac, "s_max_pu"] = share[ac]
-    hv = lines.index[lines["kind"] == "hvdc"]
-    n.links.loc[hv, ["p_nom", "p_max_pu", "p_min_pu", "p_set", "efficiency"]] = np.column_stack(
-        [lines.loc[hv, "capacity_mw"], share[hv], -share[hv], lines.loc[hv, "flow_mw"], np.ones(len(hv))]
-    )
-
-
-def _add_injections(n: Any, result: ResultLike) -> None:
-    """The plan's supply used (generators, ``p_set``) and its campuses (loads, ``p_set``) at their buses."""
-    for carrier in (SUPPLY_CARRIER, CAMPUS_CARRIER):
-        if carrier not in n.carriers.index:
-            n.add("Carrier", carrier)
-    subs = result.substations
-    used = subs[subs["supply_used_mw"] > 0]
-    n.add(
-        "Generator",
-        ("siting supply " + used["substation_id"]).to_numpy(),
-        bus=used["substation_id"].to_numpy(),
-        carrier=SUPPLY_CARRIER,
-        p_nom=used["supply_used_mw"].to_numpy(),
-        p_set=used["supply_used_mw"].to_numpy(),
-    )
-    sites = result.sites
-    n.add(
-        "Load",
-        ("campus " + sites["site_id"].astype(str)).to_numpy(),
-        bus=sites["substation_id"].to_numpy(),
-        carrier=CAMPUS_CARRIER,
-        p_set=sites["capacity_mw"].to_numpy(),
-    )

@@ -373,12 +373,12 @@ class SitingResult:
         return export.to_file(self, path, table=table)
 
     def to_pypsa(self, network: Any = None, *, data: SitingData | None = None) -> Any:
-        """The plan as a ``pypsa.Network`` of its new flows: see :func:`siting.pypsa_io.to_pypsa`.
+        """The plan as a ``pypsa.Network`` of its new flows: see :func:`siting.pypsa_export.to_pypsa`.
 
         ``network``: the network :meth:`siting.SitingData.from_pypsa` read (copied, today's
         dispatch made inactive); ``data``: the data solved on (a network is built from it).
         Line limits are ``s_nom x s_max_pu`` = residual capacity less the renewable flow.
         """
-        from .pypsa_io import to_pypsa
+        from .pypsa_export import to_pypsa
 
         return to_pypsa(self, network, data=data)

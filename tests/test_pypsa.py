@@ -23,7 +23,8 @@ import pytest
 import shapely
 
 import siting
-from siting.pypsa_io import ONE_REGION, to_pypsa
+from siting.pypsa_export import to_pypsa
+from siting.pypsa_io import ONE_REGION
 from siting.testing import assert_result_valid
 from tests.toy import EXACT
 
@@ -154,6 +155,29 @@ def test_from_pypsa_capacity_factors_and_rules_fill_what_the_network_leaves_out(
     assert (data.lines.loc[data.lines["kind"] == "ac", "reactance"] > 0).all()
 
 
+def test_to_pypsa_takes_the_rule_reactances_from_the_data():
+    """Lines read without x took siting's rule: the export needs the data for them, and then matches."""
+    n = _network()
+    n.lines["x"] = 0.0
+    data = _read(n)
+    res = siting.solve(data, siting.Scenario(target_mw=400, grid_spacing_km=10, **ONE_REGION_SCENARIO))
+    with pytest.raises(siting.UsageError, match="no reactance x .* pass data= too"):
+        res.to_pypsa(n)
+    flow = res.lines.set_index("line_id")["flow_mw"]
+    assert (flow.abs() > 1.0).any()
+    assert (_flows(res.to_pypsa(n, data=data))[flow.index] - flow).abs().max() < FLOW_TOL_MW
+
+
+def test_from_pypsa_reads_the_optimised_capacity_of_extendable_components():
+    n = _network()
+    n.lines.loc["AB", ["s_nom_extendable", "s_nom_opt"]] = [True, 2500.0]
+    n.generators.loc["gas", ["p_nom_extendable", "p_nom_opt"]] = [True, 7000.0]
+    n.lines.loc["BC", ["s_nom_extendable", "s_nom_opt"]] = [True, 0.0]  # not solved: s_nom stays
+    data = _read(n)
+    assert data.lines.set_index("line_id")["capacity_mw"][["AB", "BC"]].tolist() == [2500.0, 1700.0]
+    assert data.plants.set_index("plant_id").at["gas", "capacity_mw"] == 7000.0
+
+
 def test_from_pypsa_rejects_a_link_named_like_a_line():
     n = _network()
     n.add("Link", "AB", bus0="A", bus1="C", carrier="DC", p_nom=100.0)
@@ -278,7 +302,7 @@ def test_to_pypsa_needs_a_plan_and_a_grid(toy_data, toy_infeasible):
 
 
 def test_pypsa_is_imported_only_when_used():
-    code = "import sys, siting\nsiting.SitingData\nimport siting.pypsa_io\nprint('pypsa' in sys.modules)"
+    code = "import sys, siting, siting.pypsa_io, siting.pypsa_export\nprint('pypsa' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 
