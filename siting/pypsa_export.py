@@ -6,23 +6,19 @@ networks. PyPSA is imported on first use only (``pip install 'siting[pypsa]'``).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from . import _validate as V
 from ._errors import UsageError
-from .pypsa_io import import_pypsa
+from .pypsa_io import CAMPUS_CARRIER, SUPPLY_CARRIER, import_pypsa
 
 if TYPE_CHECKING:
     from ._result_types import ResultLike
     from .data import SitingData
 
-__all__ = ["to_pypsa", "SUPPLY_CARRIER", "CAMPUS_CARRIER"]
-
-#: Carriers of the components :func:`to_pypsa` adds.
-SUPPLY_CARRIER: Final[str] = "siting supply"
-CAMPUS_CARRIER: Final[str] = "data centre"
+__all__ = ["to_pypsa"]
 
 
 def to_pypsa(result: ResultLike, network: Any = None, *, data: SitingData | None = None) -> Any:
@@ -123,9 +119,16 @@ def _copy_of(network: Any, result: ResultLike) -> Any:
     """A one-snapshot copy of ``network`` with today's dispatch switched off (``active`` false).
 
     Generators, loads, storage and transformers (which siting does not read)
-    are kept but inactive, as are the links that are not the plan's HVDC lines.
+    are kept but inactive, as are the links that are not the plan's HVDC lines;
+    a previous export's plan (its carriers) is removed.
     """
     n = network.copy(snapshots=network.snapshots[:1])
+    for comp, frame, carrier in (
+        ("Generator", n.generators, SUPPLY_CARRIER),
+        ("Load", n.loads, CAMPUS_CARRIER),
+    ):
+        if (old := frame.index[frame["carrier"] == carrier]).size:
+            n.remove(comp, old)
     lines = result.lines
     hvdc = lines["kind"].eq("hvdc")
     missing = [

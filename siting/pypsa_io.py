@@ -59,8 +59,12 @@ TECHNOLOGY_BY_CARRIER: Final[dict[str, str]] = {
     "tidal": "tidal",
 }
 
-#: Generator carriers that are no supply (PyPSA-Eur's load shedding): not read.
-NOT_SUPPLY: Final[tuple[str, ...]] = ("load", "load shedding", "load-shedding")
+#: Carriers of the generators and loads :func:`siting.pypsa_export.to_pypsa` adds (the plan's).
+SUPPLY_CARRIER: Final[str] = "siting supply"
+CAMPUS_CARRIER: Final[str] = "data centre"
+
+#: Generator carriers that are no supply (PyPSA-Eur's load shedding, a plan's export): not read.
+NOT_SUPPLY: Final[tuple[str, ...]] = ("load", "load shedding", "load-shedding", SUPPLY_CARRIER)
 
 #: Code of the one region :meth:`siting.SitingData.from_pypsa` builds when no ``provinces`` are given.
 ONE_REGION: Final[str] = "R1"
@@ -100,6 +104,11 @@ def _given(values: pd.Series, ids: pd.Index, *, component: str, column: str, fix
             f"{V.show_ids(ids[unset.to_numpy()])} while other rows give it; fix: {fix}"
         ]
     return num.to_numpy(), []
+
+
+def _active(frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows PyPSA considers (``active``, PyPSA 1.x): inactive components are no part of the grid."""
+    return frame[frame["active"].astype(bool)] if "active" in frame.columns else frame
 
 
 def _nominal(frame: pd.DataFrame, attr: str) -> pd.Series:
@@ -144,7 +153,8 @@ def _substations(n: Any) -> tuple[gpd.GeoDataFrame, list[str]]:
 
 def _lines(n: Any, ids: set[str], residual: str) -> tuple[pd.DataFrame, list[str]]:
     """The lines between AC buses: ratings, reactances (PyPSA's per unit x 100), circuits, voltages."""
-    lines = n.lines[n.lines["bus0"].isin(ids) & n.lines["bus1"].isin(ids)]
+    lines = _active(n.lines)
+    lines = lines[lines["bus0"].isin(ids) & lines["bus1"].isin(ids)]
     v_bus0 = n.buses.loc[lines["bus0"], "v_nom"].to_numpy(dtype=float)
     kv = v_bus0
     if "v_nom" in lines.columns:  # PyPSA-Eur's line voltages (PyPSA's power flow sets bus0's)
@@ -179,10 +189,9 @@ def _lines(n: Any, ids: set[str], residual: str) -> tuple[pd.DataFrame, list[str
 
 def _links(n: Any, ids: set[str], residual: str) -> tuple[pd.DataFrame, list[str]]:
     """The links of carrier DC between AC buses as HVDC lines, rated by ``p_nom``."""
-    links = n.links[
-        n.links["carrier"].fillna("").str.upper().eq("DC")
-        & n.links["bus0"].isin(ids)
-        & n.links["bus1"].isin(ids)
+    links = _active(n.links)
+    links = links[
+        links["carrier"].fillna("").str.upper().eq("DC") & links["bus0"].isin(ids) & links["bus1"].isin(ids)
     ]
     p_nom = _nominal(links, "p_nom")
     problems = []
@@ -242,11 +251,10 @@ def _generators(
     n: Any, subs: gpd.GeoDataFrame, given: Mapping[str, float]
 ) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame, list[str]]:
     """Generators at AC buses: renewables (by :data:`TECHNOLOGY_BY_CARRIER`) and conventional plants."""
-    carrier = n.generators["carrier"].fillna("").astype(str)
-    keep = n.generators["bus"].astype(str).isin(set(subs["substation_id"])) & ~carrier.str.lower().isin(
-        NOT_SUPPLY
-    )
-    gens = n.generators[keep].assign(technology=carrier[keep].str.lower().map(TECHNOLOGY_BY_CARRIER))
+    active = _active(n.generators)
+    carrier = active["carrier"].fillna("").astype(str)
+    keep = active["bus"].astype(str).isin(set(subs["substation_id"])) & ~carrier.str.lower().isin(NOT_SUPPLY)
+    gens = active[keep].assign(technology=carrier[keep].str.lower().map(TECHNOLOGY_BY_CARRIER))
     table = gpd.GeoDataFrame(
         {
             "id": gens.index.astype(str),
@@ -312,8 +320,8 @@ def layers_from_pypsa(
     those: other links convert energy) are HVDC lines rated ``p_nom``.
     Generators of a carrier in :data:`TECHNOLOGY_BY_CARRIER` are renewables
     (capacity factor: their ``p_max_pu`` profile's weighted mean),
-    others plants (``fuel`` = carrier), all ``operating`` at their bus.
-    Storage units and transformers are not read (a warning counts the latter).
+    others plants (``fuel`` = carrier), all ``operating`` at their bus. Not read: inactive
+    components, storage units, transformers (with a warning), a plan's export generators.
 
     Parameters
     ----------

@@ -291,6 +291,30 @@ def test_to_pypsa_of_the_network_read_switches_todays_dispatch_off():
     np.testing.assert_allclose(back.lines["capacity_mw"], data.lines["capacity_mw"])
 
 
+def test_an_export_read_again_or_exported_again_holds_one_plan(toy_data):
+    """Reading an export skips the plan's own generators; exporting an export replaces its plan."""
+    res = siting.solve(
+        toy_data, siting.Scenario(target_mw=300, flow_model="dc", min_host_provinces=1, **EXACT)
+    )
+    m = res.to_pypsa(data=toy_data)
+    back = siting.SitingData.from_pypsa(m, provinces=toy_data.provinces)
+    assert back.plants is None and len(m.generators) == (res.substations["supply_used_mw"] > 0).sum() > 0
+    again = res.to_pypsa(m)
+    assert sorted(again.generators.index) == sorted(m.generators.index)
+    assert sorted(again.loads.index) == sorted(m.loads.index)
+    flow = res.lines.set_index("line_id")["flow_mw"]
+    assert (flow.abs() > 1.0).any()
+    assert (_flows(again)[flow.index] - flow).abs().max() < FLOW_TOL_MW
+
+
+def test_from_pypsa_skips_inactive_components():
+    n = _network()
+    n.lines.loc["BD", "active"] = False
+    n.generators.loc["coal", "active"] = False
+    data = _read(n)
+    assert "BD" not in set(data.lines["line_id"]) and "coal" not in set(data.plants["plant_id"])
+
+
 def test_to_pypsa_needs_a_plan_and_a_grid(toy_data, toy_infeasible):
     res = siting.solve(toy_data, siting.Scenario(target_mw=100, flow_model="dc", min_host_provinces=1))
     with pytest.raises(siting.UsageError, match="pass network= .* or data="):
