@@ -48,6 +48,9 @@ def to_pypsa(result: ResultLike, network: Any = None, *, data: SitingData | None
 
     The renewable energy flows (an average reserved on the lines) are not
     injected. Transport-model plans export too; their flows are no power flow's.
+    PyPSA 1.4 checks line outages only (``n.lpf_contingency(n.snapshots[:1],
+    branch_outages=[("Line", name), ...])``: a list, as it reads a bare string
+    snapshot as a sequence); an HVDC outage is ``p_set = 0`` on its link and ``n.lpf()``.
 
     Parameters
     ----------
