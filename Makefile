@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed
 $(STAMP): setup.cfg pyproject.toml
 	@$(PYTHON) -m venv $(VENV) || { echo "python3 -m venv failed: on Debian run 'apt-get install python3-venv'"; exit 1; }
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev,web,dask]'
+	$(PY) -m pip install --quiet -e '.[dev,web,dask,pandapower,pypsa]'
 	@touch $(STAMP)
 
 install: $(STAMP)
@@ -19,7 +19,8 @@ demo: $(STAMP)
 	$(PY) -m siting run scenarios/korea_default.toml --out out --html
 
 # The README's test command: lint, types and every test not marked slow (unit, property, brute
-# force on toys, Korea at coarse spacing, the notebooks with SITING_QUICK=1, the browser test),
+# force on toys, Korea at coarse spacing, the docstring examples that do not solve on Korea, the
+# notebooks with SITING_QUICK=1, the browser test),
 # one pytest worker per core, each taking the next test when free. About 10 minutes on two cores
 # (10.5 min measured, nothing else running: over its 6-minute budget, most of it solves on Korea).
 test: $(STAMP)

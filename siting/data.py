@@ -11,13 +11,22 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 
 from . import _validate as V
+from ._layer_rules import (
+    DERIVED_COLUMNS,
+    PROVENANCE_COLUMNS,
+    RULE_ROWS_ATTR,
+    as_bool,
+    check_gaps,
+    number,
+    text,
+)
 from .io import PathLike, folder_sources, lines_from_endpoints, read_layer
 from .rules import headroom_rule, line_type, rating_table
 from .settings import (
@@ -29,31 +38,6 @@ from .settings import (
 )
 
 __all__ = ["SitingData", "DERIVED_COLUMNS"]
-
-#: Columns that a documented rule fills where the input leaves them empty, by
-#: layer, with the columns each rule reads. :meth:`SitingData.replace` derives
-#: them again from the new inputs wherever the rule filled them and the new
-#: frame leaves them as they were; a value you set yourself is kept.
-#: ``length_km`` is not listed: it is always computed from the geometry.
-DERIVED_COLUMNS: Final[dict[str, dict[str, tuple[str, ...]]]] = {
-    "substations": {"headroom_mw": ("voltage_kv", "takes_load")},
-    "lines": {
-        "capacity_mw": ("voltage_kv", "kind", "circuits", "bundle"),
-        "residual_mw": ("capacity_mw",),
-        "reactance": ("length_km", "voltage_kv", "circuits", "kind"),
-    },
-    "plants": {"supply_mw": ("capacity_mw",)},
-}
-
-#: Text columns that say where a derived column's value comes from, by layer:
-#: :meth:`SitingData.replace` marks them ``given`` where you change the value.
-PROVENANCE_COLUMNS: Final[dict[str, dict[str, str]]] = {"lines": {"capacity_mw": "rating_source"}}
-
-#: Key of ``DataFrame.attrs`` under which ``siting`` itself marks, per column,
-#: the ids of rows left empty on purpose for a rule to fill (the capital-free
-#: corridors of :func:`siting.load_korea`, cells :meth:`SitingData.replace`
-#: derives again). Anywhere else an empty cell in a given column is an error.
-RULE_ROWS_ATTR: Final[str] = "siting_rule_rows"
 
 #: How far (km) a substation or plant may lie outside every province polygon
 #: and still be assigned to the nearest one (coarse boundaries).
@@ -70,55 +54,6 @@ def default_metric_crs(provinces: gpd.GeoDataFrame) -> str:
     'EPSG:32652'
     """
     return str(provinces.to_crs(GEOGRAPHIC_CRS).estimate_utm_crs().to_string())
-
-
-def _as_bool(s: pd.Series) -> pd.Series:
-    return s.map(lambda v: str(v).strip().lower() in ("true", "1", "1.0")).astype(bool)
-
-
-def _number(df: pd.DataFrame, col: str) -> pd.Series:
-    """An optional numeric column, NaN where absent or empty (a rule fills it in)."""
-    if col in df.columns:
-        return pd.to_numeric(df[col], errors="coerce")
-    return pd.Series(np.nan, index=df.index)
-
-
-def _text(df: pd.DataFrame, col: str, default: str) -> pd.Series | str:
-    """An optional text column with ``default`` where absent or empty."""
-    return df[col].fillna(default).astype(str) if col in df.columns else default
-
-
-def _check_gaps(frame: pd.DataFrame, layer: str) -> list[str]:
-    """Empty cells in a given rule-derived column (or ``circuits``): an error naming the rows.
-
-    A column left out, or empty in every row, takes the documented rule for
-    every row; a column with some values and some gaps is almost always a
-    data-entry slip, so the gaps are not silently filled.
-    """
-    cols = [*DERIVED_COLUMNS.get(layer, {}), *(("circuits",) if layer == "lines" else ())]
-    idc = V.SPECS[layer].id_column
-    exempt = frame.attrs.get(RULE_ROWS_ATTR, {})
-    problems = []
-    for col in cols:
-        if col not in frame.columns:
-            continue
-        num = pd.to_numeric(frame[col], errors="coerce")
-        gap = num.isna() & frame[col].isna()  # text that is no number is reported by check_layer
-        if gap.all():
-            continue
-        hvdc = frame["kind"].eq("hvdc") if "kind" in frame.columns else pd.Series(False, index=frame.index)
-        if col == "capacity_mw" and hvdc[~gap].all():
-            continue  # ratings given for the HVDC links only (they have no rule): the rule rates the AC lines
-        gap &= ~V.id_strings(frame[idc]).isin(set(V.id_strings(pd.Series(exempt.get(col, []), dtype=object))))
-        if col == "reactance":
-            gap &= ~hvdc  # HVDC links have no reactance
-        if gap.any():
-            problems.append(
-                f"layer '{layer}', column '{col}': empty in {V.show_ids(frame.loc[gap, idc])} while "
-                "other rows give it; fix: give a number for every row, or leave the column out (or empty "
-                "in every row) to use the documented default rule for all rows (data/geo/README.md)."
-            )
-    return problems
 
 
 @dataclass(frozen=True, repr=False)
@@ -219,7 +154,7 @@ class SitingData:
                 continue
             problems += V.check_layer(frame, V.SPECS[name], needs_geometry=name != "lines")
             if V.SPECS[name].id_column in frame.columns:
-                problems += _check_gaps(frame, name)
+                problems += check_gaps(frame, name)
         V.raise_if(problems)
         problems += self._check_lines(layers["lines"], layers["substations"])
         V.raise_if(problems)
@@ -259,8 +194,8 @@ class SitingData:
                 "fix: drop them."
             )
         kind = lines["kind"] if "kind" in lines.columns else pd.Series("ac", index=lines.index)
-        cap = _number(lines, "capacity_mw")
-        thin = _number(lines, "bundle") < 1
+        cap = number(lines, "capacity_mw")
+        thin = number(lines, "bundle") < 1
         if thin.any():
             problems.append(
                 f"layer 'lines', column 'bundle': lines {V.show_ids(lines.loc[thin, 'line_id'])} have fewer "
@@ -279,15 +214,15 @@ class SitingData:
     def _record(self, gdf: pd.DataFrame, layer: str, col: str) -> None:
         """Note the rows of ``layer`` whose ``col`` a rule is about to fill."""
         idc = V.SPECS[layer].id_column
-        empty = _number(gdf, col).isna()
+        empty = number(gdf, col).isna()
         self.derived.setdefault(layer, {})[col] = frozenset(gdf.loc[empty, idc].astype(str))
 
     def _provinces(self, gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         gdf = gdf.to_crs(GEOGRAPHIC_CRS).copy()
         gdf["code"] = V.id_strings(gdf["code"])
-        gdf["name_ko"] = _text(gdf, "name_ko", "")
-        gdf["capital_region"] = _as_bool(gdf["capital_region"]) if "capital_region" in gdf else False
-        gdf["renewable_surplus_mw"] = _number(gdf, "renewable_surplus_mw").fillna(0.0)
+        gdf["name_ko"] = text(gdf, "name_ko", "")
+        gdf["capital_region"] = as_bool(gdf["capital_region"]) if "capital_region" in gdf else False
+        gdf["renewable_surplus_mw"] = number(gdf, "renewable_surplus_mw").fillna(0.0)
         return gdf.reset_index(drop=True)
 
     def _points(
@@ -302,22 +237,22 @@ class SitingData:
         gdf = gdf.to_crs(GEOGRAPHIC_CRS).copy()
         gdf[spec.id_column] = V.id_strings(gdf[spec.id_column])
         for col in ("name", "name_ko"):
-            gdf[col] = _text(gdf, col, "")
+            gdf[col] = text(gdf, col, "")
         if name == "substations":
             kv = pd.to_numeric(gdf["voltage_kv"])
             gdf["voltage_kv"] = kv
-            gdf["takes_load"] = _as_bool(gdf["takes_load"]) if "takes_load" in gdf else True
+            gdf["takes_load"] = as_bool(gdf["takes_load"]) if "takes_load" in gdf else True
             self._record(gdf, name, "headroom_mw")
-            gdf["headroom_mw"] = _number(gdf, "headroom_mw").fillna(headroom_rule(kv, gdf["takes_load"]))
+            gdf["headroom_mw"] = number(gdf, "headroom_mw").fillna(headroom_rule(kv, gdf["takes_load"]))
         elif name == "renewables":
-            gdf["status"] = _text(gdf, "status", "operating")
+            gdf["status"] = text(gdf, "status", "operating")
             for col in ("capacity_mw", "capacity_factor"):
                 gdf[col] = pd.to_numeric(gdf[col])
         elif name == "plants":
             gdf["capacity_mw"] = pd.to_numeric(gdf["capacity_mw"])
-            gdf["status"] = _text(gdf, "status", "operating")
+            gdf["status"] = text(gdf, "status", "operating")
             self._record(gdf, name, "supply_mw")
-            gdf["supply_mw"] = _number(gdf, "supply_mw").fillna(gdf["capacity_mw"] * PLANT_SPARE_FRACTION)
+            gdf["supply_mw"] = number(gdf, "supply_mw").fillna(gdf["capacity_mw"] * PLANT_SPARE_FRACTION)
         gdf["province"] = self._assign_province(gdf, provinces, name, spec.id_column, snap_km)
         return gdf.reset_index(drop=True)
 
@@ -374,23 +309,23 @@ class SitingData:
             lines[col] = V.id_strings(lines[col])
         gdf = lines_from_endpoints(lines, substations).copy()
         gdf["voltage_kv"] = pd.to_numeric(gdf["voltage_kv"])
-        gdf["kind"] = _text(gdf, "kind", "ac")
-        gdf["name"] = _text(gdf, "name", "")
+        gdf["kind"] = text(gdf, "kind", "ac")
+        gdf["name"] = text(gdf, "name", "")
         gdf["circuits"] = pd.to_numeric(gdf["circuits"]).fillna(1).astype(int) if "circuits" in gdf else 1
         gdf["length_km"] = gdf.to_crs(self.metric_crs).length / 1000.0
-        bundle = _number(gdf, "bundle")
+        bundle = number(gdf, "bundle")
         types = line_type(gdf["voltage_kv"], gdf["kind"], ratings=self.line_ratings, bundle=bundle)
         for col in DERIVED_COLUMNS["lines"]:
             self._record(gdf, "lines", col)
-        given = _number(gdf, "capacity_mw")
+        given = number(gdf, "capacity_mw")
         source = gdf["rating_source"].fillna("").astype(str) if "rating_source" in gdf else ""
         gdf["rating_source"] = types["rating_source"].where(given.isna(), source).replace("", "given")
         gdf["capacity_mw"] = given.fillna(gdf["circuits"] * types["rating_mw"])
-        gdf["residual_mw"] = _number(gdf, "residual_mw").fillna(gdf["capacity_mw"] * RESIDUAL_FRACTION)
+        gdf["residual_mw"] = number(gdf, "residual_mw").fillna(gdf["capacity_mw"] * RESIDUAL_FRACTION)
         # per unit on 100 MVA: x_pu = X_ohm / (kV^2 / 100); parallel circuits divide it
         x_ohm = types["x_ohm_per_km"] * gdf["length_km"] / gdf["circuits"]
         x_pu = x_ohm / (gdf["voltage_kv"] ** 2 / 100.0)
-        gdf["reactance"] = _number(gdf, "reactance").fillna(x_pu).where(gdf["kind"] == "ac", np.nan)
+        gdf["reactance"] = number(gdf, "reactance").fillna(x_pu).where(gdf["kind"] == "ac", np.nan)
         return gdf.reset_index(drop=True)
 
     # -- public API -------------------------------------------------------------
@@ -470,6 +405,34 @@ class SitingData:
         return cls(**frames, metric_crs=metric_crs, line_ratings=line_ratings)
 
     @classmethod
+    def from_pandapower(
+        cls,
+        net: Any,
+        *,
+        provinces: PathLike | pd.DataFrame | None = None,
+        coordinates: PathLike | pd.DataFrame | None = None,
+        capacity_factors: Mapping[str, float] | None = None,
+    ) -> SitingData:
+        """A pandapower net, or a MATPOWER case file placed by ``coordinates``, as validated data.
+
+        ``pip install 'siting[pandapower]'``. What maps to what and the
+        options: :func:`siting.pandapower_io.net_layers`.
+
+        Examples
+        --------
+        >>> import pandapower.networks as pn
+        >>> SitingData.from_pandapower(pn.mv_oberrhein())  # doctest: +NORMALIZE_WHITESPACE
+        SitingData(provinces=1, substations=179, lines=177, renewables=153, plants=2,
+                   metric_crs='EPSG:32632')
+        """
+        from .pandapower_io import net_layers
+
+        layers = net_layers(
+            net, provinces=provinces, coordinates=coordinates, capacity_factors=capacity_factors
+        )
+        return cls(**layers)
+
+    @classmethod
     def from_folder(cls, folder: PathLike) -> SitingData:
         """Read every layer from one folder: files found by name, or as ``siting-data.toml`` says.
 
@@ -506,6 +469,27 @@ class SitingData:
         1087
         """
         return cls.from_files(**folder_sources(folder))
+
+    @classmethod
+    def from_pypsa(cls, network: Any, **options: Any) -> SitingData:
+        """Read a ``pypsa.Network``: see :func:`siting.pypsa_io.layers_from_pypsa` for the options.
+
+        Buses, lines, DC links and generators; without ``provinces=``, one region (with a warning).
+
+        Examples
+        --------
+        >>> import pypsa, warnings
+        >>> n = pypsa.Network()
+        >>> n.add("Bus", ["a", "b"], x=[8.0, 8.5], y=[50.0, 50.2], v_nom=380.0)
+        >>> n.add("Line", "ab", bus0="a", bus1="b", x=10.0, s_nom=1000.0)
+        >>> n.add("Generator", "gas", bus="a", carrier="gas", p_nom=500.0)
+        >>> with warnings.catch_warnings(action="ignore"):
+        ...     SitingData.from_pypsa(n)
+        SitingData(provinces=1, substations=2, lines=1, renewables=0, plants=1, metric_crs='EPSG:32632')
+        """
+        from .pypsa_io import layers_from_pypsa
+
+        return cls(**layers_from_pypsa(network, **options))
 
     def replace(self, **layers: gpd.GeoDataFrame) -> SitingData:
         """Return a copy with some layers replaced, validated again.

@@ -478,8 +478,12 @@ class SitingModel:
         broken; most are found on the LP relaxation before the first
         integer solve (:meth:`_separate_relaxation`).
         """
+        return self.add_site_rows(self._shared_sites())
+
+    def _shared_sites(self) -> list[int]:
+        """The sites (by number) that the solved values give more than one campus."""
         x = np.fromiter((value(v) for v in self.x), float, len(self.x))
-        return self.add_site_rows(np.flatnonzero(self.campuses_per_site(x) > 1 + 1e-6).tolist())
+        return np.flatnonzero(self.campuses_per_site(x) > 1 + 1e-6).tolist()
 
     def campuses_per_site(self, x: np.ndarray) -> np.ndarray:
         """Campuses on each site (by site number) for option values ``x``."""
@@ -494,7 +498,7 @@ class SitingModel:
         ``relaxation=False`` skips it where the plan is fixed and the model
         is an LP already), so that few integer solves are needed. When the
         time ends on a plan that breaks a family's row, the last plan that
-        broke none (only site rows, which :meth:`read` settles) is restored
+        broke none (only site rows, its counts on whole sites) is restored
         and returned as ``feasible``, its gap taken against the best bound of any round
         (each round's model is a relaxation of the whole one); without such
         a plan the status is ``no_solution``.
@@ -511,16 +515,20 @@ class SitingModel:
                 bound = max(bound, sense * report.bound)
             if not report.status.has_solution:
                 break
+            values = {v.name: v.varValue for v in self.prob.variables()}
+            # a plan breaking only site rows is one when its counts have whole sites (read() assigns them)
+            whole = not self._shared_sites() or (
+                postsolve.assign_sites(self, time_limit_s=max(deadline.remaining(), 1.0)) is not None
+            )
             sites = self.separate_sites()
             rows = sum(f.separate(self) for f in self.families)
             logger.debug("rows added after a solve: %d (%d sites)", sites + rows, sites)
-            if not rows:
-                kept = ({v.name: v.varValue for v in self.prob.variables()}, report)
+            if not rows and whole:
+                kept = (values, report)
             if not sites + rows:
                 break
             if deadline.expired:
-                # only site rows broken: the counts keep every limit and read() assigns whole sites
-                report = replace(report, status=Status.FEASIBLE if not rows else Status.NO_SOLUTION)
+                report = replace(report, status=Status.FEASIBLE if not rows and whole else Status.NO_SOLUTION)
                 break
         if kept is not None and report.status in (Status.NO_SOLUTION, Status.FEASIBLE):
             report = self._restore(*kept, bound=sense * bound)

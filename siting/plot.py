@@ -30,7 +30,20 @@ from . import renewable_map, style
 from ._errors import SitingError
 from ._result_types import LIMIT_COLUMNS, ResultLike
 from .data import SitingData
-from .plot_parts import GIDS, colorbar, dot, frame, label_text, marked_lines, new_axes, note_box, place_labels
+from .plot_parts import (
+    GIDS,
+    Labels,
+    colorbar,
+    diagnosis_note,
+    dot,
+    frame,
+    label_text,
+    marked_lines,
+    new_axes,
+    note_box,
+    scale_bar,
+)
+from .report import line_label
 
 __all__ = ["plot_data", "plot_siting", "plot_comparison", "binding_limits"]
 
@@ -148,7 +161,7 @@ def _flows(ax: Axes, lines: gpd.GeoDataFrame) -> list[Artist]:
 def _campuses(
     ax: Axes, sites: gpd.GeoDataFrame, subs: gpd.GeoDataFrame, tiers: Sequence[float]
 ) -> list[Artist]:
-    """Campuses sized by MW, each joined to its substation."""
+    """Campuses sized by MW (:func:`siting.style.campus_area`) on top, each joined to its substation."""
     if not len(sites):
         return []
     pts = sites.geometry.representative_point()
@@ -157,15 +170,15 @@ def _campuses(
         np.stack([shapely.get_coordinates(pts.to_numpy()), shapely.get_coordinates(at)], axis=1)
     )
     gpd.GeoSeries(links, crs=sites.crs).plot(ax=ax, color=style.CONNECTION, linewidth=0.9, zorder=4.5)
-    ax.scatter(
+    ax.scatter(  # above the substations' rings (6, 7), so that a campus beside its substation shows
         pts.x,
         pts.y,
-        s=sites["capacity_mw"].to_numpy() * style.CAMPUS_AREA_PER_MW,
+        s=style.campus_area(sites["capacity_mw"].to_numpy()),
         color=style.CAMPUS,
         edgecolor="white",
         alpha=0.75,
         linewidth=0.8,
-        zorder=5,
+        zorder=7.5,
         gid=GIDS["campuses"],
     )
     handles: list[Artist] = [
@@ -174,7 +187,7 @@ def _campuses(
             color=style.CAMPUS,
             alpha=0.75,
             markeredgecolor="white",
-            markersize=float(np.sqrt(s * style.CAMPUS_AREA_PER_MW)),
+            markersize=float(np.sqrt(style.campus_area(s))),
         )
         for s in sorted(set(tiers))
     ]
@@ -182,10 +195,8 @@ def _campuses(
     return handles
 
 
-def _substations(
-    ax: Axes, subs: gpd.GeoDataFrame, *, max_labels: int, placed: list[tuple[float, ...]]
-) -> list[Artist]:
-    """Every substation as a dot; used ones ringed, full ones red; the busiest named, clear of ``placed``."""
+def _substations(ax: Axes, subs: gpd.GeoDataFrame, *, max_labels: int, labels: Labels) -> list[Artist]:
+    """Every substation as a dot; used ones ringed, full ones red; the busiest named (added to ``labels``)."""
     ax.scatter(subs.geometry.x, subs.geometry.y, s=3, color=style.SUBSTATION, linewidth=0, zorder=4)
     used = subs[subs["load_mw"] > 0]
     if not len(used):
@@ -209,8 +220,7 @@ def _substations(
             )
             handles.append(dot(label, markerfacecolor=face, markeredgecolor=style.INK, markersize=7))
     first = used.assign(full=full).sort_values(["full", "load_mw"], ascending=False, kind="stable")
-    place_labels(
-        ax,
+    labels.add(
         [
             (
                 r.geometry.x,
@@ -220,7 +230,6 @@ def _substations(
             for r in first.head(max_labels).itertuples()
         ],
         gid=GIDS["substation_label"],
-        placed=placed,
     )
     return handles
 
@@ -248,6 +257,8 @@ def plot_data(data: SitingData, *, ax: Axes | None = None, title: str | None = "
     ax = new_axes(ax)
     crs = data.metric_crs
     prov = data.provinces.to_crs(crs)
+    frame(ax, prov.total_bounds)
+    scale_bar(ax, crs)
     prov.plot(
         ax=ax,
         color=np.where(prov["capital_region"], style.CAPITAL_REGION, style.NO_MW),
@@ -305,7 +316,8 @@ def _binding_lines(
     )
     for r, pt in zip(part.itertuples(), mid, strict=True):
         mw = float(over[r.line_id])
-        labels.append((mw, pt.x, pt.y, label_text(r.name, r.line_id, f"over by {mw:,.0f} MW")))
+        name = line_label(r.name, r.line_id, r.length_km)
+        labels.append((mw, pt.x, pt.y, label_text(name, r.line_id, f"over by {mw:,.0f} MW")))
     return [handle]
 
 
@@ -340,6 +352,7 @@ def _binding(
     subs: gpd.GeoDataFrame,
     lines: gpd.GeoDataFrame,
     max_labels: int,
+    names: Labels,
 ) -> list[Artist]:
     """The limits the diagnosis names: provinces outlined, lines and substations magenta, largest named."""
     over = {name: rows.groupby("id", sort=False)["over_mw"].sum() for name, rows in binding.items()}
@@ -355,7 +368,7 @@ def _binding(
             handles += draw(ax, part, over[name], labels)
     labels.sort(key=lambda t: -t[0])
     top = [(x, y, text) for _, x, y, text in labels[:max_labels]]
-    place_labels(ax, top, gid=GIDS["binding_label"], color=style.BINDS_TEXT)
+    names.add(top, gid=GIDS["binding_label"], color=style.BINDS_TEXT)
     return handles
 
 
@@ -378,32 +391,6 @@ def _headroom(ax: Axes, subs: gpd.GeoDataFrame, excluded: Sequence[str]) -> list
     return [dot(label, color=style.HEADROOM, alpha=0.5, markersize=6)]
 
 
-def _diagnosis_text(result: ResultLike) -> str:
-    """The diagnosis in a few lines: failed conditions, the most that fits, each kind of limit in total."""
-    diag = result.diagnosis
-    if diag is None:
-        return ""
-    out = [f"No plan for {style.mw(result.scenario.target_mw)}."]
-    out += [textwrap.fill(text, 44, subsequent_indent="  ") for text in diag.necessary]
-    if diag.max_achievable_mw is not None:
-        out.append(f"Most that fits every limit: {diag.max_achievable_mw:,.0f} MW")
-    if len(diag.limits):
-        out.append("What must give:")
-        for family, part in diag.limits.groupby("family", sort=False):
-            if len(part) == 1:
-                out.append(
-                    textwrap.fill(
-                        str(part["text"].iloc[0]), 44, initial_indent="  ", subsequent_indent="    "
-                    )
-                )
-            else:
-                out.append(f"  {family}: {len(part)} limits, {part['over_mw'].sum():,.0f} MW in all")
-    if diag.cut_short:
-        out.append(textwrap.fill(f"cut short: {diag.cut_short}", 44, subsequent_indent="  "))
-    out.append("In full: print(res.diagnosis)")
-    return "\n".join(out)
-
-
 def _title(result: ResultLike, label: str | None = None) -> str:
     """Scenario name (or ``label``), status and MW placed of the target."""
     sc = result.scenario
@@ -422,15 +409,17 @@ def _layers(
     """Everything above the provinces (campuses, renewables, substations, flows, limits); legend handles."""
     lines = result.lines.to_crs(crs)
     subs = result.substations.to_crs(crs)
-    placed: list[tuple[float, ...]] = []  # label boxes: the renewables' first, then the substations'
+    labels = Labels()  # written last, clear of every marker: the renewables' first, then the substations'
     handles = _campuses(ax, result.sites.to_crs(crs), subs, result.scenario.tiers_mw)
-    handles += renewable_map.draw(ax, result, crs, placed=placed)
-    handles += _substations(ax, subs, max_labels=max_labels, placed=placed)
+    handles += renewable_map.draw(ax, result, crs, labels=labels)
+    handles += _substations(ax, subs, max_labels=max_labels, labels=labels)
     handles += _flows(ax, lines)
     if not result.status.has_solution:
         handles += _headroom(ax, subs, prov.loc[prov["excluded"], "code"].tolist())
     limits = binding_limits(result)
-    return handles + _binding(ax, limits, prov=prov, subs=subs, lines=lines, max_labels=max_labels)
+    handles += _binding(ax, limits, prov=prov, subs=subs, lines=lines, max_labels=max_labels, names=labels)
+    labels.place(ax)
+    return handles
 
 
 def _note(ax: Axes, result: ResultLike, prov: gpd.GeoDataFrame, *, table: bool) -> None:
@@ -440,7 +429,7 @@ def _note(ax: Axes, result: ResultLike, prov: gpd.GeoDataFrame, *, table: bool) 
         body = "\n".join(f"{str(r.name)[:11]:<11s}{r.capacity_mw:>7,.0f}" for r in rows.itertuples())
         note_box(ax, "MW by province\n" + body, gid=GIDS["province_table"], color=style.CONNECTION)
     elif result.diagnosis is not None:
-        note_box(ax, _diagnosis_text(result), gid=GIDS["diagnosis_box"], color=style.BINDS_TEXT)
+        note_box(ax, diagnosis_note(result), gid=GIDS["diagnosis_box"], color=style.BINDS_TEXT)
 
 
 def plot_siting(
@@ -460,8 +449,9 @@ def plot_siting(
     coloured and widened by their loading (colour bar); the renewables that
     serve the plan (new build as triangles by technology, surplus used as
     hexagons, area ~ average MW on the campuses' scale, each labelled:
-    :mod:`siting.renewable_map`); campuses sized by MW with their
-    connections; substations (used ones ringed, full ones filled red);
+    :mod:`siting.renewable_map`); campuses' connections; substations (used
+    ones ringed, full ones filled red); campuses sized by MW (the smallest
+    tiers at :data:`siting.style.MIN_MARKER_AREA`), over their substations;
     bottleneck lines, loaded to at least :data:`BOTTLENECK_LOADING` of
     their residual capacity, thick and dark red with a white halo and a
     diamond at their middle, so that 3 km lines show at national scale; and the
@@ -511,6 +501,7 @@ def plot_siting(
     placed = float(prov["capacity_mw"].max()) if len(prov) else 0.0
     top = float(mw_max) if mw_max else max(placed, 1.0)
     frame(ax, prov.total_bounds)
+    scale_bar(ax, crs)
     excluded = _provinces(ax, prov, top, shade=placed > 0 or mw_max is not None)
     handles = _layers(ax, result, prov, crs, max_labels=max_labels) + excluded
     _note(ax, result, prov, table=table and placed > 0)

@@ -9,28 +9,40 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Sequence
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import geopandas as gpd
 import matplotlib.patheffects as pe
 import matplotlib.pyplot as plt
+import numpy as np
+import pyproj
 from matplotlib.axes import Axes
+from matplotlib.collections import PathCollection
 from matplotlib.colors import Colormap, Normalize
 from matplotlib.lines import Line2D
+from matplotlib.text import Annotation
+from mpl_toolkits.axes_grid1.anchored_artists import AnchoredSizeBar  # type: ignore[import-untyped]
 
 from . import style
+
+if TYPE_CHECKING:
+    from ._result_types import ResultLike
 
 __all__ = [
     "GIDS",
     "HALO",
+    "Labels",
     "colorbar",
+    "diagnosis_note",
     "dot",
     "frame",
     "label_text",
     "marked_lines",
+    "marker_boxes",
     "new_axes",
     "note_box",
     "place_labels",
+    "scale_bar",
 ]
 
 #: White outline that keeps text readable on any fill.
@@ -56,13 +68,30 @@ GIDS: Final = {
     "loading_colorbar": "siting-loading-colorbar",
     "province_table": "siting-province-table",
     "diagnosis_box": "siting-diagnosis",
+    "upgrade_label": "siting-upgrade-label",
+    "scale_bar": "siting-scale-bar",
 }
-#: Where a label may sit beside its point: offset in points and alignment, in order of preference.
-CORNERS: Final = (
-    (5, 4, "left", "bottom"),
-    (-5, 4, "right", "bottom"),
-    (5, -4, "left", "top"),
-    (-5, -4, "right", "top"),
+#: A box on the screen: (left, bottom, right, top), pixels.
+Box = tuple[float, ...]
+#: Where a label may sit: offset in points and alignment.
+Corner = tuple[int, int, str, str]
+#: Where a label may sit beside its point, in order of preference: the four corners next to it, then
+#: four further out (written with a leader line back to the point).
+CORNERS: Final[tuple[Corner, ...]] = tuple(
+    (sx * dx, sy * dy, "left" if sx > 0 else "right", "bottom" if sy > 0 else "top")
+    for dx, dy in ((5, 4), (14, 12))
+    for sx, sy in ((1, 1), (-1, 1), (1, -1), (-1, -1))
+)
+#: Scatter layers that labels keep clear of (keys of :data:`GIDS`).
+MARKERS: Final = (
+    "campuses",
+    "used_substations",
+    "full_substations",
+    "renewable_build",
+    "renewable_surplus",
+    "bottleneck_marks",
+    "binding_substations",
+    "binding_marks",
 )
 LABEL_SIZE: Final = 6.0
 
@@ -103,35 +132,58 @@ def colorbar(ax: Axes, cmap: Colormap, norm: Normalize, *, label: str, at: float
     cax.set_gid(gid)
 
 
-def _overlaps(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
+def _overlaps(a: Box, b: Box) -> bool:
     """Whether boxes ``(left, bottom, right, top)`` ``a`` and ``b`` overlap."""
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
-def _free_corner(
-    ax: Axes, x: float, y: float, text: str, placed: list[tuple[float, ...]]
-) -> tuple[int, int, str, str] | None:
-    """The first of :data:`CORNERS` where ``text`` at ``(x, y)`` overlaps no box in ``placed`` (then added).
+def marker_boxes(ax: Axes, gids: Sequence[str] = ()) -> list[Box]:
+    """The pixel boxes of the markers of ``ax``'s scatter layers whose ``gid`` is in ``gids``.
 
-    Sizes are estimated from the character count, which is enough to keep small
-    labels apart; None when no corner is free.
+    Default :data:`MARKERS`: the layers that carry the answer, which labels keep clear of.
     """
     fig = ax.get_figure()
     assert fig is not None
-    px = fig.dpi / 72.0
-    gap = 2.0 * px  # room between labels, pixels
-    rows = text.split("\n")
-    w = 0.62 * LABEL_SIZE * max(map(len, rows)) * px
-    h = 1.25 * LABEL_SIZE * len(rows) * px
-    cx, cy = ax.transData.transform((x, y))
-    for dx, dy, ha, va in CORNERS:
-        left = cx + dx * px - (w if ha == "right" else 0.0)
-        bottom = cy + dy * px - (h if va == "top" else 0.0)
-        box = (left - gap, bottom - gap, left + w + gap, bottom + h + gap)
-        if not any(_overlaps(box, other) for other in placed):
-            placed.append(box)
-            return dx, dy, ha, va
-    return None
+    wanted = set(gids) or {GIDS[k] for k in MARKERS}
+    out: list[Box] = []
+    for layer in ax.collections:
+        if not isinstance(layer, PathCollection) or layer.get_gid() not in wanted:
+            continue
+        centres = ax.transData.transform(np.asarray(layer.get_offsets(), dtype=float).reshape(-1, 2))
+        radius = np.sqrt(np.broadcast_to(layer.get_sizes(), len(centres))) / 2 * fig.dpi / 72.0
+        out += [(x - r, y - r, x + r, y + r) for (x, y), r in zip(centres, radius, strict=True)]
+    return out
+
+
+def _fits(box: Box, centre: tuple[float, float], placed: list[Box], obstacles: Sequence[Box]) -> bool:
+    """Whether ``box`` keeps a gap from every label in ``placed`` and clear of every marker but its own."""
+    gap = 3.0  # pixels between labels, room for the halo
+    padded = (box[0] - gap, box[1] - gap, box[2] + gap, box[3] + gap)
+    if any(_overlaps(padded, other) for other in placed):
+        return False
+    cx, cy = centre  # markers over the point itself are its own: its ring, or a campus beside its substation
+    return not any(_overlaps(box, o) for o in obstacles if not (o[0] < cx < o[2] and o[1] < cy < o[3]))
+
+
+def _label(ax: Axes, x: float, y: float, text: str, corner: Corner, *, gid: str, color: str) -> Annotation:
+    """``text`` written at ``corner`` of ``(x, y)``; a leader line back to the point from a far corner."""
+    dx, dy, ha, va = corner
+    far = max(abs(dx), abs(dy)) > 6
+    arrow = {"arrowstyle": "-", "color": color, "lw": 0.5, "shrinkA": 0, "shrinkB": 2} if far else None
+    return ax.annotate(
+        text,
+        (x, y),
+        xytext=(dx, dy),
+        textcoords="offset points",
+        ha=ha,
+        va=va,
+        fontsize=LABEL_SIZE,
+        color=color,
+        zorder=10,
+        path_effects=HALO,
+        gid=gid,
+        arrowprops=arrow,
+    )
 
 
 def place_labels(
@@ -140,43 +192,116 @@ def place_labels(
     *,
     gid: str,
     color: str = style.INK,
-    placed: list[tuple[float, ...]] | None = None,
+    placed: list[Box] | None = None,
+    obstacles: Sequence[Box] = (),
 ) -> None:
-    """Write each ``(x, y, text)`` beside its point, in the first corner where it overlaps no label before it.
+    """Write each ``(x, y, text)`` at the first of :data:`CORNERS` where it overlaps nothing written before.
 
     Labels are tried in the order given, so put the important ones first; one
-    that fits nowhere is left out (its marker stays). ``placed`` holds the
-    boxes (pixels) of labels written before, by another call: pass one list
-    to calls whose labels must keep apart; the boxes written here are added.
+    that fits nowhere is left out (its marker stays). Each is measured as
+    rendered (its window extent). ``placed`` holds the boxes (pixels) of labels
+    written before, by another call: pass one list to calls whose labels must
+    keep apart; the boxes written here are added. ``obstacles`` are marker
+    boxes (:func:`marker_boxes`) that labels must not cover, but for the
+    marker at their own point.
     """
     if not items:
         return
     ax.apply_aspect()
     placed = [] if placed is None else placed
     for x, y, text in items:
-        corner = _free_corner(ax, x, y, text, placed)
-        if corner is None:
-            continue
-        dx, dy, ha, va = corner
-        ax.annotate(
-            text,
-            (x, y),
-            xytext=(dx, dy),
-            textcoords="offset points",
-            ha=ha,
-            va=va,
-            fontsize=LABEL_SIZE,
-            color=color,
-            zorder=10,
-            path_effects=HALO,
-            gid=gid,
-        )
+        centre = tuple(ax.transData.transform((x, y)))
+        for corner in CORNERS:
+            note = _label(ax, x, y, text, corner, gid=gid, color=color)
+            box = tuple(note.get_window_extent().extents)
+            if _fits(box, (centre[0], centre[1]), placed, obstacles):
+                placed.append(box)
+                break
+            note.remove()
+
+
+class Labels:
+    """Labels kept back until every marker is drawn, then written clear of the markers and of each other.
+
+    Groups are written in the order added (the first have the first choice of place).
+    """
+
+    def __init__(self) -> None:
+        self.groups: list[tuple[list[tuple[float, float, str]], str, str]] = []
+
+    def add(self, items: Sequence[tuple[float, float, str]], *, gid: str, color: str = style.INK) -> None:
+        """Keep ``items`` back, to be written with ``gid`` and ``color``."""
+        self.groups.append((list(items), gid, color))
+
+    def place(self, ax: Axes) -> None:
+        """Write every group (:func:`place_labels`), clear of the markers of :func:`marker_boxes`."""
+        ax.apply_aspect()
+        obstacles, placed = marker_boxes(ax), list[Box]()
+        for items, gid, color in self.groups:
+            place_labels(ax, items, gid=gid, color=color, placed=placed, obstacles=obstacles)
+
+
+def scale_bar(ax: Axes, crs: str, *, loc: str = "upper left") -> None:
+    """A scale bar in km of about a fifth of the map's width (1, 2 or 5 times a power of ten).
+
+    Drawn only in a projected ``crs`` (its axis unit gives the metres).
+    """
+    unit = pyproj.CRS(crs)
+    if not unit.is_projected:
+        return
+    per_unit = unit.axis_info[0].unit_conversion_factor  # metres
+    x0, x1 = ax.get_xlim()
+    rough = abs(x1 - x0) * per_unit / 1000.0 / 5.0
+    power = 10.0 ** np.floor(np.log10(rough))
+    km = max(m * power for m in (1.0, 2.0, 5.0) if m * power <= rough)
+    bar = AnchoredSizeBar(
+        ax.transData,
+        km * 1000.0 / per_unit,
+        f"{km:,.0f} km" if km >= 1 else f"{km:g} km",
+        loc,
+        pad=0.4,
+        borderpad=0.6,
+        sep=3,
+        frameon=False,
+        color=style.INK,
+        size_vertical=0.0,
+        fontproperties={"size": 7},
+    )
+    bar.set_gid(GIDS["scale_bar"])
+    bar.set_zorder(11)
+    ax.add_artist(bar)
 
 
 def label_text(name: object, fallback: object, detail: str) -> str:
     """``name`` (or ``fallback`` when it is not a non-empty string) wrapped, then ``detail`` below."""
     text = str(name) if isinstance(name, str) and name else str(fallback)
     return textwrap.fill(text, 26) + "\n" + detail
+
+
+def diagnosis_note(result: ResultLike) -> str:
+    """The diagnosis in a few lines: failed conditions, the most that fits, each kind of limit in total."""
+    diag = result.diagnosis
+    if diag is None:
+        return ""
+    out = [f"No plan for {style.mw(result.scenario.target_mw)}."]
+    out += [textwrap.fill(text, 44, subsequent_indent="  ") for text in diag.necessary]
+    if diag.max_achievable_mw is not None:
+        out.append(f"Most that fits every limit: {diag.max_achievable_mw:,.0f} MW")
+    if len(diag.limits):
+        out.append("What must give:")
+        for family, part in diag.limits.groupby("family", sort=False):
+            if len(part) == 1:
+                out.append(
+                    textwrap.fill(
+                        str(part["text"].iloc[0]), 44, initial_indent="  ", subsequent_indent="    "
+                    )
+                )
+            else:
+                out.append(f"  {family}: {len(part)} limits, {part['over_mw'].sum():,.0f} MW in all")
+    if diag.cut_short:
+        out.append(textwrap.fill(f"cut short: {diag.cut_short}", 44, subsequent_indent="  "))
+    out.append("In full: print(res.diagnosis)")
+    return "\n".join(out)
 
 
 def note_box(ax: Axes, text: str, *, gid: str, color: str) -> None:

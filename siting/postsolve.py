@@ -325,7 +325,10 @@ def read(m: SolvedModel, *, time_limit_s: float = 60.0) -> Solution:
     x = np.array([value(v) for v in m.x])
     shared = m.campuses_per_site(x).max(initial=0) > 1 + 1e-6
     if shared or ((x > 1e-6) & (x < 1 - 1e-6)).any():
-        x = _assign_sites(m, time_limit_s)
+        assigned = assign_sites(m, time_limit_s=time_limit_s)
+        if assigned is None:
+            raise RuntimeError("the solved counts have no whole sites; report this with the scenario")
+        x = assigned
     chosen = x > 0.5
     costs = {t: value(m.terms.get(t, 0)) for t in [*COST_TERMS, *(t for t in m.terms if t not in COST_TERMS)]}
     for term, col in OPTION_COST_COLUMNS.items():  # from the sites chosen, whole
@@ -341,29 +344,40 @@ def read(m: SolvedModel, *, time_limit_s: float = 60.0) -> Solution:
     return sol
 
 
-def _assign_sites(m: SolvedModel, time_limit_s: float) -> np.ndarray:
-    """Whole sites for the solved counts: the transportation problem, solved as an LP.
+def assign_sites(m: SolvedModel, *, time_limit_s: float) -> np.ndarray | None:
+    """Whole sites for the solved counts (the transportation problem, solved as an LP), or None.
 
     The solver may return a fractional choice of sites among equally good
     ones; with the counts fixed, choosing the sites (one campus per site,
     each group its count, least cost) has whole vertices, which the
-    simplex method returns.
+    simplex method returns. None when no choice exists: a lazy model's plan
+    that puts more campuses on a group's sites than it has free ones is
+    not a plan. Only the options of groups holding a campus
+    enter it (a few hundred of the tens of thousands at 5 km: the LP is
+    built and solved in well under a second, inside the time-limit margin).
     """
-    counts = [round(value(v)) for v in m.y]
+    counts = np.array([round(value(v)) for v in m.y], dtype=int)
+    held = np.flatnonzero(counts > 0).tolist()
+    used = np.sort(np.concatenate([m.group_options[g] for g in held])) if held else np.zeros(0, dtype=int)
     lp = pulp.LpProblem("sites", pulp.LpMinimize)
-    x = [pulp.LpVariable(f"a{k}", lowBound=0, upBound=1) for k in range(len(m.opts))]
-    for site, idx in m.options_by("site").items():
-        if len(idx) > 1:
-            lp += linear((x[k], 1) for k in idx) <= 1, f"site_{site}"
-    for g, idx in enumerate(m.group_options):
-        lp += linear((x[k], 1) for k in idx) == counts[g], f"count_{g}"
-    lp += linear(zip(x, m.opts["cost"].to_numpy(), strict=True))
+    x = {k: pulp.LpVariable(f"a{k}", lowBound=0, upBound=1) for k in used.tolist()}
+    site = m.opts["site"].to_numpy()[used]
+    names, times = np.unique(site, return_counts=True)
+    for s in names[times > 1].tolist():
+        lp += linear((x[k], 1) for k in used[site == s].tolist()) <= 1, f"site_{s}"
+    for g in held:
+        lp += linear((x[k], 1) for k in m.group_options[g].tolist()) == int(counts[g]), f"count_{g}"
+    cost = m.opts["cost"].to_numpy()
+    lp += linear((v, float(cost[k])) for k, v in x.items())
     done = solve_problem(
         lp, solver=m.scenario.solver, time_limit_s=max(time_limit_s, 1.0), mip_gap=0.0, threads=1
     )
+    if done.status == "infeasible":
+        return None
     if done.status != "optimal":
         raise OutOfTime("choosing whole sites for the solved counts")
-    out = np.array([value(v) for v in x])
+    out = np.zeros(len(m.opts))
+    out[used] = [value(v) for v in x.values()]
     if ((out > 1e-6) & (out < 1 - 1e-6)).any():
         raise RuntimeError("site assignment is not whole; report this with the scenario")
     return out

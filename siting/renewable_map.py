@@ -20,7 +20,7 @@ import numpy as np
 from matplotlib.colors import to_rgba
 
 from . import style
-from .plot_parts import GIDS, dot, place_labels
+from .plot_parts import GIDS, Labels, dot
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -40,8 +40,8 @@ MARKERS: Final = {
     "new build": ("^", "renewable_build", 1.0, 4.2),
     "surplus": ("h", "renewable_surplus", 0.3, 4.3),
 }
-#: Smallest marker area on the static map, points squared, so that a few MW still show.
-MIN_AREA: Final = 30.0
+#: Smallest marker area on the static map, points squared, so that a few MW still show (the campuses').
+MIN_AREA: Final = style.MIN_MARKER_AREA
 
 
 def serving(result: ResultLike) -> gpd.GeoDataFrame:
@@ -165,16 +165,13 @@ def _rim(source: str, color: str) -> tuple[str, float]:
     return (color, 1.8) if source == "surplus" else (style.INK, 0.7)
 
 
-def draw(
-    ax: Axes, result: ResultLike, crs: str, *, placed: list[tuple[float, ...]] | None = None
-) -> list[Artist]:
-    """Draw the sources serving the plan on ``ax``, each labelled; the legend handles (none without any).
+def draw(ax: Axes, result: ResultLike, crs: str, *, labels: Labels) -> list[Artist]:
+    """Draw the sources serving the plan on ``ax``, their labels added to ``labels``; the legend handles.
 
     Markers sit below the campuses, connections and used substations and
     above lines and the grid's substation dots; area is the average MW on the
-    campuses' scale (:data:`siting.style.CAMPUS_AREA_PER_MW`), at least
-    :data:`MIN_AREA`. ``placed`` is passed on to
-    :func:`siting.plot_parts.place_labels` (labels kept apart from others).
+    campuses' scale (:func:`siting.style.campus_area`, at least
+    :data:`MIN_AREA`). No handles without any source.
     """
     rows = serving(result).to_crs(crs)
     if not len(rows):
@@ -186,7 +183,7 @@ def draw(
         ax.scatter(
             part.geometry.x,
             part.geometry.y,
-            s=np.maximum(part["energy_mw"].to_numpy() * style.CAMPUS_AREA_PER_MW, MIN_AREA),
+            s=style.campus_area(part["energy_mw"].to_numpy()),
             marker=marker,
             facecolor=[to_rgba(c, alpha) for c in colors],
             edgecolor=[_rim(str(source), c)[0] for c in colors],
@@ -209,5 +206,5 @@ def draw(
             )
     names = dict(zip(result.provinces["code"], result.provinces["name"], strict=True))
     items = [(r.geometry.x, r.geometry.y, label(r, names)) for r in rows.itertuples()]
-    place_labels(ax, items, gid=GIDS["renewable_label"], placed=placed)
+    labels.add(items, gid=GIDS["renewable_label"])
     return handles

@@ -15,7 +15,11 @@ from .candidates import DROP_REASONS
 from .constants import Status
 from .exclusions import exclusion_text
 
-__all__ = ["summary", "describe", "dropped_summary", "overbuild_note", "renewable_line"]
+__all__ = ["summary", "describe", "dropped_summary", "line_label", "overbuild_note", "renewable_line"]
+
+#: How many used substations and loaded lines the summary lists (it says how many there are in all).
+LISTED_SUBSTATIONS = 10
+LISTED_LINES = 5
 
 
 def summary(result: ResultLike) -> str:
@@ -110,22 +114,50 @@ def renewable_line(result: ResultLike) -> str:
     )
 
 
+def line_label(name: object, line_id: object, length_km: float) -> str:
+    """A line in words: its name (endpoints, when generated), then its id and length.
+
+    Parameters
+    ----------
+    name : str
+        The line's name; empty (or not a string) for none.
+    line_id : str
+    length_km : float
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> line_label("Sin-Ulsan – Hyomun", "143756695-1", 18.24)
+    'Sin-Ulsan – Hyomun (143756695-1, 18.2 km)'
+    >>> line_label("", "L5", 44.93)
+    'L5 (44.9 km)'
+    """
+    if isinstance(name, str) and name and name != str(line_id):
+        return f"{name} ({line_id}, {length_km:,.1f} km)"
+    return f"{line_id} ({length_km:,.1f} km)"
+
+
 def _busiest(result: ResultLike) -> list[str]:
-    """The substations used (top 10 by load) and the most loaded lines (top 5), a line each."""
+    """The substations used (the :data:`LISTED_SUBSTATIONS` largest by load) and the most loaded lines."""
     subs = result.substations
-    used = subs[subs["load_mw"] > 0].sort_values("load_mw", ascending=False)
-    out = [f"Substations used: {len(used)}"]
+    used = subs[subs["load_mw"] > 0].sort_values("load_mw", ascending=False, kind="stable")
+    more = f" ({LISTED_SUBSTATIONS} largest listed)" if len(used) > LISTED_SUBSTATIONS else ""
+    out = [f"Substations used: {len(used)}{more}"]
     out += [
-        f"  {r.name:22s} {r.voltage_kv:4.0f} kV {r.load_mw:7,.0f} / {r.headroom_mw:5,.0f} MW "
-        f"({r.utilization:.0%})"
-        for r in used.head(10).itertuples()
+        f"  {r.voltage_kv:4.0f} kV {r.load_mw:7,.0f} / {r.headroom_mw:5,.0f} MW ({r.utilization:4.0%})  "
+        f"{r.name or r.substation_id} ({r.substation_id})"
+        for r in used.head(LISTED_SUBSTATIONS).itertuples()
     ]
-    busy = result.lines[result.lines["flow_mw"].abs() > 1e-6].sort_values("loading", ascending=False)
-    out.append(f"Most loaded lines (of {len(busy)} carrying new flow):")
+    lines = result.lines
+    busy = lines[lines["flow_mw"].abs() > 1e-6].sort_values("loading", ascending=False, kind="stable")
+    out.append(f"Most loaded lines ({min(len(busy), LISTED_LINES)} of {len(busy)} carrying new flow):")
     out += [
-        f"  {r.name or r.line_id:36s} {abs(r.flow_mw):7,.0f} / {r.residual_mw:6,.0f} MW "
+        f"  {line_label(r.name, r.line_id, r.length_km)}: {abs(r.flow_mw):,.0f} / {r.residual_mw:,.0f} MW "
         f"residual ({r.loading:.0%})"
-        for r in busy.head(5).itertuples()
+        for r in busy.head(LISTED_LINES).itertuples()
     ]
     return out
 

@@ -30,6 +30,7 @@ from .settings import GEOGRAPHIC_CRS
 if TYPE_CHECKING:
     import folium
 
+    from .data import SitingData
     from .scenario import Scenario
     from .solvers import SolveReport
 
@@ -322,6 +323,12 @@ class SitingResult:
 
         return upgrade_values(self)
 
+    def why_here(self) -> pd.DataFrame:
+        """Why each campus is where it is, a row of text per campus: :func:`siting.why_here.why_here`."""
+        from .why_here import why_here
+
+        return why_here(self)
+
     def explore(self, *, tiles: str | None = None, **kwargs: Any) -> folium.Map:
         """Interactive map (folium): see :func:`siting.explore`; ``.save(path)`` writes offline HTML.
 
@@ -370,3 +377,14 @@ class SitingResult:
         another suffix, or a single-table format without ``table``.
         """
         return export.to_file(self, path, table=table)
+
+    def to_pypsa(self, network: Any = None, *, data: SitingData | None = None) -> Any:
+        """The plan as a ``pypsa.Network`` of its new flows: see :func:`siting.pypsa_export.to_pypsa`.
+
+        ``network``: the network :meth:`siting.SitingData.from_pypsa` read (copied, today's
+        dispatch made inactive); ``data``: the data solved on (a network is built from it).
+        Line limits are ``s_nom x s_max_pu`` = residual capacity less the renewable flow.
+        """
+        from .pypsa_export import to_pypsa
+
+        return to_pypsa(self, network, data=data)

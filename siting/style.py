@@ -15,6 +15,7 @@ Examples
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import Final
 
 import matplotlib
@@ -38,6 +39,7 @@ __all__ = [
     "INK",
     "LOADING_CMAP",
     "LOW_VOLTAGE",
+    "MIN_MARKER_AREA",
     "MW_CMAP",
     "NO_MW",
     "OTHER_TECH",
@@ -48,6 +50,7 @@ __all__ = [
     "TECH_COLOR",
     "UPGRADE_CMAP",
     "VOLTAGE_STYLE",
+    "campus_area",
     "campus_radius",
     "krw_bn",
     "line_px",
@@ -267,6 +270,28 @@ def line_px(kv: float, kind: str) -> float:
 
 #: Campus marker area per MW on the static map, points squared (its legend uses the same scale).
 CAMPUS_AREA_PER_MW: Final = 0.6
+#: Smallest marker area on the static map, points squared (campuses and renewables), so that the
+#: smallest tiers and a few MW still show: a 10 MW campus would be 6 on the scale above.
+MIN_MARKER_AREA: Final = 30.0
+
+
+def campus_area(mw: float | Sequence[float] | np.ndarray) -> np.ndarray:
+    """Area of a campus marker on the static map, points squared: ~ MW, at least :data:`MIN_MARKER_AREA`.
+
+    Parameters
+    ----------
+    mw : float or sequence of float
+
+    Returns
+    -------
+    ndarray
+
+    Examples
+    --------
+    >>> campus_area([10, 50, 400]).tolist()
+    [30.0, 30.0, 240.0]
+    """
+    return np.maximum(np.asarray(mw, dtype=float) * CAMPUS_AREA_PER_MW, MIN_MARKER_AREA)
 
 
 def campus_radius(mw: float) -> float:

@@ -7,17 +7,35 @@ what they mean. Drawn in the result's metric CRS, like :mod:`siting.plot`.
 
 from __future__ import annotations
 
+import geopandas as gpd
 import matplotlib.pyplot as plt
 import numpy as np
+import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.colors import Normalize
 
 from . import style
 from ._result_types import ResultLike
-from .plot_parts import HALO, new_axes
+from .plot_parts import GIDS, label_text, marker_boxes, new_axes, place_labels, scale_bar
 from .upgrades import upgrade_values
 
 __all__ = ["plot_upgrades"]
+
+
+def _labels(
+    ax: Axes, table: pd.DataFrame, subs: gpd.GeoDataFrame, lines: gpd.GeoDataFrame, *, money: str
+) -> None:
+    """Name the limits in ``table`` (:func:`siting.upgrade_values`), clear of each other and used substations.
+
+    Called once the colour bar has taken its room: the boxes are measured on screen.
+    """
+    where = dict(zip(subs["substation_id"], subs.geometry, strict=True))
+    where.update(zip(lines["line_id"], lines.geometry.interpolate(0.5, normalized=True), strict=True))
+    items = [
+        (where[r.id].x, where[r.id].y, label_text(r.name, r.id, f"{r.value_bn_per_mw:.3g} {money} per MW"))
+        for r in table.itertuples()
+    ]
+    place_labels(ax, items, gid=GIDS["upgrade_label"], obstacles=marker_boxes(ax, [GIDS["used_substations"]]))
 
 
 def plot_upgrades(
@@ -37,7 +55,9 @@ def plot_upgrades(
     crs : str, optional
         Projected CRS to draw in; default the result's ``metric_crs``.
     label_top : int, default 8
-        Label this many of the most valuable limits (:func:`siting.upgrade_values`).
+        Label this many of the most valuable limits (:func:`siting.upgrade_values`), the most
+        valuable first; a label that would overlap one before it or a used substation moves to
+        another corner of its point, or is left out.
     title : str, optional
         Default: the scenario's name and "where upgrades pay".
 
@@ -79,23 +99,20 @@ def plot_upgrades(
         dots.plot(ax=ax, color=cmap(norm(v)), edgecolor=style.INK, markersize=20 + 120 * v / top, zorder=4)
     used = subs[subs["load_mw"] > 0]
     if len(used):
-        used.plot(ax=ax, marker="s", color="white", edgecolor=style.CONNECTION, markersize=18, zorder=5)
-    where = {**dict(zip(subs["substation_id"], subs.geometry, strict=True))}
-    where.update(zip(lines["line_id"], lines.geometry.interpolate(0.5, normalized=True), strict=True))
-    for r in table.head(label_top).itertuples():
-        p = where[r.id]
-        ax.annotate(
-            f"{r.name or r.id}: {r.value_bn_per_mw:.3g}",
-            (p.x, p.y),
-            fontsize=7,
-            xytext=(4, 4),
-            textcoords="offset points",
-            path_effects=HALO,
-            zorder=6,
+        used.plot(
+            ax=ax,
+            marker="s",
+            color="white",
+            edgecolor=style.CONNECTION,
+            markersize=18,
+            zorder=5,
+            gid=GIDS["used_substations"],
         )
     sm = plt.cm.ScalarMappable(cmap=cmap, norm=norm)
     cb = plt.colorbar(sm, ax=ax, shrink=0.35, pad=0.01)
     money = result.scenario.costs.currency
     cb.set_label(f"value of one more MW, {money} (lines: residual capacity; dots: supply)")
+    scale_bar(ax, crs)
+    _labels(ax, table.head(label_top), subs, lines, money=money)
     ax.set_title(title or f"{result.scenario.name}: where upgrades pay ({money} per MW, plan fixed)")
     return ax

@@ -23,8 +23,10 @@ import shapely
 
 from . import renewable_map, style
 from .plot import binding_limits
+from .report import line_label
 from .style import krw_bn, mw
 from .webmap_panels import legend_panel, title_panel
+from .why_here import why_here
 
 if TYPE_CHECKING:
     import folium
@@ -229,7 +231,7 @@ def _lines(result: ResultLike, sub_names: dict, binding: dict) -> list[_Drawing]
             else "0 MW"
         )
         popup.append(
-            f"<b>Line {_text(r.name, r.line_id)}</b><br>Id: {_text(r.line_id)}<br>"
+            f"<b>Line {_text(line_label(r.name, r.line_id, r.length_km))}</b><br>Id: {_text(r.line_id)}<br>"
             f"Voltage: {r.voltage_kv:,.0f} kV {'AC' if ac else 'HVDC'}, {r.length_km:,.1f} km long<br>"
             f"New flow: {flow}<br>"
             f"Residual capacity (left for new load): {mw(r.residual_mw)}<br>"
@@ -362,7 +364,10 @@ def _campuses(result: ResultLike, names: dict, sub_names: dict) -> list[_Drawing
         f"Province: {_text(names.get(r.province), r.province)} ({_text(r.province)})<br>"
         f"Size: {mw(r.capacity_mw)}<br>Substation: {_text(sub_names.get(r.substation_id), r.substation_id)} "
         f"({_text(r.substation_id)}), {r.connection_kv:,.0f} kV<br>Connection: {r.connection_km:,.1f} km"
-        for r in pts.itertuples()
+        f"<br><b>Why here</b><br>Costs: {_text(w.costs)}<br>"
+        + (f"Not per campus: {_text(w.plan_costs)}<br>" if w.plan_costs else "")
+        + f"Renewables: {_text(w.renewables)}<br>Limits that bind: {_text(w.limits)}"
+        for r, w in zip(pts.itertuples(), why_here(result).itertuples(), strict=True)
     ]
     return [
         _Drawing(
@@ -393,8 +398,8 @@ def _limits(result: ResultLike, binding: dict) -> list[_Drawing]:
             for v, k in zip(lines["voltage_kv"], lines["kind"], strict=True)
         ]
         popup = [
-            f"<b>Line {_text(n, i)}</b>: limit that binds{binding['lines'][i]}"
-            for n, i in zip(lines["name"], lines["line_id"], strict=True)
+            f"<b>Line {_text(line_label(n, i, km))}</b>: limit that binds{binding['lines'][i]}"
+            for n, i, km in zip(lines["name"], lines["line_id"], lines["length_km"], strict=True)
         ]
         out.append(_Drawing(LAYERS[7], lines, styles, "siting-limits", popup=popup))
     subs = result.substations[result.substations["substation_id"].isin(binding["substations"])]
@@ -450,7 +455,8 @@ def _upgrades(result: ResultLike, sub_names: dict) -> list[_Drawing]:
             {"color": style.upgrade_color(x, top), "weight": 3 + 5 * x / top, "opacity": 0.95} for x in v
         ]
         popup = [
-            f"<b>Upgrade line {_text(r.name, r.line_id)}</b><br>One more MW of residual capacity saves "
+            f"<b>Upgrade line {_text(line_label(r.name, r.line_id, r.length_km))}</b><br>"
+            "One more MW of residual capacity saves "
             f"{krw_bn(r.capacity_value_bn_per_mw, digits=4, currency=money)}<br>"
             f"Residual capacity: {mw(r.residual_mw)}; "
             f"new flow {mw(abs(r.flow_mw))} between {_text(sub_names.get(r.from_id), r.from_id)} and "

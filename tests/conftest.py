@@ -58,9 +58,31 @@ def toy_infeasible(toy_data):
 NOTEBOOK_ORDER = ("04_analysis", "01_quickstart", "02_scenarios", "03_your_own_data")
 
 
+#: Calls in a docstring example that solve a model (each 5-40 s on Korea, mostly the solver's root on
+#: the whole network): with ``load_korea()`` in the same example they make it a slow doctest.
+SOLVING_CALLS = ("solve(", ".solve()", "pareto(", "sweep(", "sweep_inputs(", "sensitivity(", "prepare(")
+
+
+def solves_on_korea(item) -> bool:
+    """Whether a doctest item's examples load the bundled Korea data and solve a model on it."""
+    examples = getattr(getattr(item, "dtest", None), "examples", None)
+    if not examples:
+        return False
+    source = "".join(e.source for e in examples)
+    return "load_korea(" in source and any(call in source for call in SOLVING_CALLS)
+
+
+@pytest.hookimpl(tryfirst=True)  # before -m deselects by marker
 def pytest_collection_modifyitems(config, items):
-    """Start the notebooks first, in :data:`NOTEBOOK_ORDER`: begun last they would leave one
+    """Mark the doctests that solve on Korea slow (run by ``make test-all`` and CI, not by
+    ``make test``: 25 of them took 476 s of the quick tier's 1,200 CPU seconds; the functions
+    they document have their own tests in the quick tier).
+
+    Start the notebooks first, in :data:`NOTEBOOK_ORDER`: begun last they would leave one
     pytest-xdist worker running alone at the end. The other tests keep their order."""
+    for item in items:
+        if solves_on_korea(item):
+            item.add_marker(pytest.mark.slow)
     notebooks = [i for i in items if "test_notebooks.py::test_notebook_runs" in i.nodeid]
     rest = [i for i in items if "test_notebooks.py::test_notebook_runs" not in i.nodeid]
     notebooks.sort(key=lambda i: NOTEBOOK_ORDER.index(i.callspec.id.removesuffix(".ipynb")))

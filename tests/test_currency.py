@@ -51,3 +51,9 @@ def test_assumption_units_use_the_currency(toy_data):
     sc = SC.replace(costs=siting.Costs(currency="EUR m"))
     units = {a.name: a.unit for a in default_assumptions(toy_data, sc)}
     assert units["cost_site_per_mw"] == "EUR m/MW" and units["cost_transmission_per_mw_km"] == "EUR m/MW-km"
+
+
+def test_why_here_uses_the_currency(euro):
+    table = euro.why_here()
+    assert table["costs"].str.endswith(" EUR m").all()
+    assert not table.apply(lambda r: "KRW" in " ".join(map(str, r)), axis=1).any()

@@ -267,3 +267,31 @@ def test_time_limit_on_a_plan_that_breaks_a_row_without_an_earlier_plan_is_no_so
     report = m._solve_separated(deadline, relaxation=False, solver="highs", mip_gap=1e-4, threads=1)
     assert report.status == Status.NO_SOLUTION
     assert report.objective is None and report.bound is None
+
+
+def test_a_plan_whose_counts_have_no_whole_sites_is_not_kept(toy_data, monkeypatch):
+    """Cut off on a plan with more campuses in a group than the group has sites: no site choice
+    makes it a plan, so the status is no_solution (it was "feasible", and reading it failed)."""
+    import siting.model
+    from siting import postsolve
+    from siting.solvers import Deadline
+
+    sc = siting.Scenario(target_mw=300, grid_spacing_km=10, min_host_provinces=1, solver="highs")
+    m, _ = _models(toy_data, sc)
+    solved = m.solve()
+    g = next(g for g, v in enumerate(m.y) if v.varValue > 0.5)
+    too_many = len(m.group_options[g]) + 1
+    assert postsolve.assign_sites(m, time_limit_s=10) is not None  # the solved plan has whole sites
+    deadline = Deadline(3600.0)
+
+    def scripted_solve(prob, **kw):
+        deadline.end = time.perf_counter()
+        m.y[g].varValue = too_many
+        m.x[m.group_options[g][0]].varValue = too_many  # all on one site: a site row is broken
+        return replace(solved, status=Status.FEASIBLE)
+
+    monkeypatch.setattr(siting.model, "solve_problem", scripted_solve)
+    report = m._solve_separated(deadline, relaxation=False, solver="highs", mip_gap=1e-4, threads=1)
+    assert m.site_rows  # the plan broke a site row
+    assert postsolve.assign_sites(m, time_limit_s=10) is None
+    assert report.status == Status.NO_SOLUTION

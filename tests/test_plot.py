@@ -1,5 +1,6 @@
 """Static maps: the answer stands out, what binds is drawn, and the map keeps to its own axes."""
 
+import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
@@ -13,17 +14,21 @@ from siting.style import BINDS
 from tests import toy
 
 
-@pytest.fixture(scope="module")
-def toy_result():
-    # 700 MW on the toy grid with line L5's residual cut to 60 MW: L5 is loaded to its residual
-    # and two substations are full (the tests check that the fixture still does both); no renewable
-    # share: solar built for one would add its peak credit as supply where the load is, and no line
-    # would bind
+def bottleneck_result():
+    """700 MW on the toy grid with line L5's residual cut to 60 MW: L5 is loaded to its residual
+    and two substations are full (the tests check that the fixture still does both); no renewable
+    share: solar built for one would add its peak credit as supply where the load is, and no line
+    would bind."""
     layers = toy.layers()
     layers["lines"].loc[layers["lines"].line_id == "L5", "residual_mw"] = 60.0
     data = siting.SitingData(**layers)
     sc = siting.Scenario(target_mw=700, grid_spacing_km=5, min_host_provinces=2, renewable_share=0.0)
     return siting.solve(data, sc)
+
+
+@pytest.fixture(scope="module")
+def toy_result():
+    return bottleneck_result()
 
 
 @pytest.fixture(scope="module")
@@ -210,6 +215,8 @@ def test_infeasible_lines_and_provinces_drawn(toy_infeasible):
     assert by_gid(ax, GIDS["binding_provinces"])
     labels = " ".join(t.get_text() for t in by_gid(ax, GIDS["binding_label"]))
     assert "over by 40 MW" in labels and "Middle\nover its cap by 25 MW" in labels
+    km = res.lines.set_index("line_id").at["L5", "length_km"]
+    assert f"L5 ({km:.1f} km)\nover by 40 MW" in labels  # the line's id and length (friction 7)
 
 
 def test_blank_map_would_fail_the_pixel_check(toy_infeasible):
@@ -281,3 +288,98 @@ def test_cli_writes_every_format(tmp_path, capsys, monkeypatch, toy_result):
     with pytest.raises(SystemExit) as exc:
         main(["run", str(toml), "--out", str(out), "--format", "png,gif"])
     assert exc.value.code == 2 and "gif" in capsys.readouterr().err
+
+
+@pytest.fixture(scope="module")
+def small_campus(toy_data):
+    """One 50 MW campus on a candidate at substation s-mid itself: at national scale every campus sits
+    on its substation's ring."""
+    import geopandas as gpd
+    import shapely
+
+    at = gpd.GeoDataFrame(geometry=[shapely.Point(127.25, 36.25)], crs="EPSG:4326")
+    sc = siting.Scenario(
+        target_mw=50,
+        tiers_mw=(50, 100),
+        min_host_provinces=1,
+        province_share_cap=1.0,
+        renewable_share=0.0,
+        grid_spacing_km=5,
+    )
+    res = siting.solve(toy_data, sc, candidates=at)
+    assert res.sites["capacity_mw"].tolist() == [50.0] and res.sites["substation_id"].tolist() == ["s-mid"]
+    return res
+
+
+def test_small_campus_drawn_over_its_substation(small_campus):
+    """Friction 1: a 50 MW campus was hidden under the white ring of the substation it uses."""
+    res = small_campus
+    fig, ax = plt.subplots(figsize=(6, 4), dpi=100)
+    siting.plot_siting(res, ax=ax, table=False)
+    fig.canvas.draw()
+    img = np.asarray(fig.canvas.buffer_rgba())[..., :3] / 255.0
+    pt = res.sites.to_crs(res.metric_crs).geometry.representative_point().iloc[0]
+    x, y = ax.transData.transform((pt.x, pt.y))
+    row, col = int(round(img.shape[0] - y)), int(round(x))
+    window = img[row - 2 : row + 3, col - 2 : col + 3]  # 5 x 5 pixels at the campus
+    campus = 0.75 * np.array(to_rgb(style.CAMPUS)) + 0.25  # its colour (alpha 0.75) over the white ring
+    hits = int((np.abs(window - campus).max(axis=-1) < 0.08).sum())
+    assert hits >= 20, f"{hits} of 25 pixels at the campus have its colour"
+    (campuses,) = by_gid(ax, GIDS["campuses"])
+    (ring,) = by_gid(ax, GIDS["used_substations"])
+    assert campuses.get_zorder() > ring.get_zorder()
+    assert campuses.get_sizes()[0] >= style.MIN_MARKER_AREA
+
+
+def scale_bars(ax):
+    return [a for a in ax.get_children() if a.get_gid() == GIDS["scale_bar"]]
+
+
+def test_scale_bar_on_every_static_map(toy_result, toy_data):
+    """Friction 12: no scale bar on the PNG. One bar in km, about a fifth of the map's width."""
+    for ax in (siting.plot_siting(toy_result), siting.plot_upgrades(toy_result), siting.plot_data(toy_data)):
+        (bar,) = scale_bars(ax)
+        text = bar.txt_label.get_text()
+        km = float(text.removesuffix(" km").replace(",", ""))
+        (box,) = bar.size_bar.get_children()
+        assert box.get_width() == pytest.approx(km * 1000.0)  # the metric CRS is in metres
+        width_km = np.ptp(ax.get_xlim()) / 1000.0
+        assert width_km / 10 <= km <= width_km / 2.5
+
+
+def boxes_overlap(boxes):
+    return [(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1 :] if a.overlaps(b)]
+
+
+@pytest.mark.parametrize("size", [(4.0, 3.0), (9.0, 11.0)])
+def test_upgrade_labels_do_not_pile_up(toy_result, size):
+    """Friction 12: the upgrades map wrote every label at the same offset, so near points piled them up."""
+    _, ax = plt.subplots(figsize=size, dpi=100)
+    siting.plot_upgrades(toy_result, ax=ax)
+    ax.figure.canvas.draw()
+    boxes = [t.get_window_extent() for t in ax.texts]
+    assert len(boxes) >= 2
+    assert not boxes_overlap(boxes)
+    assert len(by_gid(ax, GIDS["upgrade_label"])) == len(boxes)
+
+
+@pytest.mark.parametrize("size", [(3.0, 2.0), (5.0, 3.0), (9.0, 6.0)])
+def test_labels_keep_off_other_markers(toy_renewables, size):
+    """Friction 12: long labels covered campuses and renewables; a label may touch only its own markers."""
+    _, ax = plt.subplots(figsize=size, dpi=100)
+    siting.plot_siting(toy_renewables, ax=ax, table=False)
+    ax.figure.canvas.draw()
+    markers = []
+    for gid in ("campuses", "renewable_build", "renewable_surplus", "used_substations", "full_substations"):
+        for layer in by_gid(ax, GIDS[gid]):
+            at = ax.transData.transform(layer.get_offsets())
+            r = np.sqrt(np.broadcast_to(layer.get_sizes(), len(at))) / 2 * ax.figure.dpi / 72
+            markers += [(x - q, y - q, x + q, y + q) for (x, y), q in zip(at, r, strict=True)]
+    labels = [t for t in ax.texts if t.get_gid() in (GIDS["substation_label"], GIDS["renewable_label"])]
+    assert labels
+    for t in labels:
+        box = t.get_window_extent()
+        px, py = ax.transData.transform(t.xy)
+        for m in markers:
+            if not (m[0] < px < m[2] and m[1] < py < m[3]):  # a marker over the label's own point
+                assert not box.overlaps(matplotlib.transforms.Bbox.from_extents(*m)), (t.get_text(), m)

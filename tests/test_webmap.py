@@ -21,8 +21,12 @@ from matplotlib.colors import to_hex
 import siting
 from siting import renewable_map, style
 from siting.cli import main
+from siting.report import line_label
 from siting.webmap import CLASSES, LAYERS
-from tests.test_plot import toy_renewables  # noqa: F401 (a fixture)
+from tests.test_plot import (
+    bottleneck_result,
+    toy_renewables,  # noqa: F401 (a fixture)
+)
 
 OFFLINE = ["--proxy-server=127.0.0.1:9", "--host-resolver-rules=MAP * ~NOTFOUND"]
 #: A script, stylesheet or image fetched from the network.
@@ -234,6 +238,72 @@ def test_binding_lines_and_provinces_are_highlighted(toy_infeasible):
     res.diagnosis = siting.Diagnosis(limits=pd.concat([res.diagnosis.limits, extra], ignore_index=True))
     text = " ".join(t for fc in groups(res.explore())["Limits that bind"] for t in popups(fc))
     assert "line L5: residual capacity exceeded by 40.0 MW" in text and "Middle exceeded by 25.0 MW" in text
+
+
+def campus_popups(res) -> dict[str, str]:
+    """Site id -> its campus popup."""
+    _, campuses = groups(res.explore())["Campuses"]
+    return dict(zip(res.sites["site_id"], popups(campuses), strict=True))
+
+
+def test_campus_popup_says_why_here():
+    """Friction 7: the popup gave province, size, substation and km only. Now each campus's own cost
+    terms, the plan's terms that are not per campus, and the limits that bind where it connects."""
+    res = bottleneck_result()
+    text = campus_popups(res)
+    subs = res.substations.set_index("substation_id")
+    lines = res.lines
+    assert (subs.utilization >= 0.99).any() and (lines.loading >= 0.99).any(), "the fixture must bind"
+    for r in res.sites.itertuples():
+        t = text[r.site_id]
+        own = r.connection_cost_krw_bn + r.site_cost_krw_bn + r.renewable_incentive_krw_bn + r.subsidy_krw_bn
+        assert (
+            f"Costs: connection {r.connection_cost_krw_bn:,.1f}, site {r.site_cost_krw_bn:,.1f}, "
+            f"renewable incentive {r.renewable_incentive_krw_bn:,.1f}, subsidy {r.subsidy_krw_bn:,.1f}; "
+            f"this campus {style.krw_bn(own)}"
+        ) in t
+        assert f"transmission {style.krw_bn(res.costs['transmission'])} for the whole plan" in t
+        sub = subs.loc[r.substation_id]
+        assert (f"headroom at {sub['name']} ({r.substation_id}) full" in t) == (sub.utilization >= 0.99)
+        meet = lines[(lines.from_id == r.substation_id) | (lines.to_id == r.substation_id)]
+        for ln in meet.itertuples():  # the lines at its substation named with id and length where they bind
+            named = f"line {line_label(ln.name, ln.line_id, ln.length_km)} at"
+            at_limit = abs(ln.flow_mw) > 1e-6 and ln.loading >= 0.99
+            assert (named in t) == (at_limit or ln.capacity_value_bn_per_mw > 1e-9)
+        assert "Limits that bind: " in t
+    assert any("line L5 (44.9 km) at 100% of its residual 60 MW" in t for t in text.values())
+
+
+def test_campus_popup_names_the_renewables_at_its_substation(toy_renewables):  # noqa: F811
+    res = toy_renewables
+    text = campus_popups(res)
+    subs = res.substations.set_index("substation_id")
+    delivered = subs.loc[res.sites.substation_id, "renewable_delivered_mw"].to_numpy()
+    assert (delivered > 1e-6).any() and (delivered <= 1e-6).any(), "the fixture must deliver at some"
+    for r, mw in zip(res.sites.itertuples(), delivered, strict=True):
+        name = f"{subs.at[r.substation_id, 'name']} ({r.substation_id})"
+        want = (
+            f"{style.mw(mw)} average delivered to the campuses at {name}"
+            if mw > 1e-6
+            else f"none delivered at {name}"
+        )
+        assert f"Renewables: {want}" in text[r.site_id]
+    assert any("taken in there: surplus 30 MW average" in t for t in text.values())
+
+
+def test_lines_named_with_id_and_length(toy_infeasible):
+    """Friction 7: lines were named by their generated endpoint names alone; now with id and length."""
+    named = toy_infeasible.lines.assign(name="West – Middle")
+    res = siting.SitingResult(**{**toy_infeasible.__dict__, "lines": named})
+    res.diagnosis = siting.Diagnosis(
+        limits=pd.DataFrame([{"family": "lines", "id": "L3", "name": "", "over_mw": 40.0, "text": "L3 over"}])
+    )
+    layers = groups(res.explore())
+    km = res.lines.set_index("line_id").length_km
+    (limit,) = popups(layers["Limits that bind"][0])
+    assert f"<b>Line West – Middle (L3, {km['L3']:.1f} km)</b>: limit that binds" in limit
+    lines = popups(layers["Lines: loading"][0])
+    assert all(any(f"(L{i}, {km[f'L{i}']:.1f} km)</b>" in t for t in lines) for i in range(1, 8))
 
 
 def test_cli_writes_html(tmp_path):
