@@ -348,7 +348,7 @@ def _scenario(data: SitingData, sc: Scenario) -> list[Assumption]:
         ("subsidy_per_mw", "outside-capital subsidy"),
     ):
         v = float(getattr(c, term))
-        unit = "KRW bn/MW-km" if term == "transmission_per_mw_km" else "KRW bn/MW"
+        unit = f"{c.currency}/MW-km" if term == "transmission_per_mw_km" else f"{c.currency}/MW"
         apply = functools.partial(set_cost, term=term)
         if term == "site_per_mw":  # the province overrides move with it
             apply = functools.partial(

@@ -7,6 +7,7 @@ queries, NumPy arrays); distances are in the data's metric CRS.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -19,7 +20,18 @@ import shapely
 
 from . import _validate as V
 from .data import PROVINCE_SNAP_KM, SitingData
-from .io import read_layer
+from .exclusions import (  # re-exported: where they were first
+    allowed_area,
+    buffer_km_by_province,
+    buffer_zones,
+    clear_of,
+    excluded_codes,
+    excluded_core,
+    exclusion_area,
+    exclusion_text,
+    outside_buffer,
+    outside_buffers,
+)
 from .scenario import Scenario
 
 __all__ = [
@@ -29,6 +41,10 @@ __all__ = [
     "allowed_area",
     "excluded_codes",
     "excluded_core",
+    "exclusion_area",
+    "exclusion_text",
+    "buffer_km_by_province",
+    "outside_buffers",
     "grid_ids",
     "outside_buffer",
     "substation_pairs",
@@ -92,96 +108,6 @@ DROP_REASONS: Final[dict[str, str]] = {
 }
 
 
-def excluded_codes(data: SitingData, scenario: Scenario) -> list[str]:
-    """Province codes excluded: the capital region (unless switched off) and ``exclude_provinces``.
-
-    Examples
-    --------
-    >>> import siting
-    >>> excluded_codes(siting.load_korea(), siting.Scenario(target_mw=1))
-    ['KR-11', 'KR-28', 'KR-41']
-    >>> excluded_codes(siting.load_korea(), siting.Scenario(target_mw=1, exclude_provinces=("Busan",)))
-    ['KR-11', 'KR-26', 'KR-28', 'KR-41']
-    >>> sc = siting.Scenario(target_mw=1, exclude_provinces=("KR-26",), exclude_capital_region=False)
-    >>> excluded_codes(siting.load_korea(), sc)
-    ['KR-26']
-    """
-    codes = set(V.province_codes(scenario.exclude_provinces, data.provinces, field="exclude_provinces"))
-    if scenario.exclude_capital_region:
-        codes |= set(data.provinces.loc[data.provinces["capital_region"], "code"])
-    return sorted(codes)
-
-
-def allowed_area(
-    data: SitingData, scenario: Scenario, *, exclusions: gpd.GeoDataFrame | None = None
-) -> tuple[gpd.GeoDataFrame, shapely.Geometry]:
-    """Allowed provinces (metric CRS) and the excluded area (with its buffer).
-
-    The buffer here is a polygon (Shapely's arcs are chords), slightly
-    smaller than the true one; :func:`build_candidates` checks each candidate's
-    exact distance with :func:`outside_buffer`.
-
-    Returns
-    -------
-    provinces : GeoDataFrame
-        Provinces not excluded, in the metric CRS.
-    excluded : shapely geometry
-        Union of the excluded provinces buffered by ``exclude_buffer_km``,
-        the scenario's exclusion files and ``exclusions``.
-    """
-    prov = data.provinces.to_crs(data.metric_crs)
-    codes = excluded_codes(data, scenario)
-    parts = [excluded_core(data, scenario).buffer(scenario.exclude_buffer_km * 1000.0)]
-    layers = [read_layer(p, name="exclusions") for p in scenario.exclusion_files]
-    if exclusions is not None:
-        layers.append(exclusions)
-    for i, layer in enumerate(layers):
-        if not isinstance(layer, gpd.GeoDataFrame) or layer.crs is None:
-            V.raise_if(
-                [
-                    f"layer 'exclusions' #{i}: needs polygons with a CRS; fix: give a spatial file or "
-                    "set_crs()."
-                ]
-            )
-        parts.append(layer.to_crs(data.metric_crs).union_all())
-    return prov.loc[~prov["code"].isin(codes)], shapely.union_all(parts)
-
-
-def excluded_core(data: SitingData, scenario: Scenario) -> shapely.Geometry:
-    """The excluded provinces' union, unbuffered, in the metric CRS."""
-    prov = data.provinces.to_crs(data.metric_crs)
-    return prov.loc[prov["code"].isin(excluded_codes(data, scenario)), "geometry"].union_all()
-
-
-def outside_buffer(core: shapely.Geometry, geoms: np.ndarray, buffer_m: float) -> np.ndarray:
-    """Whether each geometry's true distance to ``core`` is at least ``buffer_m``.
-
-    An STRtree over the core's parts finds the geometries within the buffer
-    (``dwithin``, on the exact geometry, not a buffered polygon); those at
-    exactly the buffer distance are kept.
-
-    Examples
-    --------
-    >>> sq = shapely.box(0, 0, 10, 10)
-    >>> pts = shapely.points([[15, 5], [40, 5], [39.99, 5]])
-    >>> outside_buffer(sq, pts, 30.0).tolist()
-    [False, True, False]
-    """
-    keep = np.ones(len(geoms), dtype=bool)
-    if core is None or core.is_empty or len(geoms) == 0:
-        return keep
-    parts = shapely.get_parts(core)
-    tree = shapely.STRtree(parts)
-    if buffer_m <= 0:
-        hit, _ = tree.query(geoms, predicate="intersects")
-        keep[hit] = False
-        return keep
-    i_geom, i_part = tree.query(geoms, predicate="dwithin", distance=buffer_m)
-    near = shapely.distance(geoms[i_geom], parts[i_part]) < buffer_m
-    keep[i_geom[near]] = False
-    return keep
-
-
 #: Grid cells (of the allowed land's bounding box) generated and processed at a time: bounds the
 #: memory that fine grids need (about 1 KB per cell of a block, whatever the spacing).
 BLOCK_CELLS: Final[int] = 200_000
@@ -236,6 +162,7 @@ class CandidateGrid:
         self.data, self.scenario = data, scenario
         self.provinces, self.excluded = allowed_area(data, scenario, exclusions=exclusions)
         self.core = excluded_core(data, scenario)
+        self.zones = buffer_zones(data, scenario)
         self.locate = _ProvinceLocator(self.provinces)
 
     @functools.cached_property
@@ -258,20 +185,44 @@ class CandidateGrid:
         """Every grid point (x, y) in the metric CRS, before the exact buffer check."""
         return _grid_points(self.land, self.scenario.grid_spacing_km * 1000.0)
 
+    def reasons(self, geoms: np.ndarray) -> np.ndarray:
+        """Why each geometry (metric CRS) cannot host a campus: a key of :data:`DROP_REASONS`, or "".
+
+        The first reason that applies, in the order of :data:`DROP_REASONS`.
+        """
+        reason = np.full(len(geoms), "", dtype=object)
+        checks = [
+            ("excluded_province", shapely.intersects(self.core, geoms)),
+            ("buffer", ~clear_of(self.zones, geoms)),
+            ("exclusion_area", shapely.intersects(self.excluded, geoms)),
+            ("off_land", shapely.distance(self.provinces.union_all(), geoms) > PROVINCE_SNAP_KM * 1000.0),
+        ]
+        for why, hit in checks:
+            reason[(reason == "") & np.asarray(hit, dtype=bool)] = why
+        return reason
+
+    def excluded_points(self) -> pd.DataFrame:
+        """The grid points on the provinces' land that the excluded area holds: ``site_id``, ``reason``."""
+        land = self.data.provinces.to_crs(self.data.metric_crs).union_all()
+        xy = _grid_points(shapely.intersection(land, self.excluded), self.scenario.grid_spacing_km * 1000.0)
+        return pd.DataFrame({"site_id": grid_ids(xy), "reason": self.reasons(shapely.points(xy))})
+
     def candidates(
         self, xy: np.ndarray, *, ids: bool = True, reach_km: np.ndarray | None = None
     ) -> Candidates:
         """Candidates at grid points ``xy``: the exact buffer check, ids, provinces, pairs."""
         pts = shapely.points(xy)
         # the buffer polygon's chords lie inside the true buffer: check the exact distance
-        exact = outside_buffer(self.core, pts, self.scenario.exclude_buffer_km * 1000.0)
+        exact = clear_of(self.zones, pts)
+        far = xy[~exact]
+        near = pd.DataFrame({"site_id": grid_ids(far) if ids else [None] * len(far), "reason": "buffer"})
         xy, pts = xy[exact], pts[exact]
         sites = gpd.GeoDataFrame(
             {"site_id": grid_ids(xy) if ids else [None] * len(xy)}, geometry=pts, crs=self.data.metric_crs
         )
         sites["footprint"] = sites.geometry
         sites["province"] = pd.Series(self.locate(xy[:, 0], xy[:, 1]), dtype=object)
-        return _finish(self.data, self.scenario, sites, reach_km=reach_km)
+        return _finish(self.data, self.scenario, sites, dropped=near, reach_km=reach_km)
 
 
 class _ProvinceLocator:
@@ -377,19 +328,11 @@ def build_candidates(
     """
     grid = CandidateGrid(data, scenario, exclusions=exclusions)
     if candidates is None:
-        return grid.candidates(grid.points())
+        found = grid.candidates(grid.points())
+        dropped = pd.concat([grid.excluded_points(), found.dropped], ignore_index=True)
+        return dataclasses.replace(found, dropped=dropped)
     sites = _user_candidates(candidates, data.metric_crs)
-    foot = sites["footprint"].values
-    # the first reason that applies, in this order
-    reason = pd.Series("", index=sites.index, dtype=object)
-    checks = [
-        ("excluded_province", shapely.intersects(grid.core, foot)),
-        ("buffer", ~outside_buffer(grid.core, foot, scenario.exclude_buffer_km * 1000.0)),
-        ("exclusion_area", shapely.intersects(grid.excluded, foot)),
-        ("off_land", shapely.distance(grid.provinces.union_all(), foot) > PROVINCE_SNAP_KM * 1000.0),
-    ]
-    for why, hit in checks:
-        reason[(reason == "") & np.asarray(hit, dtype=bool)] = why
+    reason = pd.Series(grid.reasons(sites["footprint"].values), index=sites.index, dtype=object)
     out = reason != ""
     dropped = pd.DataFrame({"site_id": sites.loc[out, "site_id"], "reason": reason[out]})
     sites = sites.loc[~out]

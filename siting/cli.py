@@ -3,7 +3,9 @@
 ``run`` solves a scenario (a TOML file, and/or ``--target-mw``/``--gpus`` and
 ``--set key=value``) on the bundled Korean data or your own (``--data DIR``)
 and writes a map (PNG; ``--format png,svg,pdf`` for more), a GeoPackage and a
-text summary under ``--out`` (``--html``: an interactive map too); ``validate``
+text summary under ``--out`` (``--html``: an interactive map too), each named
+``--out-name``, else the scenario's ``name``, else the TOML file's stem (a
+rerun under the same name replaces them, and says so); ``validate``
 checks data files and prints every problem; ``sweep`` solves every scenario
 of a sweep file (:func:`siting.scenarios_from_toml`) on a local Dask cluster
 and writes the table as CSV; ``data`` maps and summarises the bundled data
@@ -111,24 +113,38 @@ def _cmd_data(args: argparse.Namespace) -> int:
     return 0
 
 
+def _value(text: str) -> Any:
+    """A ``--set`` value read as TOML, else kept as text."""
+    try:
+        return tomllib.loads(f"v = {text.strip()}")["v"]
+    except tomllib.TOMLDecodeError:
+        return text.strip()
+
+
 def _setting(text: str) -> tuple[list[str], Any]:
     """``key=value`` from ``--set``: the key split at dots, the value read as TOML (else kept as text).
+
+    A field that takes several values (:data:`siting.scenario.LIST_FIELDS`)
+    also takes them comma-separated, or one alone.
 
     Examples
     --------
     >>> _setting("min_host_provinces=2"), _setting("costs.site_per_mw=0.7"), _setting("name=my run")
     ((['min_host_provinces'], 2), (['costs', 'site_per_mw'], 0.7), (['name'], 'my run'))
-    >>> _setting('exclude_provinces=["Busan", "KR-27"]')
-    (['exclude_provinces'], ['Busan', 'KR-27'])
+    >>> _setting('exclude_provinces=["Busan", "KR-27"]'), _setting("exclude_provinces=Busan, Ulsan")
+    ((['exclude_provinces'], ['Busan', 'KR-27']), (['exclude_provinces'], ['Busan', 'Ulsan']))
+    >>> _setting("tiers_mw=100,200"), _setting("exclude_provinces=Busan")
+    ((['tiers_mw'], [100, 200]), (['exclude_provinces'], ['Busan']))
     """
+    from .scenario import LIST_FIELDS
+
     key, sep, value = text.partition("=")
     if not sep or not key.strip():
         raise ScenarioError(f"--set {text!r}: fix: write --set key=value (e.g. --set min_host_provinces=2).")
-    try:
-        parsed = tomllib.loads(f"v = {value.strip()}")["v"]
-    except tomllib.TOMLDecodeError:
-        parsed = value.strip()
-    return key.strip().split("."), parsed
+    keys, parsed = key.strip().split("."), _value(value)
+    if keys[-1] in LIST_FIELDS and len(keys) == 1 and not isinstance(parsed, list):
+        parsed = [_value(part) for part in value.split(",") if part.strip()]
+    return keys, parsed
 
 
 def _scenario(args: argparse.Namespace) -> Scenario:
@@ -144,6 +160,7 @@ def _scenario(args: argparse.Namespace) -> Scenario:
         except (OSError, tomllib.TOMLDecodeError) as exc:
             raise ScenarioError(f"cannot read scenario file {path}: {exc}") from exc
         base = path.parent
+        raw.setdefault("name", path.stem)  # outputs named after the file, not "scenario"
     for text in args.set or []:
         keys, value = _setting(text)
         node = raw
@@ -175,12 +192,21 @@ def _cmd_run(args: argparse.Namespace) -> int:
     scenario = _scenario(args)
     data = siting.SitingData.from_folder(args.data) if args.data else siting.load_korea()
     progress = sys.stderr.isatty() if args.progress is None else args.progress
-    result = siting.solve(data, scenario, solver=args.solver, progress=progress)
+    result = siting.solve(
+        data,
+        scenario,
+        solver=args.solver,
+        time_limit_s=args.time_limit,
+        threads=args.threads,
+        progress=progress,
+    )
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    stem = scenario.name.replace(" ", "_")
-    gpkg = result.to_file(out / f"{stem}.gpkg")
+    stem = (args.out_name or scenario.name).replace(" ", "_")
     maps = [out / f"{stem}.{fmt}" for fmt in args.format]
+    ends = [".gpkg", *(p.suffix for p in maps), "_summary.txt"] + ([".html"] if args.html else [])
+    replaced = [out / f"{stem}{end}" for end in ends if (out / f"{stem}{end}").exists()]
+    gpkg = result.to_file(out / f"{stem}.gpkg")
     _save_figure(siting.plot_siting(result), *maps)
     text = (
         result.summary()
@@ -192,6 +218,10 @@ def _cmd_run(args: argparse.Namespace) -> int:
         written.append(write_text_atomic(out / f"{stem}.html", siting.explore(result).get_root().render()))
     print(text)
     print(f"Wrote {', '.join(map(str, written))} and {out / (stem + '_summary.txt')}")
+    if replaced:
+        print(
+            f"Replaced the earlier {', '.join(p.name for p in replaced)} (--out-name NAME keeps runs apart)"
+        )
     return EXIT_PLAN if result.status in ("optimal", "feasible") else EXIT_NO_PLAN
 
 
@@ -376,16 +406,34 @@ def _add_run(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         action="append",
         metavar="KEY=VALUE",
         help="set a scenario field, value written as in the TOML file (repeatable): "
-        "--set min_host_provinces=2 --set 'exclude_provinces=[\"Busan\"]' --set costs.site_per_mw=0.7",
+        "--set min_host_provinces=2 --set exclude_provinces=Busan,Ulsan --set costs.site_per_mw=0.7; "
+        "lists also comma-separated",
     )
     run.add_argument(
         "--data",
         metavar="DIR",
-        help="your own layers: provinces.*, substations.*, lines.*, renewables.* (plants.* optional) in DIR, "
+        help="your own layers: provinces.*, substations.*, lines.*, renewables.* (plants.* optional, but "
+        "without plants only the renewables' peak credit supplies new load) in DIR, "
         "or as DIR/siting-data.toml says (paths, layer, crs, columns= maps); default the bundled Korean data",
     )
     run.add_argument("--out", default="out", help="output folder (default: out)")
+    run.add_argument(
+        "--out-name",
+        metavar="NAME",
+        help="name of the outputs, OUT/NAME.gpkg ... (default: the scenario's name, else the TOML file's "
+        "stem, else 'scenario'); a rerun under the same name replaces them",
+    )
     run.add_argument("--solver", choices=list(SOLVERS), help="override the scenario's solver")
+    run.add_argument(
+        "--time-limit",
+        type=float,
+        metavar="SECONDS",
+        help="wall-clock budget of the solve (overrides time_limit_s; a plan found by then is reported "
+        "with its gap)",
+    )
+    run.add_argument(
+        "--threads", type=int, metavar="N", help="solver threads (overrides threads; 1 is deterministic)"
+    )
     run.add_argument(
         "--html",
         action="store_true",

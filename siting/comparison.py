@@ -23,8 +23,9 @@ def compare(
     """Compare results side by side: one column per result, then the differences from the first.
 
     Rows: status, target and placed MW, campuses, host provinces (how many
-    and which), objective and each cost term (KRW bn), renewable energy
-    deliverable (MW and share), substations used, and MW in each province
+    and which), the money unit (``currency``), objective and each cost term
+    (rows ``..._krw_bn``, in that unit), renewable energy deliverable (MW and
+    share, beside the share required), substations used, and MW in each province
     that hosts a campus in any result (``mw <Name (code)>``). Differences
     are numeric (result minus the first); text rows read "differs" where
     they differ.
@@ -101,11 +102,13 @@ def _column(r: ResultLike, *, labels: Mapping[str, str], hosts: Sequence[str]) -
         "campuses": len(r.sites),
         "host_provinces": int(r.sites["province"].nunique()),
         "provinces": ", ".join(labels[p] for p in sorted(map(str, r.sites["province"].unique()))),
+        "currency": r.scenario.costs.currency,
         "objective_krw_bn": r.objective,
     }
     col |= {f"{k}_krw_bn": v if r.status.has_solution else None for k, v in r.costs.items()}
     col |= {
         "renewable_delivered_mw": r.renewable_delivered_mw,
+        "renewable_share_required": r.scenario.renewable_share,
         "renewable_share": r.renewable_share,
         "substations_used": int((r.substations["load_mw"] > 0).sum()),
     }

@@ -146,7 +146,7 @@ def _circuit_mw(kv: int) -> float:
 
 @dataclass(frozen=True, kw_only=True)
 class Costs:
-    """Cost coefficients, in KRW billion (illustrative defaults: set your own).
+    """Cost coefficients, in KRW billion unless ``currency`` says otherwise (illustrative defaults).
 
     The objective is connection + transmission use + site cost + new
     renewables built for the campuses, minus the renewable-energy incentive
@@ -200,6 +200,11 @@ class Costs:
     subsidy_per_mw : float
         Credit per MW outside the capital region (connection-levy discount,
         no reserve-power fee; W.Media). Default 0.1 (ASSUMPTION).
+    currency : str
+        The unit of every money figure above and of the results' costs, as
+        labels print it. Default "KRW bn"; on another grid give your own
+        coefficients and their unit (e.g. ``currency="EUR m"``). The table
+        columns keep their names (``..._krw_bn``); only labels change.
 
     Examples
     --------
@@ -221,8 +226,14 @@ class Costs:
         default_factory=lambda: frozen(RENEWABLE_TECHNOLOGIES)
     )
     discount_rate: float = 0.045
+    currency: str = "KRW bn"
 
     def __post_init__(self) -> None:
+        if not isinstance(self.currency, str) or not self.currency.strip():
+            raise ScenarioError(
+                f"scenario field 'costs.currency' = {self.currency!r}: must be non-empty text; "
+                'fix: e.g. currency = "EUR m".'
+            )
         for name in ("connection_fixed", "connection_per_km", "connection_circuit_mw"):
             example = "{154: 15.0, 345: 60.0}"
             object.__setattr__(

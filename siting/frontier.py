@@ -110,7 +110,8 @@ def plot_pareto(frontier: Frontier, *, ax: Axes | None = None) -> Axes:
         _, ax = plt.subplots(figsize=(6, 4))
     ok = frontier.table[frontier.table["status"].isin(["optimal", "feasible"])]
     ax.plot(ok["objective"], ok["achieved"], marker="o")
-    ax.set_xlabel("cost (KRW bn)")
+    runs = [r for r in frontier.table["result"] if r is not None]
+    ax.set_xlabel(f"cost ({runs[0].scenario.costs.currency if runs else 'KRW bn'})")
     ax.set_ylabel(frontier.y.replace("_", " "))
     ax.set_title(f"Pareto frontier: cost against {frontier.y.replace('_', ' ')}")
     ax.grid(True, alpha=0.3)

@@ -21,9 +21,9 @@ from scipy.sparse.csgraph import maximum_flow
 from .data import SitingData
 from .renewable_supply import renewable_supply
 from .scenario import Scenario
-from .settings import RENEWABLE_PEAK_CREDIT
+from .settings import PLANT_SPARE_FRACTION, RENEWABLE_PEAK_CREDIT
 
-__all__ = ["build_grid", "deliverable_mw", "islands", "lodf", "node_supply", "ptdf"]
+__all__ = ["build_grid", "supply_shortfall", "deliverable_mw", "islands", "lodf", "node_supply", "ptdf"]
 
 #: An outage whose own transfer factor is within this of 1 islands the network (LODF undefined).
 ISLANDING_TOL = 1e-9
@@ -41,6 +41,15 @@ def _nearest_substation(data: SitingData, points: gpd.GeoDataFrame) -> np.ndarra
 
 def node_supply(data: SitingData, scenario: Scenario, at: np.ndarray | None = None) -> pd.Series:
     """Supply for new load at each substation, MW: spare plant capacity and renewables' peak credit.
+
+    Supply rule: new load is served only from supply that today's load does
+    not use: the plants' ``supply_mw`` (default ``capacity_mw x
+    PLANT_SPARE_FRACTION``), the peak credit of existing renewables and of
+    new build (``renewable_build``). The plants layer is optional in
+    :class:`~siting.SitingData`, but without it a grid has only the
+    renewables' peak credit; :func:`siting.solve` says so, as a failed
+    necessary condition, when all supply falls short of the target
+    (:func:`supply_shortfall`).
 
     Plants and renewables attach to their nearest substation. Supply is the
     plants' ``supply_mw`` plus renewable capacity x peak credit
@@ -241,6 +250,54 @@ def describe_islands(G: nx.MultiGraph) -> list[str]:
             f"island of {len(part)} substation(s): {', '.join(names[:10])}{' ...' if len(names) > 10 else ''}"
         )
     return out
+
+
+def supply_shortfall(G: nx.MultiGraph, scenario: Scenario, data: SitingData) -> str | None:
+    """Why no plan can be found when all supply for new load falls short of the target; None if it does not.
+
+    Campus load is served only from supply for new load (the supply rule,
+    :func:`node_supply`), so a target above the network's total, new build's
+    peak credit included, is infeasible whatever the lines: a necessary
+    condition that :func:`siting.solve` checks before building the model.
+
+    Parameters
+    ----------
+    G : networkx.MultiGraph
+        From :func:`build_grid` (``supply_mw`` and ``build_peak_mw`` on the nodes).
+    scenario : Scenario
+    data : SitingData
+        Whether it has a plants layer, for the message.
+
+    Examples
+    --------
+    >>> import siting
+    >>> G = nx.MultiGraph()
+    >>> G.add_node("a", supply_mw=20.0, build_peak_mw=0.0); G.add_node("b", supply_mw=30.0, build_peak_mw=0.0)
+    >>> print(supply_shortfall(G, siting.Scenario(target_mw=500), siting.load_korea().replace(plants=None)))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    supply for new load is 50 MW in all (no plants layer: only the renewables' peak credit and new
+    build), below the target 500 MW; fix: add a plants layer (its supply_mw, default capacity_mw x 5%,
+    is spare capacity at the peak), give more supply_mw, or allow new build (renewable_build, within the
+    provinces' <technology>_max_mw)
+    >>> supply_shortfall(G, siting.Scenario(target_mw=50), siting.load_korea()) is None
+    True
+    """
+    total = sum(
+        float(d.get("supply_mw", 0.0)) + float(d.get("build_peak_mw", 0.0)) for _, d in G.nodes(data=True)
+    )
+    if total >= scenario.target_mw:
+        return None
+    what = (
+        "no plants layer: only the renewables' peak credit and new build"
+        if data.plants is None
+        else ("plants' supply_mw, renewables' peak credit and new build")
+    )
+    return (
+        f"supply for new load is {total:,.0f} MW in all ({what}), below the target "
+        f"{scenario.target_mw:,.0f} MW; fix: add a plants layer (its supply_mw, default capacity_mw x "
+        f"{PLANT_SPARE_FRACTION:.0%}, is spare capacity at the peak), give more supply_mw, or allow new "
+        "build (renewable_build, within the provinces' <technology>_max_mw)"
+    )
 
 
 def check_connected(G: nx.MultiGraph) -> None:

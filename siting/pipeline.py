@@ -17,10 +17,11 @@ from ._errors import UsageError
 from ._log import Stages, logger
 from .assemble import assemble
 from .assumptions import in_force
-from .constants import SolverName, Status
+from .constants import NETWORK, SolverName, Status
 from .data import SitingData
 from .diagnose import diagnose, necessary_conditions
 from .families import DEFAULT_FAMILIES, Family
+from .grid import supply_shortfall
 from .model import SitingModel, Solution
 from .prepared import Prepared
 from .result import Diagnosis, SitingResult
@@ -176,7 +177,10 @@ class _Run:
         # the reduction keeps an option of every (substation, province, tier) that has one, so the
         # necessary conditions (substations and provinces within reach) read the same from the kept;
         # the site count reads every option's figures from the kept options' attrs (options.site_reach)
-        return necessary_conditions(self.data, self.scenario, self.cand, self.opts, families=self.enabled)
+        found = necessary_conditions(self.data, self.scenario, self.cand, self.opts, families=self.enabled)
+        # supply limits campus load only where the network family balances the two
+        short = supply_shortfall(self.stages.graph, self.scenario, self.data)
+        return ([short] if short and any(f.name == NETWORK for f in self.enabled) else []) + found
 
     def finish(self, status: Status, solution: Solution | None = None, **extra: Any) -> SitingResult:
         """The result, with the call's timings and model size."""

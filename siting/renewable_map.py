@@ -108,13 +108,15 @@ def label(row: Any, names: Mapping[str, str]) -> str:
     return f"{where} {_technology(row)} {style.power(row.capacity_mw)}"
 
 
-def popup(row: Any, names: Mapping[str, str]) -> str:
+def popup(row: Any, names: Mapping[str, str], *, currency: str = "KRW bn") -> str:
     """A source's figures with units, as HTML: what it is, MW built and average, cost, potential.
 
     Parameters
     ----------
     row, names
         As for :func:`label`.
+    currency : str, default "KRW bn"
+        The unit of the costs (the scenario's ``costs.currency``).
 
     Returns
     -------
@@ -141,7 +143,8 @@ def popup(row: Any, names: Mapping[str, str]) -> str:
         f"<b>New {html.escape(_technology(row))}: {where}</b><br>Source: new build<br>Province: {where}<br>"
         f"Technology: {html.escape(_technology(row))}<br>Built: {style.mw(row.capacity_mw)}<br>"
         f"Average: {style.mw(row.energy_mw)} (energy over the year)<br>"
-        f"Cost: {style.krw_bn(row.cost_krw_bn)}; annual: {style.krw_bn(row.annual_krw_bn)}/yr<br>"
+        f"Cost: {style.krw_bn(row.cost_krw_bn, currency=currency)}; "
+        f"annual: {style.krw_bn(row.annual_krw_bn, currency=currency)}/yr<br>"
         f"Potential: {cap}"
     )
 

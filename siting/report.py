@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from ._result_types import SITE_COST_COLUMNS, DiagnosisLike, ResultLike
 from .candidates import DROP_REASONS
 from .constants import Status
+from .exclusions import exclusion_text
 
 __all__ = ["summary", "describe", "dropped_summary", "line_label", "overbuild_note", "renewable_line"]
 
@@ -47,6 +48,7 @@ def summary(result: ResultLike) -> str:
     if result.status == Status.FEASIBLE and result.gap is not None:
         status += f" (gap {result.gap:.2%})"
     out.append(status)
+    out.append(exclusion_text(sc, result.provinces))
     if result.status in (Status.OPTIMAL, Status.FEASIBLE):
         out += _plan(result)
     if result.diagnosis is not None:
@@ -82,7 +84,7 @@ def _plan(result: ResultLike) -> list[str]:
     out += _busiest(result)
     out.append(renewable_line(result))
     out.append(
-        "Costs (KRW bn): "
+        f"Costs ({result.scenario.costs.currency}): "
         + ", ".join(f"{k} {v:,.1f}" for k, v in result.costs.items())
         + f"; total {result.objective:,.1f}"
     )
@@ -107,7 +109,8 @@ def renewable_line(result: ResultLike) -> str:
     build = ", ".join(f"{mw.get(t, 0.0):,.0f} MW {t.replace('_', ' ')}" for t in techs) or "none allowed"
     return (
         f"Renewable share: required {sc.renewable_share:.1%}, achieved {result.renewable_share:.1%} "
-        f"(surplus {surplus:,.1f} MW avg, new build {build}; {cost:,.1f} KRW bn; annual matching)"
+        f"(surplus {surplus:,.1f} MW avg, new build {build}; {cost:,.1f} {sc.costs.currency}; "
+        "annual matching)"
     )
 
 

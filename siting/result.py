@@ -248,7 +248,7 @@ class SitingResult:
     assumptions: str = ""
 
     def __repr__(self) -> str:
-        obj = "n/a" if self.objective is None else f"{self.objective:,.1f} KRW bn"
+        obj = "n/a" if self.objective is None else f"{self.objective:,.1f} {self.scenario.costs.currency}"
         return (
             f"SitingResult(status={str(self.status)!r}, campuses={len(self.sites)}, "
             f"total_mw={self.total_mw:,.0f}, "

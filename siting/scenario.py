@@ -13,6 +13,7 @@ import os
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
@@ -31,14 +32,51 @@ from ._errors import ScenarioError
 from .constants import BUILD_TECHNOLOGIES, FLOW_MODELS, SOLVERS, STATUSES, FlowModel, SolverName
 from .costs import Costs, RenewableTechnology
 
-__all__ = ["Scenario", "Costs", "RenewableTechnology", "KW_PER_GPU", "PUE"]
+__all__ = [
+    "Scenario",
+    "Costs",
+    "RenewableTechnology",
+    "BUNDLED_SCENARIOS",
+    "CAPITAL_REGION",
+    "KW_PER_GPU",
+    "LIST_FIELDS",
+    "PUE",
+    "bundled_scenario_path",
+]
 
 #: Grid power per high-end GPU including its share of the server, kW: one
 #: 8-GPU H100-class server draws about 10.2 kW (KOREA_FACTS, vendor figures).
 KW_PER_GPU = 1.3
+#: The key of ``exclude_buffer_km`` that names the provinces ``exclude_capital_region`` excludes.
+CAPITAL_REGION = "capital_region"
+#: Fields that take several values (TOML arrays; ``siting run --set`` also takes ``a,b``).
+LIST_FIELDS = ("tiers_mw", "exclude_provinces", "exclusion_files", "renewable_status", "renewable_build")
+#: The scenarios bundled with siting (``scenarios/`` in the repository, ``siting.bundled_scenarios``).
+BUNDLED_SCENARIOS = ("korea_default",)
+
 #: Power usage effectiveness of a new Korean build; 1.2-1.5 is typical
 #: (ASSUMPTION: a middle value).
 PUE = 1.3
+
+
+def bundled_scenario_path(name: str = "korea_default") -> Path:
+    """Path of a bundled scenario file, from an installed wheel or a source checkout.
+
+    Parameters
+    ----------
+    name : str, default "korea_default"
+        One of :data:`BUNDLED_SCENARIOS`.
+
+    Examples
+    --------
+    >>> bundled_scenario_path().name
+    'korea_default.toml'
+    """
+    check_choice("bundled scenario", name, BUNDLED_SCENARIOS)
+    try:
+        return Path(str(resources.files("siting.bundled_scenarios") / f"{name}.toml"))
+    except ModuleNotFoundError:  # running from a source tree that is not installed
+        return Path(__file__).resolve().parent.parent / "scenarios" / f"{name}.toml"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -67,8 +105,18 @@ class Scenario:
         Exclude the provinces whose ``capital_region`` column is true (for
         Korea: Seoul, Incheon, Gyeonggi). ``False`` allows them, leaving only
         ``exclude_provinces``.
-    exclude_buffer_km : float, default 0
-        Keep campuses this far from the excluded provinces.
+    exclude_buffer_km : float or mapping of str to float, default 0
+        Keep campuses this far from excluded provinces, km. A number applies
+        around every excluded province; a mapping only around those it names,
+        each by its own distance: keys are ``"capital_region"`` (the
+        provinces ``exclude_capital_region`` excludes) or provinces of
+        ``exclude_provinces`` (code, English or Korean name), e.g.
+        ``{"capital_region": 30}`` keeps campuses 30 km from the capital
+        region and lets them stand next to an excluded Busan. In TOML:
+        ``exclude_buffer_km = { capital_region = 30 }``. Grid points and
+        candidates left out by an exclusion or a buffer are listed in
+        ``SitingResult.dropped_candidates``;
+        :func:`siting.candidates.exclusion_area` gives the area itself.
     exclusion_files : tuple of str, default ()
         Polygon files (GeoJSON, GeoPackage, Shapefile) of further no-go areas.
     grid_spacing_km : float, default 10
@@ -77,6 +125,11 @@ class Scenario:
         Largest share of the total placed in one province (0-1].
     min_host_provinces : int, default 3
         Fewest provinces that must host a campus.
+
+    The defaults are neutral starting points for any grid; the bundled
+    Korean scenario (:meth:`korea_default`, ``scenarios/korea_default.toml``)
+    sets a finer grid (5 km), a tighter share cap (0.35), more hosts (5) and
+    a 10 km buffer around the capital region.
     min_spacing_km : float, default 0
         Least distance between two campuses (0 = off).
     max_overbuild_mw : float, "largest_tier" or None, default "largest_tier"
@@ -164,7 +217,7 @@ class Scenario:
     max_connection_km: Mapping[int, float] = field(default_factory=lambda: frozen({154: 20.0, 345: 40.0}))
     exclude_provinces: tuple[str, ...] = ()
     exclude_capital_region: bool = True
-    exclude_buffer_km: float = 0.0
+    exclude_buffer_km: float | Mapping[str, float] = 0.0
     exclusion_files: tuple[str, ...] = ()
     grid_spacing_km: float = 10.0
     province_share_cap: float = 0.5
@@ -244,7 +297,7 @@ class Scenario:
 
     def _check_siting_rules(self) -> None:
         """Where campuses may go and how the total spreads: exclusions, spacing, hosts, shares, renewables."""
-        check_range("exclude_buffer_km", self.exclude_buffer_km, 0, 500)
+        self._check_buffer()
         check_range("grid_spacing_km", self.grid_spacing_km, 0.1, 200)
         check_range("province_share_cap", self.province_share_cap, 0, 1, lo_open=True)
         check_whole("min_host_provinces", self.min_host_provinces, 0)
@@ -257,6 +310,23 @@ class Scenario:
         for s in self.renewable_status:
             check_choice("renewable_status", s, STATUSES)
         check_range("load_factor", self.load_factor, 0, 1, lo_open=True)
+
+    def _check_buffer(self) -> None:
+        """A distance in km, or a mapping of ``capital_region`` or excluded provinces to distances."""
+        if not isinstance(self.exclude_buffer_km, Mapping):
+            check_range("exclude_buffer_km", self.exclude_buffer_km, 0, 500)
+            object.__setattr__(self, "exclude_buffer_km", float(self.exclude_buffer_km))
+            return
+        example = "{'capital_region': 30}"
+        buffers = typed("exclude_buffer_km", self.exclude_buffer_km, str, float, example)
+        for key, km in buffers.items():
+            check_range(f"exclude_buffer_km[{key!r}]", km, 0, 500)
+        if CAPITAL_REGION in buffers and not self.exclude_capital_region:
+            raise ScenarioError(
+                f"scenario field 'exclude_buffer_km' = {buffers!r}: a buffer around {CAPITAL_REGION!r} "
+                "needs exclude_capital_region=True; fix: drop the key or exclude the capital region."
+            )
+        object.__setattr__(self, "exclude_buffer_km", frozen(buffers))
 
     def _check_network_rules(self) -> None:
         """The flow model, N-1 (on the DC model only) and the line loading."""
@@ -337,6 +407,30 @@ class Scenario:
         return cls(target_mw=gpus * kw_per_gpu * pue / 1000.0, gpus=int(gpus), **fields)
 
     @classmethod
+    def korea_default(cls, **changes: Any) -> Scenario:
+        """The demo's scenario: ``scenarios/korea_default.toml`` as bundled, with ``changes``.
+
+        ``Scenario(target_mw=4000)`` is *not* this scenario: the class
+        defaults are neutral for any grid, while the Korean scenario sets
+        candidates every 5 km (default 10), a province share cap of 0.35
+        (0.5), 5 host provinces (3), a 10 km buffer around the capital
+        region (0) and dearer land in the metropolitan cities. ``siting run
+        scenarios/korea_default.toml`` (``make demo``) solves the same.
+
+        Parameters
+        ----------
+        **changes
+            Fields to change (validated), as :meth:`replace` takes them.
+
+        Examples
+        --------
+        >>> sc = Scenario.korea_default(target_mw=2000)
+        >>> sc.name, sc.target_mw, sc.grid_spacing_km, sc.province_share_cap, sc.exclude_buffer_km
+        ('korea_default', 2000, 5, 0.35, 10.0)
+        """
+        return cls.from_toml(bundled_scenario_path("korea_default")).replace(**changes)
+
+    @classmethod
     def from_toml(cls, path: str | os.PathLike) -> Scenario:
         r"""Read a scenario from a TOML file.
 
@@ -398,15 +492,15 @@ class Scenario:
                 did_you_mean(f"{where} [costs]", sorted(set(costs) - cost_fields), sorted(cost_fields))
             )
         raw["costs"] = Costs(**costs)
-        for key in (
-            "tiers_mw",
-            "exclude_provinces",
-            "exclusion_files",
-            "renewable_status",
-            "renewable_build",
-        ):
-            if key in raw and isinstance(raw[key], list):  # a string stays one, and is rejected
+        for key in LIST_FIELDS:
+            if key in raw and isinstance(raw[key], list):
                 raw[key] = tuple(raw[key])
+            elif isinstance(raw.get(key), str):  # "KR-26" is not 5 provinces: say how to write a list
+                raise ScenarioError(
+                    f"{where}: field '{key}' = {raw[key]!r} must be a list or tuple, not one string; "
+                    f'fix: write {key} = ["{raw[key]}"] in TOML (siting run: --set {key}={raw[key]}, '
+                    "comma-separated)."
+                )
         if isinstance(raw.get("exclusion_files", ()), tuple):
             folder = Path(base) if base is not None else Path.cwd()
             raw["exclusion_files"] = tuple(

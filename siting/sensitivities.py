@@ -295,8 +295,10 @@ def plot_tornado(result: SensitivityResult, *, ax: Axes | None = None, top: int 
     ax.axvline(0.0, color=style.INK, linewidth=0.8)
     ax.set_yticks(y, table["description"].tolist())
     ax.set_xlim(-edge * 1.45, edge * 1.45)
-    ax.set_xlabel("objective change from the base (KRW bn)")
-    ax.set_title(f"How far each assumption moves the answer (base {style.krw_bn(base)})")
+    run = result.results.get(("base", "base"))
+    money = run.scenario.costs.currency if run is not None else "KRW bn"
+    ax.set_xlabel(f"objective change from the base ({money})")
+    ax.set_title(f"How far each assumption moves the answer (base {style.krw_bn(base, currency=money)})")
     ax.legend(loc="lower right", fontsize=8, frameon=False)
     ax.grid(True, axis="x", alpha=0.3)
     return ax

@@ -356,15 +356,17 @@ def power(value: float) -> str:
     return f"{value / 1000:,.1f} GW" if abs(value) >= 1000 else f"{value:,.0f} MW"
 
 
-def krw_bn(value: float, *, digits: int | None = None) -> str:
-    """Money in billions of won: one decimal, or ``digits`` significant digits for small values.
+def krw_bn(value: float, *, digits: int | None = None, currency: str = "KRW bn") -> str:
+    """Money in billions of won (or ``currency``): one decimal, or ``digits`` significant digits.
 
     Parameters
     ----------
     value : float
-        KRW bn.
+        KRW bn (or ``currency``).
     digits : int, optional
         Significant digits (for values per MW); default one decimal.
+    currency : str, default "KRW bn"
+        The unit printed: the scenario's ``costs.currency``.
 
     Returns
     -------
@@ -372,7 +374,7 @@ def krw_bn(value: float, *, digits: int | None = None) -> str:
 
     Examples
     --------
-    >>> krw_bn(1744.36), krw_bn(0.0123456, digits=4)
-    ('1,744.4 KRW bn', '0.01235 KRW bn')
+    >>> krw_bn(1744.36), krw_bn(0.0123456, digits=4), krw_bn(12.0, currency="EUR m")
+    ('1,744.4 KRW bn', '0.01235 KRW bn', '12.0 EUR m')
     """
-    return f"{value:,.1f} KRW bn" if digits is None else f"{value:.{digits}g} KRW bn"
+    return f"{value:,.1f} {currency}" if digits is None else f"{value:.{digits}g} {currency}"

@@ -10,9 +10,10 @@ formulation (the per-family checks live beside each family, in
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Final
 
+import numpy as np
 import pandas as pd
 import shapely
 
@@ -126,15 +127,29 @@ def _check_excluded(result: SitingResult, data: SitingData) -> None:
     if not codes:
         return
     prov = data.provinces.to_crs(data.metric_crs)
-    excluded = prov.loc[prov["code"].isin(codes)].union_all()
     geoms = sites.to_crs(data.metric_crs).geometry.values
-    too_close = shapely.intersects(excluded, geoms) | (
-        shapely.distance(excluded, geoms) / 1000.0 < sc.exclude_buffer_km - 1e-6
-    )
+    too_close = np.zeros(len(geoms), dtype=bool)
+    for _, row in prov.loc[prov["code"].isin(codes)].iterrows():
+        km = _buffer_km(sc.exclude_buffer_km, row)
+        too_close |= shapely.intersects(row.geometry, geoms)
+        too_close |= shapely.distance(row.geometry, geoms) / 1000.0 < km - 1e-6
     assert not too_close.any(), (
-        f"campus in the excluded region or its {sc.exclude_buffer_km} km buffer: "
+        f"campus in the excluded region or its buffer ({sc.exclude_buffer_km} km): "
         f"{list(sites.site_id[too_close])}"
     )
+
+
+def _buffer_km(given: float | Mapping[str, float], row: pd.Series) -> float:
+    """The buffer around one excluded province: a number for all, or the largest the mapping names it by."""
+    if not isinstance(given, Mapping):
+        return float(given)
+    names = {str(row[c]).strip().casefold() for c in ("code", "name", "name_ko") if c in row}
+    hits = [
+        km
+        for key, km in given.items()
+        if key.casefold() in names or (key == "capital_region" and row["capital_region"])
+    ]
+    return max(hits, default=0.0)
 
 
 def _check_connections(result: SitingResult, data: SitingData) -> None:

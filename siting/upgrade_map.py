@@ -22,7 +22,9 @@ from .upgrades import upgrade_values
 __all__ = ["plot_upgrades"]
 
 
-def _labels(ax: Axes, table: pd.DataFrame, subs: gpd.GeoDataFrame, lines: gpd.GeoDataFrame) -> None:
+def _labels(
+    ax: Axes, table: pd.DataFrame, subs: gpd.GeoDataFrame, lines: gpd.GeoDataFrame, *, money: str
+) -> None:
     """Name the limits in ``table`` (:func:`siting.upgrade_values`), clear of each other and used substations.
 
     Called once the colour bar has taken its room: the boxes are measured on screen.
@@ -30,7 +32,7 @@ def _labels(ax: Axes, table: pd.DataFrame, subs: gpd.GeoDataFrame, lines: gpd.Ge
     where = dict(zip(subs["substation_id"], subs.geometry, strict=True))
     where.update(zip(lines["line_id"], lines.geometry.interpolate(0.5, normalized=True), strict=True))
     items = [
-        (where[r.id].x, where[r.id].y, label_text(r.name, r.id, f"{r.value_bn_per_mw:.3g} KRW bn per MW"))
+        (where[r.id].x, where[r.id].y, label_text(r.name, r.id, f"{r.value_bn_per_mw:.3g} {money} per MW"))
         for r in table.itertuples()
     ]
     place_labels(ax, items, gid=GIDS["upgrade_label"], obstacles=marker_boxes(ax, [GIDS["used_substations"]]))
@@ -108,8 +110,9 @@ def plot_upgrades(
         )
     sm = plt.cm.ScalarMappable(cmap=cmap, norm=norm)
     cb = plt.colorbar(sm, ax=ax, shrink=0.35, pad=0.01)
-    cb.set_label("value of one more MW, KRW bn (lines: residual capacity; dots: supply)")
+    money = result.scenario.costs.currency
+    cb.set_label(f"value of one more MW, {money} (lines: residual capacity; dots: supply)")
     scale_bar(ax, crs)
-    _labels(ax, table.head(label_top), subs, lines)
-    ax.set_title(title or f"{result.scenario.name}: where upgrades pay (KRW bn per MW, plan fixed)")
+    _labels(ax, table.head(label_top), subs, lines, money=money)
+    ax.set_title(title or f"{result.scenario.name}: where upgrades pay ({money} per MW, plan fixed)")
     return ax

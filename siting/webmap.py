@@ -285,7 +285,8 @@ def _supply(result: ResultLike, names: dict) -> list[_Drawing]:
         }
         for s, t, e in zip(rows["source"], rows["technology"], rows["energy_mw"], strict=True)
     ]
-    popup = [renewable_map.popup(r, names) for r in rows.itertuples()]
+    money = result.scenario.costs.currency
+    popup = [renewable_map.popup(r, names, currency=money) for r in rows.itertuples()]
     tips = [html.escape(renewable_map.label(r, names)) for r in rows.itertuples()]
     return [_Drawing(LAYERS[4], rows, styles, "siting-points", popup=popup, tooltip=tips, point=True)]
 
@@ -445,7 +446,8 @@ def _upgrades(result: ResultLike, sub_names: dict) -> list[_Drawing]:
         float(ln["capacity_value_bn_per_mw"].max() if len(ln) else 0.0),
         float(st["supply_value_bn_per_mw"].max() if len(st) else 0.0),
     )
-    note = "<br><i>KRW bn saved per MW more, campuses fixed (see siting.upgrade_values)</i>"
+    money = result.scenario.costs.currency
+    note = f"<br><i>{money} saved per MW more, campuses fixed (see siting.upgrade_values)</i>"
     out = []
     if len(ln):
         v = ln["capacity_value_bn_per_mw"].to_numpy()
@@ -455,7 +457,8 @@ def _upgrades(result: ResultLike, sub_names: dict) -> list[_Drawing]:
         popup = [
             f"<b>Upgrade line {_text(line_label(r.name, r.line_id, r.length_km))}</b><br>"
             "One more MW of residual capacity saves "
-            f"{krw_bn(r.capacity_value_bn_per_mw, digits=4)}<br>Residual capacity: {mw(r.residual_mw)}; "
+            f"{krw_bn(r.capacity_value_bn_per_mw, digits=4, currency=money)}<br>"
+            f"Residual capacity: {mw(r.residual_mw)}; "
             f"new flow {mw(abs(r.flow_mw))} between {_text(sub_names.get(r.from_id), r.from_id)} and "
             f"{_text(sub_names.get(r.to_id), r.to_id)}" + note
             for r in ln.itertuples()
@@ -475,7 +478,8 @@ def _upgrades(result: ResultLike, sub_names: dict) -> list[_Drawing]:
         ]
         popup = [
             f"<b>Supply at {_text(r.name, r.substation_id)}</b><br>One more MW of supply for new load here "
-            f"saves {krw_bn(r.supply_value_bn_per_mw, digits=4)}<br>Supply: {_supply_text(r)}" + note
+            f"saves {krw_bn(r.supply_value_bn_per_mw, digits=4, currency=money)}<br>"
+            f"Supply: {_supply_text(r)}" + note
             for r in st.itertuples()
         ]
         out.append(_Drawing(LAYERS[8], st, styles, "siting-limits", popup=popup, point=True))

@@ -54,7 +54,7 @@ def title_panel(result: ResultLike, province_names: dict) -> str:
             f"(target {style.mw(sc.target_mw)})<br>Hosts: {html.escape(hosts)}"
         )
         if result.objective is not None:
-            body += f"<br>Total cost: {style.krw_bn(result.objective)}"
+            body += f"<br>Total cost: {style.krw_bn(result.objective, currency=sc.costs.currency)}"
     else:
         lines = [ln.lstrip("- ") for ln in str(result.diagnosis or "").splitlines() if ln.strip()]
         shown = lines[:10] + ([f"... and {len(lines) - 10} more"] if len(lines) > 10 else [])

@@ -35,20 +35,20 @@ def _term(column: str) -> str:
     return column.removesuffix("_krw_bn").removesuffix("_cost")
 
 
-def _costs(site: Any) -> str:
-    """The campus's own cost terms and their sum, KRW bn."""
+def _costs(site: Any, money: str) -> str:
+    """The campus's own cost terms and their sum, in ``money`` (the scenario's currency)."""
     terms = {_term(c): float(getattr(site, c)) for c in SITE_COST_COLUMNS.values()}
     shown = ", ".join(f"{k.replace('_', ' ')} {v:,.1f}" for k, v in terms.items())
-    return f"{shown}; this campus {krw_bn(sum(terms.values()))}"
+    return f"{shown}; this campus {krw_bn(sum(terms.values()), currency=money)}"
 
 
-def _plan_costs(costs: dict[str, float]) -> str:
+def _plan_costs(costs: dict[str, float], money: str) -> str:
     """The cost terms of the whole plan that the result does not hold per campus (those not zero)."""
     own = {_term(c) for c in SITE_COST_COLUMNS.values()}
     rest = {k: v for k, v in costs.items() if k not in own and abs(v) > MIN_VALUE}
     if not rest:
         return ""
-    shown = ", ".join(f"{k.replace('_', ' ')} {krw_bn(v)}" for k, v in rest.items())
+    shown = ", ".join(f"{k.replace('_', ' ')} {krw_bn(v, currency=money)}" for k, v in rest.items())
     return f"{shown} for the whole plan (not split by campus)"
 
 
@@ -65,7 +65,7 @@ def _renewables(sub: Any) -> str:
     return out + (f"; taken in there: {', '.join(taken)}" if taken else "")
 
 
-def _substation_limits(sub: Any) -> list[str]:
+def _substation_limits(sub: Any, money: str) -> list[str]:
     """The substation's headroom and supply, where they are used up; what one more MW of supply saves."""
     out = []
     if sub.headroom_mw > 0 and sub.utilization >= FULL_UTILIZATION:
@@ -75,12 +75,12 @@ def _substation_limits(sub: Any) -> list[str]:
     if (room > 0 and sub.supply_used_mw >= FULL_UTILIZATION * room) or value > MIN_VALUE:
         text = f"supply for new load at {sub.label}: {mw(sub.supply_used_mw)} used of {mw(room)}"
         if value > MIN_VALUE:
-            text += f", one more MW would save {krw_bn(value, digits=3)}"
+            text += f", one more MW would save {krw_bn(value, digits=3, currency=money)}"
         out.append(text)
     return out
 
 
-def _line_limits(lines: pd.DataFrame) -> list[str]:
+def _line_limits(lines: pd.DataFrame, money: str) -> list[str]:
     """The lines given that carry new flow at their residual capacity, or whose one more MW would save."""
     out = []
     for r in lines.itertuples():
@@ -92,7 +92,12 @@ def _line_limits(lines: pd.DataFrame) -> list[str]:
                 f"residual {mw(r.residual_mw)}"
             )
             out.append(
-                text + (f", one more MW would save {krw_bn(value, digits=3)}" if value > MIN_VALUE else "")
+                text
+                + (
+                    f", one more MW would save {krw_bn(value, digits=3, currency=money)}"
+                    if value > MIN_VALUE
+                    else ""
+                )
             )
     return out
 
@@ -108,8 +113,9 @@ def why_here(result: ResultLike) -> pd.DataFrame:
     -------
     DataFrame
         One row per campus, in ``result.sites`` order, columns :data:`WHY_HERE_COLUMNS`, each plain
-        text: ``costs`` (the campus's terms, KRW bn: connection, site, renewable incentive (its
-        share of its substation's, by MW), subsidy, and their sum); ``plan_costs`` (the terms
+        text: ``costs`` (the campus's terms in the scenario's ``costs.currency``, KRW bn by
+        default: connection, site, renewable incentive (its share of its substation's, by MW),
+        subsidy, and their sum); ``plan_costs`` (the terms
         of the whole plan, not held per campus); ``renewables`` (renewable energy delivered to
         the campuses at its substation and what enters the grid there); ``limits`` (what binds
         at its substation and on the lines that meet there: headroom full, supply used up or
@@ -119,8 +125,9 @@ def why_here(result: ResultLike) -> pd.DataFrame:
     Examples
     --------
     >>> from types import SimpleNamespace
-    >>> import pandas as pd
+    >>> import pandas as pd, siting
     >>> res = SimpleNamespace(costs={"connection": 25.0, "site": 100.0, "transmission": 4.6},
+    ...     scenario=siting.Scenario(target_mw=100),
     ...     sites=pd.DataFrame({"site_id": ["g1"], "substation_id": ["s"], "connection_cost_krw_bn": [25.0],
     ...         "site_cost_krw_bn": [100.0], "renewable_incentive_krw_bn": [0.0], "subsidy_krw_bn": [-20.0]}),
     ...     substations=pd.DataFrame({"substation_id": ["s"], "name": ["Middle"], "load_mw": [150.0],
@@ -142,13 +149,13 @@ def why_here(result: ResultLike) -> pd.DataFrame:
     subs = subs.assign(
         label=[f"{n or i} ({i})" for n, i in zip(subs["name"], subs["substation_id"], strict=True)]
     )
-    lines = result.lines
-    plan = _plan_costs(result.costs)
+    lines, money = result.lines, result.scenario.costs.currency
+    plan = _plan_costs(result.costs, money)
     rows = []
     for site in result.sites.itertuples():
         sub = subs.loc[site.substation_id]
         at = lines[(lines["from_id"] == site.substation_id) | (lines["to_id"] == site.substation_id)]
-        limits = _substation_limits(sub) + _line_limits(at)
+        limits = _substation_limits(sub, money) + _line_limits(at, money)
         none = f"none at {sub.label} or on the lines that meet there"
-        rows.append((site.site_id, _costs(site), plan, _renewables(sub), "; ".join(limits) or none))
+        rows.append((site.site_id, _costs(site, money), plan, _renewables(sub), "; ".join(limits) or none))
     return pd.DataFrame(rows, columns=WHY_HERE_COLUMNS)

@@ -212,3 +212,70 @@ def test_run_siting_error_inside_exits_2(tmp_path, capsys, monkeypatch):
         main(["run", "--data", str(data), "--target-mw", "100", "--out", str(tmp_path / "o")]) == EXIT_USAGE
     )
     assert "error: prepared= was made for other data; fix:" in capsys.readouterr().err
+
+
+#: A toy run any province can host alone.
+ONE_HOST = ("--target-mw", "100", "--set", "min_host_provinces=1")
+
+
+def _run_toy(tmp_path, *argv):
+    data = tmp_path / "data" if (tmp_path / "data").exists() else _write_toy(tmp_path / "data")
+    return main(["run", "--data", str(data), "--no-progress", "--out", str(tmp_path / "o"), *argv])
+
+
+def test_run_list_field_comma_separated(tmp_path, capsys):
+    """--set exclude_provinces=East,Middle: a list without TOML brackets (friction 8)."""
+    code = _run_toy(
+        tmp_path,
+        *ONE_HOST,
+        "--set",
+        "exclude_provinces=East,Middle",
+        "--set",
+        "province_share_cap=1",
+        "--set",
+        "tiers_mw=50,100",
+        "--out-name",
+        "west",
+    )
+    assert code == EXIT_PLAN, capsys.readouterr().err
+    rows = _scenario_rows(tmp_path / "o" / "west.gpkg")
+    assert rows["exclude_provinces"] == ["East", "Middle"] and rows["tiers_mw"] == [50.0, 100.0]
+    sites = pyogrio.read_dataframe(tmp_path / "o" / "west.gpkg", layer="sites")
+    assert set(sites["province"]) == {"KR-T2"}
+
+
+def test_run_suggested_fix_is_one_the_cli_takes(tmp_path, capsys):
+    """A one-string list in a TOML file is refused with a fix for TOML and for --set; the latter runs."""
+    sc = tmp_path / "s.toml"
+    sc.write_text('target_mw = 100\nmin_host_provinces = 1\nexclude_provinces = "East"\n')
+    assert _run_toy(tmp_path, str(sc)) == EXIT_USAGE
+    err = capsys.readouterr().err
+    fix = err.split("siting run: ")[1].split(",")[0]
+    assert fix == "--set exclude_provinces=East"
+    sc.write_text("target_mw = 100\nmin_host_provinces = 1\n")
+    assert _run_toy(tmp_path, str(sc), *fix.split(" ")) == EXIT_PLAN
+    assert _scenario_rows(tmp_path / "o" / "s.gpkg")["exclude_provinces"] == ["East"]
+
+
+def test_run_time_limit_and_threads(tmp_path, capsys):
+    code = _run_toy(tmp_path, *ONE_HOST, "--time-limit", "45", "--threads", "2")
+    assert code == EXIT_PLAN
+    rows = _scenario_rows(tmp_path / "o" / "scenario.gpkg")
+    assert rows["time_limit_s"] == 45.0 and rows["threads"] == 2
+    assert _run_toy(tmp_path, "--target-mw", "100", "--threads", "0") == EXIT_USAGE
+    assert "'threads'" in capsys.readouterr().err
+
+
+def test_run_outputs_named_after_the_file_and_out_name(tmp_path, capsys):
+    """Outputs are named after the TOML file (not always scenario.*); --out-name keeps reruns apart."""
+    out = tmp_path / "o"
+    for stem in ("cheap", "dear"):
+        (tmp_path / f"{stem}.toml").write_text("target_mw = 100\nmin_host_provinces = 1\n")
+        assert _run_toy(tmp_path, str(tmp_path / f"{stem}.toml")) == EXIT_PLAN
+    assert {p.name for p in out.glob("*.gpkg")} == {"cheap.gpkg", "dear.gpkg"}
+    assert _run_toy(tmp_path, str(tmp_path / "cheap.toml"), "--out-name", "cheap-2") == EXIT_PLAN
+    assert (out / "cheap-2.gpkg").exists() and (out / "cheap-2_summary.txt").exists()
+    capsys.readouterr()
+    assert _run_toy(tmp_path, str(tmp_path / "cheap.toml")) == EXIT_PLAN
+    said = capsys.readouterr().out
+    assert "Replaced the earlier cheap.gpkg, cheap.png, cheap_summary.txt" in said

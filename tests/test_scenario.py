@@ -79,3 +79,65 @@ def test_bundled_default_scenario_reads():
 
     sc = siting.Scenario.from_toml(Path(__file__).parent.parent / "scenarios" / "korea_default.toml")
     assert sc.target_mw >= 1000 and sc.name == "korea_default"
+
+
+def test_korea_default_is_the_bundled_file():
+    """Scenario.korea_default() is the demo's scenario, not the class defaults (friction 2)."""
+    from pathlib import Path
+
+    from siting.scenario import bundled_scenario_path
+
+    path = Path(__file__).parent.parent / "scenarios" / "korea_default.toml"
+    assert siting.Scenario.korea_default() == siting.Scenario.from_toml(path)
+    assert bundled_scenario_path().read_text() == path.read_text()
+    # and it differs from Scenario(target_mw=4000) where the README says
+    plain, demo = siting.Scenario(target_mw=4000), siting.Scenario.korea_default()
+    differ = {f for f in ("grid_spacing_km", "province_share_cap", "min_host_provinces", "exclude_buffer_km")}
+    assert {f for f in differ if getattr(plain, f) != getattr(demo, f)} == differ
+    assert siting.Scenario.korea_default(target_mw=1000).target_mw == 1000
+
+
+@pytest.mark.parametrize(
+    "value, words",
+    [
+        ({"capital_region": -1}, "'exclude_buffer_km['capital_region']'"),
+        ({"capital_region": "far"}, "'exclude_buffer_km'"),
+        ("30", "'exclude_buffer_km'"),
+    ],
+)
+def test_bad_buffer_mapping(value, words):
+    with pytest.raises(siting.ScenarioError) as exc:
+        siting.Scenario(target_mw=100, exclude_buffer_km=value)
+    assert words in str(exc.value)
+
+
+def test_capital_buffer_needs_the_capital_region_excluded():
+    with pytest.raises(siting.ScenarioError, match="needs exclude_capital_region=True"):
+        siting.Scenario(target_mw=100, exclude_capital_region=False, exclude_buffer_km={"capital_region": 30})
+
+
+def test_buffer_mapping_from_toml(tmp_path):
+    p = tmp_path / "s.toml"
+    p.write_text(
+        'target_mw = 100\nexclude_provinces = ["Busan"]\nexclude_buffer_km = { capital_region = 30 }\n'
+    )
+    sc = siting.Scenario.from_toml(p)
+    assert sc.exclude_buffer_km == {"capital_region": 30.0}
+
+
+def test_toml_list_field_given_one_string_says_how_to_write_it(tmp_path):
+    p = tmp_path / "s.toml"
+    p.write_text('target_mw = 100\nexclude_provinces = "Busan"\n')
+    with pytest.raises(siting.ScenarioError) as exc:
+        siting.Scenario.from_toml(p)
+    assert 'exclude_provinces = ["Busan"] in TOML' in str(exc.value)
+    assert "--set exclude_provinces=Busan" in str(exc.value)
+
+
+def test_currency_field():
+    assert siting.Costs().currency == "KRW bn"
+    assert (
+        siting.Scenario.from_dict({"target_mw": 1, "costs": {"currency": "EUR m"}}).costs.currency == "EUR m"
+    )
+    with pytest.raises(siting.ScenarioError, match="costs.currency"):
+        siting.Costs(currency="")

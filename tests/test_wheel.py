@@ -16,7 +16,9 @@ leaflet = resources.files("siting") / "_assets" / "leaflet"
 print(json.dumps({"file": siting.__file__, "data": str(siting.datasets.bundled_path("provinces")),
   "leaflet": sorted(p.name for p in leaflet.iterdir()), "inlined": siting.webmap._leaflet(),
   "counts": {k: len(v) for k, v in d.layers().items()},
-  "headroom": float(d.substations.headroom_mw.sum()), "length": round(float(d.lines.length_km.sum()), 6)}))
+  "headroom": float(d.substations.headroom_mw.sum()), "length": round(float(d.lines.length_km.sum()), 6),
+  "scenario": str(siting.scenario.bundled_scenario_path()),
+  "korea_default": siting.Scenario.korea_default() == siting.Scenario.from_toml(REPO_TOML)}))
 """
 
 
@@ -44,10 +46,12 @@ def test_installed_wheel_loads_same_data(tmp_path, korea):
         check=True,
     )
     env = {**os.environ, "PYTHONPATH": str(target)}
+    probe = PROBE.replace("REPO_TOML", repr(str(ROOT / "scenarios" / "korea_default.toml")))
     out = subprocess.run(
-        [sys.executable, "-c", PROBE], cwd=tmp_path, env=env, check=True, capture_output=True, text=True
+        [sys.executable, "-c", probe], cwd=tmp_path, env=env, check=True, capture_output=True, text=True
     )
     got = json.loads(out.stdout)
+    assert got["scenario"].startswith(str(target)) and got["korea_default"]  # the TOML ships in the wheel
     assert got["file"].startswith(str(target)), got["file"]  # really the wheel, not the checkout
     assert got["data"].startswith(str(target))
     assert got["counts"] == {k: len(v) for k, v in korea.layers().items()}
