@@ -105,6 +105,8 @@ class SitingData:
     plants : GeoDataFrame, optional
         ``plant_id``, ``fuel``, ``capacity_mw``; optional ``supply_mw`` (MW
         available to new load, default ``capacity_mw x PLANT_SPARE_FRACTION``).
+        Without plants, only renewables' peak credit and new build supply new
+        load (:func:`siting.grid.node_supply`): usually too little for any plan.
     metric_crs : str, optional
         Projected CRS for lengths, areas and distances. Default: the UTM zone
         of the provinces' centre (``GeoDataFrame.estimate_utm_crs``);
