@@ -145,6 +145,28 @@ def test_arrays_hand_off():
     assert a["starts"].dtype == np.int32 and a["index"].dtype == np.int32
 
 
+def test_highs_gets_the_library_options_and_skips_unknown_ones(monkeypatch):
+    """Every HiGHS instance carries HIGHS_MIP_OPTIONS; an option this HiGHS lacks leaves the rest as set."""
+    import pulp
+
+    from siting import _highs
+    from siting.solvers import _arrays
+
+    p = pulp.LpProblem("t", pulp.LpMinimize)
+    y = pulp.LpVariable("y", lowBound=0, upBound=3, cat=pulp.LpInteger)
+    p += y
+    p += y >= 1.5, "a"
+    _, a = _arrays(p)
+    h = _highs.build(a, mip_gap=1e-4, threads=1)
+    for name, value in _highs.HIGHS_MIP_OPTIONS.items():
+        assert h.getOptionValue(name)[1] == value
+    monkeypatch.setattr(_highs, "HIGHS_MIP_OPTIONS", {"no_such_highs_option": 1, "mip_heuristic_effort": 0.2})
+    h = _highs.build(a, mip_gap=1e-4, threads=1)
+    assert h.getOptionValue("mip_heuristic_effort")[1] == 0.2
+    h.run()
+    assert h.getInfo().objective_function_value == 2.0
+
+
 def test_highs_child_process_gives_the_same_plan(toy_data, monkeypatch):
     """A model large enough for the child process (``python -m siting._highs``) is solved as in process."""
     from siting import _highs
