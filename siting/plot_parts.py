@@ -194,11 +194,15 @@ def place_labels(
     color: str = style.INK,
     placed: list[Box] | None = None,
     obstacles: Sequence[Box] = (),
+    over_markers: bool = False,
 ) -> None:
     """Write each ``(x, y, text)`` at the first of :data:`CORNERS` where it overlaps nothing written before.
 
     Labels are tried in the order given, so put the important ones first; one
-    that fits nowhere is left out (its marker stays). Each is measured as
+    that fits nowhere is left out (its marker stays), or, with
+    ``over_markers``, written at the first corner clear of the other labels
+    even if it covers a marker (where every label is the answer, e.g. the
+    upgrades map's most valuable limits). Each is measured as
     rendered (its window extent). ``placed`` holds the boxes (pixels) of labels
     written before, by another call: pass one list to calls whose labels must
     keep apart; the boxes written here are added. ``obstacles`` are marker
@@ -209,12 +213,13 @@ def place_labels(
         return
     ax.apply_aspect()
     placed = [] if placed is None else placed
+    passes = (obstacles, ()) if over_markers else (obstacles,)
     for x, y, text in items:
         centre = tuple(ax.transData.transform((x, y)))
-        for corner in CORNERS:
+        for corner, avoid in ((c, a) for a in passes for c in CORNERS):
             note = _label(ax, x, y, text, corner, gid=gid, color=color)
             box = tuple(note.get_window_extent().extents)
-            if _fits(box, (centre[0], centre[1]), placed, obstacles):
+            if _fits(box, (centre[0], centre[1]), placed, avoid):
                 placed.append(box)
                 break
             note.remove()

@@ -35,7 +35,8 @@ def _labels(
         (where[r.id].x, where[r.id].y, label_text(r.name, r.id, f"{r.value_bn_per_mw:.3g} {money} per MW"))
         for r in table.itertuples()
     ]
-    place_labels(ax, items, gid=GIDS["upgrade_label"], obstacles=marker_boxes(ax, [GIDS["used_substations"]]))
+    used = marker_boxes(ax, [GIDS["used_substations"]])
+    place_labels(ax, items, gid=GIDS["upgrade_label"], obstacles=used, over_markers=True)
 
 
 def plot_upgrades(
@@ -57,7 +58,7 @@ def plot_upgrades(
     label_top : int, default 8
         Label this many of the most valuable limits (:func:`siting.upgrade_values`), the most
         valuable first; a label that would overlap one before it or a used substation moves to
-        another corner of its point, or is left out.
+        another corner of its point, and covers a used substation only where no corner is clear.
     title : str, optional
         Default: the scenario's name and "where upgrades pay".
 
