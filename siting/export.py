@@ -8,11 +8,9 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import math
 import os
-from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import geopandas as gpd
 import numpy as np
@@ -20,6 +18,7 @@ import pandas as pd
 
 from ._errors import SitingError
 from ._result_types import LIMIT_COLUMNS, DiagnosisLike, ResultLike
+from ._toml import plain
 from ._utils import atomic_path
 from .settings import GEOGRAPHIC_CRS
 
@@ -114,19 +113,6 @@ def diagnosis_table(diagnosis: DiagnosisLike | None) -> pd.DataFrame:
     return out.astype({"over_mw": float})
 
 
-def _plain(value: Any) -> Any:
-    """A scenario value as JSON-friendly data (mappings with text keys, inf as "inf")."""
-    if isinstance(value, Mapping):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, (tuple, list)):
-        return [_plain(v) for v in value]
-    if isinstance(value, float) and math.isinf(value):
-        return "inf" if value > 0 else "-inf"
-    return value
-
-
 def scenario_rows(scenario: Scenario) -> pd.DataFrame:
     """Every field of ``scenario`` as a ``key``/``value`` row (JSON text; costs as ``costs.<field>``).
 
@@ -154,7 +140,8 @@ def scenario_rows(scenario: Scenario) -> pd.DataFrame:
         else:
             rows.append((f.name, value))
     return pd.DataFrame(
-        [(k, json.dumps(_plain(v), ensure_ascii=False)) for k, v in rows], columns=["key", "value"]
+        [(k, json.dumps(plain(v, inf_as_text=True), ensure_ascii=False)) for k, v in rows],
+        columns=["key", "value"],
     )
 
 
