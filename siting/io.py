@@ -1,4 +1,4 @@
-"""Readers for user files: GeoJSON, GeoPackage, Shapefile, or CSV with lon/lat.
+"""Readers for user files: GeoJSON, GeoPackage, Shapefile, GeoParquet, or CSV with lon/lat.
 
 :func:`read_layer` reads one layer; :func:`folder_sources` finds the layers
 of a data folder, by name or as its ``siting-data.toml`` says. Readers only
@@ -19,7 +19,8 @@ import pandas as pd
 import shapely
 
 from . import _validate as V
-from ._errors import DataError
+from ._errors import DataError, SitingError
+from .export import require_parquet
 from .settings import GEOGRAPHIC_CRS
 
 __all__ = ["read_layer", "lines_from_endpoints", "folder_sources", "FOLDER_SUFFIXES", "FOLDER_SPEC"]
@@ -49,7 +50,9 @@ def read_layer(
     Parameters
     ----------
     source : path or (Geo)DataFrame
-        A GeoJSON, GeoPackage, Shapefile or any file pyogrio reads; a CSV with
+        A GeoJSON, GeoPackage, Shapefile or any file pyogrio reads; a
+        GeoParquet file (``.parquet``, needs ``pyarrow``: ``siting[parquet]``;
+        Parquet without geometry is read as a CSV is); a CSV with
         longitude/latitude columns (``lon``/``lat``, ``longitude``/``latitude``
         or ``x``/``y``); or a frame already in memory.
     name : str
@@ -96,11 +99,28 @@ def _read_source(source: PathLike | pd.DataFrame, *, name: str, layer: str | Non
     try:
         if path.suffix.lower() in (".csv", ".txt"):
             return pd.read_csv(path, keep_default_na=True)
+        if path.suffix.lower() == ".parquet":
+            return _read_parquet(path, name=name)
         return gpd.read_file(path, layer=layer)
+    except SitingError:
+        raise
     except Exception as exc:  # pyogrio and pandas raise many types
         raise DataError(
-            [f"layer '{name}': cannot read {path}: {exc}; fix: give a GeoJSON, GeoPackage, Shapefile or CSV."]
+            [
+                f"layer '{name}': cannot read {path}: {exc}; "
+                "fix: give a GeoJSON, GeoPackage, Shapefile, GeoParquet or CSV."
+            ]
         ) from exc
+
+
+def _read_parquet(path: Path, *, name: str) -> pd.DataFrame:
+    """A GeoParquet file as a GeoDataFrame; a Parquet file without geometry as a DataFrame."""
+    require_parquet(f"layer '{name}' ({path})")
+    import pyarrow.parquet as pq
+
+    if b"geo" in (pq.read_schema(path).metadata or {}):
+        return gpd.read_parquet(path)
+    return pd.read_parquet(path)
 
 
 def _rename(frame: pd.DataFrame, columns: Mapping[Hashable, str], *, name: str) -> pd.DataFrame:
@@ -184,7 +204,7 @@ def lines_from_endpoints(lines: pd.DataFrame, substations: gpd.GeoDataFrame) -> 
 
 
 #: File suffixes :meth:`siting.SitingData.from_folder` recognises, in order of preference.
-FOLDER_SUFFIXES: Final[tuple[str, ...]] = (".gpkg", ".geojson", ".json", ".shp", ".csv")
+FOLDER_SUFFIXES: Final[tuple[str, ...]] = (".gpkg", ".geojson", ".json", ".shp", ".parquet", ".csv")
 
 #: The file in a data folder that names its layers' files, columns and CRS.
 FOLDER_SPEC: Final[str] = "siting-data.toml"
