@@ -23,7 +23,14 @@ from ._errors import DataError, SitingError
 from .export import require_parquet
 from .settings import GEOGRAPHIC_CRS
 
-__all__ = ["read_layer", "lines_from_endpoints", "folder_sources", "FOLDER_SUFFIXES", "FOLDER_SPEC"]
+__all__ = [
+    "read_layer",
+    "lines_from_endpoints",
+    "folder_sources",
+    "find_layers",
+    "FOLDER_SUFFIXES",
+    "FOLDER_SPEC",
+]
 
 PathLike = str | os.PathLike
 
@@ -224,11 +231,31 @@ def folder_sources(folder: PathLike) -> dict[str, Any]:
     siting._errors.DataError: 4 problems in the input data:
       - layer 'provinces': no file provinces.* in ...
     """
+    out, problems = find_layers(folder)
+    V.raise_if(problems)
+    return out
+
+
+def find_layers(folder: PathLike) -> tuple[dict[str, Any], list[str]]:
+    r"""What :func:`folder_sources` finds, and every problem, without raising for them.
+
+    ``siting validate --data`` checks the layers found even when others
+    are missing.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (d / "lines.csv").write_text("line_id,from_id,to_id,voltage_kv\n")
+    >>> sources, problems = find_layers(d)
+    >>> sources["lines"].name, len(problems)
+    ('lines.csv', 3)
+    """
     root = Path(folder)
     if not root.is_dir():
-        V.raise_if(
-            [f"data folder {root} does not exist or is not a folder; fix: give a folder of layer files."]
-        )
+        return {"columns": {}, "layers": {}, "crs": {}}, [
+            f"data folder {root} does not exist or is not a folder; fix: give a folder of layer files."
+        ]
     spec = _folder_spec(root)
     top = {k: spec[k] for k in FOLDER_SETTINGS if k in spec}
     unknown = sorted(set(spec) - set(V.SPECS) - set(FOLDER_SETTINGS))
@@ -246,8 +273,7 @@ def folder_sources(folder: PathLike) -> dict[str, Any]:
         for key, arg in (("columns", "columns"), ("layer", "layers"), ("crs", "crs")):
             if key in entry:
                 out[arg][name] = entry[key]
-    V.raise_if(problems)
-    return out
+    return out, problems
 
 
 #: Settings at the top of ``siting-data.toml`` (not layer tables), passed to
