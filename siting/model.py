@@ -44,6 +44,7 @@ import pulp
 from . import postsolve
 from ._errors import UsageError
 from ._log import logger
+from ._tie_break import tie_break
 from ._utils import safe_name
 from .candidates import Candidates
 from .constants import HEADROOM, SolverName, Status
@@ -173,6 +174,12 @@ class SitingModel:
         new = _variable_maker(self.prob)
         self.x = [new(f"x{k}", 0, 1, cat) for k in range(len(opts))]
         self.mw = opts["tier_mw"].to_numpy()
+        #: Each option's cost in the objective: its cost plus a tie-break (:mod:`siting._tie_break`).
+        self.objective_cost = opts["cost"].to_numpy(dtype=float) + tie_break(
+            cand.sites["site_id"].to_numpy()[opts["site"].to_numpy()],
+            data.substations["substation_id"].to_numpy()[opts["substation"].to_numpy()],
+            self.mw,
+        )
         keys = ["substation", "province", "tier_mw"]
         by_group = opts.groupby(keys, sort=True)
         # option positions of each group, in the groups' (sorted) order
@@ -194,7 +201,7 @@ class SitingModel:
         self._group = np.empty(len(opts), dtype=np.int64)
         for g, idx in enumerate(self.group_options):
             self._group[idx] = g
-        self._ranked = np.lexsort((opts["site"].to_numpy(), opts["cost"].to_numpy(), self._group))
+        self._ranked = np.lexsort((opts["site"].to_numpy(), self.objective_cost, self._group))
         #: Options whose column is in the model (all with spacing; see :meth:`activate`).
         self.active = np.zeros(len(opts), dtype=bool)
         self._cost_weight = 1.0
@@ -359,7 +366,7 @@ class SitingModel:
             self.terms[term] = linear(
                 (self.x[k], c) for k, c in zip(on, self.opts[col].to_numpy()[on], strict=True)
             )
-        own = [(self.x[k], c) for k, c in zip(on, self.opts["cost"].to_numpy()[on], strict=True)]
+        own = [(self.x[k], c) for k, c in zip(on, self.objective_cost[on], strict=True)]
         extra = [item for t, e in self.terms.items() if t not in OPTION_COST_COLUMNS for item in e.items()]
         cost = linear(own + extra)
         if self.elastic:
@@ -453,7 +460,7 @@ class SitingModel:
         if not len(new):
             return 0
         self.active[new] = True
-        site, cost = self.opts["site"].to_numpy(), self.opts["cost"].to_numpy()
+        site, cost = self.opts["site"].to_numpy(), self.objective_cost
         term_cost = {term: self.opts[col].to_numpy() for term, col in OPTION_COST_COLUMNS.items()}
         for k in new.tolist():
             x = self.x[k]
