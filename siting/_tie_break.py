@@ -3,14 +3,20 @@
 Many plans can cost exactly the same (sites of one group with equal costs,
 substations alike for every limit). Which of them a solver returns depends on
 the order of the columns (the order of the input rows) and on its search
-(threads): the same inputs in another order gave another plan. Each option
-therefore joins the objective at its cost plus :data:`TIE_BREAK_KRW_BN` x a
-number in [1, 2) drawn from its site, substation and tier by a fixed hash,
-so that the cheapest plan is one plan, whatever the order. The reported cost
-terms and objective leave it out. It is far below any cost that matters
-(100,000 KRW per campus; a plan of 40 campuses moves by at most 0.008 KRW bn,
-against the 1e-4 relative gap a solver may stop at), so it only chooses
-among plans the solver cannot tell apart.
+(threads): on the toy grid with unpriced distances, two of eight row orders
+gave another plan of the same cost. Each option therefore joins the objective
+at its cost plus :data:`TIE_BREAK_KRW_BN` x a number in [1, 2) drawn from its
+site, substation and tier by a fixed hash, so that the cheapest plan is one
+plan, whatever the order. The reported cost terms and objective leave it out.
+It is far below any cost that matters (100,000 KRW per campus; a plan of 40
+campuses moves by at most 0.008 KRW bn).
+
+It decides only where the solve tells the plans apart: a solve proven to a
+gap below the tie-break (``mip_gap=1e-9``: every row order gave the one
+plan), or one whose LP relaxation settles the choice. At the default
+``mip_gap=1e-4`` a solver may stop at any plan within 1e-4 of the optimum,
+tied or not (toy: four of eight row orders gave another plan of the same
+cost), and a plan stopped by the time limit depends on the machine's speed.
 """
 
 from __future__ import annotations
