@@ -7,7 +7,8 @@ the order of the columns (the order of the input rows) and on its search
 gave another plan of the same cost. Each option therefore joins the objective
 at its cost plus :data:`TIE_BREAK_KRW_BN` x a number in [1, 2) drawn from its
 site, substation and tier by a fixed hash, so that the cheapest plan is one
-plan, whatever the order. The reported cost terms and objective leave it out.
+plan, whatever the order. The reported cost terms and objective leave it out
+(:func:`untie`).
 It is far below any cost that matters (100,000 KRW per campus; a plan of 40
 campuses moves by at most 0.008 KRW bn).
 
@@ -21,25 +22,35 @@ cost), and a plan stopped by the time limit depends on the machine's speed.
 
 from __future__ import annotations
 
-from typing import Final
+import dataclasses
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Final
 
 import numpy as np
 import pandas as pd
 
-__all__ = ["TIE_BREAK_KRW_BN", "tie_break"]
+from .families._base import value
+
+if TYPE_CHECKING:
+    import pulp
+
+    from .solvers import SolveReport
+
+__all__ = ["TIE_BREAK_KRW_BN", "tie_break", "untie"]
 
 #: The tie-break per option, KRW bn: from 1x to 2x this (see the module's docstring).
 TIE_BREAK_KRW_BN: Final[float] = 1e-4
 
 
-def tie_break(site_ids: np.ndarray, substation_ids: np.ndarray, tiers_mw: np.ndarray) -> np.ndarray:
+def tie_break(opts: pd.DataFrame, site_ids: pd.Series, substation_ids: pd.Series) -> np.ndarray:
     """Each option's tie-break cost, KRW bn: the same for the same (site, substation, tier) on every run.
 
     Parameters
     ----------
-    site_ids, substation_ids, tiers_mw : array
-        Per option: its site's ``site_id``, its substation's
-        ``substation_id`` and its tier.
+    opts : DataFrame
+        The options: ``site`` and ``substation`` (row positions), ``tier_mw``.
+    site_ids, substation_ids : Series
+        The candidate sites' ``site_id`` and the substations' ``substation_id``, by row position.
 
     Returns
     -------
@@ -48,11 +59,26 @@ def tie_break(site_ids: np.ndarray, substation_ids: np.ndarray, tiers_mw: np.nda
 
     Examples
     --------
-    >>> a = tie_break(np.array(["g1", "g2"]), np.array(["s1", "s1"]), np.array([100.0, 100.0]))
-    >>> b = tie_break(np.array(["g2", "g1"]), np.array(["s1", "s1"]), np.array([100.0, 100.0]))
+    >>> opts = pd.DataFrame({"site": [0, 1], "substation": [0, 0], "tier_mw": [100.0, 100.0]})
+    >>> a = tie_break(opts, pd.Series(["g1", "g2"]), pd.Series(["s1"]))
+    >>> b = tie_break(opts, pd.Series(["g2", "g1"]), pd.Series(["s1"]))
     >>> bool(a[0] == b[1] and a[1] == b[0] and a[0] != a[1]), bool((a >= 1e-4).all() and (a < 2e-4).all())
     (True, True)
     """
-    keys = [f"{s}|{n}|{t:g}" for s, n, t in zip(site_ids, substation_ids, tiers_mw, strict=True)]
+    sites = site_ids.to_numpy()[opts["site"].to_numpy()]
+    subs = substation_ids.to_numpy()[opts["substation"].to_numpy()]
+    keys = [f"{s}|{n}|{t:g}" for s, n, t in zip(sites, subs, opts["tier_mw"], strict=True)]
     hashed = pd.util.hash_array(np.asarray(keys, dtype=object))  # siphash with pandas' fixed key
     return TIE_BREAK_KRW_BN * (1.0 + hashed.astype(np.float64) / 2.0**64)
+
+
+def untie(report: SolveReport, x: Sequence[pulp.LpVariable], tie: np.ndarray) -> SolveReport:
+    """``report`` with the solved plan's tie-break taken off its objective and bound: the plan's cost.
+
+    The gap stays the solver's.
+    """
+    if report.objective is None:
+        return report
+    off = float(np.dot(tie, [value(v) for v in x]))
+    bound = None if report.bound is None else report.bound - off
+    return dataclasses.replace(report, objective=report.objective - off, bound=bound)

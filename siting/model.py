@@ -44,7 +44,7 @@ import pulp
 from . import postsolve
 from ._errors import UsageError
 from ._log import logger
-from ._tie_break import tie_break
+from ._tie_break import tie_break, untie
 from ._utils import safe_name
 from .candidates import Candidates
 from .constants import HEADROOM, SolverName, Status
@@ -175,11 +175,8 @@ class SitingModel:
         self.x = [new(f"x{k}", 0, 1, cat) for k in range(len(opts))]
         self.mw = opts["tier_mw"].to_numpy()
         #: Each option's cost in the objective: its cost plus a tie-break (:mod:`siting._tie_break`).
-        self.objective_cost = opts["cost"].to_numpy(dtype=float) + tie_break(
-            cand.sites["site_id"].to_numpy()[opts["site"].to_numpy()],
-            data.substations["substation_id"].to_numpy()[opts["substation"].to_numpy()],
-            self.mw,
-        )
+        self.tie = tie_break(opts, cand.sites["site_id"], data.substations["substation_id"])
+        self.objective_cost = opts["cost"].to_numpy(dtype=float) + self.tie
         keys = ["substation", "province", "tier_mw"]
         by_group = opts.groupby(keys, sort=True)
         # option positions of each group, in the groups' (sorted) order
@@ -541,7 +538,9 @@ class SitingModel:
             report = self._restore(*kept, bound=sense * bound)
         elif report.status == Status.NO_SOLUTION:
             report = replace(report, objective=None, bound=None, gap=None)
-        return replace(report, seconds=time.perf_counter() - t0)
+        report = replace(report, seconds=time.perf_counter() - t0)
+        own = not self.elastic and self.prob.objective is self._objective  # the cost, not a stage's
+        return untie(report, self.x, self.tie) if own else report
 
     def _separate_relaxation(self, deadline: Deadline) -> None:
         """Add the lazy rows that the LP relaxation breaks, until it breaks none or time is up.
