@@ -23,8 +23,7 @@ cost), and a plan stopped by the time limit depends on the machine's speed.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, Protocol
 
 import numpy as np
 import pandas as pd
@@ -72,13 +71,23 @@ def tie_break(opts: pd.DataFrame, site_ids: pd.Series, substation_ids: pd.Series
     return TIE_BREAK_KRW_BN * (1.0 + hashed.astype(np.float64) / 2.0**64)
 
 
-def untie(report: SolveReport, x: Sequence[pulp.LpVariable], tie: np.ndarray) -> SolveReport:
-    """``report`` with the solved plan's tie-break taken off its objective and bound: the plan's cost.
+def untie(report: SolveReport, m: Tied, *, own: bool) -> SolveReport:
+    """``report`` with the plan's tie-break taken off its objective and bound: the plan's cost.
 
-    The gap stays the solver's.
+    Only when the model solved its ``own`` objective, the cost (not a
+    settling stage's or a frontier's), and is not elastic (whose objective
+    is the slack). The gap stays the solver's.
     """
-    if report.objective is None:
+    if report.objective is None or not own or m.elastic:
         return report
-    off = float(np.dot(tie, [value(v) for v in x]))
+    off = float(np.dot(m.tie, [value(v) for v in m.x]))
     bound = None if report.bound is None else report.bound - off
     return dataclasses.replace(report, objective=report.objective - off, bound=bound)
+
+
+class Tied(Protocol):
+    """What :func:`untie` reads of a model: its option columns, their tie-breaks, whether it is elastic."""
+
+    x: list[pulp.LpVariable]
+    tie: np.ndarray
+    elastic: frozenset[str]

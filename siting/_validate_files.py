@@ -18,7 +18,8 @@ import pandas as pd
 
 from . import _validate as V
 from ._errors import DataError
-from .data import SitingData, _check_gaps
+from ._layer_rules import check_gaps
+from .data import SitingData
 from .io import read_layer
 
 __all__ = ["every_problem", "REQUIRED_LAYERS"]
@@ -74,7 +75,7 @@ def every_problem(sources: Mapping[str, Any]) -> list[str]:
             continue
         problems += V.check_layer(frames[name], V.SPECS[name], needs_geometry=name != "lines")
         if V.SPECS[name].id_column in frames[name].columns:
-            problems += _check_gaps(frames[name], name)
+            problems += check_gaps(frames[name], name)
     problems += _links(frames)
     if not problems and all(n in frames for n in REQUIRED_LAYERS):
         options = {k: sources[k] for k in ("metric_crs", "line_ratings") if k in sources}

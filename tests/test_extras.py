@@ -22,12 +22,14 @@ ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 
 #: Optional packages siting imports inside functions, with the public names whose call needs them.
-#: tqdm: progress bars, skipped with a debug message when it is missing.
+#: tqdm: progress bars, skipped with a debug message when it is missing; pyarrow: .parquet files only
+#: (read_layer and to_file name siting[parquet] when it is missing).
 LAZY_IMPORTS = {
     "distributed": ("sweep", "sweep_inputs", "sensitivity"),
     "folium": ("explore",),
     "branca": ("explore",),
     "tqdm": (),
+    "pyarrow": (),
     # the PyPSA and pandapower round trips (issue 22), behind their own extras
     "pypsa": ("from_pypsa", "to_pypsa"),
     "pandapower": ("from_pandapower", "from_matpower"),
@@ -86,7 +88,7 @@ def test_the_notebooks_extra_installs_every_module_the_notebooks_need():
         f"{path.name}: {module}"
         for path in NOTEBOOKS
         for module in _needed(path)
-        if not {canonicalize_name(d) for d in providers.get(module, [])} & installed
+        if not {canonicalize_name(d) for d in providers.get(module, [module])} & installed
     }
     assert not missing, f"not installed by siting[notebooks]: {sorted(missing)}"
 
