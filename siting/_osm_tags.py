@@ -208,5 +208,7 @@ def _explode_voltages(
         )
     lines = lines.loc[~low]
     multi = lines["_src"].duplicated(keep=False)
-    lines["_src"] = lines["_src"].where(~multi, lines["_src"] + "@" + lines["_kv"].map("{:g}".format))
+    lines["_src"] = lines["_src"].where(
+        ~multi, lines["_src"] + "@" + lines["_kv"].map("{:g}".format).astype(str)
+    )
     return lines.reset_index(drop=True)

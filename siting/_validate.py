@@ -46,6 +46,9 @@ class LayerSpec:
         Columns restricted to a set of values.
     fractions : tuple of str
         Numeric columns that must lie in [0, 1] where given.
+    differ : tuple of (str, str)
+        Pairs of columns whose ids must differ in every row (a line from a
+        substation to itself).
     """
 
     name: str
@@ -56,6 +59,7 @@ class LayerSpec:
     nonnegative: tuple[str, ...] = ()
     allowed: dict[str, tuple] = field(default_factory=dict)
     fractions: tuple[str, ...] = ()
+    differ: tuple[tuple[str, str], ...] = ()
 
 
 PROVINCES = LayerSpec(
@@ -96,6 +100,7 @@ LINES = LayerSpec(
     geom_types=("LineString", "MultiLineString"),
     nonnegative=("voltage_kv", "circuits", "capacity_mw", "residual_mw", "reactance", "bundle"),
     allowed={"kind": ("ac", "hvdc")},
+    differ=(("from_id", "to_id"),),
 )
 RENEWABLES = LayerSpec(
     "renewables",
@@ -274,8 +279,24 @@ def check_layer(gdf: pd.DataFrame, spec: LayerSpec, *, needs_geometry: bool = Tr
                     f"{show_ids(sorted(set(gdf.loc[bad, col].astype(str))))} in {_row_ids(gdf, spec, bad)}; "
                     f"fix: use one of {list(values)}."
                 )
+    problems += _check_differ(gdf, spec)
     if spec.geom_types and needs_geometry:
         problems += _check_geometry(gdf, spec)
+    return problems
+
+
+def _check_differ(df: pd.DataFrame, spec: LayerSpec) -> list[str]:
+    """Rows whose two ids of a :attr:`LayerSpec.differ` pair are the same (a self-loop line)."""
+    problems = []
+    for a, b in spec.differ:
+        if a in df.columns and b in df.columns:
+            same = (id_strings(df[a]) == id_strings(df[b])).to_numpy()
+            if same.any():
+                problems.append(
+                    f"layer '{spec.name}': {a} equals {b} in {_row_ids(df, spec, same)} "
+                    f"(a line from {show_ids(sorted(set(id_strings(df.loc[same, a]))))} to itself); "
+                    f"fix: drop those rows, or correct the {a} or {b} that is wrong."
+                )
     return problems
 
 
@@ -379,6 +400,30 @@ def province_codes(values: Iterable[object], provinces: pd.DataFrame, *, field: 
             + f"; fix: use a code, name or Korean name from the provinces layer; codes: {sorted(codes)}."
         )
     return out
+
+
+def unknown_province_codes(points: pd.DataFrame, codes: Iterable[object], *, name: str) -> list[str]:
+    """The problem with a layer's ``province`` column naming codes that are not in ``codes``, if any.
+
+    Examples
+    --------
+    >>> pts = pd.DataFrame({"site_id": ["a", "b"], "province": ["KR-11", "KR-99"]})
+    >>> unknown_province_codes(pts, ["KR-11"], name="renewables")  # doctest: +NORMALIZE_WHITESPACE
+    ["layer 'renewables', column 'province': unknown codes ['KR-99'] in ['b']; fix: use the provinces
+    layer's codes (['KR-11']) or leave it empty to assign by location."]
+    """
+    if "province" not in points.columns:
+        return []
+    known = set(id_strings(pd.Series(list(codes), dtype=object)).dropna())
+    given = id_strings(points["province"]).fillna("")
+    bad = points["province"].notna() & (given != "") & ~given.isin(known)
+    if not bad.any():
+        return []
+    return [
+        f"layer '{name}', column 'province': unknown codes {show_ids(sorted(set(given[bad])))} in "
+        f"{_row_ids(points, SPECS[name], bad)}; fix: use the provinces layer's codes "
+        f"({show_ids(sorted(known))}) or leave it empty to assign by location."
+    ]
 
 
 def raise_if(problems: list[str]) -> None:

@@ -29,7 +29,7 @@ import tomllib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ._errors import DataError, ScenarioError, SitingError
+from ._errors import ScenarioError, SitingError
 from ._utils import atomic_path, write_text_atomic
 from .constants import SOLVERS
 
@@ -232,60 +232,58 @@ def _layer_of(path: Path) -> str | None:
     return next((name for name in SPECS if path.stem.lower().startswith(name)), None)
 
 
-def _validate_problems(args: argparse.Namespace) -> tuple[list[str], str]:
-    """Every problem in the files or folder given, and a line saying what was checked."""
-    from ._validate import SPECS, check_layer
-    from .data import SitingData
-    from .io import folder_sources, read_layer
+def _validate_sources(args: argparse.Namespace) -> tuple[dict[str, Any], list[str]]:
+    """The layers to check, from ``--data``, files named after their layer and ``--<layer> FILE``."""
+    from ._validate import SPECS
+    from .io import find_layers
 
+    sources: dict[str, Any] = {"columns": {}, "layers": {}, "crs": {}}
+    problems: list[str] = []
     if args.data:
-        try:
-            sources = folder_sources(args.data)
-        except DataError as exc:
-            return exc.problems, f"folder {args.data}"
-    else:
-        sources = {"columns": {}, "layers": {}, "crs": {}}
-        for f in args.files:
-            path = Path(f)
-            layer = _layer_of(path)
-            if layer is None:
-                raise SitingError(
-                    f"{path}: cannot tell which layer it holds; fix: name the file after its layer "
-                    f"({', '.join(SPECS)}), e.g. substations.csv, or use --data DIR with siting-data.toml."
-                )
-            sources[layer] = path
+        sources, problems = find_layers(args.data)
+        given = {n for n in SPECS if getattr(args, n)}  # --<layer> FILE stands in for the folder's file
+        problems = [p for p in problems if not any(p.startswith(f"layer '{n}': no file") for n in given)]
+    for f in args.files:
+        path = Path(f)
+        layer = _layer_of(path)
+        if layer is None:
+            raise SitingError(
+                f"{path}: cannot tell which layer it holds; fix: name the file after its layer "
+                f"({', '.join(SPECS)}), e.g. substations.csv, or say it: --substations {path} "
+                "(or use --data DIR with siting-data.toml)."
+            )
+        sources[layer] = path
+    for name in SPECS:
+        if getattr(args, name):
+            sources[name] = Path(getattr(args, name))
+    return sources, problems
+
+
+def _validate_problems(args: argparse.Namespace) -> tuple[list[str], str]:
+    """Every problem in the layers given and the links between them, and a line saying what was checked."""
+    from ._validate import SPECS
+    from ._validate_files import REQUIRED_LAYERS, every_problem
+
+    sources, problems = _validate_sources(args)
     layers = [n for n in SPECS if n in sources]
     what = f"{len(layers)} layer(s): " + ", ".join(f"{n} ({sources[n]})" for n in layers)
-    if all(n in sources for n in ("provinces", "substations", "lines", "renewables")):
-        try:
-            SitingData.from_files(**sources)
-        except DataError as exc:
-            return exc.problems, what
-        return [], what
-    # some layers only: each on its own (links between layers are not checked)
-    problems: list[str] = []
-    for name in layers:
-        try:
-            frame = read_layer(
-                sources[name],
-                name=name,
-                columns=sources["columns"].get(name),
-                layer=sources["layers"].get(name),
-                crs=sources["crs"].get(name),
-            )
-        except DataError as exc:
-            problems += exc.problems
-            continue
-        problems += check_layer(frame, SPECS[name], needs_geometry=name != "lines")
-    return (
-        problems,
-        what + " (each on its own: give all four required layers to check the links between them)",
-    )
+    missing = [n for n in REQUIRED_LAYERS if n not in sources]
+    if missing and not args.data:
+        what += (
+            f" (without {', '.join(missing)}: the layers given are checked each on its own and against "
+            "each other; give every required layer for the full check)"
+        )
+    return problems + every_problem(sources), what
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    if bool(args.files) == bool(args.data):
+    from ._validate import SPECS
+
+    if args.files and args.data:
         print("error: give data files or --data DIR (not both)", file=sys.stderr)
+        return EXIT_USAGE
+    if not (args.files or args.data or any(getattr(args, n) for n in SPECS)):
+        print("error: give data files, --data DIR or --<layer> FILE", file=sys.stderr)
         return EXIT_USAGE
     problems, what = _validate_problems(args)
     print(f"Checked {what}")
@@ -374,6 +372,10 @@ def _parser() -> argparse.ArgumentParser:
         "files", nargs="*", help="layer files named after their layer (substations.csv, lines.geojson, ...)"
     )
     check.add_argument("--data", metavar="DIR", help="a data folder, as for siting run --data")
+    for layer in ("provinces", "substations", "lines", "renewables", "plants"):
+        check.add_argument(
+            f"--{layer}", metavar="FILE", help=f"the {layer} layer, whatever its file is called"
+        )
     check.set_defaults(func=_cmd_validate, verbose=False)
     sw = sub.add_parser("sweep", help="solve every scenario of a sweep file on a local Dask cluster")
     sw.add_argument("sweep", help="scenario TOML file with a [sweep] table of fields and value lists")

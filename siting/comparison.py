@@ -14,7 +14,7 @@ import pandas as pd
 from ._errors import SitingError
 from ._result_types import ResultLike
 
-__all__ = ["compare"]
+__all__ = ["compare", "named_results"]
 
 
 def compare(
@@ -54,15 +54,7 @@ def compare(
     >>> t.loc["target_mw"].tolist()
     [100, 200, 100]
     """
-    if isinstance(results, Mapping):
-        names = list(results) if names is None else names
-        results = list(results.values())
-    results = list(results)
-    if len(results) < 2:
-        raise SitingError(
-            f"compare() needs two results or more, got {len(results)}; fix: pass a list of results."
-        )
-    names = _names(results, names)
+    results, names = named_results(results, names, caller="compare", least=2)
     labels: dict[str, str] = {}
     for r in results:
         labels.update(r.province_labels())
@@ -77,8 +69,57 @@ def compare(
     return table
 
 
-def _names(results: Sequence[ResultLike], names: Sequence[str] | None) -> list[str]:
-    """The column names: ``names`` checked, or each scenario's name made unique with "#2", "#3"."""
+def named_results(
+    results: Sequence[ResultLike] | Mapping[str, ResultLike],
+    names: Sequence[str] | None,
+    *,
+    caller: str,
+    least: int,
+) -> tuple[list[ResultLike], list[str]]:
+    """Results and their names from a list or a mapping of name to result, as :func:`compare` takes them.
+
+    Parameters
+    ----------
+    results : sequence of SitingResult, or mapping of name to SitingResult
+    names : sequence of str, optional
+        Names; default the mapping's keys or each scenario's name (made
+        unique with "#2", "#3").
+    caller : str
+        The public function, for messages.
+    least : {1, 2}
+        Fewest results the caller needs.
+
+    Returns
+    -------
+    (list of SitingResult, list of str)
+
+    Raises
+    ------
+    SitingError
+        With fewer than ``least`` results, or names not one distinct name per result.
+
+    Examples
+    --------
+    >>> named_results({}, None, caller="compare", least=2)
+    Traceback (most recent call last):
+    ...
+    siting._errors.SitingError: compare() needs two results or more, got 0; fix: pass a list of results, \
+or a dict of name to result.
+    """
+    if isinstance(results, Mapping):
+        names = list(results) if names is None else names
+        results = list(results.values())
+    results = list(results)
+    if len(results) < least:
+        raise SitingError(
+            f"{caller}() needs {('one result', 'two results')[least - 1]} or more, got {len(results)}; "
+            "fix: pass a list of results, or a dict of name to result."
+        )
+    return results, _names(results, names, caller=caller)
+
+
+def _names(results: Sequence[ResultLike], names: Sequence[str] | None, *, caller: str) -> list[str]:
+    """The names: ``names`` checked, or each scenario's name made unique with "#2", "#3"."""
     if names is None:
         names = []
         seen: dict[str, int] = {}
@@ -88,7 +129,10 @@ def _names(results: Sequence[ResultLike], names: Sequence[str] | None) -> list[s
             names.append(r.scenario.name if n == 1 else f"{r.scenario.name} #{n}")
     out = [str(n) for n in names]
     if len(out) != len(results) or len(set(out)) != len(out):
-        raise SitingError(f"compare(names={out}): fix: give one distinct name per result.")
+        raise SitingError(
+            f"{caller}() got {len(results)} results and names={out}; "
+            "fix: give one name per result, each a distinct name."
+        )
     return out
 
 

@@ -189,12 +189,6 @@ class SitingData:
                     f"(lines {V.show_ids(lines.loc[bad, 'line_id'])}); "
                     "fix: add those substations or correct the ids."
                 )
-        loop = V.id_strings(lines["from_id"]) == V.id_strings(lines["to_id"])
-        if loop.any():
-            problems.append(
-                f"layer 'lines': from_id equals to_id in lines {V.show_ids(lines.loc[loop, 'line_id'])}; "
-                "fix: drop them."
-            )
         kind = lines["kind"] if "kind" in lines.columns else pd.Series("ac", index=lines.index)
         cap = number(lines, "capacity_mw")
         thin = number(lines, "bundle") < 1
@@ -267,19 +261,9 @@ class SitingData:
         """
         code = pd.Series(np.nan, index=pts.index, dtype=object)
         if "province" in pts.columns:  # an explicit province column wins
+            V.raise_if(V.unknown_province_codes(pts, provinces["code"], name=name))
             given = V.id_strings(pts["province"]).fillna("")
-            has = pts["province"].notna() & (given != "")
-            bad = has & ~given.isin(provinces["code"])
-            if bad.any():
-                V.raise_if(
-                    [
-                        f"layer '{name}', column 'province': "
-                        f"unknown codes {V.show_ids(sorted(set(given[bad])))} in "
-                        f"{V.show_ids(pts.loc[bad, idc])}; fix: use the provinces layer's codes "
-                        f"({V.show_ids(sorted(provinces['code']))}) or leave it empty to assign by location."
-                    ]
-                )
-            code = given.where(has)
+            code = given.where(pts["province"].notna() & (given != ""))
         todo = code.isna()
         if not todo.any():
             return code

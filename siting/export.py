@@ -7,12 +7,11 @@
 from __future__ import annotations
 
 import dataclasses
+import importlib.util
 import json
-import math
 import os
-from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import geopandas as gpd
 import numpy as np
@@ -20,13 +19,14 @@ import pandas as pd
 
 from ._errors import SitingError
 from ._result_types import LIMIT_COLUMNS, DiagnosisLike, ResultLike
+from ._toml import plain
 from ._utils import atomic_path
 from .settings import GEOGRAPHIC_CRS
 
 if TYPE_CHECKING:
     from .scenario import Scenario
 
-__all__ = ["tables", "diagnosis_table", "scenario_rows", "to_file"]
+__all__ = ["tables", "diagnosis_table", "scenario_rows", "to_file", "require_parquet"]
 
 
 def tables(result: ResultLike) -> dict[str, gpd.GeoDataFrame | pd.DataFrame]:
@@ -114,19 +114,6 @@ def diagnosis_table(diagnosis: DiagnosisLike | None) -> pd.DataFrame:
     return out.astype({"over_mw": float})
 
 
-def _plain(value: Any) -> Any:
-    """A scenario value as JSON-friendly data (mappings with text keys, inf as "inf")."""
-    if isinstance(value, Mapping):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, (tuple, list)):
-        return [_plain(v) for v in value]
-    if isinstance(value, float) and math.isinf(value):
-        return "inf" if value > 0 else "-inf"
-    return value
-
-
 def scenario_rows(scenario: Scenario) -> pd.DataFrame:
     """Every field of ``scenario`` as a ``key``/``value`` row (JSON text; costs as ``costs.<field>``).
 
@@ -154,7 +141,8 @@ def scenario_rows(scenario: Scenario) -> pd.DataFrame:
         else:
             rows.append((f.name, value))
     return pd.DataFrame(
-        [(k, json.dumps(_plain(v), ensure_ascii=False)) for k, v in rows], columns=["key", "value"]
+        [(k, json.dumps(plain(v, inf_as_text=True), ensure_ascii=False)) for k, v in rows],
+        columns=["key", "value"],
     )
 
 
@@ -165,6 +153,12 @@ def to_file(result: ResultLike, path: str | os.PathLike[str], *, table: str | No
       GeoPackage, the scenario and the diagnosis included;
     - ``*.geojson`` or ``*.csv``: the one table named by ``table``
       (CSV: geometry as WKT, points also as ``lon``/``lat``);
+    - ``*.parquet``: GeoParquet, which holds one table per file: the table
+      named by ``table`` in that file, or without ``table`` every table
+      beside it as ``<stem>.<table>.parquet`` (``plan.parquet``:
+      ``plan.sites.parquet``, ``plan.scenario.parquet``, ...; the plain
+      tables as Parquet without geometry). Needs ``pyarrow``
+      (``pip install 'siting[parquet]'``);
     - a path without a suffix: a folder with one GeoJSON per spatial table
       and one CSV per other table (costs, scenario, diagnosis,
       dropped_candidates).
@@ -184,11 +178,13 @@ def to_file(result: ResultLike, path: str | os.PathLike[str], *, table: str | No
     Returns
     -------
     Path
+        The file or folder written; for a set of Parquet files, their folder.
 
     Raises
     ------
     SitingError
-        For another suffix, or a single-table format without ``table``.
+        For another suffix, a single-table format without ``table``, or
+        Parquet without ``pyarrow``.
 
     Examples
     --------
@@ -210,24 +206,44 @@ def to_file(result: ResultLike, path: str | os.PathLike[str], *, table: str | No
             for name, frame in frames.items():
                 _geo(frame).to_file(tmp, layer=name, driver="GPKG")
         return path
-    if suffix in (".geojson", ".csv"):
+    for target, frame in _files(frames, path, table).items():
+        _write_table(frame, target)
+    return path.parent if suffix == ".parquet" and table is None else path
+
+
+def _files(frames: dict[str, pd.DataFrame], path: Path, table: str | None) -> dict[Path, pd.DataFrame]:
+    """The file each table goes to, as :func:`to_file` describes, for every format but GeoPackage."""
+    suffix = path.suffix.lower()
+    if suffix == ".parquet" and table is None:
+        return {path.with_name(f"{path.stem}.{name}.parquet"): frame for name, frame in frames.items()}
+    if suffix in (".geojson", ".csv", ".parquet"):
         if table not in frames:
             raise SitingError(
                 f"to_file({str(path)!r}) writes one table, and table={table!r} names none; "
                 f"fix: pass table= one of {sorted(frames)}, or give a .gpkg file or a folder for all."
             )
-        _write_table(frames[table], path)
-        return path
+        return {path: frames[table]}
     if suffix:
         raise SitingError(
-            f"to_file({str(path)!r}): cannot write {suffix!r} files; "
-            "fix: use .gpkg (all tables), .geojson or .csv with table=..., or a folder (no suffix)."
+            f"to_file({str(path)!r}): cannot write {suffix!r} files; fix: use .gpkg or .parquet "
+            "(all tables), .geojson or .csv with table=..., or a folder (no suffix)."
         )
-    path.mkdir(parents=True, exist_ok=True)
-    for name, frame in frames.items():
-        spatial = isinstance(frame, gpd.GeoDataFrame)
-        _write_table(frame, path / f"{name}.{'geojson' if spatial else 'csv'}")
-    return path
+    spatial = {name: isinstance(frame, gpd.GeoDataFrame) for name, frame in frames.items()}
+    return {path / f"{name}.{'geojson' if spatial[name] else 'csv'}": frame for name, frame in frames.items()}
+
+
+def require_parquet(what: str) -> None:
+    """Raise a :class:`SitingError` naming ``what`` and the fix when ``pyarrow`` is not installed.
+
+    Examples
+    --------
+    >>> require_parquet("read_layer('subs.parquet')")  # pyarrow comes with siting[parquet] and [dev]
+    """
+    if importlib.util.find_spec("pyarrow") is None:
+        raise SitingError(
+            f"{what}: Parquet needs pyarrow, which is not installed; "
+            "fix: pip install 'siting[parquet]' (or use .gpkg, .geojson or .csv)."
+        )
 
 
 def _geo(frame: pd.DataFrame) -> gpd.GeoDataFrame:
@@ -238,10 +254,15 @@ def _geo(frame: pd.DataFrame) -> gpd.GeoDataFrame:
 
 
 def _write_table(frame: pd.DataFrame, path: Path) -> None:
-    """One table as GeoJSON or CSV (geometry as WKT; points also as lon/lat), atomically."""
+    """One table as GeoJSON, (Geo)Parquet or CSV (geometry as WKT; points also as lon/lat), atomically."""
+    if path.suffix.lower() == ".parquet":
+        require_parquet(f"to_file({str(path)!r})")
     with atomic_path(path) as tmp:
         if path.suffix.lower() == ".geojson":
             _geo(frame).to_file(tmp, driver="GeoJSON")
+            return
+        if path.suffix.lower() == ".parquet":
+            frame.to_parquet(tmp, index=False)
             return
         out = pd.DataFrame(frame)
         if isinstance(frame, gpd.GeoDataFrame):

@@ -1,4 +1,4 @@
-"""Readers for user files: GeoJSON, GeoPackage, Shapefile, or CSV with lon/lat.
+"""Readers for user files: GeoJSON, GeoPackage, Shapefile, GeoParquet, or CSV with lon/lat.
 
 :func:`read_layer` reads one layer; :func:`folder_sources` finds the layers
 of a data folder, by name or as its ``siting-data.toml`` says. Readers only
@@ -19,10 +19,18 @@ import pandas as pd
 import shapely
 
 from . import _validate as V
-from ._errors import DataError
+from ._errors import DataError, SitingError
+from .export import require_parquet
 from .settings import GEOGRAPHIC_CRS
 
-__all__ = ["read_layer", "lines_from_endpoints", "folder_sources", "FOLDER_SUFFIXES", "FOLDER_SPEC"]
+__all__ = [
+    "read_layer",
+    "lines_from_endpoints",
+    "folder_sources",
+    "find_layers",
+    "FOLDER_SUFFIXES",
+    "FOLDER_SPEC",
+]
 
 PathLike = str | os.PathLike
 
@@ -49,7 +57,9 @@ def read_layer(
     Parameters
     ----------
     source : path or (Geo)DataFrame
-        A GeoJSON, GeoPackage, Shapefile or any file pyogrio reads; a CSV with
+        A GeoJSON, GeoPackage, Shapefile or any file pyogrio reads; a
+        GeoParquet file (``.parquet``, needs ``pyarrow``: ``siting[parquet]``;
+        Parquet without geometry is read as a CSV is); a CSV with
         longitude/latitude columns (``lon``/``lat``, ``longitude``/``latitude``
         or ``x``/``y``); or a frame already in memory.
     name : str
@@ -96,11 +106,28 @@ def _read_source(source: PathLike | pd.DataFrame, *, name: str, layer: str | Non
     try:
         if path.suffix.lower() in (".csv", ".txt"):
             return pd.read_csv(path, keep_default_na=True)
+        if path.suffix.lower() == ".parquet":
+            return _read_parquet(path, name=name)
         return gpd.read_file(path, layer=layer)
+    except SitingError:
+        raise
     except Exception as exc:  # pyogrio and pandas raise many types
         raise DataError(
-            [f"layer '{name}': cannot read {path}: {exc}; fix: give a GeoJSON, GeoPackage, Shapefile or CSV."]
+            [
+                f"layer '{name}': cannot read {path}: {exc}; "
+                "fix: give a GeoJSON, GeoPackage, Shapefile, GeoParquet or CSV."
+            ]
         ) from exc
+
+
+def _read_parquet(path: Path, *, name: str) -> pd.DataFrame:
+    """A GeoParquet file as a GeoDataFrame; a Parquet file without geometry as a DataFrame."""
+    require_parquet(f"layer '{name}' ({path})")
+    import pyarrow.parquet as pq
+
+    if b"geo" in (pq.read_schema(path).metadata or {}):
+        return gpd.read_parquet(path)
+    return pd.read_parquet(path)
 
 
 def _rename(frame: pd.DataFrame, columns: Mapping[Hashable, str], *, name: str) -> pd.DataFrame:
@@ -184,7 +211,7 @@ def lines_from_endpoints(lines: pd.DataFrame, substations: gpd.GeoDataFrame) -> 
 
 
 #: File suffixes :meth:`siting.SitingData.from_folder` recognises, in order of preference.
-FOLDER_SUFFIXES: Final[tuple[str, ...]] = (".gpkg", ".geojson", ".json", ".shp", ".csv")
+FOLDER_SUFFIXES: Final[tuple[str, ...]] = (".gpkg", ".geojson", ".json", ".shp", ".parquet", ".csv")
 
 #: The file in a data folder that names its layers' files, columns and CRS.
 FOLDER_SPEC: Final[str] = "siting-data.toml"
@@ -204,11 +231,31 @@ def folder_sources(folder: PathLike) -> dict[str, Any]:
     siting._errors.DataError: 4 problems in the input data:
       - layer 'provinces': no file provinces.* in ...
     """
+    out, problems = find_layers(folder)
+    V.raise_if(problems)
+    return out
+
+
+def find_layers(folder: PathLike) -> tuple[dict[str, Any], list[str]]:
+    r"""What :func:`folder_sources` finds, and every problem, without raising for them.
+
+    ``siting validate --data`` checks the layers found even when others
+    are missing.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (d / "lines.csv").write_text("line_id,from_id,to_id,voltage_kv\n")
+    >>> sources, problems = find_layers(d)
+    >>> sources["lines"].name, len(problems)
+    ('lines.csv', 3)
+    """
     root = Path(folder)
     if not root.is_dir():
-        V.raise_if(
-            [f"data folder {root} does not exist or is not a folder; fix: give a folder of layer files."]
-        )
+        return {"columns": {}, "layers": {}, "crs": {}}, [
+            f"data folder {root} does not exist or is not a folder; fix: give a folder of layer files."
+        ]
     spec = _folder_spec(root)
     top = {k: spec[k] for k in FOLDER_SETTINGS if k in spec}
     unknown = sorted(set(spec) - set(V.SPECS) - set(FOLDER_SETTINGS))
@@ -226,8 +273,7 @@ def folder_sources(folder: PathLike) -> dict[str, Any]:
         for key, arg in (("columns", "columns"), ("layer", "layers"), ("crs", "crs")):
             if key in entry:
                 out[arg][name] = entry[key]
-    V.raise_if(problems)
-    return out
+    return out, problems
 
 
 #: Settings at the top of ``siting-data.toml`` (not layer tables), passed to

@@ -18,7 +18,8 @@ solving again until none is broken (on the default Korean scenario at 1 km,
 constraint families the scenario enables (:mod:`siting.families`): target,
 substation headroom, network flows (transport or DC), province share cap,
 host provinces, renewable share, spacing. Objective: connection + transmission use + site - renewable
-incentive - outside-capital subsidy, each term kept apart for reporting.
+incentive - outside-capital subsidy, each term kept apart for reporting, and a tiny tie-break per
+option that makes plans of equal cost one plan (:mod:`siting._tie_break`; reported costs leave it out).
 
 Every limit can be made *elastic* (a non-negative slack in MW, minimised) for
 the infeasibility diagnosis. Solving is :mod:`siting.solvers`' job; this
@@ -32,7 +33,7 @@ names call.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Hashable, Iterable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import replace
 from typing import Any, ClassVar
 
@@ -44,6 +45,7 @@ import pulp
 from . import postsolve
 from ._errors import UsageError
 from ._log import logger
+from ._tie_break import tie_break, untie
 from ._utils import safe_name
 from .candidates import Candidates
 from .constants import HEADROOM, SolverName, Status
@@ -54,22 +56,9 @@ from .grid import build_grid
 from .options import OPTION_COST_COLUMNS
 from .postsolve import PRICE_STEP_MW, Solution
 from .scenario import Scenario
-from .solvers import Deadline, OutOfTime, SolveReport, solve_lp_duals, solve_problem
+from .solvers import Deadline, OutOfTime, SolveReport, solve_lp_duals, solve_problem, variable_maker
 
 __all__ = ["PRICE_STEP_MW", "SitingModel", "Solution"]
-
-
-def _variable_maker(prob: pulp.LpProblem) -> Callable[[str, float, float, str], pulp.LpVariable]:
-    """``(name, low, up, cat) -> variable``: ``prob.add_variable`` where PuLP has it, else ``LpVariable``.
-
-    PuLP 3.3 warns (DeprecationWarning, PuLP 4 migration) on every direct
-    ``LpVariable(...)``; on the 127,000 site variables of the 1 km Korean
-    model the warning machinery was a third of their creation time.
-    """
-    add = getattr(prob, "add_variable", None)
-    if add is not None:
-        return add
-    return lambda name, low, up, cat: pulp.LpVariable(name, lowBound=low, upBound=up, cat=cat)
 
 
 def _refuse_site_rows(family_cls: type[Family], rows: list[tuple[str, Any]], absent: set[int]) -> None:
@@ -170,9 +159,11 @@ class SitingModel:
         self.spaced = scenario.min_spacing_km > 0
         self.lazy = lazy and not self.spaced
         cat = pulp.LpBinary if self.spaced else pulp.LpContinuous
-        new = _variable_maker(self.prob)
+        new = variable_maker(self.prob)
         self.x = [new(f"x{k}", 0, 1, cat) for k in range(len(opts))]
         self.mw = opts["tier_mw"].to_numpy()
+        self.tie = tie_break(opts, cand.sites["site_id"], data.substations["substation_id"])  # _tie_break
+        self.objective_cost = opts["cost"].to_numpy(dtype=float) + self.tie  # each option's, in the objective
         keys = ["substation", "province", "tier_mw"]
         by_group = opts.groupby(keys, sort=True)
         # option positions of each group, in the groups' (sorted) order
@@ -194,7 +185,7 @@ class SitingModel:
         self._group = np.empty(len(opts), dtype=np.int64)
         for g, idx in enumerate(self.group_options):
             self._group[idx] = g
-        self._ranked = np.lexsort((opts["site"].to_numpy(), opts["cost"].to_numpy(), self._group))
+        self._ranked = np.lexsort((opts["site"].to_numpy(), self.objective_cost, self._group))
         #: Options whose column is in the model (all with spacing; see :meth:`activate`).
         self.active = np.zeros(len(opts), dtype=bool)
         self._cost_weight = 1.0
@@ -359,7 +350,7 @@ class SitingModel:
             self.terms[term] = linear(
                 (self.x[k], c) for k, c in zip(on, self.opts[col].to_numpy()[on], strict=True)
             )
-        own = [(self.x[k], c) for k, c in zip(on, self.opts["cost"].to_numpy()[on], strict=True)]
+        own = [(self.x[k], c) for k, c in zip(on, self.objective_cost[on], strict=True)]
         extra = [item for t, e in self.terms.items() if t not in OPTION_COST_COLUMNS for item in e.items()]
         cost = linear(own + extra)
         if self.elastic:
@@ -453,7 +444,7 @@ class SitingModel:
         if not len(new):
             return 0
         self.active[new] = True
-        site, cost = self.opts["site"].to_numpy(), self.opts["cost"].to_numpy()
+        site, cost = self.opts["site"].to_numpy(), self.objective_cost
         term_cost = {term: self.opts[col].to_numpy() for term, col in OPTION_COST_COLUMNS.items()}
         for k in new.tolist():
             x = self.x[k]
@@ -498,10 +489,10 @@ class SitingModel:
         ``relaxation=False`` skips it where the plan is fixed and the model
         is an LP already), so that few integer solves are needed. When the
         time ends on a plan that breaks a family's row, the last plan that
-        broke none (only site rows, its counts on whole sites) is restored
-        and returned as ``feasible``, its gap taken against the best bound of any round
-        (each round's model is a relaxation of the whole one); without such
-        a plan the status is ``no_solution``.
+        broke none (only site rows, its counts on whole sites) is restored and returned as
+        ``feasible``, its gap taken against the best bound of any round (each round's model is a
+        relaxation of the whole one); without such a plan the status is ``no_solution``. The
+        report's objective and bound leave the tie-break out (:func:`siting._tie_break.untie`).
         """
         t0 = time.perf_counter()
         if relaxation:
@@ -534,7 +525,8 @@ class SitingModel:
             report = self._restore(*kept, bound=sense * bound)
         elif report.status == Status.NO_SOLUTION:
             report = replace(report, objective=None, bound=None, gap=None)
-        return replace(report, seconds=time.perf_counter() - t0)
+        own = self.prob.objective is self._objective  # the cost, not a settling stage's or a frontier's
+        return untie(replace(report, seconds=time.perf_counter() - t0), self, own=own)
 
     def _separate_relaxation(self, deadline: Deadline) -> None:
         """Add the lazy rows that the LP relaxation breaks, until it breaks none or time is up.

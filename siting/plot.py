@@ -11,7 +11,7 @@ from :mod:`siting.style`, which the web map (:mod:`siting.webmap`) shares.
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Final
 
 import geopandas as gpd
@@ -27,8 +27,8 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from . import renewable_map, style
-from ._errors import SitingError
 from ._result_types import LIMIT_COLUMNS, ResultLike
+from .comparison import named_results
 from .data import SitingData
 from .plot_parts import (
     GIDS,
@@ -514,7 +514,7 @@ def plot_siting(
 
 
 def plot_comparison(
-    results: Sequence[ResultLike],
+    results: Sequence[ResultLike] | Mapping[str, ResultLike],
     *,
     names: Sequence[str] | None = None,
     crs: str | None = None,
@@ -525,10 +525,11 @@ def plot_comparison(
 
     Parameters
     ----------
-    results : sequence of SitingResult
-        One panel each, left to right.
+    results : sequence of SitingResult, or mapping of name to SitingResult
+        One panel each, left to right (as :func:`siting.compare` takes them).
     names : sequence of str, optional
-        Panel labels; default each scenario's name.
+        Panel labels; default the mapping's keys or each scenario's name
+        (made unique with "#2", "#3").
     crs : str, optional
         Projected CRS; default the first result's ``metric_crs``.
     max_labels : int, default 6
@@ -544,7 +545,7 @@ def plot_comparison(
     Raises
     ------
     SitingError
-        With no result, or names that do not match the results one to one.
+        With no result, or names that are not one distinct name per result.
 
     Examples
     --------
@@ -556,14 +557,7 @@ def plot_comparison(
     >>> [ax.get_title().split(":")[0] for ax in fig.axes]
     ['300 MW', '600 MW']
     """
-    if not len(results):
-        raise SitingError("plot_comparison needs at least one result; fix: pass a list of SitingResult.")
-    labels = [r.scenario.name for r in results] if names is None else list(names)
-    if len(labels) != len(results):
-        raise SitingError(
-            f"plot_comparison got {len(results)} results and {len(labels)} names; "
-            "fix: give one name per result."
-        )
+    results, labels = named_results(results, names, caller="plot_comparison", least=1)
     crs = crs or results[0].metric_crs
     provs = [r.provinces.to_crs(crs) for r in results]
     bounds = np.array([p.total_bounds for p in provs])

@@ -121,6 +121,8 @@ class SolvedModel(ModelLike, Protocol):
 
     elastic: frozenset[str]
     spaced: bool
+    #: Each option's cost in the objective, with its tie-break (:mod:`siting._tie_break`).
+    objective_cost: np.ndarray
 
     @property
     def families(self) -> Sequence[Family]:
@@ -367,7 +369,7 @@ def assign_sites(m: SolvedModel, *, time_limit_s: float) -> np.ndarray | None:
         lp += linear((x[k], 1) for k in used[site == s].tolist()) <= 1, f"site_{s}"
     for g in held:
         lp += linear((x[k], 1) for k in m.group_options[g].tolist()) == int(counts[g]), f"count_{g}"
-    cost = m.opts["cost"].to_numpy()
+    cost = m.objective_cost
     lp += linear((v, float(cost[k])) for k, v in x.items())
     done = solve_problem(
         lp, solver=m.scenario.solver, time_limit_s=max(time_limit_s, 1.0), mip_gap=0.0, threads=1

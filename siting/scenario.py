@@ -29,6 +29,9 @@ from ._checks import (
     typed,
 )
 from ._errors import ScenarioError
+from ._toml import dumps
+from ._toml import plain as _plain
+from ._utils import write_text_atomic
 from .constants import BUILD_TECHNOLOGIES, FLOW_MODELS, SOLVERS, STATUSES, FlowModel, SolverName
 from .costs import Costs, RenewableTechnology
 
@@ -514,6 +517,65 @@ class Scenario:
             return cls(**raw)
         except TypeError as exc:
             raise ScenarioError(f"{where}: {exc}") from exc
+
+    def to_dict(self) -> dict[str, Any]:
+        """Every field as plain data that :meth:`from_dict` reads back into an equal scenario.
+
+        Tuples become lists, mapping keys text (``"inf"`` for ``inf``),
+        ``costs`` a mapping with every :class:`Costs` field and each
+        renewable technology in full. ``exclusion_files`` are written as
+        absolute paths, so that the data rebuild the scenario from any folder.
+
+        Returns
+        -------
+        dict
+
+        Examples
+        --------
+        >>> sc = Scenario(target_mw=500, tiers_mw=(100, 500), connection_kv={200: 154, math.inf: 345})
+        >>> d = sc.to_dict()
+        >>> d["tiers_mw"], d["connection_kv"], d["costs"]["site_per_mw"]
+        ([100.0, 500.0], {'200.0': 154, 'inf': 345}, 0.5)
+        >>> Scenario.from_dict(d) == sc
+        True
+        """
+        out: dict[str, Any] = _plain(self)
+        out["exclusion_files"] = [str(Path(p).resolve()) for p in self.exclusion_files]
+        return out
+
+    def to_toml(self, path: str | os.PathLike | None = None) -> str:
+        """The scenario as TOML that :meth:`from_toml` reads back into an equal scenario.
+
+        The layout of :meth:`to_dict`. TOML has no ``None``: ``gpus=None`` is
+        left out (its default) and ``max_overbuild_mw=None`` (any total) is
+        written as ``inf``, which means the same and reads back as ``inf``.
+
+        Parameters
+        ----------
+        path : path, optional
+            Also write the text to this file (parent folders created).
+
+        Returns
+        -------
+        str
+
+        Examples
+        --------
+        >>> import tempfile, pathlib
+        >>> sc = Scenario(target_mw=800, name="east", exclude_provinces=("Busan",))
+        >>> p = pathlib.Path(tempfile.mkdtemp()) / "east.toml"
+        >>> print(sc.to_toml(p).splitlines()[:3])
+        ['target_mw = 800', 'name = "east"', 'tiers_mw = [50.0, 100.0, 200.0, 400.0]']
+        >>> Scenario.from_toml(p) == sc
+        True
+        """
+        data = self.to_dict()
+        if data["max_overbuild_mw"] is None:
+            data["max_overbuild_mw"] = math.inf
+        text = dumps(data)
+        if path is not None:
+            write_text_atomic(Path(path), text)
+        return text
 
 
 reject_unknown_keywords(Scenario)
