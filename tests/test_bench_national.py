@@ -22,6 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "benchmarks" / "bench_national.py"
 
 
+@pytest.mark.slow  # 23 s: the script end to end on Korea
 def test_quick_benchmark_writes_results(tmp_path):
     out = tmp_path / "bench.json"
     cmd = [sys.executable, str(BENCH), "--quick", "--solver", "highs"]

@@ -74,6 +74,7 @@ def test_new_site_row_brings_in_the_next_option(toy_data):
     assert m.add_site_rows([cheapest_site]) == 0  # once only
 
 
+@pytest.mark.slow  # 38 s (the complete model at 30 km): the quick tier compares the two on the toy grid
 def test_lazy_model_on_korea(korea):
     """Default families on Korea: the lazy and complete models reach the same optimum; the plan checks out."""
     sc = siting.Scenario(target_mw=1000, grid_spacing_km=30, solver="highs", mip_gap=0.0)

@@ -94,6 +94,7 @@ def test_the_summary_names_the_assumptions_in_force(korea):
 # --- (a) the table against plain re-solves, Korea at 40 km ------------------------------------------
 
 
+@pytest.mark.slow  # 38 s; in the quick tier the toy tests below check the table by hand and by a solve
 def test_table_objectives_equal_plain_resolves_on_korea(korea, korea_generic_154, client):
     a = {x.name: x for x in default_assumptions(korea, KOREA)}
     # the low end of each (the high end is set to the value: the base, not solved again)

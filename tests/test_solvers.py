@@ -44,7 +44,8 @@ def test_cbc_highs_agree_toy(request, data_name, name):
     _assert_same_optimum(cbc, highs)
 
 
-@pytest.mark.parametrize("spacing_km", [40, pytest.param(10, marks=pytest.mark.slow)], ids=["40km", "10km"])
+@pytest.mark.slow  # 24 s at 40 km: the quick tier compares the solvers on the toy grids
+@pytest.mark.parametrize("spacing_km", [40, 10], ids=["40km", "10km"])
 def test_cbc_highs_agree_korea(korea, korea_generic_154, spacing_km):
     """At 40 km with the default share (new build); at 10 km on the 154 kV lines' generic rating and
     without a share (the incentive still on): CBC proves a share met by new build far more slowly,

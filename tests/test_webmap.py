@@ -367,7 +367,10 @@ def count(dom: str, cls: str) -> int:
     return len(re.findall(rf'<path\b[^>]*\bclass="[^"]*\b{cls}\b', dom))
 
 
-@pytest.mark.parametrize("case", ["toy_result", "toy_infeasible", "korea_result"])
+# Korea in the slow tier (29 s): the toy cases check the same layers in the quick one
+@pytest.mark.parametrize(
+    "case", ["toy_result", "toy_infeasible", pytest.param("korea_result", marks=pytest.mark.slow)]
+)
 def test_browser_renders_layers_offline(case, chromium, tmp_path, request):
     res = request.getfixturevalue(case)
     page = tmp_path / f"{case}.html"
