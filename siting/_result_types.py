@@ -92,6 +92,7 @@ class ResultLike(Protocol):
     dropped_candidates: pd.DataFrame
     candidates_given: int | None
     assumptions: str
+    exclusion_buffer: gpd.GeoSeries | None
 
     @property
     def diagnosis(self) -> DiagnosisLike | None:

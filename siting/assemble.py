@@ -19,6 +19,7 @@ import pandas as pd
 from ._log import logger
 from ._result_types import RENEWABLE_SUPPLY_COLUMNS, SITE_COST_COLUMNS
 from .constants import COST_TERMS, HEADROOM, LINES, SUPPLY, Status
+from .exclusions import buffer_km_by_province, exclusion_area
 from .result import Diagnosis, OverbuildWarning, SitingResult
 from .settings import GEOGRAPHIC_CRS
 
@@ -80,9 +81,17 @@ def assemble(
         dropped_candidates=cand.dropped,
         candidates_given=cand.given,
         security=dict(sol.security) if sol is not None else {},
+        exclusion_buffer=_exclusion_buffer(data, scenario),
     )
     _note_overbuild(result)
     return result
+
+
+def _exclusion_buffer(data: SitingData, scenario: Scenario) -> gpd.GeoSeries | None:
+    """The buffer ring around the excluded provinces (EPSG:4326), or None without one."""
+    if not any(km > 0 for km in buffer_km_by_province(data, scenario).values()):
+        return None
+    return exclusion_area(data, scenario).loc[["buffer"]]
 
 
 def _by_node(sol: Solution | None, key: str, n: int) -> np.ndarray:

@@ -106,6 +106,28 @@ def _draw_lines(ax: Axes, lines: gpd.GeoDataFrame, crs: str, *, alpha: float = 0
         )
 
 
+def _buffer(ax: Axes, result: ResultLike, crs: str) -> list[Artist]:
+    """The exclusion buffer around the excluded provinces, hatched lightly with a dashed edge."""
+    ring = result.exclusion_buffer
+    if ring is None or ring.is_empty.all():
+        return []
+    edge = style.EXCLUDED_EDGE
+    ring.to_crs(crs).plot(
+        ax=ax,
+        facecolor="none",
+        edgecolor=edge,
+        hatch="..",
+        linewidth=0.6,
+        linestyle="--",
+        zorder=1.5,
+        gid=GIDS["exclusion_buffer"],
+    )
+    km = result.scenario.exclude_buffer_km
+    say = f"{km:g} km" if isinstance(km, int | float) else "by province"
+    label = f"exclusion buffer ({say})"
+    return [Patch(facecolor="none", edgecolor=edge, hatch="..", linestyle="--", label=label)]
+
+
 def _provinces(ax: Axes, prov: gpd.GeoDataFrame, top: float, *, shade: bool) -> list[Artist]:
     """Provinces shaded by MW hosted (with a colour bar), the excluded region hatched."""
     face = [
@@ -502,7 +524,7 @@ def plot_siting(
     top = float(mw_max) if mw_max else max(placed, 1.0)
     frame(ax, prov.total_bounds)
     scale_bar(ax, crs)
-    excluded = _provinces(ax, prov, top, shade=placed > 0 or mw_max is not None)
+    excluded = _provinces(ax, prov, top, shade=placed > 0 or mw_max is not None) + _buffer(ax, result, crs)
     handles = _layers(ax, result, prov, crs, max_labels=max_labels) + excluded
     _note(ax, result, prov, table=table and placed > 0)
     if handles:

@@ -70,6 +70,7 @@ GIDS: Final = {
     "diagnosis_box": "siting-diagnosis",
     "upgrade_label": "siting-upgrade-label",
     "scale_bar": "siting-scale-bar",
+    "exclusion_buffer": "siting-exclusion-buffer",
 }
 #: A box on the screen: (left, bottom, right, top), pixels.
 Box = tuple[float, ...]

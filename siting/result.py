@@ -216,6 +216,9 @@ class SitingResult:
         The data's assumptions in force, one line, as :func:`siting.solve`
         found them (:func:`siting.assumptions.in_force`); the last line of
         :meth:`summary`.
+    exclusion_buffer : GeoSeries or None
+        The ring ``exclude_buffer_km`` keeps clear around the excluded
+        provinces (without them), EPSG:4326, for maps; None without a buffer.
     """
 
     status: Status
@@ -246,6 +249,7 @@ class SitingResult:
     candidates_given: int | None = None
     security: dict[str, int] = field(default_factory=dict)
     assumptions: str = ""
+    exclusion_buffer: gpd.GeoSeries | None = None
 
     def __repr__(self) -> str:
         obj = "n/a" if self.objective is None else f"{self.objective:,.1f} {self.scenario.costs.currency}"

@@ -383,3 +383,24 @@ def test_labels_keep_off_other_markers(toy_renewables, size):
         for m in markers:
             if not (m[0] < px < m[2] and m[1] < py < m[3]):  # a marker over the label's own point
                 assert not box.overlaps(matplotlib.transforms.Bbox.from_extents(*m)), (t.get_text(), m)
+
+
+def test_exclusion_buffer_drawn_around_the_capital_region_only(toy_data):
+    """Friction 9: the exclusion buffer was never drawn. The ring around the excluded province, and
+    no other, is on the map with its legend entry, and candidates are dropped for it."""
+    sc = siting.Scenario(target_mw=150, grid_spacing_km=5, min_host_provinces=1, exclude_buffer_km=20)
+    res = siting.solve(toy_data, sc)
+    ring = res.exclusion_buffer
+    assert ring is not None and ring.index.tolist() == ["buffer"]
+    capital = toy_data.provinces.set_index("code").geometry["KR-T1"]
+    assert not ring.iloc[0].is_empty and ring.iloc[0].intersection(capital).area < 1e-9
+    dropped = res.dropped_candidates
+    in_buffer = dropped[dropped["reason"] == "buffer"]
+    assert len(in_buffer) > 0
+    ax = siting.plot_siting(res)
+    drawn = [c for c in ax.collections if c.get_gid() == GIDS["exclusion_buffer"]]
+    assert len(drawn) == 1
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "exclusion buffer (20 km)" in labels
+    plt.close(ax.figure)
+    assert siting.solve(toy_data, sc.replace(exclude_buffer_km=0)).exclusion_buffer is None
