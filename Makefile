@@ -21,8 +21,8 @@ demo: $(STAMP)
 # The README's test command: lint, types and every test not marked slow (unit, property, brute
 # force on toys, Korea at coarse spacing, the docstring examples that do not solve on Korea, the
 # notebooks with SITING_QUICK=1, the browser test),
-# one pytest worker per core, each taking the next test when free. About 10 minutes on two cores
-# (10.5 min measured, nothing else running: over its 6-minute budget, most of it solves on Korea).
+# one pytest worker per core, each taking the next test when free. About 5½ minutes on two cores
+# (5 m 27 s measured in a fresh clone with the install, nothing else running; budget 6 minutes).
 test: $(STAMP)
 	$(VENV)/bin/ruff check siting tests scripts benchmarks
 	$(VENV)/bin/ruff format --check siting tests scripts benchmarks

@@ -17,7 +17,9 @@ gap below the tie-break (``mip_gap=1e-9``: every row order gave the one
 plan), or one whose LP relaxation settles the choice. At the default
 ``mip_gap=1e-4`` a solver may stop at any plan within 1e-4 of the optimum,
 tied or not (toy: four of eight row orders gave another plan of the same
-cost), and a plan stopped by the time limit depends on the machine's speed.
+cost), and a plan stopped by the time limit depends on the machine's speed;
+so the model adds it only at a ``mip_gap`` of :data:`TIE_BREAK_MAX_GAP` or
+tighter (looser, it only slowed the solve: twice as long on the default).
 """
 
 from __future__ import annotations
@@ -35,10 +37,15 @@ if TYPE_CHECKING:
 
     from .solvers import SolveReport
 
-__all__ = ["TIE_BREAK_KRW_BN", "tie_break", "untie"]
+__all__ = ["TIE_BREAK_KRW_BN", "TIE_BREAK_MAX_GAP", "tie_break", "untie"]
 
 #: The tie-break per option, KRW bn: from 1x to 2x this (see the module's docstring).
 TIE_BREAK_KRW_BN: Final[float] = 1e-4
+#: The loosest ``mip_gap`` at which the tie-break joins the objective. At a looser gap it could
+#: not decide (the solver stops at any plan within the gap, tied or not) and it made the solve
+#: slower: the default scenario at 5 km (gap 1e-4) took 95.0 s with it against 47.7 s without
+#: (one run each, idle, 2026-12-05; ``benchmarks/README.md``).
+TIE_BREAK_MAX_GAP: Final[float] = 1e-6
 
 
 def tie_break(opts: pd.DataFrame, site_ids: pd.Series, substation_ids: pd.Series) -> np.ndarray:

@@ -45,7 +45,7 @@ import pulp
 from . import postsolve
 from ._errors import UsageError
 from ._log import logger
-from ._tie_break import tie_break, untie
+from ._tie_break import TIE_BREAK_MAX_GAP, tie_break, untie
 from ._utils import safe_name
 from .candidates import Candidates
 from .constants import HEADROOM, SolverName, Status
@@ -162,7 +162,8 @@ class SitingModel:
         new = variable_maker(self.prob)
         self.x = [new(f"x{k}", 0, 1, cat) for k in range(len(opts))]
         self.mw = opts["tier_mw"].to_numpy()
-        self.tie = tie_break(opts, cand.sites["site_id"], data.substations["substation_id"])  # _tie_break
+        tied = scenario.mip_gap <= TIE_BREAK_MAX_GAP  # looser, it cannot decide (_tie_break)
+        self.tie = tie_break(opts, cand.sites["site_id"], data.substations["substation_id"]) * tied
         self.objective_cost = opts["cost"].to_numpy(dtype=float) + self.tie  # each option's, in the objective
         keys = ["substation", "province", "tier_mw"]
         by_group = opts.groupby(keys, sort=True)

@@ -60,3 +60,19 @@ def test_the_reported_cost_leaves_the_tie_break_out(base):
     assert base.objective == PLAN_COST == sum(base.costs.values())
     assert base.report.objective == pytest.approx(PLAN_COST, rel=1e-12)  # the solver's, tie-break taken off
     assert base.sites["capacity_mw"].sum() == 300
+
+
+def test_no_tie_break_at_a_gap_it_cannot_decide():
+    """At the default gap (1e-4) the solver stops at any plan within it: the tie-break stays out of the
+    objective (it only slowed the solve); at the toy's exact gap it is in."""
+    from siting._tie_break import TIE_BREAK_MAX_GAP
+    from siting.candidates import build_candidates
+    from siting.model import SitingModel
+    from siting.options import build_options
+
+    data = siting.SitingData(**toy.layers())
+    for gap, tied in ((1e-4, False), (TIE_BREAK_MAX_GAP, True), (SCENARIO.mip_gap, True)):
+        sc = SCENARIO.replace(mip_gap=gap)
+        cand = build_candidates(data, sc)
+        m = SitingModel.build(data, sc, cand, build_options(data, sc, cand))
+        assert bool((m.tie > 0).all()) is tied and bool((m.tie == 0).all()) is not tied
