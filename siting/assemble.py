@@ -19,7 +19,7 @@ import pandas as pd
 from ._log import logger
 from ._result_types import RENEWABLE_SUPPLY_COLUMNS, SITE_COST_COLUMNS
 from .constants import COST_TERMS, HEADROOM, LINES, SUPPLY, Status
-from .exclusions import buffer_km_by_province, exclusion_area
+from .exclusions import buffer_ring
 from .result import Diagnosis, OverbuildWarning, SitingResult
 from .settings import GEOGRAPHIC_CRS
 
@@ -88,10 +88,11 @@ def assemble(
 
 
 def _exclusion_buffer(data: SitingData, scenario: Scenario) -> gpd.GeoSeries | None:
-    """The buffer ring around the excluded provinces (EPSG:4326), or None without one."""
-    if not any(km > 0 for km in buffer_km_by_province(data, scenario).values()):
+    """The buffer ring around the excluded provinces (in the data's CRS, EPSG:4326), or None without one."""
+    ring = buffer_ring(data, scenario)
+    if ring.is_empty:
         return None
-    return exclusion_area(data, scenario).loc[["buffer"]]
+    return gpd.GeoSeries([ring], index=["buffer"], crs=data.metric_crs).to_crs(data.provinces.crs)
 
 
 def _by_node(sol: Solution | None, key: str, n: int) -> np.ndarray:

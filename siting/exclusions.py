@@ -26,6 +26,7 @@ from .scenario import CAPITAL_REGION, Scenario
 __all__ = [
     "allowed_area",
     "buffer_km_by_province",
+    "buffer_ring",
     "buffer_zones",
     "clear_of",
     "excluded_codes",
@@ -254,8 +255,7 @@ def exclusion_area(
     (['excluded_province', 'buffer', 'exclusion_area'], False, True)
     """
     core = excluded_core(data, scenario)
-    zones = [c.buffer(m) for c, m in buffer_zones(data, scenario)]
-    ring = shapely.difference(shapely.union_all(zones), core) if zones else shapely.Polygon()
+    ring = buffer_ring(data, scenario, core=core)
     areas = _exclusion_layers(data, scenario, exclusions)
     out = gpd.GeoSeries(
         [core, ring, shapely.union_all(areas) if areas else shapely.Polygon()],
@@ -263,6 +263,20 @@ def exclusion_area(
         crs=data.metric_crs,
     )
     return out.to_crs(data.provinces.crs)
+
+
+def buffer_ring(
+    data: SitingData, scenario: Scenario, *, core: shapely.Geometry | None = None
+) -> shapely.Geometry:
+    """The buffers around the excluded provinces, without them, in the metric CRS (empty: no buffer).
+
+    ``core`` is :func:`excluded_core`, computed when not given.
+    """
+    zones = [c.buffer(m) for c, m in buffer_zones(data, scenario)]
+    if not zones:
+        return shapely.Polygon()
+    core = excluded_core(data, scenario) if core is None else core
+    return shapely.difference(shapely.union_all(zones), core)
 
 
 def excluded_core(data: SitingData, scenario: Scenario) -> shapely.Geometry:

@@ -18,8 +18,8 @@ solving again until none is broken (on the default Korean scenario at 1 km,
 constraint families the scenario enables (:mod:`siting.families`): target,
 substation headroom, network flows (transport or DC), province share cap,
 host provinces, renewable share, spacing. Objective: connection + transmission use + site - renewable
-incentive - outside-capital subsidy, each term kept apart for reporting, and a tiny tie-break per
-option that makes plans of equal cost one plan (:mod:`siting._tie_break`; reported costs leave it out).
+incentive - outside-capital subsidy, each term kept apart for reporting, and, at a tight ``mip_gap``,
+a tiny tie-break per option that makes plans of equal cost one plan (:mod:`siting._tie_break`).
 
 Every limit can be made *elastic* (a non-negative slack in MW, minimised) for
 the infeasibility diagnosis. Solving is :mod:`siting.solvers`' job; this
@@ -507,7 +507,6 @@ class SitingModel:
                 bound = max(bound, sense * report.bound)
             if not report.status.has_solution:
                 break
-            values = {v.name: v.varValue for v in self.prob.variables()}
             # a plan breaking only site rows is one when its counts have whole sites (read() assigns them)
             whole = not self._shared_sites() or (
                 postsolve.assign_sites(self, time_limit_s=max(deadline.remaining(), 1.0)) is not None
@@ -516,7 +515,7 @@ class SitingModel:
             rows = sum(f.separate(self) for f in self.families)
             logger.debug("rows added after a solve: %d (%d sites)", sites + rows, sites)
             if not rows and whole:
-                kept = (values, report)
+                kept = ({v.name: v.varValue for v in self.prob.variables()}, report)
             if not sites + rows:
                 break
             if deadline.expired:
