@@ -19,6 +19,7 @@ import pandas as pd
 
 from . import _validate as V
 from ._layer_rules import number
+from .constants import REINFORCEMENT_KINDS
 from .settings import GEOGRAPHIC_CRS
 
 __all__ = ["check_reinforcements", "validated_layer", "ID_COLUMNS", "NUMBER_COLUMNS"]
@@ -108,9 +109,14 @@ def check_reinforcements(
 
 
 def _texts(frame: pd.DataFrame) -> list[str]:
-    """Empty names and sources."""
+    """Empty names, kinds and sources."""
     problems = []
-    for col, what in (("name", "a name"), ("source", 'a citation, or "ASSUMPTION: ..." with a range')):
+    texts = (
+        ("name", "a name"),
+        ("kind", f"one of {list(REINFORCEMENT_KINDS)}"),
+        ("source", 'a citation, or "ASSUMPTION: ..." with a range'),
+    )
+    for col, what in texts:
         if col in frame.columns:
             empty = frame[col].isna() | (frame[col].astype(str).str.strip() == "")
             if empty.any():

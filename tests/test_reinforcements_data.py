@@ -168,3 +168,112 @@ def test_read_from_files(tmp_path: Path, suffix: str):
     folder = siting.SitingData.from_folder(tmp_path)
     assert list(folder.reinforcements.project_id) == ["H", "U", "S"]
     assert folder.replace(reinforcements=None).reinforcements is None
+
+
+# -- validation: every broken row named, with its column and the fix ---------------------------------
+
+#: (broken row, column the message names, words it must contain)
+BROKEN = {
+    "kind": ({**SUB, "project_id": "X", "kind": "cable"}, "kind", "unknown values ['cable']"),
+    "no_kind": ({**SUB, "project_id": "X", "kind": None}, "kind", "empty in"),
+    "no_from": ({**HVDC, "project_id": "X", "from_id": None}, "from_id", "missing in"),
+    "unknown_to": (
+        {**HVDC, "project_id": "X", "to_id": "nowhere"},
+        "to_id",
+        "['nowhere'] are not substations",
+    ),
+    "unknown_line": ({**UP, "project_id": "X", "line_id": "L99"}, "line_id", "['L99'] are not lines"),
+    "no_line": ({**UP, "project_id": "X", "line_id": None}, "line_id", "missing in"),
+    "unknown_sub": (
+        {**SUB, "project_id": "X", "substation_id": "s-zz"},
+        "substation_id",
+        "are not substations",
+    ),
+    "no_sub": ({**SUB, "project_id": "X", "substation_id": None}, "substation_id", "missing in"),
+    "loop": ({**HVDC, "project_id": "X", "to_id": "s-east"}, "from_id", "from_id equals to_id"),
+    "no_capacity": (
+        {**HVDC, "project_id": "X", "capacity_mw": None},
+        "capacity_mw",
+        "missing or not positive",
+    ),
+    "zero_capacity": (
+        {**SUB, "project_id": "X", "capacity_mw": 0.0},
+        "capacity_mw",
+        "missing or not positive",
+    ),
+    "negative_cost": (
+        {**AC, "project_id": "X", "cost_krw_bn": -5.0},
+        "cost_krw_bn",
+        "missing or not positive",
+    ),
+    "no_cost_per_km": (
+        {**UP, "project_id": "X", "cost_per_km_krw_bn": None},
+        "cost_per_km_krw_bn",
+        "missing",
+    ),
+    "factor_low": ({**UP, "project_id": "X", "uprate_factor": 1.0}, "uprate_factor", "not above 1"),
+    "no_factor": ({**UP, "project_id": "X", "uprate_factor": None}, "uprate_factor", "missing in"),
+    "units_zero": ({**SUB, "project_id": "X", "max_units": 0}, "max_units", "below 1"),
+    "units_fraction": ({**SUB, "project_id": "X", "max_units": 1.5}, "max_units", "not a whole number"),
+    "no_match": ({**GEN, "project_id": "X", "voltage_kv": 66}, "voltage_kv", "match no AC line"),
+    "ac_no_voltage": ({**AC, "project_id": "X", "voltage_kv": None}, "voltage_kv", "missing in"),
+    "no_source": ({**SUB, "project_id": "X", "source": " "}, "source", "empty in"),
+}
+
+
+def _one_problem(problems: list[str], column: str, words: str) -> str:
+    hits = [p for p in problems if column in p and words in p]
+    assert len(hits) == 1, problems
+    msg = hits[0]
+    assert msg.startswith("layer 'reinforcements'") and "'X'" in msg and "fix: " in msg
+    return msg
+
+
+@pytest.mark.parametrize("case", sorted(BROKEN))
+def test_broken_row_is_named_with_column_and_fix(case: str):
+    row, column, words = BROKEN[case]
+    cands = _cands(HVDC, row)
+    with pytest.raises(siting.DataError) as err:
+        _data(cands)
+    _one_problem(err.value.problems, column, words)
+    assert not any("'H'" in p for p in err.value.problems)  # the sound row is not blamed
+
+
+def test_duplicate_project_ids_named():
+    with pytest.raises(siting.DataError) as err:
+        _data(_cands(HVDC, {**SUB, "project_id": "H"}))
+    (msg,) = err.value.problems
+    assert "layer 'reinforcements', column 'project_id': duplicate ids ['H']" in msg and "fix: " in msg
+
+
+def test_route_geometry_of_the_wrong_type_named():
+    layer = gpd.GeoDataFrame(
+        _cands(HVDC, {**HVDC, "project_id": "X"}), geometry=[None, shapely.Point(127, 36)], crs=GEOGRAPHIC_CRS
+    )
+    with pytest.raises(siting.DataError) as err:
+        _data(layer)
+    (msg,) = err.value.problems
+    assert "layer 'reinforcements', column 'geometry'" in msg and "['X']" in msg and "fix: " in msg
+
+
+def test_validate_reports_every_problem_in_one_pass(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    from siting.cli import EXIT_NO_PLAN, EXIT_PLAN, main
+
+    rows = [{**row, "project_id": f"X-{case}"} for case, (row, _, _) in sorted(BROKEN.items())]
+    rows.append({**SUB, "project_id": "X-kind"})  # a duplicate id too
+    bad = tmp_path / "bad.csv"
+    _cands(HVDC, *rows).to_csv(bad, index=False)
+    layers = toy.layers()
+    layers["substations"].to_file(tmp_path / "substations.geojson")
+    layers["lines"].to_csv(tmp_path / "lines.csv", index=False)
+    files = ["--substations", str(tmp_path / "substations.geojson"), "--lines", str(tmp_path / "lines.csv")]
+    assert main(["validate", *files, "--reinforcements", str(bad)]) == EXIT_NO_PLAN
+    out = capsys.readouterr().out
+    problems = [line for line in out.splitlines() if line.startswith("- layer 'reinforcements'")]
+    for case, (_, column, words) in BROKEN.items():
+        assert any(column in p and words in p and f"'X-{case}'" in p for p in problems), case
+    assert any("duplicate ids ['X-kind']" in p for p in problems)
+    good = tmp_path / "reinforcements.csv"
+    _cands(HVDC, AC, UP, GEN, SUB).to_csv(good, index=False)
+    assert main(["validate", *files, str(good)]) == EXIT_PLAN
+    assert "No problems found" in capsys.readouterr().out
