@@ -290,7 +290,9 @@ def write(layers: dict[str, gpd.GeoDataFrame], out: Path) -> list[Path]:
         "substations.csv": lambda p: _to_csv(layers["substations"], p),
         "plants.csv": lambda p: _to_csv(layers["plants"], p),
         "renewables.csv": lambda p: _to_csv(layers["renewables"], p),
-        "reinforcements.csv": lambda p: korea_reinforcements.write_reinforcements(layers["reinforcements"], p),
+        "reinforcements.csv": lambda p: korea_reinforcements.write_reinforcements(
+            layers["reinforcements"], p
+        ),
         "lines.geojson": lambda p: (
             layers["lines"]
             .assign(geometry=_round_geoms(layers["lines"].geometry))

@@ -83,7 +83,7 @@ class End:
 #: Cost range of one East Coast HVDC stage, KRW bn (ASSUMPTION): from two
 #: converter stations at the cited cost of the Sin-Gapyeong one, 517.5 bn
 #: (Electric Times / Korea Nuclear Power News, KEPCO–Gapyeong agreement,
-#: 2016), with no line, to 4 GW at the West Sea link's cost per GW
+#: completion then planned for December 2021), with no line, to 4 GW at the West Sea link's cost per GW
 #: (2,800 bn / 2 GW, Asia Economy 2025-11-25), a submarine cable dearer per km
 #: than overhead line. The value used is the middle of the range.
 EAST_COAST_COST_RANGE: Final[tuple[float, float]] = (2 * 517.5, 4 * 2800.0 / 2)
@@ -136,9 +136,9 @@ CANDIDATES: Final[list[dict[str, object]]] = [
         "to": End(
             "id",
             "b765-37.617-127.503",
-            "Sin-Gapyeong: no bundled name; the bundled 765 kV substation in north-east Gyeonggi at the end of "
-            "the one-circuit 79.6 km 765 kV line from the Anseong area, as KEPCO's Sin-Anseong – Sin-Gapyeong "
-            "765 kV line (80 km, one circuit; Aju Business Daily 2010-04-20)",
+            "Sin-Gapyeong: no bundled name; the bundled 765 kV substation in north-east Gyeonggi at "
+            "the end of the one-circuit 79.6 km 765 kV line from the Anseong area, as KEPCO's "
+            "Sin-Anseong – Sin-Gapyeong 765 kV line (80 km, one circuit; Aju Business Daily 2010-04-20)",
         ),
         "capacity_mw": 4000.0,
         "cost_krw_bn": _mid(EAST_COAST_COST_RANGE),
@@ -184,7 +184,7 @@ CANDIDATES: Final[list[dict[str, object]]] = [
     },
     {
         "project_id": "KR-AC-BDS",
-        "name": "Buk-Dangjin – Sintangjeong 345 kV line (in service since Nov 2024; absent from the OSM grid)",
+        "name": "Buk-Dangjin – Sintangjeong 345 kV line (in service since Nov 2024; not in the OSM grid)",
         "kind": "ac_line",
         "from": End("name", "Buk-Dangjin", "the project's own end"),
         "to": End("name", "Sin-Tangjeong", "the project's own end (Sintangjeong)"),
@@ -245,7 +245,9 @@ def _check_not_in_grid(row: dict[str, object], lines: pd.DataFrame) -> None:
     ends = {row["from_id"], row["to_id"]}
     joined = lines[[{a, b} == ends for a, b in zip(lines["from_id"], lines["to_id"], strict=True)]]
     if len(joined):
-        raise ValueError(f"{row['project_id']}: lines {joined['line_id'].tolist()} already join {sorted(ends)}")
+        raise ValueError(
+            f"{row['project_id']}: lines {joined['line_id'].tolist()} already join {sorted(ends)}"
+        )
 
 
 def build_reinforcements(substations: gpd.GeoDataFrame, lines: pd.DataFrame) -> pd.DataFrame:
