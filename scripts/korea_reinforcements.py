@@ -36,28 +36,16 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from siting._validate import REINFORCEMENTS
 from siting.rules import line_type
 from siting.settings import GEOGRAPHIC_CRS, KOREA_METRIC_CRS
 
 __all__ = ["build_reinforcements", "write_reinforcements", "CANDIDATES", "REINFORCEMENT_COLUMNS", "End"]
 
-#: Columns of ``reinforcements.csv``, in order (the layer's schema plus how each end was mapped).
+#: Columns of ``reinforcements.csv``, in order: the layer's schema, with how each end was mapped.
 REINFORCEMENT_COLUMNS: Final[list[str]] = [
-    "project_id",
-    "name",
-    "kind",
-    "from_id",
-    "to_id",
-    "line_id",
-    "substation_id",
-    "voltage_kv",
-    "capacity_mw",
-    "uprate_factor",
-    "reactance",
-    "cost_krw_bn",
-    "cost_per_km_krw_bn",
-    "max_units",
-    "earliest_year",
+    *(c for c in REINFORCEMENTS.required if c != "source"),
+    *REINFORCEMENTS.optional,
     "from_match",
     "to_match",
     "source",
