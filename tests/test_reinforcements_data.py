@@ -143,7 +143,7 @@ def test_ac_line_reactance_from_the_lines_rule_or_given():
     assert p.loc["A2", "reactance"] == 0.123
 
 
-@pytest.mark.parametrize("suffix", [".csv", ".geojson"])
+@pytest.mark.parametrize("suffix", [".csv", ".geojson", ".gpkg"])
 def test_read_from_files(tmp_path: Path, suffix: str):
     cands = _cands(HVDC, UP, SUB)
     path = tmp_path / f"reinforcements{suffix}"
@@ -157,7 +157,7 @@ def test_read_from_files(tmp_path: Path, suffix: str):
     data = siting.SitingData.from_files(**layers, reinforcements=path)
     assert list(data.reinforcements.project_id) == ["H", "U", "S"]
     assert data.reinforcements.crs.to_string() == GEOGRAPHIC_CRS
-    assert data.reinforcements.geometry.notna().tolist() == [suffix == ".geojson", False, False]
+    assert data.reinforcements.geometry.notna().tolist() == [suffix != ".csv", False, False]
     assert "reinforcements=3" in repr(data)
     # found by name in a data folder too
     for name, frame in layers.items():
