@@ -33,7 +33,7 @@ from .families import Hosts
 from .families._base import linear, value
 from .model import SitingModel
 from .pipeline import solve
-from .prepared import Prepared
+from .prepared import Prepared, prepared_for
 from .result import SitingResult
 from .scenario import Scenario
 
@@ -195,7 +195,8 @@ def pareto(
         From :func:`siting.prepare` on ``data``; the stages are built once
         for every point either way.
     **solve_options
-        Passed to :func:`siting.solve`.
+        Passed to :func:`siting.solve`; ``candidates=`` and ``exclusions=``
+        build the stages once for every point (without ``prepared=``).
 
     Returns
     -------
@@ -218,7 +219,8 @@ def pareto(
     if not isinstance(n, int) or n < 2:
         raise ScenarioError(f"pareto: n = {n!r}; must be a whole number >= 2 (the two extremes).")
     field = OBJECTIVES[y][0]
-    prepared = prepared if prepared is not None else Prepared(data)
+    own = {k: solve_options.pop(k) for k in ("candidates", "exclusions") if k in solve_options}
+    prepared = prepared_for(data, prepared, **own)
     loose = scenario.replace(**{field: _LOOSE[field]})
     cheapest = solve(data, loose, prepared=prepared, **solve_options)
     start = achieved(cheapest, y)

@@ -13,7 +13,6 @@ from typing import Any
 
 import geopandas as gpd
 
-from ._errors import UsageError
 from ._log import Stages, logger
 from .assemble import assemble
 from .assumptions import in_force
@@ -23,7 +22,7 @@ from .diagnose import diagnose, necessary_conditions
 from .families import DEFAULT_FAMILIES, Family
 from .grid import supply_shortfall
 from .model import SitingModel, Solution
-from .prepared import Prepared
+from .prepared import Prepared, prepared_for
 from .result import Diagnosis, SitingResult
 from .scenario import Scenario
 from .solvers import TIME_LIMIT_MARGIN_S, Deadline, OutOfTime, SolveReport
@@ -95,7 +94,7 @@ def solve(
     >>> res.status, res.total_mw >= 500, res.report.solver
     (<Status.OPTIMAL: 'optimal'>, True, 'highs')
     """
-    prepared = _checked_prepared(data, prepared, candidates=candidates, exclusions=exclusions)
+    prepared = prepared_for(data, prepared, candidates=candidates, exclusions=exclusions)
     overrides = {"solver": solver, "time_limit_s": time_limit_s, "mip_gap": mip_gap, "threads": threads}
     scenario = scenario.replace(**{k: v for k, v in overrides.items() if v is not None})
     run = _Run(data, scenario, prepared, families=families, reduce=reduce, progress=progress)
@@ -110,26 +109,6 @@ def solve(
         return run.out_of_time()
     diagnosis = run.diagnose() if report.status == Status.INFEASIBLE else None
     return run.finish(report.status, solution, report=report, diagnosis=diagnosis)
-
-
-def _checked_prepared(
-    data: SitingData,
-    prepared: Prepared | None,
-    *,
-    candidates: gpd.GeoDataFrame | None,
-    exclusions: gpd.GeoDataFrame | None,
-) -> Prepared:
-    """``prepared`` when it fits ``data`` (and comes without candidates or exclusions), else a new one."""
-    if prepared is None:
-        return Prepared(data, candidates=candidates, exclusions=exclusions)
-    if prepared.data is not data:
-        raise UsageError("prepared= was made for other data; fix: siting.prepare(data) with this data")
-    if candidates is not None or exclusions is not None:
-        raise UsageError(
-            "candidates= and exclusions= do not go with prepared=; "
-            "fix: siting.prepare(data, candidates=..., exclusions=...)"
-        )
-    return prepared
 
 
 class _Run:

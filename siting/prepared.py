@@ -31,13 +31,14 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from ._errors import UsageError
 from .candidates import BLOCK_CELLS, Candidates, build_candidates, excluded_codes
 from .data import SitingData
 from .grid import build_grid, check_connected
 from .options import build_options, effective_headroom, reduce_options, stream_options
 from .scenario import Scenario
 
-__all__ = ["STAGE_FIELDS", "Prepared", "Stages", "prepare", "stage_key"]
+__all__ = ["STAGE_FIELDS", "Prepared", "Stages", "prepare", "prepared_for", "stage_key"]
 
 _CANDIDATES = (
     "exclude_capital_region",
@@ -348,3 +349,47 @@ def prepare(
     if scenario is not None:
         out.stages(scenario, reduce=reduce)
     return out
+
+
+def prepared_for(
+    data: SitingData,
+    prepared: Prepared | None,
+    *,
+    candidates: gpd.GeoDataFrame | None = None,
+    exclusions: gpd.GeoDataFrame | None = None,
+    maxsize: int | None = 4,
+) -> Prepared:
+    """``prepared`` when it fits ``data`` (and comes without candidates or exclusions), else a new one.
+
+    What :func:`siting.solve`, :func:`siting.pareto` and :func:`siting.sweep`
+    do with their ``prepared=``, ``candidates=`` and ``exclusions=``: your
+    own candidates or no-go polygons go into a new :class:`Prepared` (with
+    ``maxsize`` cached stage sets); with ``prepared=`` given they belong in
+    it instead.
+
+    Raises
+    ------
+    siting.UsageError
+        ``prepared`` was made for other data, or comes with candidates or exclusions.
+
+    Examples
+    --------
+    >>> import siting
+    >>> d = siting.load_korea()
+    >>> prepared_for(d, None).data is d
+    True
+    >>> prepared_for(d, prepare(d), candidates=d.substations)
+    Traceback (most recent call last):
+    ...
+    siting._errors.UsageError: candidates= and exclusions= do not go with prepared=; fix: ...
+    """
+    if prepared is None:
+        return Prepared(data, candidates=candidates, exclusions=exclusions, maxsize=maxsize)
+    if prepared.data is not data:
+        raise UsageError("prepared= was made for other data; fix: siting.prepare(data) with this data")
+    if candidates is not None or exclusions is not None:
+        raise UsageError(
+            "candidates= and exclusions= do not go with prepared=; "
+            "fix: siting.prepare(data, candidates=..., exclusions=...)"
+        )
+    return prepared

@@ -29,11 +29,11 @@ import numpy as np
 import pandas as pd
 
 from ._checks import did_you_mean
-from ._errors import NoResultError, ScenarioError, UsageError
+from ._errors import NoResultError, ScenarioError
 from .constants import Status
 from .data import SitingData
 from .pipeline import solve
-from .prepared import Prepared
+from .prepared import Prepared, prepared_for
 from .result import SitingResult
 from .scenario import Costs, Scenario
 
@@ -283,7 +283,9 @@ def sweep(
         Show Dask's progress bar; each finished scenario is also logged
         (``siting.sweep`` logger, INFO).
     **solve_options
-        Passed to :func:`siting.solve` (``solver``, ``time_limit_s``, ...).
+        Passed to :func:`siting.solve` (``solver``, ``time_limit_s``, ...);
+        ``candidates=`` and ``exclusions=`` go into the stages built here
+        (without ``prepared=``).
 
     Returns
     -------
@@ -305,10 +307,8 @@ def sweep(
     """
     scenarios = list(scenarios)
     _check_names(scenarios)
-    if prepared is None:
-        prepared = Prepared(data, maxsize=None)
-    elif prepared.data is not data:
-        raise UsageError("prepared= was made for other data; fix: siting.prepare(data) with this data")
+    own = {k: solve_options.pop(k) for k in ("candidates", "exclusions") if k in solve_options}
+    prepared = prepared_for(data, prepared, maxsize=None, **own)
     _prepare_stages(prepared, scenarios, reduce=solve_options.get("reduce", True))
     return _run_tasks([(prepared, sc) for sc in scenarios], client, n_workers, progress, solve_options)
 

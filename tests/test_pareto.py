@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import geopandas as gpd
 import pytest
 
 import siting
@@ -69,3 +70,18 @@ def test_plot_and_bad_arguments(toy_data):
         siting.pareto(toy_data, BASE, y="nonsense")
     with pytest.raises(siting.ScenarioError, match="cost"):
         siting.pareto(toy_data, BASE, x="emissions")
+
+
+def test_own_candidates_go_to_every_point(toy_data):
+    """``candidates=`` is a solve option like any other (it used to clash with the frontier's stages)."""
+    subs = toy_data.substations
+    cand = gpd.GeoDataFrame(
+        {"site_id": [f"c-{s}" for s in subs["substation_id"]]}, geometry=subs.geometry.values
+    )
+    f = siting.pareto(toy_data, BASE, y="host_provinces", n=2, candidates=cand)
+    assert len(f.table) >= 1
+    for res in f.table["result"]:
+        assert res.status.has_solution
+        assert set(res.sites["site_id"]) <= set(cand["site_id"])
+    with pytest.raises(siting.SitingError, match="do not go with prepared="):
+        siting.pareto(toy_data, BASE, n=2, candidates=cand, prepared=siting.prepare(toy_data))

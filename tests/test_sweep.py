@@ -116,3 +116,18 @@ def test_cli_sweep_writes_the_table_and_exit_codes(tmp_path, capsys):
     (tmp_path / "n.toml").write_text("target_mw = 200\n")
     assert main(["sweep", str(tmp_path / "n.toml")]) == 2
     assert "[sweep]" in capsys.readouterr().err
+
+
+def test_own_candidates_go_to_every_scenario(toy_data, client):
+    """``candidates=`` is a solve option like any other (it used to clash with the sweep's stages)."""
+    import geopandas as gpd
+
+    subs = toy_data.substations
+    cand = gpd.GeoDataFrame(
+        {"site_id": [f"c-{s}" for s in subs["substation_id"]]}, geometry=subs.geometry.values
+    )
+    grid = siting.scenario_grid(BASE, target_mw=[100, 200])
+    out = siting.sweep(toy_data, grid, client=client, progress=False, candidates=cand)
+    for name in out.table["name"]:
+        res = out.result(name)
+        assert res.status.has_solution and set(res.sites["site_id"]) <= set(cand["site_id"])
