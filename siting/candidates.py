@@ -38,6 +38,7 @@ __all__ = [
     "CandidateGrid",
     "Candidates",
     "build_candidates",
+    "no_candidates",
     "allowed_area",
     "excluded_codes",
     "excluded_core",
@@ -290,6 +291,24 @@ def _finish(
     frames = [] if dropped is None else [dropped]
     frames.append(pd.DataFrame({"site_id": sites.loc[alone, "site_id"], "reason": "no_substation"}))
     return Candidates(sites=sites, pairs=pairs, dropped=pd.concat(frames, ignore_index=True), given=given)
+
+
+def no_candidates(data: SitingData, scenario: Scenario) -> Candidates:
+    """No candidate sites, with the columns of :func:`build_candidates` (a stage the time limit stopped).
+
+    Examples
+    --------
+    >>> import siting
+    >>> c = no_candidates(siting.load_korea(), siting.Scenario(target_mw=100))
+    >>> c.count, list(c.pairs.columns)
+    (0, ['site', 'substation', 'distance_km'])
+    """
+    sites = gpd.GeoDataFrame(
+        {"site_id": pd.Series(dtype=object), "province": pd.Series(dtype=object)},
+        geometry=gpd.GeoSeries([], crs=data.metric_crs),
+    )
+    sites["footprint"] = sites.geometry
+    return _finish(data, scenario, sites)
 
 
 def build_candidates(

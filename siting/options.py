@@ -25,6 +25,7 @@ from .candidates import BLOCK_CELLS, CandidateGrid, Candidates, grid_ids, substa
 from .data import SitingData
 from .grid import deliverable_mw
 from .scenario import Scenario
+from .solvers import Deadline, OutOfTime
 
 __all__ = [
     "build_options",
@@ -487,6 +488,7 @@ def stream_options(
     exclusions: gpd.GeoDataFrame | None = None,
     block_cells: int = BLOCK_CELLS,
     pool_rows: int = POOL_ROWS,
+    deadline: Deadline | None = None,
 ) -> Streamed:
     """The default grid's reduced options, built a block of grid rows at a time.
 
@@ -510,6 +512,9 @@ def stream_options(
         Bounding-box cells per block.
     pool_rows : int, optional
         Option rows gathered from blocks before they are cut to each group's bound.
+    deadline : Deadline, optional
+        Checked before each block; past it the stage stops with
+        :class:`siting.solvers.OutOfTime` (a fine grid takes long: 35 s at 250 m).
 
     Returns
     -------
@@ -543,6 +548,8 @@ def stream_options(
     # a last empty block, so that an empty grid goes through the same steps
     blocks = grid.blocks(max_cells=block_cells, reach_km=_reach_km(data, scenario, head))
     for block in itertools.chain(blocks, [grid.candidates(np.empty((0, 2)), ids=False)]):
+        if deadline is not None and deadline.expired:
+            raise OutOfTime("building the candidate sites and their options")
         pool.add(block, _option_columns(data, scenario, block, head))
         if pool.rows() > pool_rows:
             pool.cut(bound, tiers)

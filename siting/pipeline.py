@@ -98,6 +98,8 @@ def solve(
     overrides = {"solver": solver, "time_limit_s": time_limit_s, "mip_gap": mip_gap, "threads": threads}
     scenario = scenario.replace(**{k: v for k, v in overrides.items() if v is not None})
     run = _Run(data, scenario, prepared, families=families, reduce=reduce, progress=progress)
+    if run.stages.cut_short:
+        return run.out_of_time()
     necessary = run.necessary()
     if necessary:
         return run.finish(Status.INFEASIBLE, diagnosis=Diagnosis(necessary=necessary))
@@ -131,7 +133,7 @@ class _Run:
         self.timings: dict[str, float] = {}
         self.budget = Deadline(scenario.time_limit_s)
         self.steps = Stages(f"solve {scenario.name!r}", total=6, progress=progress)
-        self.stages = prepared.stages(scenario, reduce=reduce)
+        self.stages = prepared.stages(scenario, reduce=reduce, deadline=self.budget)
         self.cand, self.opts = self.stages.candidates, self.stages.options
         self.size = {
             "candidates": self.cand.count,

@@ -32,11 +32,12 @@ import numpy as np
 import pandas as pd
 
 from ._errors import UsageError
-from .candidates import BLOCK_CELLS, Candidates, build_candidates, excluded_codes
+from .candidates import BLOCK_CELLS, Candidates, build_candidates, excluded_codes, no_candidates
 from .data import SitingData
 from .grid import build_grid, check_connected
 from .options import build_options, effective_headroom, reduce_options, stream_options
 from .scenario import Scenario
+from .solvers import Deadline, OutOfTime
 
 __all__ = ["STAGE_FIELDS", "Prepared", "Stages", "prepare", "prepared_for", "stage_key"]
 
@@ -134,6 +135,9 @@ class Stages:
         The options the model is built over (reduced, unless ``reduce=False``).
     seconds : dict of str to float
         Time spent building each stage in this call (0 for reused ones).
+    cut_short : str or None
+        The stage the deadline stopped (its candidates and options then
+        empty), else None.
     """
 
     candidates: Candidates
@@ -143,6 +147,7 @@ class Stages:
     options_all: int
     options: pd.DataFrame
     seconds: dict[str, float]
+    cut_short: str | None = None
 
 
 class Prepared:
@@ -215,7 +220,7 @@ class Prepared:
             cache.popitem(last=False)
         return value
 
-    def stages(self, scenario: Scenario, *, reduce: bool = True) -> Stages:
+    def stages(self, scenario: Scenario, *, reduce: bool = True, deadline: Deadline | None = None) -> Stages:
         """The stage outputs for ``scenario``: reused where cached, built (and cached) otherwise.
 
         Parameters
@@ -223,6 +228,10 @@ class Prepared:
         scenario : Scenario
         reduce : bool, default True
             Whether ``options`` is the reduced set (as ``siting.solve(reduce=...)``).
+        deadline : Deadline, optional
+            Checked after each stage and between the blocks of a streamed
+            grid; once past it, the stages stop: no candidates or options,
+            ``cut_short`` naming the stage (nothing half-built is cached).
 
         Examples
         --------
@@ -244,25 +253,36 @@ class Prepared:
         G = self._get("grid", scenario, grid, sec)
         # headroom the network can actually serve: exact while line and supply limits are hard
         head = self._get("headroom", scenario, lambda: effective_headroom(data, scenario, G), sec)
-        if self.streams(scenario, reduce=reduce):
-            st = self._get(
-                "streamed",
-                scenario,
-                lambda: stream_options(data, scenario, headroom=head, exclusions=self.exclusions),
-                sec,
+        t = time.perf_counter()
+        try:
+            if self.streams(scenario, reduce=reduce):
+                st = self._get(
+                    "streamed",
+                    scenario,
+                    lambda: stream_options(
+                        data, scenario, headroom=head, exclusions=self.exclusions, deadline=deadline
+                    ),
+                    sec,
+                )
+                sec["candidates"] = sec.pop("streamed")
+                return Stages(st.cand, excluded, G, head, st.options_all, st.opts, sec)
+            _check(deadline, "before the candidate sites")
+            cand = self._all_candidates(scenario, sec)
+            _check(deadline, "after the candidate sites, before their options")
+            all_opts = self._get(
+                "options", scenario, lambda: build_options(data, scenario, cand, headroom=head), sec
             )
-            sec["candidates"] = sec.pop("streamed")
-            return Stages(st.cand, excluded, G, head, st.options_all, st.opts, sec)
-        cand = self._all_candidates(scenario, sec)
-        all_opts = self._get(
-            "options", scenario, lambda: build_options(data, scenario, cand, headroom=head), sec
-        )
-        if reduce:
-            opts = self._get(
-                "reduction", scenario, lambda: reduce_options(all_opts, data, scenario, headroom=head), sec
-            )
-        else:
-            opts = all_opts
+            if reduce:
+                _check(deadline, "after the options, before their reduction")
+                reduced = functools.partial(reduce_options, all_opts, data, scenario, headroom=head)
+                opts = self._get("reduction", scenario, reduced, sec)
+            else:
+                opts = all_opts
+        except OutOfTime as stop:
+            sec["candidates"] = time.perf_counter() - t  # the time spent until the deadline
+            none = no_candidates(data, scenario)
+            empty = build_options(data, scenario, none, headroom=head)
+            return Stages(none, excluded, G, head, 0, empty, sec, cut_short=str(stop))
         return Stages(cand, excluded, G, head, len(all_opts), opts, sec)
 
     def streams(self, scenario: Scenario, *, reduce: bool = True) -> bool:
@@ -349,6 +369,12 @@ def prepare(
     if scenario is not None:
         out.stages(scenario, reduce=reduce)
     return out
+
+
+def _check(deadline: Deadline | None, where: str) -> None:
+    """Raise :class:`OutOfTime` (saying ``where``) once ``deadline`` has passed."""
+    if deadline is not None and deadline.expired:
+        raise OutOfTime(where)
 
 
 def prepared_for(

@@ -68,3 +68,12 @@ def test_small_model_unaffected(toy_data, solver):
         toy_data, siting.Scenario(target_mw=300, grid_spacing_km=5, min_host_provinces=2), solver=solver
     )
     assert res.status == "optimal" and res.report.gap == 0.0
+
+
+def test_candidate_stage_stops_at_the_limit(korea):
+    """At 500 m the streamed candidate stage alone takes seconds; the limit stops it between blocks."""
+    sc = siting.Scenario.from_toml(SCENARIOS / "korea_default.toml").replace(grid_spacing_km=0.5)
+    res, seconds = _timed(korea, sc, time_limit_s=1.0)
+    assert seconds <= 1.0 + TIME_LIMIT_MARGIN_S, seconds
+    assert res.status == "no_solution" and "cut_short" in res.timings
+    assert len(res.sites) == 0 and res.model_size["options"] == 0
