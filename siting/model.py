@@ -60,6 +60,9 @@ from .solvers import Deadline, OutOfTime, SolveReport, solve_lp_duals, solve_pro
 
 __all__ = ["PRICE_STEP_MW", "SitingModel", "Solution"]
 
+#: Option columns made between two looks at the build's deadline (about a second's work).
+COLUMN_BLOCK = 100_000
+
 
 def _refuse_site_rows(family_cls: type[Family], rows: list[tuple[str, Any]], absent: set[int]) -> None:
     """Raise when a family's new ``rows`` hold site columns (by ``id``) that a lazy model left out."""
@@ -148,19 +151,25 @@ class SitingModel:
         elastic: Iterable[str] = (),
         headroom: np.ndarray | None = None,
         lazy: bool = True,
+        deadline: Deadline | None = None,
     ) -> None:
         self.data, self.scenario, self.cand, self.opts, self.graph = data, scenario, cand, opts, graph
         self.elastic = frozenset(elastic)
         nominal = data.substations["headroom_mw"].to_numpy(dtype=float)
         self.headroom = nominal if headroom is None else np.asarray(headroom, dtype=float)
         self._groups: dict[str, dict[Any, np.ndarray]] = {}
-        self.deadline: Deadline | None = None
+        self.deadline = deadline
         self.prob = pulp.LpProblem("siting", pulp.LpMinimize)
         self.spaced = scenario.min_spacing_km > 0
         self.lazy = lazy and not self.spaced
         cat = pulp.LpBinary if self.spaced else pulp.LpContinuous
         new = variable_maker(self.prob)
-        self.x = [new(f"x{k}", 0, 1, cat) for k in range(len(opts))]
+        self.x: list[pulp.LpVariable] = []
+        for start in range(
+            0, len(opts), COLUMN_BLOCK
+        ):  # a million options take seconds: check between blocks
+            self.check_time("building the model (a column per option)")
+            self.x += [new(f"x{k}", 0, 1, cat) for k in range(start, min(start + COLUMN_BLOCK, len(opts)))]
         self.mw = opts["tier_mw"].to_numpy()
         tied = scenario.mip_gap <= TIE_BREAK_MAX_GAP  # looser, it cannot decide (_tie_break)
         self.tie = tie_break(opts, cand.sites["site_id"], data.substations["substation_id"]) * tied
@@ -301,8 +310,9 @@ class SitingModel:
         enabled = [f for f in (DEFAULT_FAMILIES if families is None else families) if f.enabled(scenario)]
         enabled = resolve_order(enabled, given=cls.holds)
         lazy = lazy and not any(f.reads_sites for f in enabled)
-        m = cls(data, scenario, cand, opts, G, elastic=elastic, headroom=headroom, lazy=lazy)
-        m.deadline = deadline
+        m = cls(
+            data, scenario, cand, opts, G, elastic=elastic, headroom=headroom, lazy=lazy, deadline=deadline
+        )
         for f in enabled:
             m._bound_counts(f.count_bound(scenario, m.group_mw, m.elastic))
         relaxable = {limit for f in enabled for limit in f.limits}
@@ -312,8 +322,10 @@ class SitingModel:
                 f"fix: name limits of the enabled families, {sorted(relaxable)}"
             )
         m._add_counts()
+        m.check_time("building the model (the count rows)")
         m._add_families(enabled)
         m._set_objective(tie_break=tie_break)
+        m.check_time("building the model (the objective)")
         return m
 
     def _bound_counts(self, bound: np.ndarray | None) -> None:
@@ -348,6 +360,7 @@ class SitingModel:
         """The options' cost terms, and the objective: the cost, or the total slack (then the cost x 1e-6)."""
         on = np.flatnonzero(self.active)
         for term, col in OPTION_COST_COLUMNS.items():
+            self.check_time("building the model (the objective)")
             self.terms[term] = linear(
                 (self.x[k], c) for k, c in zip(on, self.opts[col].to_numpy()[on], strict=True)
             )
@@ -541,7 +554,7 @@ class SitingModel:
         """
         if not (self.lazy or any(f.separates for f in self.families)):
             return
-        while deadline.remaining() > 0:
+        while not deadline.expired:
             lp = solve_lp_duals(self.prob, time_limit_s=deadline.remaining())
             if lp.status != Status.OPTIMAL:
                 return

@@ -250,19 +250,26 @@ class _Run:
         if self.budget.expired:
             diagnosis = Diagnosis(cut_short="the time limit ended before the diagnosis could start")
         else:
-            # the diagnosis relaxes network limits and headroom, so it needs every candidate's options
-            # under the nominal headroom, unreduced (the reduction's argument assumes hard headroom)
-            nominal_cand, nominal = self.prepared.nominal_options(self.scenario)
-            diagnosis = diagnose(
-                self.data,
-                self.scenario,
-                nominal_cand,
-                nominal,
-                self.stages.graph,
-                families=self.enabled,
-                deadline=self.budget,
-                progress=self.progress,
-            )
+            try:
+                diagnosis = self._diagnosis()
+            except OutOfTime as stop:  # while building every candidate's options
+                diagnosis = Diagnosis(cut_short=f"the time limit ended {stop}")
         self.timings["diagnose"] = time.perf_counter() - t
         self.steps.done("diagnose", seconds=self.timings["diagnose"])
         return diagnosis
+
+    def _diagnosis(self) -> Diagnosis:
+        """:func:`siting.diagnose.diagnose` on every candidate's options, in the time left."""
+        # the diagnosis relaxes network limits and headroom, so it needs every candidate's options
+        # under the nominal headroom, unreduced (the reduction's argument assumes hard headroom)
+        nominal_cand, nominal = self.prepared.nominal_options(self.scenario, deadline=self.budget)
+        return diagnose(
+            self.data,
+            self.scenario,
+            nominal_cand,
+            nominal,
+            self.stages.graph,
+            families=self.enabled,
+            deadline=self.budget,
+            progress=self.progress,
+        )

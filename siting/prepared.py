@@ -312,14 +312,20 @@ class Prepared:
             sec,
         )
 
-    def nominal_options(self, scenario: Scenario) -> tuple[Candidates, pd.DataFrame]:
+    def nominal_options(
+        self, scenario: Scenario, *, deadline: Deadline | None = None
+    ) -> tuple[Candidates, pd.DataFrame]:
         """Every candidate and its options under the data's own headroom, unreduced.
 
         The infeasibility diagnosis relaxes the network and the headroom, so
         it needs these: the reduction's exchange argument assumes hard
         headroom, and a streamed stage holds only the sites of the kept options.
+        Past ``deadline`` (checked before and after the candidates) it raises
+        :class:`siting.solvers.OutOfTime`.
         """
+        _check(deadline, "before every candidate's options")
         cand = self._all_candidates(scenario, {})
+        _check(deadline, "after every candidate, before their options")
         opts = self._get("nominal_options", scenario, lambda: build_options(self.data, scenario, cand), {})
         return cand, opts
 

@@ -172,6 +172,10 @@ def solve_problem(
     t0 = time.perf_counter()
     if solver not in SOLVERS:
         raise ScenarioError(f"solver = {solver!r}: must be one of {list(SOLVERS)}.")
+    if time_limit_s < MIN_SOLVE_S:  # not even the model's hand-over to the solver fits
+        return SolveReport(
+            status=Status.NO_SOLUTION, objective=None, bound=None, gap=None, seconds=0.0, solver=solver
+        )
     if solver == "highs":
         status, objective, bound = _solve_highs(
             prob, time_limit_s=time_limit_s, mip_gap=mip_gap, threads=threads
@@ -367,14 +371,16 @@ def solve_lp_duals(
     >>> d.saving
     {'cap': 1.0, 'x top': 0.0}
     """
+    end = time.perf_counter() + time_limit_s
+    if time_limit_s < MIN_SOLVE_S:
+        return LpDuals(Status.NO_SOLUTION, None, {}, {})
     try:
         variables, a = _arrays(prob, time_limit_s=time_limit_s)
     except OutOfTime:
         return LpDuals(Status.NO_SOLUTION, None, {}, {})
     a = {**a, "integer": np.zeros_like(a["integer"])}
-    end = time.perf_counter() + time_limit_s
     h = _highs.build(a, mip_gap=0.0, threads=1)
-    _highs.run(h, left=max(time_limit_s, MIN_SOLVE_S))
+    _highs.run(h, left=max(end - time.perf_counter(), MIN_SOLVE_S))  # what is left after the hand-over
     out = _highs.solution(h, duals=True)
     status = _highs.status(out)
     if status != Status.OPTIMAL or not bool(out["has_dual"]):

@@ -77,3 +77,17 @@ def test_candidate_stage_stops_at_the_limit(korea):
     assert seconds <= 1.0 + TIME_LIMIT_MARGIN_S, seconds
     assert res.status == "no_solution" and "cut_short" in res.timings
     assert len(res.sites) == 0 and res.model_size["options"] == 0
+
+
+@pytest.mark.slow
+def test_diagnosis_of_a_fine_grid_keeps_the_limit(korea):
+    """Infeasible at 1 km (no new build for a 90 % share): the diagnosis's elastic models hold every
+    option (about a million columns); building them, the LP rounds and the hand-over to the solver
+    all keep to the limit (65-81 s for 40-60 s before)."""
+    sc = siting.Scenario.from_toml(SCENARIOS / "korea_default.toml").replace(
+        grid_spacing_km=1.0, renewable_share=0.9, renewable_build=()
+    )
+    res, seconds = _timed(korea, sc, time_limit_s=40.0)
+    assert seconds <= 40.0 + TIME_LIMIT_MARGIN_S, seconds
+    assert res.status == "infeasible" and res.diagnosis is not None
+    assert res.diagnosis.cut_short or len(res.diagnosis.limits)
