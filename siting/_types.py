@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
     from .candidates import Candidates
     from .data import SitingData
+    from .families.reinforcement import NewLine
     from .scenario import Scenario
 
 __all__ = ["FlowVars", "ModelLike", "SolutionLike"]
@@ -61,6 +62,9 @@ class ModelLike(Protocol):
     renewable_delivered: pulp.LpAffineExpression | None
     build_peak: dict[int, pulp.LpAffineExpression]
     build_energy: dict[int, pulp.LpAffineExpression]
+    added_capacity: dict[str, pulp.LpAffineExpression]
+    new_lines: list[NewLine]
+    added_headroom: dict[int, pulp.LpAffineExpression]
     fixed_with_plan: list[pulp.LpVariable]
     limit_rows: dict[tuple[str, Hashable], list[str]]
 
@@ -95,3 +99,4 @@ class SolutionLike(Protocol):
     renewable_by_node: dict[str, dict[int, float]]
     renewable_build_mw: np.ndarray
     security: dict[str, int]
+    reinforcements: pd.DataFrame | None

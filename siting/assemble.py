@@ -15,6 +15,7 @@ import geopandas as gpd
 import networkx as nx
 import numpy as np
 import pandas as pd
+import shapely
 
 from ._log import logger
 from ._result_types import RENEWABLE_SUPPLY_COLUMNS, SITE_COST_COLUMNS
@@ -82,6 +83,7 @@ def assemble(
         candidates_given=cand.given,
         security=dict(sol.security) if sol is not None else {},
         exclusion_buffer=_exclusion_buffer(data, scenario),
+        reinforcements=_reinforcements(data, sol),
     )
     _note_overbuild(result)
     return result
@@ -93,6 +95,24 @@ def _exclusion_buffer(data: SitingData, scenario: Scenario) -> gpd.GeoSeries | N
     if ring.is_empty:
         return None
     return gpd.GeoSeries([ring], index=["buffer"], crs=data.metric_crs).to_crs(data.provinces.crs)
+
+
+def _reinforcements(data: SitingData, sol: Solution | None) -> gpd.GeoDataFrame | None:
+    """The solution's reinforcements table with geometry: an uprate's line, a straight new line, a point."""
+    if sol is None or sol.reinforcements is None:
+        return None
+    table = sol.reinforcements
+    points = data.substations.set_index("substation_id").geometry
+    routes = data.lines.set_index("line_id").geometry
+    geoms = [
+        routes[r.line_id]
+        if r.kind == "uprate"
+        else points[r.substation_id]
+        if r.kind == "substation"
+        else shapely.LineString([points[r.from_id], points[r.to_id]])
+        for r in table.itertuples()
+    ]
+    return gpd.GeoDataFrame(table, geometry=geoms, crs=data.substations.crs).to_crs(GEOGRAPHIC_CRS)
 
 
 def _by_node(sol: Solution | None, key: str, n: int) -> np.ndarray:

@@ -31,6 +31,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from .build_out import headroom_bound
 from .candidates import BLOCK_CELLS, Candidates, build_candidates, excluded_codes
 from .data import SitingData
 from .grid import build_grid, check_connected
@@ -48,6 +49,8 @@ _CANDIDATES = (
     "max_connection_km",
 )
 _GRID = ("renewable_status", "renewable_build", "costs.renewable_technologies", "costs.discount_rate")
+#: The headroom bounds of a reinforcing scenario take every candidate project built (:mod:`siting.build_out`).
+_BOUNDS = ("reinforce",)
 _OPTION_COSTS = (
     "costs.connection_fixed",
     "costs.connection_per_km",
@@ -79,11 +82,11 @@ def _union(*groups: tuple[str, ...]) -> tuple[str, ...]:
 STAGE_FIELDS: Final[dict[str, tuple[str, ...]]] = {
     "candidates": _union(_CANDIDATES),
     "grid": _union(_GRID),
-    "headroom": _union(_GRID, ("tiers_mw",)),
-    "options": _union(_CANDIDATES, _GRID, _OPTIONS),
-    "reduction": _union(_CANDIDATES, _GRID, _OPTIONS, _REDUCTION),
-    "streamed": _union(_CANDIDATES, _GRID, _OPTIONS, _REDUCTION),
-    "nominal_options": _union(_CANDIDATES, _OPTIONS),
+    "headroom": _union(_GRID, _BOUNDS, ("tiers_mw",)),
+    "options": _union(_CANDIDATES, _GRID, _BOUNDS, _OPTIONS),
+    "reduction": _union(_CANDIDATES, _GRID, _BOUNDS, _OPTIONS, _REDUCTION),
+    "streamed": _union(_CANDIDATES, _GRID, _BOUNDS, _OPTIONS, _REDUCTION),
+    "nominal_options": _union(_CANDIDATES, _BOUNDS, _OPTIONS),
 }
 
 
@@ -297,9 +300,14 @@ class Prepared:
         The infeasibility diagnosis relaxes the network and the headroom, so
         it needs these: the reduction's exchange argument assumes hard
         headroom, and a streamed stage holds only the sites of the kept options.
+        With ``reinforce`` the headroom is that with every substation project
+        built (:func:`siting.build_out.headroom_bound`).
         """
         cand = self._all_candidates(scenario, {})
-        opts = self._get("nominal_options", scenario, lambda: build_options(self.data, scenario, cand), {})
+        head = headroom_bound(self.data, scenario)
+        opts = self._get(
+            "nominal_options", scenario, lambda: build_options(self.data, scenario, cand, headroom=head), {}
+        )
         return cand, opts
 
 

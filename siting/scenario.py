@@ -177,6 +177,12 @@ class Scenario:
         out, counted in ``SitingResult.security``. ASSUMPTION: today's flows
         are secure within ``capacity - residual``; only the new flows are
         checked against the residual capacity.
+    reinforce : bool, default False
+        Choose transmission reinforcements with the campuses: the projects
+        of the data's ``reinforcements`` layer
+        (:func:`siting.reinforcements.projects`) are candidates, each built
+        a whole number of times at its cost
+        (:mod:`siting.families.reinforcement`). Not yet with ``n_minus_1``.
     max_line_loading : float, default 1
         Largest share of each line's residual capacity the campus supply
         flow may use, (0-1]. Below 1 the line-loading family caps every
@@ -233,6 +239,7 @@ class Scenario:
     load_factor: float = 0.8
     flow_model: FlowModel = "transport"
     n_minus_1: bool = False
+    reinforce: bool = False
     max_line_loading: float = 1.0
     costs: Costs = field(default_factory=Costs)
     solver: SolverName = "highs"
@@ -266,6 +273,7 @@ class Scenario:
         if not isinstance(self.name, str):
             raise ScenarioError(f"scenario field 'name' = {self.name!r}: must be text.")
         check_bool("n_minus_1", self.n_minus_1)
+        check_bool("reinforce", self.reinforce)
         if not isinstance(self.costs, Costs):
             raise ScenarioError(f"scenario field 'costs' = {self.costs!r}: must be a siting.Costs.")
 
@@ -339,6 +347,11 @@ class Scenario:
                 f"scenario field 'n_minus_1' = True needs flow_model='dc', not {self.flow_model!r}: in the "
                 "transport model flows do not follow the physics, so a line outage does not say where its "
                 "flow goes; fix: set flow_model='dc' (or n_minus_1=False)."
+            )
+        if self.reinforce and self.n_minus_1:
+            raise ScenarioError(
+                "scenario field 'reinforce' = True does not go with n_minus_1=True yet: the outage "
+                "factors would change with every project built; fix: set n_minus_1=False (or reinforce=False)."
             )
         check_range("max_line_loading", self.max_line_loading, 0, 1, lo_open=True)
 
