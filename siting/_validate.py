@@ -17,7 +17,7 @@ import pandas as pd
 from numpy.typing import ArrayLike
 
 from ._errors import DataError, ScenarioError
-from .constants import BUILD_TECHNOLOGIES, STATUSES, TECHNOLOGIES
+from .constants import BUILD_TECHNOLOGIES, REINFORCEMENT_KINDS, STATUSES, TECHNOLOGIES
 
 #: How many row ids a message lists before it summarises the rest.
 MAX_IDS_SHOWN = 8
@@ -126,7 +126,33 @@ PLANTS = LayerSpec(
     nonnegative=("capacity_mw", "supply_mw"),
     allowed={"status": STATUSES},
 )
-SPECS = {s.name: s for s in (PROVINCES, SUBSTATIONS, LINES, RENEWABLES, PLANTS)}
+REINFORCEMENTS = LayerSpec(
+    "reinforcements",
+    "project_id",
+    required={"project_id": "str", "name": "str", "kind": "str", "source": "str"},
+    optional={
+        "from_id": "str",
+        "to_id": "str",
+        "line_id": "str",
+        "substation_id": "str",
+        "capacity_mw": "number",
+        "uprate_factor": "number",
+        "voltage_kv": "number",
+        "reactance": "number",
+        "cost_krw_bn": "number",
+        "cost_per_km_krw_bn": "number",
+        "max_units": "int",
+        "earliest_year": "int",
+    },
+    geom_types=("LineString", "MultiLineString"),
+    nonnegative=("voltage_kv", "reactance"),
+    allowed={"kind": REINFORCEMENT_KINDS},
+    differ=(("from_id", "to_id"),),
+)
+SPECS = {s.name: s for s in (PROVINCES, SUBSTATIONS, LINES, RENEWABLES, PLANTS, REINFORCEMENTS)}
+
+#: Layers :class:`siting.SitingData` can do without.
+OPTIONAL_LAYERS = ("plants", "reinforcements")
 
 
 def show_ids(ids: Iterable[object]) -> str:

@@ -19,13 +19,14 @@ import pandas as pd
 from . import _validate as V
 from ._errors import DataError
 from ._layer_rules import check_gaps
+from ._reinforcement_rules import check_reinforcements
 from .data import SitingData
 from .io import read_layer
 
 __all__ = ["every_problem", "REQUIRED_LAYERS"]
 
-#: The layers :class:`siting.SitingData` needs (plants are optional).
-REQUIRED_LAYERS = ("provinces", "substations", "lines", "renewables")
+#: The layers :class:`siting.SitingData` needs (plants and reinforcements are optional).
+REQUIRED_LAYERS = tuple(n for n in V.SPECS if n not in V.OPTIONAL_LAYERS)
 
 
 def every_problem(sources: Mapping[str, Any]) -> list[str]:
@@ -73,7 +74,9 @@ def every_problem(sources: Mapping[str, Any]) -> list[str]:
         except DataError as exc:
             problems += exc.problems
             continue
-        problems += V.check_layer(frames[name], V.SPECS[name], needs_geometry=name != "lines")
+        problems += V.check_layer(
+            frames[name], V.SPECS[name], needs_geometry=name not in ("lines", "reinforcements")
+        )
         if V.SPECS[name].id_column in frames[name].columns:
             problems += check_gaps(frames[name], name)
     problems += _links(frames)
@@ -91,7 +94,10 @@ def _has(frames: Mapping[str, pd.DataFrame], name: str, *columns: str) -> bool:
 
 
 def _links(frames: Mapping[str, pd.DataFrame]) -> list[str]:
-    """The problems between layers: line endpoints that are no substation, unknown province codes."""
+    """The problems between layers: line endpoints that are no substation, unknown province codes.
+
+    And the reinforcements' own rules with their links to the substations and lines given.
+    """
     problems = []
     if _has(frames, "lines", "line_id", "from_id", "to_id") and _has(frames, "substations", "substation_id"):
         problems += SitingData._check_lines(frames["lines"], frames["substations"])
@@ -99,4 +105,8 @@ def _links(frames: Mapping[str, pd.DataFrame]) -> list[str]:
         for name in ("substations", "renewables", "plants"):
             if _has(frames, name, V.SPECS[name].id_column):
                 problems += V.unknown_province_codes(frames[name], frames["provinces"]["code"], name=name)
+    if "reinforcements" in frames:
+        problems += check_reinforcements(
+            frames["reinforcements"], substations=frames.get("substations"), lines=frames.get("lines")
+        )
     return problems

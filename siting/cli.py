@@ -357,6 +357,7 @@ def main(argv: list[str] | None = None) -> int:
 def _parser() -> argparse.ArgumentParser:
     """The command's arguments: ``run``, ``validate``, ``sweep`` and ``data``, each calling its ``_cmd_``."""
     from . import __version__
+    from ._validate import SPECS
 
     parser = argparse.ArgumentParser(prog="siting", description="Site data centres where the grid has room.")
     parser.add_argument("--version", action="version", version=f"siting {__version__}")
@@ -372,7 +373,7 @@ def _parser() -> argparse.ArgumentParser:
         "files", nargs="*", help="layer files named after their layer (substations.csv, lines.geojson, ...)"
     )
     check.add_argument("--data", metavar="DIR", help="a data folder, as for siting run --data")
-    for layer in ("provinces", "substations", "lines", "renewables", "plants"):
+    for layer in SPECS:
         check.add_argument(
             f"--{layer}", metavar="FILE", help=f"the {layer} layer, whatever its file is called"
         )

@@ -21,6 +21,7 @@ __all__ = [
     "TECHNOLOGIES",
     "BUILD_TECHNOLOGIES",
     "STATUSES",
+    "REINFORCEMENT_KINDS",
     "TARGET",
     "OVERBUILD",
     "HEADROOM",
@@ -96,6 +97,11 @@ BUILD_TECHNOLOGIES: Final[tuple[str, ...]] = ("solar", "onshore_wind", "offshore
 
 #: Values of the ``status`` column of renewables and plants (and of ``Scenario.renewable_status``).
 STATUSES: Final[tuple[str, ...]] = ("operating", "construction", "planned")
+
+#: Kinds of candidate reinforcement project (layer ``reinforcements``): a new
+#: AC line or HVDC link between two substations, the uprating (reconductoring)
+#: of an existing line, more headroom at a substation.
+REINFORCEMENT_KINDS: Final[tuple[str, ...]] = ("ac_line", "hvdc", "uprate", "substation")
 
 # -- names of the built-in constraint families and of the limits they can relax ----------------
 #: Total MW >= target (limit ``target``).

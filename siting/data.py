@@ -1,4 +1,4 @@
-"""The validated input data: provinces, substations, lines, renewables, plants.
+"""The validated input data: provinces, substations, lines, renewables, plants, reinforcements.
 
 :class:`SitingData` holds one GeoDataFrame per layer in EPSG:4326. Building
 one validates every layer at once (one :class:`~siting.DataError` listing all
@@ -27,6 +27,7 @@ from ._layer_rules import (
     number,
     text,
 )
+from ._reinforcement_rules import check_reinforcements, validated_layer
 from .io import PathLike, folder_sources, lines_from_endpoints, read_layer
 from .rules import headroom_rule, line_type, rating_table
 from .settings import (
@@ -107,6 +108,13 @@ class SitingData:
         available to new load, default ``capacity_mw x PLANT_SPARE_FRACTION``).
         Without plants, only renewables' peak credit and new build supply new
         load (:func:`siting.grid.node_supply`): usually too little for any plan.
+    reinforcements : GeoDataFrame or DataFrame, optional
+        Candidate grid projects, one row each: ``project_id``, ``name``,
+        ``kind`` (``ac_line``, ``hvdc``, ``uprate``, ``substation``),
+        ``source``; the ids, capacity, cost and optional route each kind
+        needs (``data/geo/README.md``). Held as given, validated against the
+        substations and lines; :func:`siting.reinforcements.projects` turns
+        it into the concrete projects the model reads.
     metric_crs : str, optional
         Projected CRS for lengths, areas and distances. Default: the UTM zone
         of the provinces' centre (``GeoDataFrame.estimate_utm_crs``);
@@ -141,24 +149,31 @@ class SitingData:
     lines: gpd.GeoDataFrame
     renewables: gpd.GeoDataFrame
     plants: gpd.GeoDataFrame | None = None
+    reinforcements: gpd.GeoDataFrame | None = None
     metric_crs: str = ""
     line_ratings: str | RatingTable = DEFAULT_LINE_RATINGS
     derived: dict[str, dict[str, frozenset[str]]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "derived", {})
-        layers = {n: getattr(self, n) for n in ("provinces", "substations", "lines", "renewables", "plants")}
+        layers = {n: getattr(self, n) for n in V.SPECS}
         problems: list[str] = []
         for name, frame in layers.items():
             if frame is None:
-                if name != "plants":
+                if name not in V.OPTIONAL_LAYERS:
                     problems.append(f"layer '{name}' is missing; fix: pass {name}=...")
                 continue
-            problems += V.check_layer(frame, V.SPECS[name], needs_geometry=name != "lines")
+            problems += V.check_layer(
+                frame, V.SPECS[name], needs_geometry=name not in ("lines", "reinforcements")
+            )
             if V.SPECS[name].id_column in frame.columns:
                 problems += check_gaps(frame, name)
         V.raise_if(problems)
         problems += self._check_lines(layers["lines"], layers["substations"])
+        if layers["reinforcements"] is not None:
+            problems += check_reinforcements(
+                layers["reinforcements"], substations=layers["substations"], lines=layers["lines"]
+            )
         V.raise_if(problems)
         rating_table(self.line_ratings)  # a clear error for an unknown name, before any work
         if not self.metric_crs:
@@ -171,6 +186,8 @@ class SitingData:
         out["renewables"] = self._points(layers["renewables"], out["provinces"], "renewables", snap_km=None)
         if layers["plants"] is not None:
             out["plants"] = self._points(layers["plants"], out["provinces"], "plants")
+        if layers["reinforcements"] is not None:
+            out["reinforcements"] = validated_layer(layers["reinforcements"])
         for name, frame in out.items():
             frame.attrs.pop(RULE_ROWS_ATTR, None)  # the marks were for this validation only
             object.__setattr__(self, name, frame)
@@ -324,6 +341,7 @@ class SitingData:
         lines: PathLike | pd.DataFrame,
         renewables: PathLike | pd.DataFrame,
         plants: PathLike | pd.DataFrame | None = None,
+        reinforcements: PathLike | pd.DataFrame | None = None,
         columns: Mapping[str, Mapping[Hashable, str]] | None = None,
         layers: Mapping[str, str] | None = None,
         crs: Mapping[str, str] | None = None,
@@ -334,10 +352,10 @@ class SitingData:
 
         Parameters
         ----------
-        provinces, substations, lines, renewables, plants : path or frame
-            GeoJSON, GeoPackage, Shapefile, or CSV with lon/lat columns. Lines
-            may be a CSV without coordinates: straight segments between the
-            ``from_id`` and ``to_id`` substations are then built.
+        provinces, substations, lines, renewables, plants, reinforcements : path or frame
+            GeoJSON, GeoPackage, Shapefile, GeoParquet, or CSV with lon/lat
+            columns. Lines and reinforcements (optional, as plants) may be a
+            CSV without coordinates: straight segments between the ends.
         columns : mapping, optional
             Per layer, ``{"your_column": "siting_column"}``, e.g.
             ``{"substations": {"id": "substation_id", "kv": "voltage_kv"}}``.
@@ -378,7 +396,12 @@ class SitingData:
                 [f"columns/layers/crs name unknown layers {sorted(unknown)}; fix: use {sorted(V.SPECS)}."]
             )
         sources = dict(
-            provinces=provinces, substations=substations, lines=lines, renewables=renewables, plants=plants
+            provinces=provinces,
+            substations=substations,
+            lines=lines,
+            renewables=renewables,
+            plants=plants,
+            reinforcements=reinforcements,
         )
         frames = {
             name: None
@@ -424,7 +447,7 @@ class SitingData:
 
         Each layer is the file named after it, ``provinces.*``,
         ``substations.*``, ``lines.*``, ``renewables.*`` and optionally
-        ``plants.*`` (any suffix in :data:`siting.io.FOLDER_SUFFIXES`). A
+        ``plants.*`` and ``reinforcements.*`` (any suffix in :data:`siting.io.FOLDER_SUFFIXES`). A
         ``siting-data.toml`` in the folder may say more, per layer, in a table
         named after it: ``path`` (relative to the folder), ``layer`` (inside a
         GeoPackage), ``crs`` (of CSV coordinates) and ``columns`` (your column
@@ -536,5 +559,4 @@ class SitingData:
 
     def layers(self) -> dict[str, gpd.GeoDataFrame]:
         """The layers present, by name."""
-        names = ("provinces", "substations", "lines", "renewables", "plants")
-        return {n: getattr(self, n) for n in names if getattr(self, n) is not None}
+        return {n: getattr(self, n) for n in V.SPECS if getattr(self, n) is not None}

@@ -306,7 +306,7 @@ def _layer_file(root: Path, name: str, entry: Any, problems: list[str]) -> Path 
         return path
     found = [p for s in FOLDER_SUFFIXES for p in sorted(root.glob(f"{name}{s}"))]
     if not found:
-        if name != "plants":
+        if name not in V.OPTIONAL_LAYERS:
             problems.append(
                 f"layer '{name}': no file {name}.* in {root} (looked for {list(FOLDER_SUFFIXES)}); "
                 f"fix: add one, or name its file in {FOLDER_SPEC} ([{name}] path = ...)."
