@@ -343,13 +343,14 @@ def added_headroom_mw(result: ResultLike, data: SitingData) -> pd.Series:
 
 
 def new_line_flows(result: ResultLike, data: SitingData) -> pd.DataFrame:
-    """New lines and links: ends, kind, reactance and ``added_mw`` from the data, units and flows from the result.
+    """New lines and links: ends, kind, reactance, length and ``added_mw`` from the data; units and flows from the result.
 
     Indexed by ``project_id``; ``line_flow_mw`` (signed, from -> to) and
     ``renewable_flow_mw`` from the result's ``reinforcements`` table.
     """
     t = _with_units(result, data, ("ac_line", "hvdc"))
-    cols = ["from_id", "to_id", "kind", "reactance", "added_mw", "units", "line_flow_mw", "renewable_flow_mw"]
+    cols = ["from_id", "to_id", "kind", "reactance", "length_km", "added_mw", "units", "line_flow_mw",
+            "renewable_flow_mw"]  # fmt: skip
     if t.empty:
         return pd.DataFrame(columns=cols)
     rep = result.reinforcements.set_index("project_id")  # type: ignore[union-attr]
