@@ -45,6 +45,7 @@ import pulp
 from . import postsolve
 from ._errors import UsageError
 from ._log import logger
+from ._types import NewLine
 from ._tie_break import TIE_BREAK_MAX_GAP, tie_break, untie
 from ._utils import safe_name
 from .candidates import Candidates
@@ -53,7 +54,6 @@ from .constants import HEADROOM, SolverName, Status
 from .data import SitingData
 from .families import DEFAULT_FAMILIES, Family, resolve_order
 from .families._base import linear, value
-from .families.reinforcement import NewLine
 from .grid import build_grid
 from .options import OPTION_COST_COLUMNS
 from .postsolve import PRICE_STEP_MW, Solution
@@ -121,19 +121,12 @@ class SitingModel:
         Per substation position, the peak supply (MW) and the average energy
         (MW) of the renewables built for the campuses (set by the
         renewable-build family; empty without it).
-    added_capacity : dict of str to pulp.LpAffineExpression
-        ``line_id -> MW`` the reinforcements built add to the line's residual
-        capacity (uprates; set by the reinforcement family, empty without it).
-    new_lines : list of NewLine
-        New AC lines and HVDC links the model may build, one flow path each
-        (:class:`siting.families.reinforcement.NewLine`; reinforcement family).
-    added_headroom : dict of int to pulp.LpAffineExpression
-        Per substation position, the headroom the substation projects built
-        add (reinforcement family).
+    added_capacity, new_lines, added_headroom
+        What reinforcements built add (:mod:`siting.families.reinforcement`): MW by line id,
+        new flow paths (:class:`siting._types.NewLine`), headroom by substation position.
     fixed_with_plan : list of pulp.LpVariable
-        Variables that :meth:`settle` fixes at their solved values together
-        with the plan: they carry cost terms its stages do not price (the
-        renewables built, the reinforcements built), which must not move.
+        Variables that :meth:`settle` fixes at their solved values with the plan: they carry
+        cost terms its stages do not price (renewables, reinforcements built), which must not move.
     limit_rows : dict of (str, key) to list of str
         Where each limit's value sits on a right-hand side: constraint names,
         or names of variables whose upper bound is the limit. Families record

@@ -83,12 +83,41 @@ def _plan(result: ResultLike) -> list[str]:
         )
     out += _busiest(result)
     out.append(renewable_line(result))
+    if result.reinforcements is not None:
+        out.append(reinforcement_line(result))
     out.append(
         f"Costs ({result.scenario.costs.currency}): "
         + ", ".join(f"{k} {v:,.1f}" for k, v in result.costs.items())
         + f"; total {result.objective:,.1f}"
     )
     return out
+
+
+def reinforcement_line(result: ResultLike) -> str:
+    """The reinforcements built, each with its units, cost and MW carried, or "none".
+
+    Examples
+    --------
+    >>> import pandas as pd, siting
+    >>> from types import SimpleNamespace
+    >>> t = pd.DataFrame({"project_id": ["a", "b"], "name": ["HVDC east", "Uprate L3"], "units_built": [1, 0],
+    ...     "max_units": [1, 1], "cost_krw_bn": [400.0, 0.0], "flow_mw": [950.0, 0.0]})
+    >>> reinforcement_line(SimpleNamespace(reinforcements=t, scenario=siting.Scenario(target_mw=1)))
+    'Reinforcements built: HVDC east (1/1 units, 400.0 KRW bn, carries 950 MW); 1 of 2 candidates'
+    """
+    table = result.reinforcements
+    if table is None:
+        return "Reinforcements built: none (reinforce is off)"
+    built = table[table["units_built"] > 0]
+    if built.empty:
+        return f"Reinforcements built: none of {len(table)} candidates"
+    cur = result.scenario.costs.currency
+    parts = [
+        f"{r.name or r.project_id} ({r.units_built}/{r.max_units} units, {r.cost_krw_bn:,.1f} {cur}, "
+        f"carries {r.flow_mw:,.0f} MW)"
+        for r in built.itertuples()
+    ]
+    return f"Reinforcements built: {'; '.join(parts)}; {len(built)} of {len(table)} candidates"
 
 
 def renewable_line(result: ResultLike) -> str:

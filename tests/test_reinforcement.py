@@ -110,12 +110,13 @@ def assert_agree(res, brute):
     return units
 
 
-def middle(headroom=None, **changes):
+def middle(headroom=None, surplus_mw=None, **changes):
     """The toy with only the middle province open (s-mid, s-mid2 in reach), L3 cut to 50 MW, L5 to 40.
 
-    ``headroom`` replaces substations' ``headroom_mw`` (by id); ``changes`` scenario fields.
+    ``headroom`` replaces substations' ``headroom_mw`` (by id), ``surplus_mw`` gives provinces a
+    renewable surplus (by code; see ``toy.renewable_layers``); ``changes`` scenario fields.
     """
-    layers = toy.layers()
+    layers = toy.renewable_layers(surplus_mw=surplus_mw, renewables=[toy.WIND_WEST]) if surplus_mw else toy.layers()
     subs = layers["substations"]
     for sid, mw in (headroom or {}).items():
         subs.loc[subs.substation_id == sid, "headroom_mw"] = mw
@@ -152,10 +153,15 @@ def cheap(pid: str, cost: float = 0.01) -> list[dict]:
         (100, {"s-mid": 0}, cheap("hv"), "built"),
         (200, None, PROJECTS, "needed"),  # infeasible without any project
         (400, None, PROJECTS, "infeasible"),  # beyond the headroom with every expansion built
+        ("renewable", None, PROJECTS, "needed"),  # the renewable energy shares the lines, new and uprated
     ],
 )
 def test_brute_force_over_every_build(flow_model, target_mw, headroom, rows, expect):
-    data, sc = middle(headroom, target_mw=target_mw, flow_model=flow_model)
+    renewable = target_mw == "renewable"
+    if renewable:  # 60 MW average must come from the West's surplus, over L3 and the new lines
+        data, sc = middle(headroom, {"KR-T2": 300.0}, target_mw=200, flow_model=flow_model, renewable_share=0.375)
+    else:
+        data, sc = middle(headroom, target_mw=target_mw, flow_model=flow_model)
     data = data.replace(reinforcements=candidates(rows))
     res, brute = solve_both(data, sc)
     units = assert_agree(res, brute)
@@ -169,3 +175,171 @@ def test_brute_force_over_every_build(flow_model, target_mw, headroom, rows, exp
     assert today.status == ("infeasible" if expect == "needed" else "optimal")
     if expect == "built":  # worth building although today's grid serves it
         assert res.objective < today.objective - 1e-6
+
+
+def kirchhoff_case(l3_mw: float, target_mw: float, flow_model: str = "dc"):
+    """Only the modular AC line west -> mid2 as a candidate; L3 at ``l3_mw``, L5 at 40 MW."""
+    layers = toy.layers()
+    lines = layers["lines"]
+    lines.loc[lines.line_id == "L3", "residual_mw"] = l3_mw
+    lines.loc[lines.line_id == "L5", "residual_mw"] = 40.0
+    data = siting.SitingData(**layers).replace(reinforcements=candidates([PROJECTS[2]]))
+    return data, siting.Scenario(**MIDDLE_ONLY, **EXACT).replace(target_mw=target_mw, flow_model=flow_model)
+
+
+@pytest.mark.parametrize(("l3_mw", "target_mw", "units"), [(50, 150, 2), (120, 200, 1)])
+def test_new_ac_line_follows_kirchhoff(l3_mw, target_mw, units):
+    """In the DC model the new line takes the share of flow its reactance gives it, moving L3's and L4's."""
+    data, sc = kirchhoff_case(l3_mw, target_mw)
+    res, brute = solve_both(data, sc)
+    assert assert_agree(res, brute) == {"ac": units}
+    row = res.reinforcements.set_index("project_id").loc["ac"]
+    assert row.units_built == units and abs(row.line_flow_mw) > 1.0
+    # the angle difference west -> mid2 read on the new line (units in parallel) and on L3 + L4
+    x = data.lines.set_index("line_id")["reactance"]
+    f = res.lines.set_index("line_id")["flow_mw"]
+    x_new = projects(data).set_index("project_id").at["ac", "reactance"] / units
+    assert x_new * row.line_flow_mw == pytest.approx(x["L3"] * f["L3"] + x["L4"] * f["L4"], abs=1e-6)
+    # the physics costs something: the transport model, where flows go where they are cheapest, does better
+    transport = siting.solve(data, sc.replace(reinforce=True, flow_model="transport"))
+    assert transport.objective < res.objective - 1e-6
+
+
+def test_reduced_equals_naive_with_reinforcements():
+    """The exact reduction and the effective headroom, taken with every project built, keep the optimum.
+
+    s-mid2 has no headroom today and L3, L5 no residual: today's effective headroom is 0 in the middle
+    province, so bounds taken on today's grid would leave no option; the projects make 200 MW possible.
+    """
+    data, sc = middle({"s-mid2": 0}, target_mw=200, flow_model="dc", grid_spacing_km=3)
+    lines = data.lines.assign(residual_mw=data.lines["residual_mw"].where(~data.lines.line_id.isin(["L3"]), 0.0))
+    data = data.replace(lines=lines, reinforcements=candidates(PROJECTS))
+    sc = sc.replace(reinforce=True)
+    reduced = siting.solve(data, sc)
+    naive = siting.solve(data, sc, reduce=False)
+    assert reduced.status == naive.status == "optimal"
+    assert reduced.objective == pytest.approx(naive.objective, rel=1e-9)
+    assert reduced.model_size["options"] < naive.model_size["options"]
+    assert reduced.reinforcements["units_built"].sum() > 0
+    for res in (reduced, naive):
+        assert_result_valid(res, data)
+
+
+def test_cbc_agrees_with_highs():
+    data, sc = middle(target_mw=200, flow_model="dc")
+    data = data.replace(reinforcements=candidates(PROJECTS))
+    highs = siting.solve(data, sc.replace(reinforce=True, solver="highs"))
+    cbc = siting.solve(data, sc.replace(reinforce=True, solver="cbc"))
+    assert highs.status == cbc.status == "optimal"
+    assert cbc.objective == pytest.approx(highs.objective, rel=1e-6)
+    assert_result_valid(cbc, data)
+
+
+@pytest.fixture(scope="module")
+def built_plan():
+    """A DC plan that builds an uprate of L3 (x 1.02: +41 MW) and both units of the AC line west -> mid2."""
+    data, sc = kirchhoff_case(50, 200)
+    data = data.replace(reinforcements=candidates([{**PROJECTS[0], "uprate_factor": 1.02}, PROJECTS[2]]))
+    res = siting.solve(data, sc.replace(reinforce=True))
+    assert res.status == "optimal"
+    assert (res.reinforcements["units_built"] > 0).all()
+    return data, res
+
+
+def corrupt(res, **units):
+    """A copy of ``res`` whose reinforcements table says other units were built (costs consistent)."""
+    import copy
+
+    bad = copy.copy(res)
+    table = res.reinforcements.copy()
+    for pid, k in units.items():
+        table.loc[table.project_id == pid, "units_built"] = k
+    table["built"] = table["units_built"] > 0
+    table["cost_krw_bn"] = table["unit_cost_krw_bn"] * table["units_built"]
+    bad.reinforcements = table
+    bad.costs = {**res.costs, "reinforcement": float(table["cost_krw_bn"].sum())}
+    bad.objective = sum(bad.costs.values())
+    return bad
+
+
+def test_checks_pass_on_the_plan(built_plan):
+    data, res = built_plan
+    assert_result_valid(res, data)
+    assert_result_valid(corrupt(res), data)  # the corruption alone changes nothing
+    assert "Reinforcements built: up3" in res.summary()
+
+
+@pytest.mark.parametrize(
+    ("units", "message"),
+    [
+        ({"up3": 0}, "lines over residual capacity"),  # L3's flow above today's residual: not built
+        ({"ac": 0}, "new lines carry more than added_mw x units"),  # flow on a line not built
+        ({"ac": 1}, "new lines carry more|Kirchhoff"),  # one unit: 60 MW, and twice the reactance
+        ({"ac": 3}, "outside 0..max_units"),
+    ],
+)
+def test_check_fails_on_a_corrupted_result(built_plan, units, message):
+    data, res = built_plan
+    with pytest.raises(AssertionError, match=message):
+        assert_result_valid(corrupt(res, **units), data)
+
+
+def test_check_fails_on_a_wrong_cost(built_plan):
+    data, res = built_plan
+    bad = corrupt(res)
+    bad.costs = {**bad.costs, "reinforcement": bad.costs["reinforcement"] + 1.0}
+    with pytest.raises(AssertionError, match="reinforcement cost term"):
+        Reinforcement.check(bad, data, 1e-6)
+
+
+def test_kirchhoff_check_sees_the_new_line(built_plan):
+    """Halving the new line's flow (and moving the rest nowhere) breaks the cycle it closes."""
+    from siting.families import Network
+
+    data, res = built_plan
+    import copy
+
+    bad = copy.copy(res)
+    bad.reinforcements = res.reinforcements.assign(line_flow_mw=res.reinforcements.line_flow_mw * 0.5)
+    with pytest.raises(AssertionError, match="Kirchhoff|balance"):
+        Network.check(bad, data, 1e-6)
+
+
+def test_reinforce_needs_projects(toy_data):
+    with pytest.raises(siting.ScenarioError, match="no reinforcement projects.*fix:"):
+        siting.solve(toy_data, siting.Scenario(target_mw=100, grid_spacing_km=5, reinforce=True))
+
+
+def test_reinforce_refuses_n_minus_1_and_round_trips():
+    with pytest.raises(siting.ScenarioError, match="'reinforce'.*n_minus_1"):
+        siting.Scenario(target_mw=100, reinforce=True, flow_model="dc", n_minus_1=True)
+    sc = siting.Scenario(target_mw=100, reinforce=True)
+    assert siting.Scenario.from_dict(sc.to_dict()) == sc
+    assert "reinforce = true" in sc.to_toml()
+
+
+def test_diagnosis_works_with_reinforcements():
+    """Infeasible even with every project: the elastic diagnosis runs with the family on (DC model).
+
+    Without the uprate 300 MW cannot reach the middle province; the most within every limit is what
+    the projects make possible (more than today's 110 MW), found with them built.
+    """
+    data, sc = middle(target_mw=300, flow_model="dc")
+    data = data.replace(reinforcements=candidates(PROJECTS[1:]))
+    res = siting.solve(data, sc.replace(reinforce=True))
+    assert res.status == "infeasible" and res.reinforcements is None
+    assert not res.diagnosis.necessary and len(res.diagnosis.limits)
+    assert res.diagnosis.max_achievable_mw >= 200
+
+
+def test_geopackage_has_the_reinforcements_layer(built_plan, tmp_path):
+    import pyogrio
+
+    data, res = built_plan
+    path = res.to_file(tmp_path / "plan.gpkg")
+    layers = dict(pyogrio.list_layers(path))
+    assert "reinforcements" in layers
+    import geopandas as gpd
+
+    back = gpd.read_file(path, layer="reinforcements")
+    assert back.set_index("project_id")["units_built"].to_dict() == {"up3": 1, "ac": 2}

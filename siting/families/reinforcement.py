@@ -39,7 +39,7 @@ is valid and new AC lines of the DC model are held unbuilt there.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 import networkx as nx
 import numpy as np
@@ -47,6 +47,7 @@ import pandas as pd
 import pulp
 
 from .._errors import ScenarioError
+from .._types import NewLine
 from .._utils import safe_name
 from ..build_out import offered
 from ..constants import LINES
@@ -93,30 +94,6 @@ REINFORCEMENT_COLUMNS = (
     "line_flow_mw",
     "renewable_flow_mw",
 )
-
-
-class NewLine(NamedTuple):
-    """One new flow path the model may build (a circuit of an ``ac_line`` or ``hvdc`` project)."""
-
-    #: Circuit id: the project's, with ``#<unit>`` for each unit of an AC line in the DC model.
-    id: str
-    project_id: str
-    from_id: str
-    to_id: str
-    #: "ac" or "hvdc".
-    kind: str
-    length_km: float
-    reactance: float
-    #: MW it may carry: ``added_mw`` x the units built (or x its unit's binary).
-    capacity: pulp.LpAffineExpression
-    #: MW it carries at most, every unit built.
-    most: float
-    #: DC AC circuits: the binary "built"; Kirchhoff's law holds around its cycle when 1.
-    on: pulp.LpVariable | None = None
-    #: Today's AC lines from ``from_id`` to ``to_id`` as ``(line_id, sign)`` (DC AC circuits).
-    path: tuple[tuple[str, float], ...] = ()
-    #: The disjunctive rows' M, MW x reactance (DC AC circuits).
-    big_m: float = 0.0
 
 
 class Reinforcement(Family):
@@ -241,7 +218,9 @@ class Reinforcement(Family):
         built). What uprates and substation projects add is checked by the
         network, renewable, line-loading and headroom checks.
         """
-        table = projects(data).set_index("project_id")  # type: ignore[arg-type]
+        if not result.scenario.reinforce:
+            return
+        table = projects(data).set_index("project_id")
         rep = result.reinforcements
         assert rep is not None, "reinforce is on but the result has no reinforcements table"
         rep = rep.set_index("project_id")
