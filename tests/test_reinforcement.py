@@ -12,6 +12,7 @@ optimum of one solve with ``reinforce=True``.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 
 import numpy as np
@@ -20,7 +21,7 @@ import pytest
 import shapely
 
 import siting
-from siting.families import Reinforcement
+from siting.families import Network, Reinforcement
 from siting.reinforcements import projects
 from siting.testing import assert_result_valid
 
@@ -154,12 +155,14 @@ def cheap(pid: str, cost: float = 0.01) -> list[dict]:
         (200, None, PROJECTS, "needed"),  # infeasible without any project
         (400, None, PROJECTS, "infeasible"),  # beyond the headroom with every expansion built
         ("renewable", None, PROJECTS, "needed"),  # the renewable energy shares the lines, new and uprated
+        ("loading", None, PROJECTS, "needed"),  # lines loaded to 90 % of their capacity, uprates included
     ],
 )
 def test_brute_force_over_every_build(flow_model, target_mw, headroom, rows, expect):
-    renewable = target_mw == "renewable"
-    if renewable:  # 60 MW average must come from the West's surplus, over L3 and the new lines
+    if target_mw == "renewable":  # 60 MW average must come from the West's surplus, over L3 and new lines
         data, sc = middle(headroom, {"KR-T2": 300.0}, target_mw=200, flow_model=flow_model, renewable_share=0.375)
+    elif target_mw == "loading":
+        data, sc = middle(headroom, target_mw=200, flow_model=flow_model, max_line_loading=0.9)
     else:
         data, sc = middle(headroom, target_mw=target_mw, flow_model=flow_model)
     data = data.replace(reinforcements=candidates(rows))
@@ -248,18 +251,13 @@ def built_plan():
 
 def corrupt(res, **units):
     """A copy of ``res`` whose reinforcements table says other units were built (costs consistent)."""
-    import copy
-
-    bad = copy.copy(res)
     table = res.reinforcements.copy()
     for pid, k in units.items():
         table.loc[table.project_id == pid, "units_built"] = k
     table["built"] = table["units_built"] > 0
     table["cost_krw_bn"] = table["unit_cost_krw_bn"] * table["units_built"]
-    bad.reinforcements = table
-    bad.costs = {**res.costs, "reinforcement": float(table["cost_krw_bn"].sum())}
-    bad.objective = sum(bad.costs.values())
-    return bad
+    costs = {**res.costs, "reinforcement": float(table["cost_krw_bn"].sum())}
+    return dataclasses.replace(res, reinforcements=table, costs=costs, objective=sum(costs.values()))
 
 
 def test_checks_pass_on_the_plan(built_plan):
@@ -287,22 +285,35 @@ def test_check_fails_on_a_corrupted_result(built_plan, units, message):
 def test_check_fails_on_a_wrong_cost(built_plan):
     data, res = built_plan
     bad = corrupt(res)
-    bad.costs = {**bad.costs, "reinforcement": bad.costs["reinforcement"] + 1.0}
+    bad = dataclasses.replace(bad, costs={**bad.costs, "reinforcement": bad.costs["reinforcement"] + 1.0})
     with pytest.raises(AssertionError, match="reinforcement cost term"):
         Reinforcement.check(bad, data, 1e-6)
 
 
 def test_kirchhoff_check_sees_the_new_line(built_plan):
-    """Halving the new line's flow (and moving the rest nowhere) breaks the cycle it closes."""
-    from siting.families import Network
+    """1 MW round the cycle the new line closes (west -> mid2, back over L4 and L3), and the circulation
+    round today's cycle that keeps its law: balanced, within every capacity, today's cycle right, and
+    still against Kirchhoff's voltage law around the new one."""
+    from siting.families.network import ac_cycles
 
     data, res = built_plan
-    import copy
-
-    bad = copy.copy(res)
-    bad.reinforcements = res.reinforcements.assign(line_flow_mw=res.reinforcements.line_flow_mw * 0.5)
-    with pytest.raises(AssertionError, match="Kirchhoff|balance"):
+    x = data.lines.set_index("line_id")["reactance"]
+    ac = data.lines[data.lines.kind == "ac"]
+    (today,) = ac_cycles(zip(ac.line_id, ac.from_id, ac.to_id, strict=True))  # the toy has one
+    sign = dict(today)
+    eps = sign["L3"] * x["L3"] / float(sum(x[lid] for lid in sign))  # today's cycle: -x3 + eps sum x = 0
+    flow = res.lines.set_index("line_id")["flow_mw"].copy()
+    flow[["L3", "L4"]] -= 1.0
+    for lid, s in sign.items():
+        flow[lid] += s * eps
+    table = res.reinforcements.copy()
+    table.loc[table.project_id == "ac", "line_flow_mw"] += 1.0
+    lines = res.lines.assign(flow_mw=flow.reindex(res.lines.line_id).to_numpy())
+    bad = dataclasses.replace(res, reinforcements=table, lines=lines)
+    with pytest.raises(AssertionError, match="Kirchhoff's voltage law broken around .*'ac'"):
         Network.check(bad, data, 1e-6)
+    transport = dataclasses.replace(bad, scenario=res.scenario.replace(flow_model="transport"))
+    Network.check(transport, data, 1e-6)  # the same flows break nothing else
 
 
 def test_reinforce_needs_projects(toy_data):
@@ -321,15 +332,17 @@ def test_reinforce_refuses_n_minus_1_and_round_trips():
 def test_diagnosis_works_with_reinforcements():
     """Infeasible even with every project: the elastic diagnosis runs with the family on (DC model).
 
-    Without the uprate 300 MW cannot reach the middle province; the most within every limit is what
-    the projects make possible (more than today's 110 MW), found with them built.
+    s-mid2 has no headroom today and there is no uprate: the most within every limit (200 MW) needs
+    the expansion at s-mid2 and the new lines into it, so the diagnosis's models must offer them.
     """
-    data, sc = middle(target_mw=300, flow_model="dc")
+    data, sc = middle({"s-mid2": 0}, target_mw=240, flow_model="dc")
     data = data.replace(reinforcements=candidates(PROJECTS[1:]))
     res = siting.solve(data, sc.replace(reinforce=True))
     assert res.status == "infeasible" and res.reinforcements is None
     assert not res.diagnosis.necessary and len(res.diagnosis.limits)
-    assert res.diagnosis.max_achievable_mw >= 200
+    assert res.diagnosis.max_achievable_mw == pytest.approx(200.0)
+    today = siting.solve(data, sc.replace(target_mw=150))  # today's grid: at most 110 MW of supply
+    assert today.status == "infeasible" and today.diagnosis.max_achievable_mw <= 110.0
 
 
 def test_geopackage_has_the_reinforcements_layer(built_plan, tmp_path):
