@@ -45,11 +45,11 @@ import pulp
 from . import postsolve
 from ._errors import UsageError
 from ._log import logger
-from ._types import NewLine
 from ._tie_break import TIE_BREAK_MAX_GAP, tie_break, untie
+from ._types import NewLine
 from ._utils import safe_name
-from .candidates import Candidates
 from .build_out import headroom_bound
+from .candidates import Candidates
 from .constants import HEADROOM, SolverName, Status
 from .data import SitingData
 from .families import DEFAULT_FAMILIES, Family, resolve_order

@@ -351,7 +351,8 @@ class Scenario:
         if self.reinforce and self.n_minus_1:
             raise ScenarioError(
                 "scenario field 'reinforce' = True does not go with n_minus_1=True yet: the outage "
-                "factors would change with every project built; fix: set n_minus_1=False (or reinforce=False)."
+                "factors would change with every project built; fix: set n_minus_1=False "
+                "(or reinforce=False)."
             )
         check_range("max_line_loading", self.max_line_loading, 0, 1, lo_open=True)
 

@@ -9,7 +9,6 @@ import siting
 from siting.candidates import build_candidates
 from siting.families import (
     DEFAULT_FAMILIES,
-    Reinforcement,
     Family,
     FamilyOrderError,
     Headroom,
@@ -17,6 +16,7 @@ from siting.families import (
     LineLoading,
     Network,
     ProvinceCap,
+    Reinforcement,
     Renewable,
     RenewableBuild,
     Security,

@@ -36,7 +36,9 @@ def candidates(rows: list[dict]) -> pd.DataFrame:
     cols = ["project_id", "name", "kind", "source", "line_id", "from_id", "to_id", "substation_id",
             "capacity_mw", "uprate_factor", "cost_krw_bn", "cost_per_km_krw_bn", "voltage_kv",
             "reactance", "max_units"]  # fmt: skip
-    out = pd.DataFrame([{"name": r["project_id"], "source": "ASSUMPTION: toy", **r} for r in rows], columns=cols)
+    out = pd.DataFrame(
+        [{"name": r["project_id"], "source": "ASSUMPTION: toy", **r} for r in rows], columns=cols
+    )
     out["max_units"] = out["max_units"].fillna(1).astype(int)
     return out
 
@@ -117,7 +119,11 @@ def middle(headroom=None, surplus_mw=None, **changes):
     ``headroom`` replaces substations' ``headroom_mw`` (by id), ``surplus_mw`` gives provinces a
     renewable surplus (by code; see ``toy.renewable_layers``); ``changes`` scenario fields.
     """
-    layers = toy.renewable_layers(surplus_mw=surplus_mw, renewables=[toy.WIND_WEST]) if surplus_mw else toy.layers()
+    layers = (
+        toy.renewable_layers(surplus_mw=surplus_mw, renewables=[toy.WIND_WEST])
+        if surplus_mw
+        else toy.layers()
+    )
     subs = layers["substations"]
     for sid, mw in (headroom or {}).items():
         subs.loc[subs.substation_id == sid, "headroom_mw"] = mw
@@ -132,7 +138,7 @@ def middle(headroom=None, surplus_mw=None, **changes):
 PROJECTS = [
     dict(project_id="up3", kind="uprate", line_id="L3", uprate_factor=1.1, cost_per_km_krw_bn=0.5),
     dict(project_id="hv", kind="hvdc", from_id="s-west", to_id="s-mid2", capacity_mw=100.0, cost_krw_bn=40.0),
-    dict(project_id="ac", kind="ac_line", from_id="s-west", to_id="s-mid2", capacity_mw=60.0, cost_krw_bn=12.0,
+    dict(project_id="ac", kind="ac_line", from_id="s-west", to_id="s-mid2", capacity_mw=60.0, cost_krw_bn=12,
          voltage_kv=154, max_units=2),
     dict(project_id="sub", kind="substation", substation_id="s-mid2", capacity_mw=50.0, cost_krw_bn=3.0,
          max_units=2),
@@ -160,7 +166,8 @@ def cheap(pid: str, cost: float = 0.01) -> list[dict]:
 )
 def test_brute_force_over_every_build(flow_model, target_mw, headroom, rows, expect):
     if target_mw == "renewable":  # 60 MW average must come from the West's surplus, over L3 and new lines
-        data, sc = middle(headroom, {"KR-T2": 300.0}, target_mw=200, flow_model=flow_model, renewable_share=0.375)
+        surplus = {"KR-T2": 300.0}
+        data, sc = middle(headroom, surplus, target_mw=200, flow_model=flow_model, renewable_share=0.375)
     elif target_mw == "loading":
         data, sc = middle(headroom, target_mw=200, flow_model=flow_model, max_line_loading=0.9)
     else:
@@ -211,11 +218,11 @@ def test_new_ac_line_follows_kirchhoff(l3_mw, target_mw, units):
 def test_reduced_equals_naive_with_reinforcements():
     """The exact reduction and the effective headroom, taken with every project built, keep the optimum.
 
-    s-mid2 has no headroom today and L3, L5 no residual: today's effective headroom is 0 in the middle
-    province, so bounds taken on today's grid would leave no option; the projects make 200 MW possible.
+    s-mid2 has no headroom today and L3 no residual: bounds taken on today's grid would leave no option
+    at s-mid2 and 50 MW at s-mid (L5's 40 MW and 20 MW of solar); the projects make 200 MW possible.
     """
     data, sc = middle({"s-mid2": 0}, target_mw=200, flow_model="dc", grid_spacing_km=3)
-    lines = data.lines.assign(residual_mw=data.lines["residual_mw"].where(~data.lines.line_id.isin(["L3"]), 0.0))
+    lines = data.lines.assign(residual_mw=data.lines["residual_mw"].where(data.lines.line_id != "L3", 0.0))
     data = data.replace(lines=lines, reinforcements=candidates(PROJECTS))
     sc = sc.replace(reinforce=True)
     reduced = siting.solve(data, sc)

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from ..constants import HEADROOM
 from ..build_out import headroom_bound
+from ..constants import HEADROOM
 from ._base import Family
 from .reinforcement import added_headroom_mw
 
@@ -68,7 +68,7 @@ class Headroom(Family):
 
     @classmethod
     def check(cls, result: ResultLike, data: SitingData, tol: float) -> None:
-        """Substation loads equal the sites connected and stay within the input headroom (+ expansions built)."""
+        """Substation loads equal the sites connected and stay within the input headroom (+ expansions)."""
         load = result.sites.groupby("substation_id")["capacity_mw"].sum()
         s = result.substations.set_index("substation_id")
         assert np.allclose(s["load_mw"], load.reindex(s.index, fill_value=0.0)), (

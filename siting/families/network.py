@@ -76,12 +76,23 @@ def flow_paths(m: ModelLike) -> list[FlowPath]:
         add = m.added_capacity.get(lid)
         cap, most = (r, r) if add is None else (r + add, r + upper_value(add))
         out.append(
-            FlowPath(lid, safe_name(lid), e["from_id"], e["to_id"], e["kind"], float(e["length_km"]), cap, most, False)
+            FlowPath(
+                lid,
+                safe_name(lid),
+                e["from_id"],
+                e["to_id"],
+                e["kind"],
+                float(e["length_km"]),
+                cap,
+                most,
+                False,
+            )
         )
     for line in m.new_lines:
         out.append(
             FlowPath(
-                NEW_LINE_KEY.format(line.id), f"new_{safe_name(line.id)}", line.from_id, line.to_id, line.kind,
+                NEW_LINE_KEY.format(line.id), f"new_{safe_name(line.id)}", line.from_id, line.to_id,
+                line.kind,
                 line.length_km, line.capacity, line.most, True,
             )
         )  # fmt: skip
@@ -176,10 +187,10 @@ class Network(Family):
             m.prob += linear(terms) == 0, f"kvl_{c}"
         for line in m.new_lines:
             if line.on is not None:
-                self._kirchhoff_new(m, line, x)
+                self._kirchhoff_new(m, line, line.on, x)
 
-    def _kirchhoff_new(self, m: ModelLike, line: NewLine, x: dict[str, float]) -> None:
-        """A new AC circuit's disjunctive rows: |Σ path ± x f - x_c f_c| <= M (1 - on) (reinforcement family)."""
+    def _kirchhoff_new(self, m: ModelLike, line: NewLine, on: pulp.LpVariable, x: dict[str, float]) -> None:
+        """A new AC circuit's disjunctive rows: |Σ path ± x f - x_c f_c| <= M (1 - on) (reinforcement)."""
         terms = []
         for lid, sign in line.path:
             fp, fm = self.flow[lid]
@@ -187,8 +198,8 @@ class Network(Family):
         fp, fm = self.flow[NEW_LINE_KEY.format(line.id)]
         gap = linear([*terms, (fp, -line.reactance), (fm, line.reactance)])
         key = safe_name(line.id)
-        m.prob += gap + line.big_m * line.on <= line.big_m, f"kvl_new_{key}_p"
-        m.prob += -gap + line.big_m * line.on <= line.big_m, f"kvl_new_{key}_m"
+        m.prob += gap + line.big_m * on <= line.big_m, f"kvl_new_{key}_p"
+        m.prob += -gap + line.big_m * on <= line.big_m, f"kvl_new_{key}_m"
 
     def settling(self, m: ModelLike) -> Settling:
         """The flows' length; their transmission cost, which prices that length when positive."""
@@ -237,8 +248,12 @@ class Network(Family):
         cap = dl.loc[flow.index, "residual_mw"].clip(lower=0.0)
         cap = cap + added_line_mw(result, data).reindex(flow.index, fill_value=0.0)  # uprates built
         bad = flow.index[flow.abs() + ren > cap + tol]
-        assert len(bad) == 0, f"lines over residual capacity (+ uprates built; flow + renewable flow): {list(bad)}"
-        new = new_line_flows(result, data)  # new lines and links: their own capacity, by the reinforcement check
+        assert len(bad) == 0, (
+            f"lines over residual capacity (+ uprates built; flow + renewable flow): {list(bad)}"
+        )
+        new = new_line_flows(
+            result, data
+        )  # new lines and links: their own capacity, by the reinforcement check
         ends = pd.concat([dl.loc[flow.index, ["from_id", "to_id"]], new[["from_id", "to_id"]]])
         f = np.r_[flow.to_numpy(dtype=float), new["line_flow_mw"].to_numpy(dtype=float)]
         inflow = np.zeros(len(s))

@@ -39,7 +39,7 @@ is valid and new AC lines of the DC model are held unbuilt there.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 import numpy as np
@@ -122,7 +122,9 @@ class Reinforcement(Family):
         for r in self.table.itertuples():
             # no valid M when line limits are relaxed: DC AC lines stay unbuilt (module docstring)
             held = dc and r.kind == "ac_line" and LINES in m.elastic
-            u = pulp.LpVariable(f"u_{safe_name(r.project_id)}", 0, 0 if held else int(r.max_units), pulp.LpInteger)
+            u = pulp.LpVariable(
+                f"u_{safe_name(r.project_id)}", 0, 0 if held else int(r.max_units), pulp.LpInteger
+            )
             self.units[r.project_id] = u
             m.fixed_with_plan.append(u)
             cost.append((u, float(r.cost_krw_bn)))
@@ -149,22 +151,28 @@ class Reinforcement(Family):
                 )
             )  # fmt: skip
 
-    def _circuits(self, m: ModelLike, r: object, u: pulp.LpVariable, paths: _PathFinder) -> list[NewLine]:
-        """The units of a DC AC line as circuits, each with its binary, path and M; units built in order."""
-        pid, k, added = str(r.project_id), int(r.max_units), float(r.added_mw)  # type: ignore[attr-defined]
-        path, big_m = paths.find(pid, r.from_id, r.to_id)  # type: ignore[attr-defined]
-        on = [u] if k == 1 else [pulp.LpVariable(f"ub_{safe_name(pid)}_{j}", cat=pulp.LpBinary) for j in range(k)]
+    def _circuits(self, m: ModelLike, r: Any, u: pulp.LpVariable, paths: _PathFinder) -> list[NewLine]:
+        """The units of a DC AC line (a projects row) as circuits, each with its binary, path and M.
+
+        Units are built in order (``on[j] >= on[j + 1]``), so that equal plans are one.
+        """
+        pid, k, added = str(r.project_id), int(r.max_units), float(r.added_mw)
+        path, big_m = paths.find(pid, r.from_id, r.to_id)
+        on = (
+            [u]
+            if k == 1
+            else [pulp.LpVariable(f"ub_{safe_name(pid)}_{j}", cat=pulp.LpBinary) for j in range(k)]
+        )
         if k > 1:
             m.prob += linear((b, 1) for b in on) - u == 0, f"units_{safe_name(pid)}"
             for j in range(k - 1):
                 m.prob += on[j] - on[j + 1] >= 0, f"unit_order_{safe_name(pid)}_{j}"
             m.fixed_with_plan.extend(on)
+        ids = [pid] if k == 1 else [f"{pid}#{j + 1}" for j in range(k)]
+        x, km = float(r.reactance), float(r.length_km)
         return [
-            NewLine(
-                pid if k == 1 else f"{pid}#{j + 1}", pid, r.from_id, r.to_id, "ac",  # type: ignore[attr-defined]
-                float(r.length_km), float(r.reactance), added * b, added, b, path, big_m,  # type: ignore[attr-defined]
-            )  # fmt: skip
-            for j, b in enumerate(on)
+            NewLine(c, pid, r.from_id, r.to_id, "ac", km, x, added * b, added, b, path, big_m)
+            for c, b in zip(ids, on, strict=True)
         ]
 
     def read(self, m: ModelLike, sol: SolutionLike) -> None:
@@ -242,7 +250,9 @@ class Reinforcement(Family):
         new = new_line_flows(result, data)
         over = new["line_flow_mw"].abs() + new["renewable_flow_mw"].abs() - new["added_mw"] * new["units"]
         bad = new.index[over > tol]
-        assert len(bad) == 0, f"new lines carry more than added_mw x units built (0 if not built): {list(bad)}"
+        assert len(bad) == 0, (
+            f"new lines carry more than added_mw x units built (0 if not built): {list(bad)}"
+        )
 
 
 def _net(flows: dict[str, tuple[pulp.LpVariable, pulp.LpVariable, float]], key: str) -> float:
@@ -269,7 +279,7 @@ class _PathFinder:
                 self.H.add_edge(a, b, best=(w, lid), weight=w)
 
     def find(self, pid: str, a: str, b: str) -> tuple[tuple[tuple[str, float], ...], float]:
-        """The signed path from ``a`` to ``b`` and its M; ScenarioError when today's AC lines do not join them."""
+        """The signed path from ``a`` to ``b`` and its M; ScenarioError when today's AC lines do not join."""
         try:
             nodes = nx.shortest_path(self.H, a, b, weight="weight")
         except (nx.NetworkXNoPath, nx.NodeNotFound):
@@ -322,7 +332,7 @@ def added_headroom_mw(result: ResultLike, data: SitingData) -> pd.Series:
 
 
 def new_line_flows(result: ResultLike, data: SitingData) -> pd.DataFrame:
-    """New lines and links: ends, kind, reactance, length and ``added_mw`` from the data; units and flows from the result.
+    """New lines and links: ends, kind, reactance, length, ``added_mw`` (data); units and flows (result).
 
     Indexed by ``project_id``; ``line_flow_mw`` (signed, from -> to) and
     ``renewable_flow_mw`` from the result's ``reinforcements`` table.

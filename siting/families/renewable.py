@@ -18,7 +18,6 @@ import numpy as np
 import pandas as pd
 import pulp
 
-from .._utils import safe_name
 from ..constants import LINES, RENEWABLE
 from ..renewable_supply import counts_renewables
 from ._base import Family, Settling, Stage, linear, value
@@ -197,7 +196,9 @@ class Renewable(Family):
         inflow = np.zeros(len(s))
         flow = result.lines.set_index("line_id")["renewable_flow_mw"]
         new = new_line_flows(result, data)  # on new lines and links built too
-        dl = pd.concat([data.lines.set_index("line_id").loc[flow.index, ["from_id", "to_id"]], new[["from_id", "to_id"]]])
+        dl = pd.concat(
+            [data.lines.set_index("line_id").loc[flow.index, ["from_id", "to_id"]], new[["from_id", "to_id"]]]
+        )
         f = np.r_[flow.to_numpy(dtype=float), new["renewable_flow_mw"].to_numpy(dtype=float)]
         index = pd.Index(s["substation_id"])
         np.add.at(inflow, index.get_indexer(dl["to_id"]), f)
