@@ -75,27 +75,12 @@ def flow_paths(m: ModelLike) -> list[FlowPath]:
         r = max(float(e["residual_mw"]), 0.0)
         add = m.added_capacity.get(lid)
         cap, most = (r, r) if add is None else (r + add, r + upper_value(add))
-        out.append(
-            FlowPath(
-                lid,
-                safe_name(lid),
-                e["from_id"],
-                e["to_id"],
-                e["kind"],
-                float(e["length_km"]),
-                cap,
-                most,
-                False,
-            )
-        )
+        out.append(FlowPath(lid, safe_name(lid), e["from_id"], e["to_id"], e["kind"], float(e["length_km"]),
+                            cap, most, new=False))  # fmt: skip
     for line in m.new_lines:
-        out.append(
-            FlowPath(
-                NEW_LINE_KEY.format(line.id), f"new_{safe_name(line.id)}", line.from_id, line.to_id,
-                line.kind,
-                line.length_km, line.capacity, line.most, True,
-            )
-        )  # fmt: skip
+        key = NEW_LINE_KEY.format(line.id)
+        out.append(FlowPath(key, f"new_{safe_name(line.id)}", line.from_id, line.to_id, line.kind,
+                            line.length_km, line.capacity, line.most, new=True))  # fmt: skip
     return out
 
 

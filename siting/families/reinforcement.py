@@ -143,13 +143,11 @@ class Reinforcement(Family):
             if paths is not None and r.kind == "ac_line":
                 m.new_lines.extend(self._circuits(m, r, u, paths))
                 continue
-            kind = "ac" if r.kind == "ac_line" else "hvdc"
+            kind, x, km = ("ac" if r.kind == "ac_line" else "hvdc"), float(r.reactance), float(r.length_km)
+            most = added * int(r.max_units)
             m.new_lines.append(
-                NewLine(
-                    r.project_id, r.project_id, r.from_id, r.to_id, kind, float(r.length_km),
-                    float(r.reactance), added * u, added * int(r.max_units),
-                )
-            )  # fmt: skip
+                NewLine(r.project_id, r.project_id, r.from_id, r.to_id, kind, km, x, added * u, most)
+            )
 
     def _circuits(self, m: ModelLike, r: Any, u: pulp.LpVariable, paths: _PathFinder) -> list[NewLine]:
         """The units of a DC AC line (a projects row) as circuits, each with its binary, path and M.
