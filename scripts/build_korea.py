@@ -5,8 +5,9 @@ Inputs are the raw files in ``../shared/realdata/`` (see its README): KOSTAT
 as cleaned by PyPSA-Earth (ODbL 1.0), the WRI Global Power Plant Database
 v1.3 (CC BY 4.0) and OSM generators; and the sourced tables in
 ``scripts/inputs/`` (the renewable surplus and new-build potential of each
-province: ``korea_renewable_provinces.csv``). Users never need them: the
-output is committed and installed with the package.
+province: ``korea_renewable_provinces.csv``); the candidate reinforcements
+of ``korea_reinforcements.py`` (cited public projects). Users never need them:
+the output is committed and installed with the package.
 
     python scripts/build_korea.py                 # rewrite data/geo/*
     python scripts/build_korea.py --check         # exit 1 if data/geo differs from what it would write
@@ -38,6 +39,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import korea_plants  # noqa: E402
 import korea_provinces  # noqa: E402
+import korea_reinforcements  # noqa: E402
 import korea_renewables  # noqa: E402
 import korea_supply  # noqa: E402
 
@@ -266,6 +268,7 @@ def tables(source: Path) -> dict[str, gpd.GeoDataFrame]:
         "lines": lines,
         "plants": plants,
         "renewables": renewables,
+        "reinforcements": korea_reinforcements.build_reinforcements(subs, lines),
         "_grid": grid,
     }
 
@@ -287,6 +290,9 @@ def write(layers: dict[str, gpd.GeoDataFrame], out: Path) -> list[Path]:
         "substations.csv": lambda p: _to_csv(layers["substations"], p),
         "plants.csv": lambda p: _to_csv(layers["plants"], p),
         "renewables.csv": lambda p: _to_csv(layers["renewables"], p),
+        "reinforcements.csv": lambda p: korea_reinforcements.write_reinforcements(
+            layers["reinforcements"], p
+        ),
         "lines.geojson": lambda p: (
             layers["lines"]
             .assign(geometry=_round_geoms(layers["lines"].geometry))
@@ -333,6 +339,7 @@ def report(layers: dict[str, gpd.GeoDataFrame]) -> str:
     out.append(f"  corridors: {lines['corridor'].replace('', 'none').value_counts().to_dict()}")
     reasons = grid.dropped["reason"].str.replace(r"[0-9]+", "N", regex=True).value_counts().to_dict()
     out.append(f"dropped OSM rows: {len(grid.dropped)}; by reason: {reasons}")
+    out.append(f"reinforcements: {layers['reinforcements']['kind'].value_counts().sort_index().to_dict()}")
     out.append("")
     out.append(korea_supply.describe(layers["plants"], layers["renewables"]))
     return "\n".join(out)

@@ -165,26 +165,25 @@ def _positive(frame: pd.DataFrame) -> list[str]:
     for kind, cols in _POSITIVE.items():
         rows = _kinds(frame, kind)
         for col, what in cols.items():
-            bad = rows & ~(number(frame, col) > 0)
+            value = number(frame, col)
+            bad = rows & ~((value > 0) & np.isfinite(value))
             if bad.any():
                 problems.append(
                     f"layer '{LAYER}', column '{col}': missing or not positive in {_rows(frame, bad)} "
-                    f"(kind {kind}); fix: give {what}, > 0."
+                    f"(kind {kind}); fix: give {what}, finite and > 0."
                 )
     k = number(frame, "uprate_factor")
-    bad = _kinds(frame, "uprate") & ~(k > 1) & np.isfinite(k.fillna(0.0))
-    missing = _kinds(frame, "uprate") & k.isna()
-    if missing.any():
-        problems.append(
-            f"layer '{LAYER}', column 'uprate_factor': missing in {_rows(frame, missing)} (kind uprate); "
-            "fix: give k > 1, the new rating over today's (1.6 for a rating 60 % higher)."
-        )
-    bad &= ~missing
-    if bad.any():
-        problems.append(
-            f"layer '{LAYER}', column 'uprate_factor': not above 1 in {_rows(frame, bad)} (kind uprate); "
-            "fix: give k > 1, the new rating over today's (1.6 for a rating 60 % higher)."
-        )
+    uprate = _kinds(frame, "uprate")
+    wrong = (
+        ("missing", uprate & k.isna()),
+        ("not above 1", uprate & k.notna() & ~((k > 1) & np.isfinite(k))),
+    )
+    for what, bad in wrong:
+        if bad.any():
+            problems.append(
+                f"layer '{LAYER}', column 'uprate_factor': {what} in {_rows(frame, bad)} (kind uprate); "
+                "fix: give a finite k > 1, the new rating over today's (1.6 for a rating 60 % higher)."
+            )
     return problems
 
 

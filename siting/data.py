@@ -141,7 +141,7 @@ class SitingData:
     >>> data = siting.load_korea()
     >>> data  # doctest: +NORMALIZE_WHITESPACE
     SitingData(provinces=17, substations=1087, lines=1371, renewables=2107, plants=132,
-               metric_crs='EPSG:5179')
+               reinforcements=5, metric_crs='EPSG:5179')
     """
 
     provinces: gpd.GeoDataFrame

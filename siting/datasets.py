@@ -28,6 +28,7 @@ _FILES: Final[dict[str, str]] = {
     "lines": "lines.geojson",
     "renewables": "renewables.csv",
     "plants": "plants.csv",
+    "reinforcements": "reinforcements.csv",
 }
 
 #: Generation held back for lack of export capacity, MW, by ``export_region``
@@ -59,7 +60,7 @@ def bundled_path(layer: str) -> Path:
 
     Parameters
     ----------
-    layer : {"provinces", "substations", "lines", "renewables", "plants", "README"}
+    layer : {"provinces", "substations", "lines", "renewables", "plants", "reinforcements", "README"}
 
     Examples
     --------
@@ -82,7 +83,10 @@ def load_korea(*, headroom_by_kv: Mapping[int, float] | None = None) -> SitingDa
     (``settings.HEADROOM_MW_BY_KV``, or ``headroom_by_kv``) and zero in the
     capital region; zero residual capacity on the tagged export and
     capital-inflow corridors; held-back generation on the east and west
-    coasts as supply for new load there.
+    coasts as supply for new load there. The candidate reinforcements
+    (``reinforcements.csv``: the East Coast and West Sea HVDC links, the
+    Buk-Dangjin – Sintangjeong line, reconductoring of 154 kV lines) come as
+    they are.
 
     Parameters
     ----------

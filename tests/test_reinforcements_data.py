@@ -143,7 +143,7 @@ def test_ac_line_reactance_from_the_lines_rule_or_given():
     assert p.loc["A2", "reactance"] == 0.123
 
 
-@pytest.mark.parametrize("suffix", [".csv", ".geojson"])
+@pytest.mark.parametrize("suffix", [".csv", ".geojson", ".gpkg"])
 def test_read_from_files(tmp_path: Path, suffix: str):
     cands = _cands(HVDC, UP, SUB)
     path = tmp_path / f"reinforcements{suffix}"
@@ -157,7 +157,7 @@ def test_read_from_files(tmp_path: Path, suffix: str):
     data = siting.SitingData.from_files(**layers, reinforcements=path)
     assert list(data.reinforcements.project_id) == ["H", "U", "S"]
     assert data.reinforcements.crs.to_string() == GEOGRAPHIC_CRS
-    assert data.reinforcements.geometry.notna().tolist() == [suffix == ".geojson", False, False]
+    assert data.reinforcements.geometry.notna().tolist() == [suffix != ".csv", False, False]
     assert "reinforcements=3" in repr(data)
     # found by name in a data folder too
     for name, frame in layers.items():
@@ -277,3 +277,63 @@ def test_validate_reports_every_problem_in_one_pass(tmp_path: Path, capsys: pyte
     _cands(HVDC, AC, UP, GEN, SUB).to_csv(good, index=False)
     assert main(["validate", *files, str(good)]) == EXIT_PLAN
     assert "No problems found" in capsys.readouterr().out
+
+
+# -- the bundled Korean candidates -------------------------------------------------------------------
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _script():
+    import sys
+
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import korea_reinforcements
+
+    return korea_reinforcements
+
+
+def test_bundled_csv_is_what_the_script_writes(tmp_path: Path):
+    from siting.datasets import bundled_path
+
+    script = _script()
+    fresh = tmp_path / "reinforcements.csv"
+    script.write_reinforcements(script.bundled_table(), fresh)
+    assert fresh.read_bytes() == bundled_path("reinforcements").read_bytes()
+
+
+def test_korea_candidates_join_bundled_substations_not_already_joined(korea):
+    layer = korea.reinforcements
+    assert layer is not None and len(layer) == len(_script().CANDIDATES)
+    subs = set(korea.substations.substation_id)
+    links = layer[layer.kind.isin(["ac_line", "hvdc"])]
+    assert {"hvdc", "ac_line", "uprate"} <= set(layer.kind)
+    assert links.from_id.isin(subs).all() and links.to_id.isin(subs).all()
+    joined = {frozenset(e) for e in zip(korea.lines.from_id, korea.lines.to_id, strict=True)}
+    assert not any(frozenset(e) in joined for e in zip(links.from_id, links.to_id, strict=True))
+    # every source cites something or says ASSUMPTION; every mapped end says how
+    assert layer.source.str.len().gt(20).all()
+    assert links.from_match.str.match(r"^(name|id|near): ").all()
+    assert links.to_match.str.match(r"^(name|id|near): ").all()
+    near = links.from_match.str.cat(links.to_match).str.extract(r"near: .*?, ([0-9.]+) km")[0].dropna()
+    assert (near.astype(float) < 25).all()  # a converter site mapped to a bus within 25 km
+
+
+def test_korea_projects_expand_the_154kv_uprate_to_every_154kv_line(korea):
+    p = projects(korea)
+    generic = korea.reinforcements.query("kind == 'uprate'").iloc[0]
+    ac154 = korea.lines[(korea.lines.kind == "ac") & (korea.lines.voltage_kv == 154)]
+    up = p[p.project_id.str.startswith(f"{generic.project_id}:")]
+    assert len(up) == len(ac154) and set(up.line_id) == set(ac154.line_id)
+    assert up.cost_krw_bn.sum() == pytest.approx(generic.cost_per_km_krw_bn * ac154.length_km.sum())
+    assert (p.added_mw > 0).all() and (p.cost_krw_bn > 0).all()
+
+
+def test_the_readme_names_every_project_and_the_godeok_gap():
+    from siting.datasets import bundled_path
+
+    readme = bundled_path("README").read_text(encoding="utf-8")
+    section = readme.split("## reinforcements.csv", 1)[1].split("\n## ", 1)[0]
+    for cand in _script().CANDIDATES:
+        assert f"`{cand['project_id']}`" in section, cand["project_id"]
+    assert "Godeok" in section and "not a candidate" in section
