@@ -51,7 +51,7 @@ from .._types import NewLine
 from .._utils import safe_name
 from ..build_out import offered
 from ..constants import LINES
-from ..reinforcements import projects
+from ..reinforcements import PROJECT_COLUMNS, projects
 from ._base import Family, linear, upper_value, value
 
 if TYPE_CHECKING:
@@ -77,14 +77,7 @@ REINFORCEMENT = "reinforcement"
 NEW_LINE_KEY = "new:{}"
 #: Columns of ``SitingResult.reinforcements`` (before its geometry).
 REINFORCEMENT_COLUMNS = (
-    "project_id",
-    "name",
-    "kind",
-    "from_id",
-    "to_id",
-    "line_id",
-    "substation_id",
-    "added_mw",
+    *PROJECT_COLUMNS[:8],  # project_id ... added_mw
     "max_units",
     "units_built",
     "built",
@@ -198,7 +191,7 @@ class Reinforcement(Family):
                 carried = float(sum(abs(a) + abs(b) for a, b in zip(fs, gs, strict=True)))
             rows.append(
                 {
-                    **{c: getattr(r, c) for c in REINFORCEMENT_COLUMNS[:9] if c != "max_units"},
+                    **{c: getattr(r, c) for c in PROJECT_COLUMNS[:8]},
                     "max_units": int(r.max_units),
                     "units_built": units,
                     "built": units > 0,
