@@ -363,3 +363,14 @@ def test_geopackage_has_the_reinforcements_layer(built_plan, tmp_path):
 
     back = gpd.read_file(path, layer="reinforcements")
     assert back.set_index("project_id")["units_built"].to_dict() == {"up3": 1, "ac": 2}
+
+
+def test_dc_refuses_a_new_ac_line_between_ac_islands():
+    """s-mid2 reached by HVDC alone (L4 dropped): a new AC line to it closes no cycle of today's AC lines."""
+    layers = toy.hvdc_layers()
+    layers["lines"] = layers["lines"][layers["lines"].line_id != "L4"]
+    data = siting.SitingData(**layers).replace(reinforcements=candidates([PROJECTS[2]]))
+    sc = siting.Scenario(**MIDDLE_ONLY, **EXACT).replace(target_mw=100, reinforce=True)
+    assert siting.solve(data, sc).status == "optimal"  # the transport model takes it
+    with pytest.raises(siting.ScenarioError, match="'ac'.*do not connect.*fix: make it an 'hvdc'"):
+        siting.solve(data, sc.replace(flow_model="dc"))
