@@ -176,7 +176,8 @@ def _busiest(result: ResultLike) -> list[str]:
     more = f" ({LISTED_SUBSTATIONS} largest listed)" if len(used) > LISTED_SUBSTATIONS else ""
     out = [f"Substations used: {len(used)}{more}"]
     out += [
-        f"  {r.voltage_kv:4.0f} kV {r.load_mw:7,.0f} / {r.headroom_mw:5,.0f} MW ({r.utilization:4.0%})  "
+        f"  {r.voltage_kv:4.0f} kV {r.load_mw:7,.0f} / {r.headroom_mw + r.headroom_added_mw:5,.0f} MW "
+        f"({r.utilization:4.0%})  "
         f"{r.name or r.substation_id} ({r.substation_id})"
         for r in used.head(LISTED_SUBSTATIONS).itertuples()
     ]
@@ -184,7 +185,8 @@ def _busiest(result: ResultLike) -> list[str]:
     busy = lines[lines["flow_mw"].abs() > 1e-6].sort_values("loading", ascending=False, kind="stable")
     out.append(f"Most loaded lines ({min(len(busy), LISTED_LINES)} of {len(busy)} carrying new flow):")
     out += [
-        f"  {line_label(r.name, r.line_id, r.length_km)}: {abs(r.flow_mw):,.0f} / {r.residual_mw:,.0f} MW "
+        f"  {line_label(r.name, r.line_id, r.length_km)}: {abs(r.flow_mw):,.0f} / "
+        f"{r.residual_mw + r.uprated_mw:,.0f} MW "
         f"residual ({r.loading:.0%})"
         for r in busy.head(LISTED_LINES).itertuples()
     ]

@@ -156,7 +156,8 @@ class SitingResult:
         substation's, pro rata by MW, subsidy_krw_bn), geometry.
     substations : GeoDataFrame
         Every substation: substation_id, name, province, voltage_kv, load_mw,
-        headroom_mw, utilization, supply_mw, supply_used_mw, build_peak_mw
+        headroom_mw, headroom_added_mw (by the substation projects built),
+        utilization (of the two), supply_mw, supply_used_mw, build_peak_mw
         (supply the renewables built add there at the peak), surplus_mw
         (renewable surplus stranded there, average MW), surplus_used_mw,
         build_energy_mw (new-build energy taken there), renewable_delivered_mw
@@ -165,7 +166,8 @@ class SitingResult:
         supply_value_bn_per_mw, geometry.
     lines : GeoDataFrame
         Every line: line_id, from_id, to_id, name, kind, flow_mw (signed, from
-        -> to), capacity_mw, residual_mw, loading (|flow| / residual),
+        -> to), capacity_mw, residual_mw, uprated_mw (added by the uprates
+        built), loading (|flow| / (residual + uprated)),
         renewable_flow_mw, capacity_value_bn_per_mw, geometry.
 
         The ``*_value_bn_per_mw`` columns are what one more MW of that limit

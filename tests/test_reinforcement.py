@@ -272,6 +272,9 @@ def test_checks_pass_on_the_plan(built_plan):
     assert_result_valid(res, data)
     assert_result_valid(corrupt(res), data)  # the corruption alone changes nothing
     assert "Reinforcements built: up3" in res.summary()
+    l3 = res.lines.set_index("line_id").loc["L3"]  # the uprate lets L3 carry more than today's residual
+    assert l3.uprated_mw == pytest.approx(0.02 * l3.capacity_mw)
+    assert abs(l3.flow_mw) > l3.residual_mw + 1.0 and l3.loading <= 1 + 1e-9
 
 
 @pytest.mark.parametrize(
