@@ -182,7 +182,9 @@ class Scenario:
         of the data's ``reinforcements`` layer
         (:func:`siting.reinforcements.projects`) are candidates, each built
         a whole number of times at its cost
-        (:mod:`siting.families.reinforcement`). Not yet with ``n_minus_1``.
+        (:mod:`siting.families.reinforcement`). With ``n_minus_1``, uprates,
+        HVDC links and substation projects only (a new AC line would change
+        the outage factors).
     max_line_loading : float, default 1
         Largest share of each line's residual capacity the campus supply
         flow may use, (0-1]. Below 1 the line-loading family caps every
@@ -347,12 +349,6 @@ class Scenario:
                 f"scenario field 'n_minus_1' = True needs flow_model='dc', not {self.flow_model!r}: in the "
                 "transport model flows do not follow the physics, so a line outage does not say where its "
                 "flow goes; fix: set flow_model='dc' (or n_minus_1=False)."
-            )
-        if self.reinforce and self.n_minus_1:
-            raise ScenarioError(
-                "scenario field 'reinforce' = True does not go with n_minus_1=True yet: the outage "
-                "factors would change with every project built; fix: set n_minus_1=False "
-                "(or reinforce=False)."
             )
         check_range("max_line_loading", self.max_line_loading, 0, 1, lo_open=True)
 

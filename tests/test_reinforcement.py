@@ -331,12 +331,32 @@ def test_reinforce_needs_projects(toy_data):
         siting.solve(toy_data, siting.Scenario(target_mw=100, grid_spacing_km=5, reinforce=True))
 
 
-def test_reinforce_refuses_n_minus_1_and_round_trips():
-    with pytest.raises(siting.ScenarioError, match="'reinforce'.*n_minus_1"):
-        siting.Scenario(target_mw=100, reinforce=True, flow_model="dc", n_minus_1=True)
-    sc = siting.Scenario(target_mw=100, reinforce=True)
+def test_reinforce_round_trips():
+    sc = siting.Scenario(target_mw=100, reinforce=True, flow_model="dc", n_minus_1=True)
     assert siting.Scenario.from_dict(sc.to_dict()) == sc
     assert "reinforce = true" in sc.to_toml()
+    with pytest.raises(siting.ScenarioError, match="'reinforce'"):
+        siting.Scenario(target_mw=100, reinforce="yes")
+
+
+@pytest.mark.parametrize("target_mw", [100, 150, 200])
+def test_brute_force_with_n_minus_1(target_mw):
+    """N-1 with an uprate, an HVDC link (an outage too) and a substation project; today's grid fails all."""
+    data, sc = middle(target_mw=target_mw, flow_model="dc", n_minus_1=True)
+    data = data.replace(reinforcements=candidates([PROJECTS[0], PROJECTS[1], PROJECTS[3]]))
+    res, brute = solve_both(data, sc)
+    units = assert_agree(res, brute)
+    assert (units is None) == (target_mw == 200)
+    assert siting.solve(data, sc).status == "infeasible"
+    if units is not None:
+        assert res.reinforcements.set_index("project_id").at["hv", "units_built"] == units["hv"] == 1
+
+
+def test_n_minus_1_refuses_new_ac_lines():
+    data, sc = middle(target_mw=100, flow_model="dc", n_minus_1=True)
+    data = data.replace(reinforcements=candidates([PROJECTS[2]]))
+    with pytest.raises(siting.ScenarioError, match="'n_minus_1'.*new AC line.*fix:"):
+        siting.solve(data, sc.replace(reinforce=True))
 
 
 def test_diagnosis_works_with_reinforcements():

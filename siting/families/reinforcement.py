@@ -30,7 +30,8 @@ is valid for every plan. Each unit of a modular AC line is its own circuit
 (its own binary ``on``, units built in order), so that parallel units
 split the flow as the physics does. HVDC links stay controllable.
 
-Limitations: not with N-1 (the scenario refuses it); in the DC model a new
+Limitations: with N-1, no new AC lines (they would change the outage
+factors; :mod:`siting.families.security` refuses them); in the DC model a new
 AC line must join buses that today's AC lines already connect (else the
 cycles it closes need two projects at once); in an elastic model that
 relaxes the line limits (the diagnosis), the flows are unbounded, so no M
