@@ -58,7 +58,7 @@ def solved(toy_data):
     )
     res = siting.solve(toy_data, sc)
     assert res.status == "optimal"
-    # every built-in family is on here but reinforcement, which does not go with N-1 (test_reinforcement)
+    # every built-in family is on here but reinforcement (it needs a reinforcements layer)
     assert set(res.families) == set(DEFAULT_FAMILIES) - {Reinforcement}
     return res
 
