@@ -25,8 +25,8 @@ new cycle: ``|sum over P of sign x_e f_e - x_c f_c| <= M (1 - on)``, with
 ``f_c = 0`` when not built. ``M`` is the least over paths of ``sum x_e
 cap_e`` (``cap_e`` the line's capacity with every uprate built), from a
 shortest path with weights ``x_e cap_e``: on that path the sum can never
-exceed it, so the row is void when the line is not built and no tighter M
-is valid for every plan. Each unit of a modular AC line is its own circuit
+exceed it, so the row is void when the line is not built, and no single
+path gives a smaller valid M. Each unit of a modular AC line is its own circuit
 (its own binary ``on``, units built in order), so that parallel units
 split the flow as the physics does. HVDC links stay controllable.
 
@@ -35,7 +35,8 @@ factors; :mod:`siting.families.security` refuses them); in the DC model a new
 AC line must join buses that today's AC lines already connect (else the
 cycles it closes need two projects at once); in an elastic model that
 relaxes the line limits (the diagnosis), the flows are unbounded, so no M
-is valid and new AC lines of the DC model are held unbuilt there.
+is valid and new AC lines of the DC model are held unbuilt there. The
+model has no time dimension: ``earliest_year`` is not read.
 """
 
 from __future__ import annotations
