@@ -397,3 +397,37 @@ def test_dc_refuses_a_new_ac_line_between_ac_islands():
     assert siting.solve(data, sc).status == "optimal"  # the transport model takes it
     with pytest.raises(siting.ScenarioError, match="'ac'.*do not connect.*fix: make it an 'hvdc'"):
         siting.solve(data, sc.replace(flow_model="dc"))
+
+
+def test_project_values_against_the_brute_force():
+    """What each project built saves: the least plan + project cost over every build without it."""
+    data, sc = middle(target_mw=200, flow_model="dc")
+    data = data.replace(reinforcements=candidates(PROJECTS))
+    res = siting.solve(data, sc.replace(reinforce=True))
+    values = siting.project_values(data, res).set_index("project_id")
+    assert list(values.index) == list(res.reinforcements.loc[res.reinforcements.built, "project_id"])
+    table = projects(data)
+    for pid, row in values.iterrows():
+        ranges = [
+            range(1) if p == pid else range(int(k) + 1)
+            for p, k in zip(table.project_id, table.max_units, strict=True)
+        ]
+        best = None
+        for combo in itertools.product(*ranges):
+            plan = siting.solve(with_units(data, dict(zip(table.project_id, combo, strict=True))), sc)
+            if plan.status == "optimal":
+                total = plan.objective + float((table.cost_krw_bn * np.array(combo)).sum())
+                best = total if best is None else min(best, total)
+        if best is None:
+            assert row.status_without == "infeasible" and row.saves_krw_bn == np.inf
+            assert row.campuses_moved == len(res.sites)
+        else:
+            assert row.objective_without_krw_bn == pytest.approx(best, rel=1e-7)
+            assert row.saves_krw_bn == pytest.approx(best - res.objective, rel=1e-7, abs=1e-6)
+            assert row.saves_krw_bn >= -1e-6  # holding a project back never makes the optimum cheaper
+
+
+def test_project_values_needs_a_reinforcing_plan(toy_data):
+    res = siting.solve(toy_data, siting.Scenario(target_mw=100, grid_spacing_km=5, min_host_provinces=1))
+    with pytest.raises(siting.UsageError, match="reinforce=True"):
+        siting.project_values(toy_data, res)
