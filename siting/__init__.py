@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from .pipeline import solve
     from .plot import plot_comparison, plot_data, plot_siting
     from .prepared import Prepared, prepare
+    from .reinforcement_values import project_values
     from .result import Diagnosis, OverbuildWarning, SitingResult
     from .sensitivities import SensitivityResult, plot_tornado, sensitivity
     from .solvers import SolveReport
@@ -77,6 +78,7 @@ __all__ = [
     "plot_tornado",
     "plot_upgrades",
     "prepare",
+    "project_values",
     "read_gppd",
     "read_osm_grid",
     "scenario_grid",
@@ -117,6 +119,7 @@ _LAZY = {
     "plot_data": "plot",
     "plot_upgrades": "upgrade_map",
     "upgrade_values": "upgrades",
+    "project_values": "reinforcement_values",
     "plot_siting": "plot",
     "read_gppd": "gppd",
     "read_osm_grid": "osm",

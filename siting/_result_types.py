@@ -93,6 +93,7 @@ class ResultLike(Protocol):
     candidates_given: int | None
     assumptions: str
     exclusion_buffer: gpd.GeoSeries | None
+    reinforcements: gpd.GeoDataFrame | None
 
     @property
     def diagnosis(self) -> DiagnosisLike | None:

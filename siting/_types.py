@@ -1,6 +1,7 @@
 """What the families and the post-solve stages read of a model and write into a solution.
 
-These are :class:`typing.Protocol` classes, for annotations only: a family
+These are :class:`typing.Protocol` classes, for annotations only (and
+:class:`NewLine`, a plain record the model holds): a family
 annotates with them instead of importing :mod:`siting.model`, which imports
 the families, so that no import circle closes (a result is read through
 :mod:`siting._result_types` the same way). mypy checks the structural fit
@@ -12,7 +13,7 @@ wherever a real object is passed: :class:`siting.model.SitingModel` for
 from __future__ import annotations
 
 from collections.abc import Hashable
-from typing import TYPE_CHECKING, Any, Protocol, TypeAlias
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypeAlias
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -24,10 +25,34 @@ if TYPE_CHECKING:
     from .data import SitingData
     from .scenario import Scenario
 
-__all__ = ["FlowVars", "ModelLike", "SolutionLike"]
+__all__ = ["FlowVars", "ModelLike", "NewLine", "SolutionLike"]
 
 #: ``line_id -> (plus, minus, length_km)``: a flow ``plus - minus`` on each line.
 FlowVars: TypeAlias = "dict[str, tuple[pulp.LpVariable, pulp.LpVariable, float]]"
+
+
+class NewLine(NamedTuple):
+    """One new flow path the model may build (a circuit of an ``ac_line`` or ``hvdc`` project)."""
+
+    #: Circuit id: the project's, with ``#<unit>`` for each unit of an AC line in the DC model.
+    id: str
+    project_id: str
+    from_id: str
+    to_id: str
+    #: "ac" or "hvdc".
+    kind: str
+    length_km: float
+    reactance: float
+    #: MW it may carry: ``added_mw`` x the units built (or x its unit's binary).
+    capacity: pulp.LpAffineExpression
+    #: MW it carries at most, every unit built.
+    most: float
+    #: DC AC circuits: the binary "built"; Kirchhoff's law holds around its cycle when 1.
+    on: pulp.LpVariable | None = None
+    #: Today's AC lines from ``from_id`` to ``to_id`` as ``(line_id, sign)`` (DC AC circuits).
+    path: tuple[tuple[str, float], ...] = ()
+    #: The disjunctive rows' M, MW x reactance (DC AC circuits).
+    big_m: float = 0.0
 
 
 class ModelLike(Protocol):
@@ -61,6 +86,9 @@ class ModelLike(Protocol):
     renewable_delivered: pulp.LpAffineExpression | None
     build_peak: dict[int, pulp.LpAffineExpression]
     build_energy: dict[int, pulp.LpAffineExpression]
+    added_capacity: dict[str, pulp.LpAffineExpression]
+    new_lines: list[NewLine]
+    added_headroom: dict[int, pulp.LpAffineExpression]
     fixed_with_plan: list[pulp.LpVariable]
     limit_rows: dict[tuple[str, Hashable], list[str]]
 
@@ -95,3 +123,4 @@ class SolutionLike(Protocol):
     renewable_by_node: dict[str, dict[int, float]]
     renewable_build_mw: np.ndarray
     security: dict[str, int]
+    reinforcements: pd.DataFrame | None

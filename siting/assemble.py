@@ -15,6 +15,7 @@ import geopandas as gpd
 import networkx as nx
 import numpy as np
 import pandas as pd
+import shapely
 
 from ._log import logger
 from ._result_types import RENEWABLE_SUPPLY_COLUMNS, SITE_COST_COLUMNS
@@ -54,7 +55,12 @@ def assemble(
     sol = solution if solution is not None and status.has_solution else None
     sel = opts.loc[sol.chosen if sol is not None else np.zeros(len(opts), dtype=bool)]
     substations = _substations(
-        data.substations, graph, sel, sol, incentive_per_mw=scenario.costs.renewable_incentive_per_mw
+        data.substations,
+        graph,
+        sel,
+        sol,
+        incentive_per_mw=scenario.costs.renewable_incentive_per_mw,
+        added=_added(sol, "substation", "substation_id"),
     )
     renewable_supply = _renewable_supply(data, graph, sol)
     sites = _sites(cand, sel, substations)
@@ -67,7 +73,7 @@ def assemble(
         provinces=_provinces(data.provinces, sites, excluded),
         sites=sites,
         substations=substations,
-        lines=_lines(data.lines, sol),
+        lines=_lines(data.lines, sol, added=_added(sol, "uprate", "line_id")),
         scenario=scenario,
         diagnosis=diagnosis,
         renewables=data.renewables,
@@ -82,6 +88,7 @@ def assemble(
         candidates_given=cand.given,
         security=dict(sol.security) if sol is not None else {},
         exclusion_buffer=_exclusion_buffer(data, scenario),
+        reinforcements=_reinforcements(data, sol),
     )
     _note_overbuild(result)
     return result
@@ -93,6 +100,33 @@ def _exclusion_buffer(data: SitingData, scenario: Scenario) -> gpd.GeoSeries | N
     if ring.is_empty:
         return None
     return gpd.GeoSeries([ring], index=["buffer"], crs=data.metric_crs).to_crs(data.provinces.crs)
+
+
+def _reinforcements(data: SitingData, sol: Solution | None) -> gpd.GeoDataFrame | None:
+    """The solution's reinforcements table with geometry: an uprate's line, a straight new line, a point."""
+    if sol is None or sol.reinforcements is None:
+        return None
+    table = sol.reinforcements
+    points = data.substations.set_index("substation_id").geometry
+    routes = data.lines.set_index("line_id").geometry
+    geoms = [
+        routes[r.line_id]
+        if r.kind == "uprate"
+        else points[r.substation_id]
+        if r.kind == "substation"
+        else shapely.LineString([points[r.from_id], points[r.to_id]])
+        for r in table.itertuples()
+    ]
+    return gpd.GeoDataFrame(table, geometry=geoms, crs=data.substations.crs).to_crs(GEOGRAPHIC_CRS)
+
+
+def _added(sol: Solution | None, kind: str, at: str) -> pd.Series:
+    """MW the projects of ``kind`` built add, summed by ``at`` (``line_id``, ``substation_id``)."""
+    table = sol.reinforcements if sol is not None else None
+    if table is None:
+        return pd.Series(dtype=float)
+    rows = table[table["kind"] == kind]
+    return (rows["added_mw"] * rows["units_built"]).groupby(rows[at]).sum()
 
 
 def _by_node(sol: Solution | None, key: str, n: int) -> np.ndarray:
@@ -207,8 +241,12 @@ def _substations(
     sol: Solution | None,
     *,
     incentive_per_mw: float,
+    added: pd.Series,
 ) -> gpd.GeoDataFrame:
-    """Every substation: campus load, supply used, renewable energy and its sources, values of its limits."""
+    """Every substation: campus load, supply used, renewable energy and its sources, values of its limits.
+
+    ``added``: headroom the substation projects built add, by substation id (utilization reads it too).
+    """
     load = np.zeros(len(subs))
     np.add.at(load, sel["substation"].to_numpy(), sel["tier_mw"].to_numpy())
     delivered = _by_node(sol, "delivered", len(subs))
@@ -216,6 +254,7 @@ def _substations(
     build_peak = sup.at_substations(_built(graph, sol) * sup.builds["peak_credit"].to_numpy(dtype=float))
     ids = subs["substation_id"]
     head = subs["headroom_mw"].to_numpy()
+    extra = ids.map(added).fillna(0.0).to_numpy(dtype=float)
     return gpd.GeoDataFrame(
         {
             "substation_id": ids,
@@ -224,7 +263,8 @@ def _substations(
             "voltage_kv": subs["voltage_kv"],
             "load_mw": load,
             "headroom_mw": head,
-            "utilization": _per_mw(load, head),
+            "headroom_added_mw": extra,
+            "utilization": _per_mw(load, head + extra),
             "supply_mw": np.array([graph.nodes[s]["supply_mw"] for s in ids]),
             "supply_used_mw": sol.supply_used_mw if sol is not None else 0.0,
             "build_peak_mw": build_peak,
@@ -241,11 +281,15 @@ def _substations(
     )
 
 
-def _lines(lines: gpd.GeoDataFrame, sol: Solution | None) -> gpd.GeoDataFrame:
-    """Every line with its new flow (signed, from -> to), loading of the residual and its value per MW."""
+def _lines(lines: gpd.GeoDataFrame, sol: Solution | None, *, added: pd.Series) -> gpd.GeoDataFrame:
+    """Every line with its new flow (signed, from -> to), loading and its value per MW.
+
+    ``added``: MW the uprates built add, by line id; loading is of the residual plus that.
+    """
     flow = lines["line_id"].map(sol.line_flow_mw if sol is not None else {}).fillna(0.0).to_numpy()
     ren = lines["line_id"].map(sol.renewable_flow_mw if sol is not None else {}).fillna(0.0).to_numpy()
-    res_mw = lines["residual_mw"].to_numpy()
+    uprated = lines["line_id"].map(added).fillna(0.0).to_numpy(dtype=float)
+    res_mw = lines["residual_mw"].to_numpy() + uprated
     return gpd.GeoDataFrame(
         {
             "line_id": lines["line_id"],
@@ -257,7 +301,8 @@ def _lines(lines: gpd.GeoDataFrame, sol: Solution | None) -> gpd.GeoDataFrame:
             "length_km": lines["length_km"],
             "flow_mw": flow,
             "capacity_mw": lines["capacity_mw"],
-            "residual_mw": res_mw,
+            "residual_mw": lines["residual_mw"],
+            "uprated_mw": uprated,
             "loading": np.divide(
                 np.abs(flow), res_mw, out=np.where(np.abs(flow) > 1e-6, np.inf, 0.0), where=res_mw > 0
             ),

@@ -35,7 +35,9 @@ def tables(result: ResultLike) -> dict[str, gpd.GeoDataFrame | pd.DataFrame]:
     provinces, sites, substations, lines; costs (``term``, ``krw_bn``,
     ``status``); scenario (``key``, ``value``: every scenario field, as
     text, costs as ``costs.<field>``, :func:`scenario_rows`); diagnosis
-    (:func:`diagnosis_table`); dropped_candidates (``site_id``, ``reason``).
+    (:func:`diagnosis_table`); dropped_candidates (``site_id``, ``reason``);
+    reinforcements (``SitingResult.reinforcements``) when the scenario
+    reinforces and there is a plan.
 
     Parameters
     ----------
@@ -57,7 +59,7 @@ def tables(result: ResultLike) -> dict[str, gpd.GeoDataFrame | pd.DataFrame]:
         {"term": [*result.costs, "total"], "krw_bn": [*result.costs.values(), result.objective or 0.0]}
     )
     costs["status"] = str(result.status)
-    return {
+    out: dict[str, gpd.GeoDataFrame | pd.DataFrame] = {
         "provinces": result.provinces,
         "sites": result.sites,
         "substations": result.substations,
@@ -67,6 +69,9 @@ def tables(result: ResultLike) -> dict[str, gpd.GeoDataFrame | pd.DataFrame]:
         "diagnosis": diagnosis_table(result.diagnosis),
         "dropped_candidates": result.dropped_candidates.astype({"site_id": str, "reason": str}),
     }
+    if result.reinforcements is not None:
+        out["reinforcements"] = result.reinforcements
+    return out
 
 
 def diagnosis_table(diagnosis: DiagnosisLike | None) -> pd.DataFrame:

@@ -46,7 +46,9 @@ from . import postsolve
 from ._errors import UsageError
 from ._log import logger
 from ._tie_break import TIE_BREAK_MAX_GAP, tie_break, untie
+from ._types import NewLine
 from ._utils import safe_name
+from .build_out import headroom_bound
 from .candidates import Candidates
 from .constants import HEADROOM, SolverName, Status
 from .data import SitingData
@@ -122,10 +124,12 @@ class SitingModel:
         Per substation position, the peak supply (MW) and the average energy
         (MW) of the renewables built for the campuses (set by the
         renewable-build family; empty without it).
+    added_capacity, new_lines, added_headroom
+        What reinforcements built add (:mod:`siting.families.reinforcement`): MW by line id,
+        new flow paths (:class:`siting._types.NewLine`), headroom by substation position.
     fixed_with_plan : list of pulp.LpVariable
-        Continuous variables that :meth:`settle` fixes at their solved values
-        together with the plan: they carry cost terms its stages do not
-        price (the renewables built), which must not move.
+        Variables that :meth:`settle` fixes at their solved values with the plan: they carry
+        cost terms its stages do not price (renewables, reinforcements built), which must not move.
     limit_rows : dict of (str, key) to list of str
         Where each limit's value sits on a right-hand side: constraint names,
         or names of variables whose upper bound is the limit. Families record
@@ -137,7 +141,7 @@ class SitingModel:
     holds: ClassVar[frozenset[str]] = frozenset(
         "prob data scenario cand opts graph headroom elastic x mw groups y group_mw group_options total load "
         "terms slacks fixed_with_plan limit_rows slack on_rhs options_by groups_by check_time "
-        "build_peak build_energy".split()
+        "build_peak build_energy added_capacity new_lines added_headroom".split()
     )
 
     def __init__(
@@ -155,7 +159,7 @@ class SitingModel:
     ) -> None:
         self.data, self.scenario, self.cand, self.opts, self.graph = data, scenario, cand, opts, graph
         self.elastic = frozenset(elastic)
-        nominal = data.substations["headroom_mw"].to_numpy(dtype=float)
+        nominal = headroom_bound(data, scenario)  # the data's, plus every expansion when reinforcing
         self.headroom = nominal if headroom is None else np.asarray(headroom, dtype=float)
         self._groups: dict[str, dict[Any, np.ndarray]] = {}
         self.deadline = deadline
@@ -215,6 +219,9 @@ class SitingModel:
         self.renewable_delivered: pulp.LpAffineExpression | None = None
         self.build_peak: dict[int, pulp.LpAffineExpression] = {}
         self.build_energy: dict[int, pulp.LpAffineExpression] = {}
+        self.added_capacity: dict[str, pulp.LpAffineExpression] = {}
+        self.new_lines: list[NewLine] = []
+        self.added_headroom: dict[int, pulp.LpAffineExpression] = {}
         self.fixed_with_plan: list[pulp.LpVariable] = []
         self.limit_rows: dict[tuple[str, Hashable], list[str]] = {}
         self.site_rows: set[Hashable] = set()
@@ -288,7 +295,8 @@ class SitingModel:
             (:func:`siting.families.resolve_order`).
         headroom : ndarray, optional
             Headroom rows' right-hand side per substation, MW; default the
-            data's. :func:`siting.options.effective_headroom` is exact only
+            data's (with every substation project built when the scenario
+            reinforces). :func:`siting.options.effective_headroom` is exact only
             while network limits are hard.
         deadline : Deadline, optional
             Checked between blocks of constraints; past it the build stops

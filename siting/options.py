@@ -21,6 +21,7 @@ import shapely
 
 from ._errors import ScenarioError
 from ._validate import province_codes
+from .build_out import built_out, headroom_bound, offered
 from .candidates import BLOCK_CELLS, CandidateGrid, Candidates, grid_ids, substation_pairs
 from .data import SitingData
 from .grid import deliverable_mw
@@ -71,7 +72,10 @@ def effective_headroom(data: SitingData, scenario: Scenario, graph: nx.MultiGrap
     multiple of :func:`tier_step`, since a substation's load is a sum of
     tiers. Valid whenever line and supply limits are hard, so it may replace
     the headroom in eligibility, the reduction and the headroom rows of the
-    plan's model; never in a model whose network limits are elastic.
+    plan's model; never in a model whose network limits are elastic. With
+    ``scenario.reinforce`` both are taken with every candidate project built
+    as often as it may be (:mod:`siting.build_out`): an upper bound on any
+    plan's load, whatever it builds.
 
     Examples
     --------
@@ -81,7 +85,8 @@ def effective_headroom(data: SitingData, scenario: Scenario, graph: nx.MultiGrap
     >>> bool((eff <= d.substations.headroom_mw.to_numpy()).all()), bool((eff % 50 == 0).all())
     (True, True)
     """
-    head = data.substations["headroom_mw"].to_numpy(dtype=float)
+    head = headroom_bound(data, scenario)
+    graph = built_out(graph, offered(data, scenario))
     reach = deliverable_mw(graph, data.substations["substation_id"].tolist(), only=head > 0)
     eff = np.minimum(head, reach)
     step = tier_step(scenario)

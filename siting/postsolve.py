@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
+import pandas as pd
 import pulp
 
 from ._types import ModelLike
@@ -86,6 +87,9 @@ class Solution:
         fixed (:func:`prices`); empty when not computed.
     security : dict of str to int
         What the N-1 family checked (:mod:`siting.families.security`).
+    reinforcements : DataFrame or None
+        Per project: units built, cost, MW carried
+        (:mod:`siting.families.reinforcement`); None without the family.
 
     Examples
     --------
@@ -105,6 +109,7 @@ class Solution:
     slacks: dict[tuple[str, Hashable], float] = field(default_factory=dict)
     prices: dict[tuple[str, Hashable], float] = field(default_factory=dict)
     security: dict[str, int] = field(default_factory=dict)
+    reinforcements: pd.DataFrame | None = None
 
     @classmethod
     def empty(cls, n_options: int, n_substations: int) -> Solution:

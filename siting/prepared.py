@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from ._errors import UsageError
+from .build_out import headroom_bound
 from .candidates import BLOCK_CELLS, Candidates, build_candidates, excluded_codes, no_candidates
 from .data import SitingData
 from .grid import build_grid, check_connected
@@ -50,6 +51,8 @@ _CANDIDATES = (
     "max_connection_km",
 )
 _GRID = ("renewable_status", "renewable_build", "costs.renewable_technologies", "costs.discount_rate")
+#: The headroom bounds of a reinforcing scenario take every candidate project built (:mod:`siting.build_out`).
+_BOUNDS = ("reinforce",)
 _OPTION_COSTS = (
     "costs.connection_fixed",
     "costs.connection_per_km",
@@ -81,11 +84,11 @@ def _union(*groups: tuple[str, ...]) -> tuple[str, ...]:
 STAGE_FIELDS: Final[dict[str, tuple[str, ...]]] = {
     "candidates": _union(_CANDIDATES),
     "grid": _union(_GRID),
-    "headroom": _union(_GRID, ("tiers_mw",)),
-    "options": _union(_CANDIDATES, _GRID, _OPTIONS),
-    "reduction": _union(_CANDIDATES, _GRID, _OPTIONS, _REDUCTION),
-    "streamed": _union(_CANDIDATES, _GRID, _OPTIONS, _REDUCTION),
-    "nominal_options": _union(_CANDIDATES, _OPTIONS),
+    "headroom": _union(_GRID, _BOUNDS, ("tiers_mw",)),
+    "options": _union(_CANDIDATES, _GRID, _BOUNDS, _OPTIONS),
+    "reduction": _union(_CANDIDATES, _GRID, _BOUNDS, _OPTIONS, _REDUCTION),
+    "streamed": _union(_CANDIDATES, _GRID, _BOUNDS, _OPTIONS, _REDUCTION),
+    "nominal_options": _union(_CANDIDATES, _BOUNDS, _OPTIONS),
 }
 
 
@@ -320,13 +323,18 @@ class Prepared:
         The infeasibility diagnosis relaxes the network and the headroom, so
         it needs these: the reduction's exchange argument assumes hard
         headroom, and a streamed stage holds only the sites of the kept options.
-        Past ``deadline`` (checked before and after the candidates) it raises
+        With ``reinforce`` the headroom is that with every substation project
+        built (:func:`siting.build_out.headroom_bound`). Past ``deadline``
+        (checked before and after the candidates) it raises
         :class:`siting.solvers.OutOfTime`.
         """
         _check(deadline, "before every candidate's options")
         cand = self._all_candidates(scenario, {})
         _check(deadline, "after every candidate, before their options")
-        opts = self._get("nominal_options", scenario, lambda: build_options(self.data, scenario, cand), {})
+        head = headroom_bound(self.data, scenario)
+        opts = self._get(
+            "nominal_options", scenario, lambda: build_options(self.data, scenario, cand, headroom=head), {}
+        )
         return cand, opts
 
 

@@ -83,12 +83,41 @@ def _plan(result: ResultLike) -> list[str]:
         )
     out += _busiest(result)
     out.append(renewable_line(result))
+    if result.reinforcements is not None:
+        out.append(reinforcement_line(result))
     out.append(
         f"Costs ({result.scenario.costs.currency}): "
         + ", ".join(f"{k} {v:,.1f}" for k, v in result.costs.items())
         + f"; total {result.objective:,.1f}"
     )
     return out
+
+
+def reinforcement_line(result: ResultLike) -> str:
+    """The reinforcements built, each with its units, cost and MW carried, or "none".
+
+    Examples
+    --------
+    >>> import pandas as pd, siting
+    >>> from types import SimpleNamespace
+    >>> t = pd.DataFrame({"project_id": ["a", "b"], "name": ["HVDC east", "Uprate L3"], "units_built": [1, 0],
+    ...     "max_units": [1, 1], "cost_krw_bn": [400.0, 0.0], "flow_mw": [950.0, 0.0]})
+    >>> reinforcement_line(SimpleNamespace(reinforcements=t, scenario=siting.Scenario(target_mw=1)))
+    'Reinforcements built: HVDC east (1/1 units, 400.0 KRW bn, carries 950 MW); 1 of 2 candidates'
+    """
+    table = result.reinforcements
+    if table is None:
+        return "Reinforcements built: none (reinforce is off)"
+    built = table[table["units_built"] > 0]
+    if built.empty:
+        return f"Reinforcements built: none of {len(table)} candidates"
+    cur = result.scenario.costs.currency
+    parts = [
+        f"{r.name or r.project_id} ({r.units_built}/{r.max_units} units, {r.cost_krw_bn:,.1f} {cur}, "
+        f"carries {r.flow_mw:,.0f} MW)"
+        for r in built.itertuples()
+    ]
+    return f"Reinforcements built: {'; '.join(parts)}; {len(built)} of {len(table)} candidates"
 
 
 def renewable_line(result: ResultLike) -> str:
@@ -147,7 +176,8 @@ def _busiest(result: ResultLike) -> list[str]:
     more = f" ({LISTED_SUBSTATIONS} largest listed)" if len(used) > LISTED_SUBSTATIONS else ""
     out = [f"Substations used: {len(used)}{more}"]
     out += [
-        f"  {r.voltage_kv:4.0f} kV {r.load_mw:7,.0f} / {r.headroom_mw:5,.0f} MW ({r.utilization:4.0%})  "
+        f"  {r.voltage_kv:4.0f} kV {r.load_mw:7,.0f} / {r.headroom_mw + r.headroom_added_mw:5,.0f} MW "
+        f"({r.utilization:4.0%})  "
         f"{r.name or r.substation_id} ({r.substation_id})"
         for r in used.head(LISTED_SUBSTATIONS).itertuples()
     ]
@@ -155,7 +185,8 @@ def _busiest(result: ResultLike) -> list[str]:
     busy = lines[lines["flow_mw"].abs() > 1e-6].sort_values("loading", ascending=False, kind="stable")
     out.append(f"Most loaded lines ({min(len(busy), LISTED_LINES)} of {len(busy)} carrying new flow):")
     out += [
-        f"  {line_label(r.name, r.line_id, r.length_km)}: {abs(r.flow_mw):,.0f} / {r.residual_mw:,.0f} MW "
+        f"  {line_label(r.name, r.line_id, r.length_km)}: {abs(r.flow_mw):,.0f} / "
+        f"{r.residual_mw + r.uprated_mw:,.0f} MW "
         f"residual ({r.loading:.0%})"
         for r in busy.head(LISTED_LINES).itertuples()
     ]

@@ -156,7 +156,8 @@ class SitingResult:
         substation's, pro rata by MW, subsidy_krw_bn), geometry.
     substations : GeoDataFrame
         Every substation: substation_id, name, province, voltage_kv, load_mw,
-        headroom_mw, utilization, supply_mw, supply_used_mw, build_peak_mw
+        headroom_mw, headroom_added_mw (by the substation projects built),
+        utilization (of the two), supply_mw, supply_used_mw, build_peak_mw
         (supply the renewables built add there at the peak), surplus_mw
         (renewable surplus stranded there, average MW), surplus_used_mw,
         build_energy_mw (new-build energy taken there), renewable_delivered_mw
@@ -165,7 +166,8 @@ class SitingResult:
         supply_value_bn_per_mw, geometry.
     lines : GeoDataFrame
         Every line: line_id, from_id, to_id, name, kind, flow_mw (signed, from
-        -> to), capacity_mw, residual_mw, loading (|flow| / residual),
+        -> to), capacity_mw, residual_mw, uprated_mw (added by the uprates
+        built), loading (|flow| / (residual + uprated)),
         renewable_flow_mw, capacity_value_bn_per_mw, geometry.
 
         The ``*_value_bn_per_mw`` columns are what one more MW of that limit
@@ -216,6 +218,17 @@ class SitingResult:
         The data's assumptions in force, one line, as :func:`siting.solve`
         found them (:func:`siting.assumptions.in_force`); the last line of
         :meth:`summary`.
+    reinforcements : GeoDataFrame or None
+        With ``Scenario(reinforce=True)``: one row per candidate project
+        (:func:`siting.reinforcements.projects`): project_id, name, kind,
+        from_id, to_id, line_id, substation_id, added_mw (per unit),
+        max_units, units_built, built, unit_cost_krw_bn, cost_krw_bn (of the
+        units built), flow_mw (MW it carries: a new line or link, |flow| +
+        |renewable flow|; an uprate, its line's flow above today's residual;
+        a substation, its load above today's headroom), line_flow_mw and
+        renewable_flow_mw (new lines: signed, from -> to), geometry (the
+        line's route for an uprate, a straight line between the buses for a
+        new one, the substation's point); None otherwise or without a plan.
     exclusion_buffer : GeoSeries or None
         The ring ``exclude_buffer_km`` keeps clear around the excluded
         provinces (without them), EPSG:4326, for maps; None without a buffer.
@@ -250,6 +263,7 @@ class SitingResult:
     security: dict[str, int] = field(default_factory=dict)
     assumptions: str = ""
     exclusion_buffer: gpd.GeoSeries | None = None
+    reinforcements: gpd.GeoDataFrame | None = None
 
     def __repr__(self) -> str:
         obj = "n/a" if self.objective is None else f"{self.objective:,.1f} {self.scenario.costs.currency}"

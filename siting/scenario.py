@@ -177,6 +177,14 @@ class Scenario:
         out, counted in ``SitingResult.security``. ASSUMPTION: today's flows
         are secure within ``capacity - residual``; only the new flows are
         checked against the residual capacity.
+    reinforce : bool, default False
+        Choose transmission reinforcements with the campuses: the projects
+        of the data's ``reinforcements`` layer
+        (:func:`siting.reinforcements.projects`) are candidates, each built
+        a whole number of times at its cost
+        (:mod:`siting.families.reinforcement`). With ``n_minus_1``, uprates,
+        HVDC links and substation projects only (a new AC line would change
+        the outage factors).
     max_line_loading : float, default 1
         Largest share of each line's residual capacity the campus supply
         flow may use, (0-1]. Below 1 the line-loading family caps every
@@ -233,6 +241,7 @@ class Scenario:
     load_factor: float = 0.8
     flow_model: FlowModel = "transport"
     n_minus_1: bool = False
+    reinforce: bool = False
     max_line_loading: float = 1.0
     costs: Costs = field(default_factory=Costs)
     solver: SolverName = "highs"
@@ -266,6 +275,7 @@ class Scenario:
         if not isinstance(self.name, str):
             raise ScenarioError(f"scenario field 'name' = {self.name!r}: must be text.")
         check_bool("n_minus_1", self.n_minus_1)
+        check_bool("reinforce", self.reinforce)
         if not isinstance(self.costs, Costs):
             raise ScenarioError(f"scenario field 'costs' = {self.costs!r}: must be a siting.Costs.")
 

@@ -18,6 +18,7 @@ import pandas as pd
 import shapely
 
 from .families import DEFAULT_FAMILIES
+from .families.reinforcement import new_line_flows
 
 if TYPE_CHECKING:
     from .data import SitingData
@@ -103,7 +104,7 @@ def assert_result_valid(
         families = result.families or tuple(f for f in DEFAULT_FAMILIES if f.enabled(sc))
     for family in families:
         family.check(result, data, tol)
-    _check_costs(result)
+    _check_costs(result, data)
 
 
 def _excluded_codes(result: SitingResult, data: SitingData) -> list[str]:
@@ -176,8 +177,11 @@ def _check_connections(result: SitingResult, data: SitingData) -> None:
         )
 
 
-def _check_costs(result: SitingResult) -> None:
-    """The connection and transmission terms match their recomputation, and the terms add up."""
+def _check_costs(result: SitingResult, data: SitingData) -> None:
+    """The connection and transmission terms match their recomputation, and the terms add up.
+
+    Transmission prices the flow on today's lines and on the new lines built.
+    """
     c, sites, lines = result.scenario.costs, result.sites, result.lines
     conn = sum(
         c.connection_fixed[r.connection_kv]
@@ -189,7 +193,10 @@ def _check_costs(result: SitingResult) -> None:
     assert abs(conn - result.costs["connection"]) <= 1e-6 * max(1.0, abs(conn)) + 1e-6, (
         f"connection cost {result.costs['connection']} != {conn}"
     )
-    tx = c.transmission_per_mw_km * float((lines["flow_mw"].abs() * lines["length_km"]).sum())
+    new = new_line_flows(result, data)
+    mw_km = float((lines["flow_mw"].abs() * lines["length_km"]).sum())
+    mw_km += float((new["line_flow_mw"].abs() * new["length_km"]).sum())
+    tx = c.transmission_per_mw_km * mw_km
     assert abs(tx - result.costs["transmission"]) <= 1e-5 * max(1.0, tx), (
         f"transmission cost {result.costs['transmission']} != {tx}"
     )

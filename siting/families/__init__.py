@@ -21,6 +21,7 @@ from .hosts import Hosts
 from .line_loading import LineLoading
 from .network import Network
 from .province_cap import ProvinceCap
+from .reinforcement import Reinforcement
 from .renewable import Renewable
 from .renewable_build import RenewableBuild
 from .security import Security
@@ -36,6 +37,7 @@ __all__ = [
     "LineLoading",
     "Network",
     "ProvinceCap",
+    "Reinforcement",
     "Renewable",
     "RenewableBuild",
     "Security",
@@ -50,6 +52,7 @@ __all__ = [
 #: The built-in families, in the order they are added to a model (one that their declarations allow).
 DEFAULT_FAMILIES: Final[tuple[type[Family], ...]] = (
     Target,
+    Reinforcement,
     Headroom,
     RenewableBuild,
     Network,

@@ -42,7 +42,7 @@ if TYPE_CHECKING:
     from ..data import SitingData
     from ..scenario import Scenario
 
-__all__ = ["Family", "Settling", "Stage", "linear", "value"]
+__all__ = ["Family", "Settling", "Stage", "linear", "upper_value", "value"]
 
 
 def linear(pairs: Iterable[tuple[Any, float]]) -> pulp.LpAffineExpression:
@@ -56,6 +56,18 @@ def value(v: Any) -> float:
         return float(v)
     val = pulp.value(v)
     return float(val) if val is not None else 0.0
+
+
+def upper_value(expr: pulp.LpAffineExpression) -> float:
+    """The most ``expr`` (with non-negative coefficients) takes, every variable at its upper bound.
+
+    Examples
+    --------
+    >>> u = pulp.LpVariable("u", 0, 3, pulp.LpInteger)
+    >>> upper_value(50 * u + 10)
+    160.0
+    """
+    return float(expr.constant) + sum(c * float(v.upBound or 0.0) for v, c in expr.items())
 
 
 class Stage(NamedTuple):

@@ -46,7 +46,8 @@ def resolve_order(families: Sequence[type[Family]], *, given: Collection[str] = 
     Examples
     --------
     >>> from siting.families import LineLoading, Network, Target
-    >>> given = ("build_peak",)  # the model holds it (the renewable-build family fills it when on)
+    >>> # the model holds these (the renewable-build and reinforcement families fill them when on)
+    >>> given = ("build_peak", "added_capacity", "new_lines")
     >>> [f.__name__ for f in resolve_order([LineLoading, Target, Network], given=given)]
     ['Target', 'Network', 'LineLoading']
     """

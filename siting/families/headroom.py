@@ -8,8 +8,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from ..build_out import headroom_bound
 from ..constants import HEADROOM
 from ._base import Family
+from .reinforcement import added_headroom_mw
 
 if TYPE_CHECKING:
     from .._result_types import ResultLike
@@ -21,24 +23,37 @@ __all__ = ["Headroom"]
 
 
 class Headroom(Family):
-    """Σ load at substation n ≤ ``headroom_mw[n]``; one slack per substation."""
+    """Σ load at substation n ≤ ``headroom_mw[n]`` (+ the expansions built); one slack per substation.
+
+    With substation projects (``SitingModel.added_headroom``, the
+    reinforcement family) a second row, ``load <= today's headroom + added``,
+    holds beside the first, whose right-hand side is then the bound with
+    every expansion built (:func:`siting.build_out.headroom_bound`).
+    """
 
     name = HEADROOM
+    reads = ("added_headroom",)
     limits = {HEADROOM: "substation {name}: headroom exceeded by {mw:,.1f} MW"}
 
     def add(self, m: ModelLike) -> None:
         """Add one headroom row per substation that some option reaches."""
         head = m.headroom
+        today = m.data.substations["headroom_mw"].to_numpy(dtype=float)
         ids = m.data.substations["substation_id"].tolist()
         for n, load in m.load.items():
-            m.prob += load <= float(head[n]) + m.slack(HEADROOM, ids[n]), f"headroom_{n}"
+            slack = m.slack(HEADROOM, ids[n])
+            m.prob += load <= float(head[n]) + slack, f"headroom_{n}"
             m.on_rhs(HEADROOM, ids[n], f"headroom_{n}")
+            if n in m.added_headroom:
+                m.prob += load - m.added_headroom[n] <= float(today[n]) + slack, f"headroom_built_{n}"
+                m.on_rhs(HEADROOM, ids[n], f"headroom_built_{n}")
 
     @classmethod
     def necessary(cls, data: SitingData, scenario: Scenario, opts: pd.DataFrame) -> list[str]:
-        """The target cannot exceed the headroom of every substation in reach."""
-        reach = data.substations.iloc[sorted(opts["substation"].unique())]
-        headroom = float(reach["headroom_mw"].sum())
+        """The target cannot exceed the headroom of every substation in reach (every expansion built)."""
+        at = sorted(opts["substation"].unique())
+        reach = data.substations.iloc[at]
+        headroom = float(headroom_bound(data, scenario)[at].sum())
         if headroom < scenario.target_mw:
             return [
                 f"target {scenario.target_mw:,.0f} MW exceeds the {headroom:,.0f} MW of headroom at the "
@@ -53,12 +68,13 @@ class Headroom(Family):
 
     @classmethod
     def check(cls, result: ResultLike, data: SitingData, tol: float) -> None:
-        """Substation loads equal the sites connected and stay within the input headroom."""
+        """Substation loads equal the sites connected and stay within the input headroom (+ expansions)."""
         load = result.sites.groupby("substation_id")["capacity_mw"].sum()
         s = result.substations.set_index("substation_id")
         assert np.allclose(s["load_mw"], load.reindex(s.index, fill_value=0.0)), (
             "substation load_mw differs from the sites connected"
         )
         head = data.substations.set_index("substation_id")["headroom_mw"]
+        head = head + added_headroom_mw(result, data).reindex(head.index, fill_value=0.0)
         over = s.index[s["load_mw"] > head.loc[s.index] + tol]
         assert len(over) == 0, f"substations over headroom: {list(over)}"

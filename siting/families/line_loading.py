@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Hashable
 from typing import TYPE_CHECKING, Final
 
-from .._utils import safe_name
 from ._base import Family
-from .network import Network, sorted_edges
+from .network import Network, flow_paths
+from .reinforcement import added_line_mw
 
 if TYPE_CHECKING:
     from .._result_types import ResultLike
@@ -22,7 +22,7 @@ LINE_LOADING: Final = "line_loading"
 
 
 class LineLoading(Family):
-    """``fp + fm <= max_line_loading x residual`` on every line with residual capacity.
+    """``fp + fm <= max_line_loading x capacity`` on every line with capacity (residual + uprates built).
 
     The reported ``loading`` of a line is |campus flow| / residual, so a plan
     under this family has every line's loading at most ``max_line_loading``:
@@ -33,7 +33,7 @@ class LineLoading(Family):
 
     name = LINE_LOADING
     limits = {LINE_LOADING: "line {name}: loading cap exceeded by {mw:,.1f} MW"}
-    reads = ("line_flows",)
+    reads = ("line_flows", "added_capacity")
 
     @classmethod
     def enabled(cls, scenario: Scenario) -> bool:
@@ -43,12 +43,11 @@ class LineLoading(Family):
     def add(self, m: ModelLike) -> None:
         """One row per line the network family gave flows."""
         share = m.scenario.max_line_loading
-        for lid, e in sorted_edges(m.graph):
-            r = float(e["residual_mw"])
-            if lid not in m.line_flows or r <= 0:
+        for p in flow_paths(m):
+            if p.new or p.line_id not in m.line_flows or p.most <= 0:
                 continue
-            fp, fm, _ = m.line_flows[lid]
-            m.prob += fp + fm <= share * r + m.slack(LINE_LOADING, lid), f"loading_{safe_name(lid)}"
+            fp, fm, _ = m.line_flows[p.line_id]
+            m.prob += fp + fm <= share * p.capacity + m.slack(LINE_LOADING, p.line_id), f"loading_{p.key}"
 
     @classmethod
     def limit_names(cls, data: SitingData) -> dict[tuple[str, Hashable], str]:
@@ -58,8 +57,9 @@ class LineLoading(Family):
 
     @classmethod
     def check(cls, result: ResultLike, data: SitingData, tol: float) -> None:
-        """|flow| within the share of the residual capacity, from the lines table."""
+        """|flow| within the share of the residual capacity (+ uprates built), from the lines table."""
         ln = result.lines
-        cap = result.scenario.max_line_loading * ln["residual_mw"]
+        added = ln["line_id"].map(added_line_mw(result, data)).fillna(0.0)
+        cap = result.scenario.max_line_loading * (ln["residual_mw"] + added)
         bad = ln.loc[ln["flow_mw"].abs() > cap + tol, "line_id"]
         assert bad.empty, f"lines loaded above max_line_loading: {list(bad)}"

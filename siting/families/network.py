@@ -18,27 +18,70 @@ term (MW x km of new flow).
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import networkx as nx
 import numpy as np
+import pandas as pd
 import pulp
 
 from .._utils import safe_name
 from ..constants import LINES, NETWORK, SUPPLY
-from ._base import Family, Settling, Stage, linear, value
+from ._base import Family, Settling, Stage, linear, upper_value, value
+from .reinforcement import NEW_LINE_KEY, NewLine, added_line_mw, new_line_flows
 
 if TYPE_CHECKING:
     from .._result_types import ResultLike
     from .._types import ModelLike, SolutionLike
     from ..data import SitingData
 
-__all__ = ["Network", "ac_cycles", "kvl_residuals", "sorted_edges"]
+__all__ = ["FlowPath", "Network", "ac_cycles", "flow_paths", "kvl_residuals", "sorted_edges"]
 
 
 def sorted_edges(G: nx.MultiGraph) -> list[tuple[str, dict[str, Any]]]:
     """The network's lines as (line_id, attributes), in line_id order (deterministic models)."""
     return sorted(((k, d) for _, _, k, d in G.edges(keys=True, data=True)), key=lambda e: e[0])
+
+
+class FlowPath(NamedTuple):
+    """A path flows may take, with its capacity: one of today's lines, or a new line the model may build."""
+
+    #: Key of its flows in ``SitingModel.line_flows``: the line id, or a new line's ``NEW_LINE_KEY``.
+    line_id: str
+    #: Its name in rows and variables.
+    key: str
+    from_id: str
+    to_id: str
+    kind: str
+    length_km: float
+    #: MW it may carry: the residual (at least 0) plus what the reinforcements built add.
+    capacity: float | pulp.LpAffineExpression
+    #: MW it may carry at most, every reinforcement built.
+    most: float
+    #: A new line (its capacity is its build decision's; no limit of today's grid to relax).
+    new: bool
+
+
+def flow_paths(m: ModelLike) -> list[FlowPath]:
+    """Every path a flow may take and its capacity: today's lines in ``line_id`` order, then new lines.
+
+    The one place a line's capacity is written: the residual capacity, plus
+    ``SitingModel.added_capacity`` (uprates built), and the new lines of
+    ``SitingModel.new_lines`` (:mod:`siting.families.reinforcement`). The
+    network's line rows and the renewable family's shared rows both read it.
+    """
+    out = []
+    for lid, e in sorted_edges(m.graph):
+        r = max(float(e["residual_mw"]), 0.0)
+        add = m.added_capacity.get(lid)
+        cap, most = (r, r) if add is None else (r + add, r + upper_value(add))
+        out.append(FlowPath(lid, safe_name(lid), e["from_id"], e["to_id"], e["kind"], float(e["length_km"]),
+                            cap, most, new=False))  # fmt: skip
+    for line in m.new_lines:
+        key = NEW_LINE_KEY.format(line.id)
+        out.append(FlowPath(key, f"new_{safe_name(line.id)}", line.from_id, line.to_id, line.kind,
+                            line.length_km, line.capacity, line.most, new=True))  # fmt: skip
+    return out
 
 
 class Network(Family):
@@ -52,7 +95,7 @@ class Network(Family):
     """
 
     name = NETWORK
-    reads = ("build_peak",)
+    reads = ("build_peak", "added_capacity", "new_lines")
     provides = ("line_flows", "transmission")
     limits = {
         LINES: "line {name}: residual capacity exceeded by {mw:,.1f} MW",
@@ -61,7 +104,7 @@ class Network(Family):
 
     def add(self, m: ModelLike) -> None:
         """Add line capacities, supplies, and the balance or DC power-flow rows."""
-        prob, G = m.prob, m.graph
+        prob = m.prob
         ids = m.data.substations["substation_id"].tolist()
         pos = {sid: i for i, sid in enumerate(ids)}
         c_tx = m.scenario.costs.transmission_per_mw_km
@@ -70,24 +113,25 @@ class Network(Family):
         tx = []
         ac_in = {n: pulp.LpAffineExpression() for n in range(len(ids))}  # net AC inflow
         dc_in = {n: pulp.LpAffineExpression() for n in range(len(ids))}  # net HVDC inflow
-        for lid, e in sorted_edges(G):
+        for p in flow_paths(m):
             # lines without residual capacity get a row too (|flow| <= 0): its dual prices the first MW
-            r = max(float(e["residual_mw"]), 0.0)
-            key = safe_name(lid)
-            fp = pulp.LpVariable(f"fp_{key}", lowBound=0)
-            fm = pulp.LpVariable(f"fm_{key}", lowBound=0)
-            prob += fp + fm <= r + m.slack(LINES, lid), f"line_{key}"
-            m.on_rhs(LINES, lid, f"line_{key}")
-            self.flow[lid] = (fp, fm)
-            m.line_flows[lid] = (fp, fm, e["length_km"])
-            tx += [(fp, c_tx * e["length_km"]), (fm, c_tx * e["length_km"])]
-            into = dc_in if e["kind"] == "hvdc" else ac_in
-            into[pos[e["from_id"]]] -= fp - fm
-            into[pos[e["to_id"]]] += fp - fm
+            fp = pulp.LpVariable(f"fp_{p.key}", lowBound=0)
+            fm = pulp.LpVariable(f"fm_{p.key}", lowBound=0)
+            if p.new:  # a new line's capacity is its build decision's, never relaxed
+                prob += fp + fm <= p.capacity, f"line_{p.key}"
+            else:
+                prob += fp + fm <= p.capacity + m.slack(LINES, p.line_id), f"line_{p.key}"
+                m.on_rhs(LINES, p.line_id, f"line_{p.key}")
+            self.flow[p.line_id] = (fp, fm)
+            m.line_flows[p.line_id] = (fp, fm, p.length_km)
+            tx += [(fp, c_tx * p.length_km), (fm, c_tx * p.length_km)]
+            into = dc_in if p.kind == "hvdc" else ac_in
+            into[pos[p.from_id]] -= fp - fm
+            into[pos[p.to_id]] += fp - fm
         m.terms["transmission"] = linear(tx)
         inj = {}  # supply - load (+ unserved slack) at each node
         for n, sid in enumerate(ids):
-            s = float(G.nodes[sid]["supply_mw"])
+            s = float(m.graph.nodes[sid]["supply_mw"])
             expr = pulp.LpAffineExpression()
             if n in m.build_peak:  # new renewables add their peak credit to the supply here
                 self.supply[n] = pulp.LpVariable(f"sup{n}", lowBound=0)
@@ -126,6 +170,21 @@ class Network(Family):
                 fp, fm = self.flow[lid]
                 terms += [(fp, sign * x[lid]), (fm, -sign * x[lid])]
             m.prob += linear(terms) == 0, f"kvl_{c}"
+        for line in m.new_lines:
+            if line.on is not None:
+                self._kirchhoff_new(m, line, line.on, x)
+
+    def _kirchhoff_new(self, m: ModelLike, line: NewLine, on: pulp.LpVariable, x: dict[str, float]) -> None:
+        """A new AC circuit's disjunctive rows: |Σ path ± x f - x_c f_c| <= M (1 - on) (reinforcement)."""
+        terms = []
+        for lid, sign in line.path:
+            fp, fm = self.flow[lid]
+            terms += [(fp, sign * x[lid]), (fm, -sign * x[lid])]
+        fp, fm = self.flow[NEW_LINE_KEY.format(line.id)]
+        gap = linear([*terms, (fp, -line.reactance), (fm, line.reactance)])
+        key = safe_name(line.id)
+        m.prob += gap + line.big_m * on <= line.big_m, f"kvl_new_{key}_p"
+        m.prob += -gap + line.big_m * on <= line.big_m, f"kvl_new_{key}_m"
 
     def settling(self, m: ModelLike) -> Settling:
         """The flows' length; their transmission cost, which prices that length when positive."""
@@ -157,9 +216,11 @@ class Network(Family):
         """Check supply, line capacities, node balance and, for DC power flow, Kirchhoff's voltage law.
 
         Supply used within supply (with the peak credit of new build there);
-        |flow| + |renewable flow| within residual capacity (one capacity per line, shared); balance at
-        every substation; with ``flow_model = "dc"``, the reactance-weighted
-        flow around every AC cycle is zero (from a cycle basis, not the PTDFs).
+        |flow| + |renewable flow| within residual capacity plus the uprates
+        built (one capacity per line, shared); balance at every substation,
+        with the flows of the new lines built; with ``flow_model = "dc"``,
+        the reactance-weighted flow around every AC cycle is zero (from a
+        cycle basis of today's AC lines and the new ones built, not the PTDFs).
         """
         s = result.substations.set_index("substation_id")
         assert (s["supply_used_mw"] <= s["supply_mw"] + s["build_peak_mw"] + tol).all(), (
@@ -169,17 +230,29 @@ class Network(Family):
         flow = result.lines.set_index("line_id")["flow_mw"]
         dl = data.lines.set_index("line_id")
         ren = result.lines.set_index("line_id")["renewable_flow_mw"].abs()
-        bad = flow.index[flow.abs() + ren > dl.loc[flow.index, "residual_mw"] + tol]
-        assert len(bad) == 0, f"lines over residual capacity (flow + renewable flow): {list(bad)}"
+        cap = dl.loc[flow.index, "residual_mw"].clip(lower=0.0)
+        cap = cap + added_line_mw(result, data).reindex(flow.index, fill_value=0.0)  # uprates built
+        bad = flow.index[flow.abs() + ren > cap + tol]
+        assert len(bad) == 0, (
+            f"lines over residual capacity (+ uprates built; flow + renewable flow): {list(bad)}"
+        )
+        new = new_line_flows(
+            result, data
+        )  # new lines and links: their own capacity, by the reinforcement check
+        ends = pd.concat([dl.loc[flow.index, ["from_id", "to_id"]], new[["from_id", "to_id"]]])
+        f = np.r_[flow.to_numpy(dtype=float), new["line_flow_mw"].to_numpy(dtype=float)]
         inflow = np.zeros(len(s))
-        np.add.at(inflow, s.index.get_indexer(dl.loc[flow.index, "to_id"]), flow.to_numpy())
-        np.subtract.at(inflow, s.index.get_indexer(dl.loc[flow.index, "from_id"]), flow.to_numpy())
+        np.add.at(inflow, s.index.get_indexer(ends["to_id"]), f)
+        np.subtract.at(inflow, s.index.get_indexer(ends["from_id"]), f)
         balance = s["supply_used_mw"] - s["load_mw"] + inflow
         assert (balance.abs() < tol * 10).all(), (
             f"node balance broken at {list(balance.index[balance.abs() >= tol * 10])[:5]}"
         )
         if result.scenario.flow_model == "dc":
-            for resid, scale, cycle in kvl_residuals(data, flow.to_dict()):
+            built = new[(new["kind"] == "ac_line") & (new["units"] > 0)]
+            lines = [(pid, r.from_id, r.to_id, r.reactance / r.units) for pid, r in built.iterrows()]
+            flows = {**flow.to_dict(), **built["line_flow_mw"].to_dict()}
+            for resid, scale, cycle in kvl_residuals(data, flows, built=lines):
                 assert abs(resid) <= 1e-6 + 1e-5 * scale, (
                     f"Kirchhoff's voltage law broken around {cycle}: {resid:.3g}"
                 )
@@ -215,12 +288,23 @@ def ac_cycles(lines: Iterable[tuple[str, str, str]]) -> list[list[tuple[str, flo
     return out
 
 
-def kvl_residuals(data: SitingData, flow: dict[str, float]) -> list[tuple[float, float, list[str]]]:
-    """Per independent AC cycle: (Σ ± reactance x flow, Σ |reactance x flow|, line ids)."""
+def kvl_residuals(
+    data: SitingData, flow: dict[str, float], *, built: Iterable[tuple[str, str, str, float]] = ()
+) -> list[tuple[float, float, list[str]]]:
+    """Per independent AC cycle: (Σ ± reactance x flow, Σ |reactance x flow|, line ids).
+
+    ``built`` adds new AC lines to the data's as ``(id, from_id, to_id,
+    reactance)`` (units of one project as one line: the unit's reactance /
+    units), their flows in ``flow`` by that id.
+    """
     ac = data.lines[data.lines["kind"] == "ac"]
     x = dict(zip(ac["line_id"], ac["reactance"], strict=True))
+    ends = list(zip(ac["line_id"], ac["from_id"], ac["to_id"], strict=True))
+    for lid, a, b, reactance in built:
+        x[lid] = reactance
+        ends.append((lid, a, b))
     out = []
-    for cycle in ac_cycles(zip(ac["line_id"], ac["from_id"], ac["to_id"], strict=True)):
+    for cycle in ac_cycles(ends):
         terms = [sign * x[lid] * flow.get(lid, 0.0) for lid, sign in cycle]
         out.append((float(sum(terms)), float(sum(abs(t) for t in terms)), [lid for lid, _ in cycle]))
     return out

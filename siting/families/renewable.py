@@ -18,11 +18,11 @@ import numpy as np
 import pandas as pd
 import pulp
 
-from .._utils import safe_name
 from ..constants import LINES, RENEWABLE
 from ..renewable_supply import counts_renewables
 from ._base import Family, Settling, Stage, linear, value
-from .network import sorted_edges
+from .network import flow_paths
+from .reinforcement import new_line_flows
 
 if TYPE_CHECKING:
     from .._result_types import ResultLike
@@ -52,7 +52,7 @@ class Renewable(Family):
     """
 
     name = RENEWABLE
-    reads = ("line_flows", "build_energy")
+    reads = ("line_flows", "build_energy", "added_capacity", "new_lines")
     provides = ("renewable_flows", "renewable_delivered", "renewable_incentive")
     limits = {RENEWABLE: "renewable share: {mw:,.1f} MW (average) short"}
 
@@ -69,25 +69,25 @@ class Renewable(Family):
         net = {n: pulp.LpAffineExpression() for n in range(len(subs))}
         self.flow: dict[str, tuple[pulp.LpVariable, pulp.LpVariable]] = {}
         self.delivered: dict[int, pulp.LpVariable] = {}
-        for lid, e in sorted_edges(G):
-            r = max(float(e["residual_mw"]), 0.0)  # a full line too: its price counts the first MW's energy
-            key = safe_name(lid)
-            gp = pulp.LpVariable(f"gp_{key}", lowBound=0, upBound=r)
-            gm = pulp.LpVariable(f"gm_{key}", lowBound=0, upBound=r)
+        for p in flow_paths(m):
+            # a full line too: its price counts the first MW's energy
+            lid, key = p.line_id, p.key
+            gp = pulp.LpVariable(f"gp_{key}", lowBound=0, upBound=p.most)
+            gm = pulp.LpVariable(f"gm_{key}", lowBound=0, upBound=p.most)
             self.flow[lid] = (gp, gm)
-            m.renewable_flows[lid] = (gp, gm, e["length_km"])
+            m.renewable_flows[lid] = (gp, gm, p.length_km)
+            extra = 0 if p.new else m.slacks.get((LINES, lid), 0)
             if lid in m.line_flows:  # one capacity per line: shared with the campus supply flow
                 fp, fm, _ = m.line_flows[lid]
-                extra = m.slacks.get((LINES, lid), 0)
-                prob += fp + fm + gp + gm <= r + extra, f"line_shared_{key}"
-                m.on_rhs(LINES, lid, f"line_shared_{key}")
+                prob += fp + fm + gp + gm <= p.capacity + extra, f"line_shared_{key}"
             else:
-                prob += gp + gm <= r, f"ren_line_{key}"
-                m.on_rhs(LINES, lid, f"ren_line_{key}")
-            m.on_rhs(LINES, lid, f"gp_{key}")
-            m.on_rhs(LINES, lid, f"gm_{key}")
-            net[pos[e["from_id"]]] -= gp - gm
-            net[pos[e["to_id"]]] += gp - gm
+                prob += gp + gm <= p.capacity + extra, f"ren_line_{key}"
+            if not p.new:
+                m.on_rhs(LINES, lid, f"line_shared_{key}" if lid in m.line_flows else f"ren_line_{key}")
+                m.on_rhs(LINES, lid, f"gp_{key}")
+                m.on_rhs(LINES, lid, f"gm_{key}")
+            net[pos[p.from_id]] -= gp - gm
+            net[pos[p.to_id]] += gp - gm
         lf, ids = m.scenario.load_factor, subs["substation_id"].tolist()
         self.surplus: dict[int, pulp.LpVariable] = {}
         self.taken: dict[int, pulp.LpVariable] = {}
@@ -153,7 +153,8 @@ class Renewable(Family):
         most the provinces layer's ``renewable_surplus_mw`` (existing
         renewables' output counts for nothing else); new-build energy taken
         is at most the MW built x capacity factor; at every substation the
-        renewable flow balances (inflow + surplus + build = delivered); the
+        renewable flow balances (inflow, over new lines built too, + surplus
+        + build = delivered); the
         total delivered covers the share; the incentive is the price x the
         total delivered.
         """
@@ -194,10 +195,14 @@ class Renewable(Family):
         )
         inflow = np.zeros(len(s))
         flow = result.lines.set_index("line_id")["renewable_flow_mw"]
-        dl = data.lines.set_index("line_id").loc[flow.index]
+        new = new_line_flows(result, data)  # on new lines and links built too
+        dl = pd.concat(
+            [data.lines.set_index("line_id").loc[flow.index, ["from_id", "to_id"]], new[["from_id", "to_id"]]]
+        )
+        f = np.r_[flow.to_numpy(dtype=float), new["renewable_flow_mw"].to_numpy(dtype=float)]
         index = pd.Index(s["substation_id"])
-        np.add.at(inflow, index.get_indexer(dl["to_id"]), flow.to_numpy())
-        np.subtract.at(inflow, index.get_indexer(dl["from_id"]), flow.to_numpy())
+        np.add.at(inflow, index.get_indexer(dl["to_id"]), f)
+        np.subtract.at(inflow, index.get_indexer(dl["from_id"]), f)
         balance = inflow + s["surplus_used_mw"].to_numpy() + s["build_energy_mw"].to_numpy() - delivered
         bad = s["substation_id"][np.abs(balance) > tol * 10]
         assert len(bad) == 0, f"renewable energy does not balance at {list(bad)[:5]}"
