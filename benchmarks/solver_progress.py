@@ -281,8 +281,10 @@ def solve_scip(
     seconds = time.perf_counter() - t
     primal = float(m.getObjVal()) if m.getNSols() else math.inf
     out = summary(trace, lp=lp, final=(primal, finite(m.getDualbound())), seconds=seconds)
-    out["root_bound"] = finite(m.getDualboundRoot())  # SCIP keeps it: no need for the trace's
-    out["root_cut_gap"] = gap(primal, out["root_bound"]) if math.isfinite(primal) else None
+    root = finite(m.getDualboundRoot())  # SCIP keeps it (infinite when presolve solved the model)
+    if math.isfinite(root):
+        out["root_bound"] = root
+        out["root_cut_gap"] = gap(primal, root) if math.isfinite(primal) else None
     return {
         "solver": "scip",
         "seed": seed,
