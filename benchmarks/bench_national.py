@@ -15,13 +15,21 @@ memory is per run:
   limit and status/gap reading), nothing of its formulation.
 
 Per run: cells, options, variables, constraints, seconds per stage, total, peak MB, objective,
-status, gap; medians over ``--repeat`` runs. Runs stop at ``--time-limit`` (the status and gap say
+status, gap; one run per ``--seeds`` seed (HiGHS's ``random_seed``, :func:`seed_highs`; CBC runs
+simply repeat), medians and each seed's run. Runs stop at ``--time-limit`` (the status and gap say
 where they stood), and a child that outlives it by far is killed and reported as such.
 
-    python benchmarks/bench_national.py                      # 5 2 1 0.5 0.25 km, cbc and highs, 3 repeats
-    python benchmarks/bench_national.py --resolutions 1 --solver highs --repeat 1 --json out.json
-    python benchmarks/bench_national.py --quick              # 10 km, 1 GW, one run each: a smoke run
-    python benchmarks/bench_national.py --resolutions 0.25 --no-naive   # library only
+Per spacing, the model the library's first integer solve gets is also written once to an MPS
+file and solved per seed by HiGHS and, with ``--solver scip`` and pyscipopt installed, by SCIP
+(``solver_progress.py``): the LP-relaxation bound, the root gap, the bound after the root, the
+times to 1 % and 0.1 % gap, nodes. The JSON lists issue 21's goals (:data:`GOALS`) with the
+medians measured, and the machine's load at the start and the end.
+
+    python benchmarks/bench_national.py                      # 5 2 1 0.5 0.25 km, cbc and highs, seeds 0 1 2
+    python benchmarks/bench_national.py --resolutions 1 --solver highs,scip --seeds 0 --json out.json
+    python benchmarks/bench_national.py --quick              # 10 km, 1 GW, seed 0: a smoke run
+    python benchmarks/bench_national.py --resolutions 0.25 --no-naive --no-progress   # library only
+    python benchmarks/bench_national.py --resolutions 5 --solver highs --flow-model dc   # the DC goal
 """
 
 from __future__ import annotations
