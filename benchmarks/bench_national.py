@@ -15,13 +15,21 @@ memory is per run:
   limit and status/gap reading), nothing of its formulation.
 
 Per run: cells, options, variables, constraints, seconds per stage, total, peak MB, objective,
-status, gap; medians over ``--repeat`` runs. Runs stop at ``--time-limit`` (the status and gap say
+status, gap; one run per ``--seeds`` seed (HiGHS's ``random_seed``, :func:`seed_highs`; CBC runs
+simply repeat), medians and each seed's run. Runs stop at ``--time-limit`` (the status and gap say
 where they stood), and a child that outlives it by far is killed and reported as such.
 
-    python benchmarks/bench_national.py                      # 5 2 1 0.5 0.25 km, cbc and highs, 3 repeats
-    python benchmarks/bench_national.py --resolutions 1 --solver highs --repeat 1 --json out.json
-    python benchmarks/bench_national.py --quick              # 10 km, 1 GW, one run each: a smoke run
-    python benchmarks/bench_national.py --resolutions 0.25 --no-naive   # library only
+Per spacing, the model the library's first integer solve gets is also written once to an MPS
+file and solved per seed by HiGHS and, with ``--solver scip`` and pyscipopt installed, by SCIP
+(``solver_progress.py``): the LP-relaxation bound, the root gap, the bound after the root, the
+times to 1 % and 0.1 % gap, nodes. The JSON lists issue 21's goals (:data:`GOALS`) with the
+medians measured, and the machine's load at the start and the end.
+
+    python benchmarks/bench_national.py                      # 5 2 1 0.5 0.25 km, cbc and highs, seeds 0 1 2
+    python benchmarks/bench_national.py --resolutions 1 --solver highs,scip --seeds 0 --json out.json
+    python benchmarks/bench_national.py --quick              # 10 km, 1 GW, seed 0: a smoke run
+    python benchmarks/bench_national.py --resolutions 0.25 --no-naive --no-progress   # library only
+    python benchmarks/bench_national.py --resolutions 5 --solver highs --flow-model dc   # the DC goal
 """
 
 from __future__ import annotations
@@ -52,15 +60,31 @@ def _peak_mb() -> float:
     return max(own, kids) / 1024.0
 
 
-def scenario(km: float, solver: str, target_mw: float | None) -> Any:
-    """The benchmark scenario at one spacing and solver (optionally another target)."""
+def scenario(km: float, solver: str, target_mw: float | None, flow_model: str | None = None) -> Any:
+    """The benchmark scenario at one spacing and solver (optionally another target and flow model)."""
     import siting
 
     sc = siting.Scenario.from_toml(SCENARIO).replace(grid_spacing_km=km, solver=solver)
-    return sc if target_mw is None else sc.replace(target_mw=target_mw)
+    sc = sc if target_mw is None else sc.replace(target_mw=target_mw)
+    return sc if flow_model is None else sc.replace(flow_model=flow_model)
 
 
-def run_library(km: float, solver: str, time_limit: float, target_mw: float | None) -> dict[str, Any]:
+def seed_highs(seed: int) -> None:
+    """Give HiGHS ``random_seed = seed`` in every solve of this (child) process.
+
+    The library has no seed option: the benchmark adds one to ``siting._highs.HIGHS_MIP_OPTIONS``
+    (read at each solve) and keeps every HiGHS solve in this process, since the library's HiGHS
+    child process (from 20,000 columns) would not see it. Seed 0 is HiGHS's default.
+    """
+    from siting import _highs
+
+    _highs.HIGHS_MIP_OPTIONS["random_seed"] = seed  # type: ignore[index]
+    _highs.HIGHS_SUBPROCESS_MIN_COLUMNS = math.inf  # type: ignore[misc]
+
+
+def run_library(
+    km: float, solver: str, time_limit: float, target_mw: float | None, flow_model: str | None = None
+) -> dict[str, Any]:
     """One library solve, from data load to result."""
     t0 = time.perf_counter()
     import siting
@@ -68,7 +92,7 @@ def run_library(km: float, solver: str, time_limit: float, target_mw: float | No
     t_import = time.perf_counter() - t0
     t = time.perf_counter()
     data = siting.load_korea()
-    sc = scenario(km, solver, target_mw)
+    sc = scenario(km, solver, target_mw, flow_model)
     t_load = time.perf_counter() - t
     res = siting.solve(data, sc, time_limit_s=time_limit)
     stages = {"import": t_import, "load": t_load, **{k: v for k, v in res.timings.items() if k != "total"}}
@@ -225,7 +249,9 @@ def _renewable_nodes(
     return delivered
 
 
-def run_naive(km: float, solver: str, time_limit: float, target_mw: float | None) -> dict[str, Any]:
+def run_naive(
+    km: float, solver: str, time_limit: float, target_mw: float | None, flow_model: str | None = None
+) -> dict[str, Any]:
     """One naive solve over every option, from data load to objective."""
     t0 = time.perf_counter()
     import siting
@@ -237,7 +263,7 @@ def run_naive(km: float, solver: str, time_limit: float, target_mw: float | None
     stages = {"import": time.perf_counter() - t0}
     t = time.perf_counter()
     data = siting.load_korea()
-    sc = scenario(km, solver, target_mw)
+    sc = scenario(km, solver, target_mw, flow_model)
     stages["load"] = time.perf_counter() - t
     start = time.perf_counter()
     cand = build_candidates(data, sc)
@@ -264,34 +290,86 @@ def run_naive(km: float, solver: str, time_limit: float, target_mw: float | None
     }
 
 
-def child(model: str, km: float, solver: str, time_limit: float, target_mw: float | None) -> None:
-    """Run one solve and print its record as one JSON line."""
-    out = (run_library if model == "library" else run_naive)(km, solver, time_limit, target_mw)
+def child(spec: dict[str, Any]) -> None:
+    """Run one solve (``spec``: model, km, solver, time_limit, target_mw, flow_model, seed); one JSON line."""
+    if spec["solver"] == "highs":
+        seed_highs(spec["seed"])
+    run = run_library if spec["model"] == "library" else run_naive
+    out = run(spec["km"], spec["solver"], spec["time_limit"], spec["target_mw"], spec["flow_model"])
     out["peak_mb"] = _peak_mb()
+    out["seed"] = spec["seed"]
     print(json.dumps(out))
 
 
-def measure(model: str, km: float, solver: str, time_limit: float, target_mw: float | None) -> dict[str, Any]:
+def measure(spec: dict[str, Any]) -> dict[str, Any]:
     """One run in a child process (peak memory per run); a child that hangs is killed."""
-    cmd = [sys.executable, __file__, "--child", model, str(km), solver, str(time_limit), str(target_mw)]
+    cmd = [sys.executable, __file__, "--child", json.dumps(spec)]
     try:
-        done = subprocess.run(cmd, capture_output=True, text=True, timeout=time_limit + GRACE_S)
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=spec["time_limit"] + GRACE_S)
     except subprocess.TimeoutExpired:
-        return {"status": "killed", "total_s": None, "objective": None}
+        return {"status": "killed", "total_s": None, "objective": None, "seed": spec["seed"]}
     if done.returncode != 0:
         return {"status": "error", "error": done.stderr[-2000:], "total_s": None, "objective": None}
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def median_run(runs: list[dict[str, Any]]) -> dict[str, Any]:
-    """The first run's record with every timing and the peak memory replaced by its median."""
-    out = dict(runs[0])
-    if "stages_s" not in out:
+    """The first finished run's record, every timing and the peak memory its median; each seed's run.
+
+    ``seeds`` lists each run's seed, total, status, objective and gap (a run that failed, its status).
+    """
+    done = [r for r in runs if "stages_s" in r]
+    out = dict(done[0] if done else runs[0])
+    out["seeds"] = [{k: r.get(k) for k in ("seed", "total_s", "status", "objective", "gap")} for r in runs]
+    if not done:
         return out
     for key in ("total_s", "peak_mb"):
-        out[key] = statistics.median(r[key] for r in runs)
-    out["stages_s"] = {k: statistics.median(r["stages_s"].get(k, 0.0) for r in runs) for k in out["stages_s"]}
+        out[key] = statistics.median(r[key] for r in done)
+    out["stages_s"] = {k: statistics.median(r["stages_s"].get(k, 0.0) for r in done) for k in out["stages_s"]}
     out["repeats"] = len(runs)
+    return out
+
+
+#: Issue 21's goals on the default scenario (4 GW), medians over seeds: (goal, km, flow model,
+#: what is measured, target seconds). ``total_s`` is the library's end to end (data load to
+#: result), proven optimal in every seed; ``time_to_1pct_s`` HiGHS's on the exported model.
+GOALS: list[tuple[str, float, str, str, float]] = [
+    ("5 km end to end, proven optimal", 5.0, "transport", "total_s", 10.0),
+    ("1 km end to end, proven optimal", 1.0, "transport", "total_s", 30.0),
+    ("10 km end to end, proven optimal", 10.0, "transport", "total_s", 5.0),
+    ("1 km: time to 1 % gap (HiGHS on the exported model)", 1.0, "transport", "time_to_1pct_s", 5.0),
+    ("5 km DC without N-1 end to end, proven optimal", 5.0, "dc", "total_s", 120.0),
+]
+
+
+def goals(results: list[dict[str, Any]], *, target_mw: float | None, flow_model: str) -> list[dict[str, Any]]:
+    """Each of :data:`GOALS` with the median measured (None where it was not run) and whether it is met.
+
+    Only HiGHS rows of the default target (``target_mw`` None) count. An end-to-end goal is met
+    when its median is within the target and every seed proved optimality; the time to 1 %
+    when its median is within the target (a seed that never reached it counts as never).
+
+    Examples
+    --------
+    >>> runs = [{"status": "optimal", "total_s": t} for t in (4.0, 6.0, 4.5)]
+    >>> row = {"km": 10.0, "solver": "highs", "library": {"total_s": 4.5, "seeds": runs}}
+    >>> [(g["measured_median_s"], g["met"]) for g in goals([row], target_mw=None, flow_model="transport")]
+    [(None, None), (None, None), (4.5, True), (None, None), (None, None)]
+    """
+    out = []
+    for goal, km, flow, key, target_s in GOALS:
+        found: dict[str, Any] = {"goal": goal, "target_s": target_s, "measured_median_s": None, "met": None}
+        row = next((r for r in results if r["km"] == km and r["solver"] == "highs"), None)
+        if row is not None and target_mw is None and flow_model == flow:
+            if key == "total_s" and "library" in row:
+                lib = row["library"]
+                found["measured_median_s"] = lib.get("total_s")
+                proven = all(r["status"] == "optimal" for r in lib["seeds"])
+                found["met"] = proven and lib.get("total_s") is not None and lib["total_s"] <= target_s
+            elif key != "total_s" and "progress" in row:
+                found["measured_median_s"] = measured = row["progress"].get(key)
+                found["met"] = measured is not None and measured <= target_s
+        out.append(found)
     return out
 
 
@@ -308,25 +386,50 @@ def _fmt(r: dict[str, Any]) -> str:
     )
 
 
+def _fmt_progress(solver: str, model: dict[str, Any], p: dict[str, Any]) -> str:
+    """One line of a solver's progress on the exported model (medians over seeds)."""
+    if "seeds" not in p:
+        return f"{solver}: {p.get('status', model.get('status'))} {model.get('error', '')}".rstrip()
+
+    def s(v: float | None) -> str:
+        return "never" if v is None else f"{v:.2f} s"
+
+    def pct(v: float | None) -> str:
+        return "n/a" if v is None else f"{v:.2%}"
+
+    return (
+        f"{solver}: {model['columns']:,} columns, {model['integers']:,} integers, "
+        f"LP bound {model['lp_bound']:,.3f} ({pct(model['root_gap_to_best'])} below the best plan) | "
+        f"root gap {pct(p['root_gap'])}, after the root {pct(p['root_cut_gap'])} | "
+        f"to 1 % {s(p['time_to_1pct_s'])}, to 0.1 % {s(p['time_to_0.1pct_s'])} | "
+        f"{s(p['seconds'])}, gap {pct(p['gap'])}, {p['statuses']}"
+    )
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--resolutions", type=float, nargs="+", default=[5.0, 2.0, 1.0, 0.5, 0.25], help="km")
-    ap.add_argument("--solver", default="cbc,highs", help="comma-separated: cbc, highs")
-    ap.add_argument("--repeat", type=int, default=3, help="runs per cell; medians are reported")
+    ap.add_argument("--solver", default="cbc,highs", help="comma-separated: cbc, highs, scip (progress only)")
+    ap.add_argument("--seeds", type=int, nargs="+", help="HiGHS random seeds, one run each (default 0 1 2)")
     ap.add_argument("--time-limit", type=float, default=600.0, help="seconds per run (each model)")
     ap.add_argument("--json", type=Path, help="write the results here")
     ap.add_argument("--target-mw", type=float, help="another target than the scenario's 4,000 MW")
-    ap.add_argument("--quick", action="store_true", help="10 km, 1,000 MW, one run, 10 s limit: a smoke run")
+    ap.add_argument("--flow-model", choices=["transport", "dc"], help="another flow model (dc: no naive run)")
+    ap.add_argument("--quick", action="store_true", help="10 km, 1,000 MW, seed 0, 10 s limit: a smoke run")
     ap.add_argument("--no-naive", action="store_true", help="library runs only")
-    ap.add_argument("--child", nargs=5, help=argparse.SUPPRESS)
+    ap.add_argument("--no-progress", action="store_true", help="no solves of the exported model")
+    ap.add_argument("--child", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
-        model, km, solver, limit, target = args.child
-        child(model, float(km), solver, float(limit), None if target == "None" else float(target))
+        child(json.loads(args.child))
         return
+    seeds = args.seeds or [0, 1, 2]
     if args.quick:
-        args.resolutions, args.repeat, args.time_limit = [10.0], 1, min(args.time_limit, 10.0)
-        args.target_mw = args.target_mw or 1000.0
+        args.resolutions, args.time_limit = [10.0], min(args.time_limit, 10.0)
+        seeds, args.target_mw = args.seeds or [0], args.target_mw or 1000.0
+    if args.flow_model == "dc" and not args.no_naive:
+        print("the naive model covers the transport model only: no naive runs")
+        args.no_naive = True
     solvers = [s.strip() for s in args.solver.split(",") if s.strip()]
     machine = {
         "machine": platform.machine(),
@@ -337,25 +440,49 @@ def main() -> None:
     }
     target = "" if args.target_mw is None else f", target {args.target_mw:g} MW"
     print(f"machine: {machine}; scenario {SCENARIO.name}{target}; time limit {args.time_limit:g} s per run")
+    from solver_progress import measure as measure_progress  # beside this script
+
     results = []
     for km in args.resolutions:
+        traced = [s for s in ("highs", "scip") if s in solvers and not args.no_progress]
+        progress = (
+            measure_progress(
+                km,
+                target_mw=args.target_mw,
+                flow_model=args.flow_model,
+                time_limit=args.time_limit,
+                seeds=seeds,
+                solvers=traced,
+            )
+            if traced
+            else {}
+        )
         for solver in solvers:
             row: dict[str, Any] = {"km": km, "solver": solver}
-            for model in ("library", *(() if args.no_naive else ("naive",))):
-                runs = [
-                    measure(model, km, solver, args.time_limit, args.target_mw) for _ in range(args.repeat)
-                ]
-                row[model] = median_run(runs)
+            for model in () if solver == "scip" else ("library", *(() if args.no_naive else ("naive",))):
+                spec = {"model": model, "km": km, "solver": solver, "time_limit": args.time_limit}
+                spec |= {"target_mw": args.target_mw, "flow_model": args.flow_model}
+                row[model] = median_run([measure({**spec, "seed": seed}) for seed in seeds])
                 print(f"{km:5g} km {solver:5} {model:7} {_fmt(row[model])}", flush=True)
-            lib, naive = row["library"], row.get("naive")
-            if naive and lib.get("objective") is not None and naive.get("objective") is not None:
+            lib, naive = row.get("library"), row.get("naive")
+            if lib and naive and lib.get("objective") is not None and naive.get("objective") is not None:
                 row["same_objective"] = math.isclose(lib["objective"], naive["objective"], rel_tol=1e-4)
+            if solver in traced:
+                row["model"] = progress["model"]
+                row["progress"] = progress.get(solver, {"status": "not run: the export failed"})
+                print(f"{km:5g} km {_fmt_progress(solver, row['model'], row['progress'])}", flush=True)
             results.append(row)
+    machine["load_avg_1min_end"] = os.getloadavg()[0]
+    flow = args.flow_model or "transport"  # the default scenario's
+    found = goals(results, target_mw=args.target_mw, flow_model=flow)
+    for g in found:
+        print(f"goal: {g['goal']} <= {g['target_s']:g} s: measured {g['measured_median_s']}, met {g['met']}")
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         tmp = args.json.with_suffix(args.json.suffix + ".tmp")
         meta = {"machine": machine, "target_mw": args.target_mw, "time_limit_s": args.time_limit}
-        tmp.write_text(json.dumps({**meta, "results": results}, indent=2))
+        meta |= {"flow_model": flow, "seeds": seeds}
+        tmp.write_text(json.dumps({**meta, "results": results, "goals": found}, indent=2))
         tmp.replace(args.json)
 
 
