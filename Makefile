@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed
 $(STAMP): setup.cfg pyproject.toml
 	@$(PYTHON) -m venv $(VENV) || { echo "python3 -m venv failed: on Debian run 'apt-get install python3-venv'"; exit 1; }
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev,web,dask,pandapower,pypsa]'
+	$(PY) -m pip install --quiet -e '.[dev,web,dask,pandapower,pypsa,scip]'
 	@touch $(STAMP)
 
 install: $(STAMP)

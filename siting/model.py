@@ -33,7 +33,7 @@ names call.
 from __future__ import annotations
 
 import time
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import replace
 from typing import Any, ClassVar
 
@@ -44,6 +44,7 @@ import pulp
 
 from . import postsolve
 from ._errors import UsageError
+from ._lazy_sites import LazySites
 from ._log import logger
 from ._tie_break import TIE_BREAK_MAX_GAP, tie_break, untie
 from ._types import NewLine
@@ -53,7 +54,7 @@ from .candidates import Candidates
 from .constants import HEADROOM, SolverName, Status
 from .data import SitingData
 from .families import DEFAULT_FAMILIES, Family, resolve_order
-from .families._base import linear, value
+from .families._base import linear
 from .grid import build_grid
 from .options import OPTION_COST_COLUMNS
 from .postsolve import PRICE_STEP_MW, Solution
@@ -77,7 +78,7 @@ def _refuse_site_rows(family_cls: type[Family], rows: list[tuple[str, Any]], abs
         )
 
 
-class SitingModel:
+class SitingModel(LazySites):
     """The PuLP problem, its decision variables and the families that constrain them.
 
     Build it with :meth:`build`, solve it with :meth:`solve`, read the values
@@ -168,12 +169,7 @@ class SitingModel:
         self.lazy = lazy and not self.spaced
         cat = pulp.LpBinary if self.spaced else pulp.LpContinuous
         new = variable_maker(self.prob)
-        self.x: list[pulp.LpVariable] = []
-        for start in range(
-            0, len(opts), COLUMN_BLOCK
-        ):  # a million options take seconds: check between blocks
-            self.check_time("building the model (a column per option)")
-            self.x += [new(f"x{k}", 0, 1, cat) for k in range(start, min(start + COLUMN_BLOCK, len(opts)))]
+        self.x = self._option_columns(new, cat)
         self.mw = opts["tier_mw"].to_numpy()
         tied = scenario.mip_gap <= TIE_BREAK_MAX_GAP  # looser, it cannot decide (_tie_break)
         self.tie = tie_break(opts, cand.sites["site_id"], data.substations["substation_id"]) * tied
@@ -226,15 +222,17 @@ class SitingModel:
         self.limit_rows: dict[tuple[str, Hashable], list[str]] = {}
         self.site_rows: set[Hashable] = set()
 
+    def _option_columns(self, new: Callable[..., pulp.LpVariable], cat: str) -> list[pulp.LpVariable]:
+        """One column per option, in blocks with a look at the deadline between them (a million: seconds)."""
+        n, out = len(self.opts), []
+        for start in range(0, n, COLUMN_BLOCK):
+            self.check_time("building the model (a column per option)")
+            out += [new(f"x{k}", 0, 1, cat) for k in range(start, min(start + COLUMN_BLOCK, n))]
+        return out
+
     def on_rhs(self, limit: str, key: Hashable, name: str) -> None:
         """Record that constraint (or variable upper bound) ``name`` has ``(limit, key)`` on its right."""
         self.limit_rows.setdefault((limit, key), []).append(name)
-
-    def options_by(self, column: str) -> dict[Any, np.ndarray]:
-        """Option row positions grouped by a column of the options table (cached)."""
-        if column not in self._groups:
-            self._groups[column] = dict(self.opts.groupby(column).indices.items())
-        return self._groups[column]
 
     def groups_by(self, column: str) -> dict[Any, np.ndarray]:
         """Group positions (of ``groups`` and ``y``) by ``substation``, ``province`` or ``tier_mw``."""
@@ -408,100 +406,6 @@ class SitingModel:
             mip_gap=sc.mip_gap if mip_gap is None else mip_gap,
             threads=sc.threads if threads is None else threads,
         )
-
-    def add_site_rows(self, sites: Iterable[Hashable]) -> int:
-        """Add the row "at most one campus" for each of ``sites`` that has none yet; returns how many.
-
-        The rows hold the sites' options in the model; :meth:`activate` then
-        brings in the options that the new rows make necessary.
-        """
-        by_site, added = self.options_by("site"), 0
-        for site in sites:
-            idx = by_site[site]
-            if site in self.site_rows or len(idx) < 2:
-                continue
-            self.prob += linear((self.x[k], 1) for k in idx[self.active[idx]]) <= 1, f"one_per_site_{site}"
-            self.site_rows.add(site)
-            added += 1
-        if added:
-            self.activate()
-        return added
-
-    def _wanted(self) -> np.ndarray:
-        """Which options the model needs: each group's cheapest, up to its count bound on sites without a row.
-
-        Without spacing, a group never holds more campuses than its count's
-        upper bound, and a site without a site row can take a campus of the
-        group whatever else it holds; so an option ranked after that many
-        such sites of its group can always be exchanged for one of them, at
-        no higher cost and with the same counts (every limit reads only the
-        counts). Leaving those options out changes no optimum of the model
-        as it stands; a new site row can make more of them necessary.
-        A model that is not lazy needs every option.
-        """
-        if not self.lazy:
-            return np.ones(len(self.opts), dtype=bool)
-        order = self._ranked
-        grp = self._group[order]
-        site = self.opts["site"].to_numpy()[order]
-        free = ~np.isin(site, np.fromiter(self.site_rows, dtype=site.dtype, count=len(self.site_rows)))
-        # free options ranked before each, counted from the first option of all groups, then of its group
-        seen: np.ndarray = np.cumsum(free) - free
-        start = np.r_[0, np.flatnonzero(grp[1:] != grp[:-1]) + 1]
-        first = np.repeat(start, np.diff(np.r_[start, len(grp)]))
-        seen = seen - seen[first]
-        out = np.zeros(len(self.opts), dtype=bool)
-        out[order[seen < self._upper[grp]]] = True
-        return out
-
-    def activate(self) -> int:
-        """Put the columns :meth:`_wanted` names that the model lacks into it; returns how many.
-
-        Each new option joins its group's count row, its site's row (when the
-        site has one), the cost terms and the model's own objective (not one
-        set in its place, e.g. by :func:`siting.pareto`, which does not price
-        sites).
-        """
-        new = np.flatnonzero(self._wanted() & ~self.active)
-        if not len(new):
-            return 0
-        self.active[new] = True
-        site, cost = self.opts["site"].to_numpy(), self.objective_cost
-        term_cost = {term: self.opts[col].to_numpy() for term, col in OPTION_COST_COLUMNS.items()}
-        for k in new.tolist():
-            x = self.x[k]
-            self.prob.constraints[f"count_{self._group[k]}"].addInPlace(x)
-            if site[k] in self.site_rows:
-                self.prob.constraints[f"one_per_site_{site[k]}"].addInPlace(x)
-            if self._cost_weight:
-                self._objective.addterm(x, self._cost_weight * cost[k])
-            for term, c in term_cost.items():
-                self.terms[term].addterm(x, float(c[k]))
-        return len(new)
-
-    def separate_sites(self) -> int:
-        """Add the site rows the solved values break (more than one campus on a site); returns how many.
-
-        In a lazy model the rows "at most one campus per site" are left out
-        until a solution breaks them: on the default Korean scenario few
-        sites are wanted by two groups at once (three at 5 km), and with the
-        rows go the columns they would need, so the model's size no longer
-        grows with the grid (``benchmarks/README.md``). Each round adds the
-        broken rows and solves again, so the plan is exact when none is
-        broken; most are found on the LP relaxation before the first
-        integer solve (:meth:`_separate_relaxation`).
-        """
-        return self.add_site_rows(self._shared_sites())
-
-    def _shared_sites(self) -> list[int]:
-        """The sites (by number) that the solved values give more than one campus."""
-        x = np.fromiter((value(v) for v in self.x), float, len(self.x))
-        return np.flatnonzero(self.campuses_per_site(x) > 1 + 1e-6).tolist()
-
-    def campuses_per_site(self, x: np.ndarray) -> np.ndarray:
-        """Campuses on each site (by site number) for option values ``x``."""
-        site = self.opts["site"].to_numpy()
-        return np.bincount(site, weights=x) if len(site) else np.zeros(0)
 
     def _solve_separated(self, deadline: Deadline, *, relaxation: bool = True, **options: Any) -> SolveReport:
         """Solve, add the rows the solution breaks (sites, families); repeat until none is or time is up.

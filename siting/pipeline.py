@@ -77,9 +77,8 @@ def solve(
         fields match (:data:`siting.prepared.STAGE_FIELDS`) are reused, others
         built and kept in it.
     progress : bool, optional
-        Progress bar over the stages (needs tqdm); default
-        :data:`siting.settings.PROGRESS`. Each stage is logged with its time
-        under the ``siting`` logger (nothing is printed by default).
+        Progress bar over the stages (needs tqdm); default :data:`siting.settings.PROGRESS`.
+        Each stage is logged with its time under the ``siting`` logger (silent by default).
 
     Returns
     -------
