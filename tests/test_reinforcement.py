@@ -154,14 +154,18 @@ def cheap(pid: str, cost: float = 0.01) -> list[dict]:
 @pytest.mark.parametrize(
     ("target_mw", "headroom", "rows", "expect"),
     [
-        (100, None, PROJECTS, "not built"),  # today's grid serves it: no project is worth its cost
+        # today's grid serves it: no project is worth its cost
+        pytest.param(100, None, PROJECTS, "not built", marks=pytest.mark.slow),
         # s-mid full: the campus goes to s-mid2; feasible without, but the cheap link west -> mid2
         # is shorter than L3 + L4 and saves more transmission than it costs
         (100, {"s-mid": 0}, cheap("hv"), "built"),
         (200, None, PROJECTS, "needed"),  # infeasible without any project
-        (400, None, PROJECTS, "infeasible"),  # beyond the headroom with every expansion built
-        ("renewable", None, PROJECTS, "needed"),  # the renewable energy shares the lines, new and uprated
-        ("loading", None, PROJECTS, "needed"),  # lines loaded to 90 % of their capacity, uprates included
+        # beyond the headroom with every expansion built
+        pytest.param(400, None, PROJECTS, "infeasible", marks=pytest.mark.slow),
+        # the renewable energy shares the lines, new and uprated
+        pytest.param("renewable", None, PROJECTS, "needed", marks=pytest.mark.slow),
+        # lines loaded to 90 % of their capacity, uprates included
+        pytest.param("loading", None, PROJECTS, "needed", marks=pytest.mark.slow),
     ],
 )
 def test_brute_force_over_every_build(flow_model, target_mw, headroom, rows, expect):
