@@ -15,7 +15,7 @@ lines and links thin and dotted, substation projects as thin rings), or not
 at all with ``unbuilt=False``; an uprate not built is its line, drawn already.
 Projects built from a named row are labelled with their name, units, cost and
 MW carried; the lines of a generic uprate (ids ``"<row>:<line_id>"``, see
-:func:`siting.reinforcements.projects`) are counted in the legend instead.
+:func:`siting.reinforcements.generic`) are counted in the legend instead.
 """
 
 from __future__ import annotations
@@ -24,19 +24,19 @@ from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 import matplotlib.patheffects as pe
-import pandas as pd
 from matplotlib.artist import Artist
 from matplotlib.lines import Line2D
 
 from . import style
 from .plot_parts import GIDS, Labels, dot, label_text
+from .reinforcements import generic
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
     from ._result_types import ResultLike
 
-__all__ = ["draw", "generic", "project_label"]
+__all__ = ["draw", "project_label"]
 
 #: Kinds drawn as a line between two buses.
 NEW_LINES = ("ac_line", "hvdc")
@@ -46,33 +46,6 @@ NEW_LINE_WIDTH = 3.2
 UPRATE_WIDTH = 7.0
 #: Area of the ring round an expanded substation, points squared (a used substation's ring is 42).
 RING_AREA = 170.0
-
-
-def generic(table: pd.DataFrame) -> pd.Series:
-    """Whether each project is one line of a generic uprate (id ``"<row>:<line_id>"``), not a named row.
-
-    Parameters
-    ----------
-    table : DataFrame
-        With ``project_id``, ``kind`` and ``line_id`` (``SitingResult.reinforcements``).
-
-    Returns
-    -------
-    Series of bool
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> t = pd.DataFrame({"project_id": ["UP:L7", "UP-L3", "HV"], "kind": ["uprate", "uprate", "hvdc"],
-    ...                   "line_id": ["L7", "L3", None]})
-    >>> generic(t).tolist()
-    [True, False, False]
-    """
-    ends = [
-        kind == "uprate" and isinstance(line, str) and str(pid).endswith(":" + line)
-        for pid, kind, line in zip(table["project_id"], table["kind"], table["line_id"], strict=True)
-    ]
-    return pd.Series(ends, index=table.index, dtype=bool)
 
 
 def project_label(row: Any, *, currency: str = "KRW bn") -> str:

@@ -25,12 +25,16 @@ from tests.test_reinforcement import PROJECTS, candidates, cheap, middle
 from tests.test_webmap import groups, popups, styled
 
 
-def reinforced_plan() -> siting.SitingResult:
-    """250 MW in the toy's middle with s-mid2 empty and L3 full today: builds up3, hv and sub, not ac."""
+def reinforced_case() -> tuple[siting.SitingData, siting.Scenario]:
+    """250 MW in the toy's middle with s-mid2 empty and L3 full today, the link west -> mid2 cheap."""
     data, sc = middle({"s-mid2": 0}, target_mw=250)
     lines = data.lines.assign(residual_mw=data.lines["residual_mw"].where(data.lines.line_id != "L3", 0.0))
-    data = data.replace(lines=lines, reinforcements=candidates(cheap("hv")))
-    res = siting.solve(data, sc.replace(reinforce=True))
+    return data.replace(lines=lines, reinforcements=candidates(cheap("hv"))), sc.replace(reinforce=True)
+
+
+def reinforced_plan() -> siting.SitingResult:
+    """The plan of :func:`reinforced_case`: builds up3, hv and sub, not ac."""
+    res = siting.solve(*reinforced_case())
     built = res.reinforcements.set_index("project_id")["units_built"].to_dict()
     assert res.status == "optimal" and built == {"up3": 1, "hv": 1, "ac": 0, "sub": 2}, built
     return res
