@@ -128,7 +128,12 @@ def _candidates(ax: Axes, left: gpd.GeoDataFrame) -> list[Artist]:
     faint = style.CANDIDATE
     if len(new):
         new.plot(
-            ax=ax, color=faint, linewidth=1.4, linestyle=":", zorder=2.2, gid=GIDS["reinforcement_candidates"]
+            ax=ax,
+            color=faint,
+            linewidth=2.0,
+            linestyle=(0, (1, 1.5)),
+            zorder=3.2,
+            gid=GIDS["reinforcement_candidates"],
         )
     if len(sub):
         ax.scatter(
@@ -143,7 +148,8 @@ def _candidates(ax: Axes, left: gpd.GeoDataFrame) -> list[Artist]:
         )
     if not len(new) + len(sub):
         return []
-    return [Line2D([], [], color=faint, lw=1.4, ls=":", label=f"candidate not built ({len(new) + len(sub)})")]
+    label = f"candidate not built ({len(new) + len(sub)})"
+    return [Line2D([], [], color=faint, lw=2.0, ls=(0, (1, 1.5)), label=label)]
 
 
 def draw(ax: Axes, result: ResultLike, crs: str, *, labels: Labels, unbuilt: bool = True) -> list[Artist]:

@@ -110,7 +110,7 @@ OTHER_TECH: Final = "green"
 #: a cyan of its own, apart from the voltages, the loading scale, the campuses and the limits.
 REINFORCEMENT: Final = "#00b8d4"
 #: A candidate reinforcement the plan does not build (drawn faint).
-CANDIDATE: Final = "#80deea"
+CANDIDATE: Final = "#4dd0e1"
 #: Renewable surplus (curtailed or held-back energy) that serves a plan.
 SURPLUS: Final = "#7e57c2"
 #: Lines and substations by voltage, kV: (colour, line width in points).
