@@ -13,6 +13,7 @@ import pandas as pd
 
 from ._errors import SitingError
 from ._result_types import ResultLike
+from .reinforcements import generic
 
 __all__ = ["compare", "named_results"]
 
@@ -26,9 +27,14 @@ def compare(
     and which), the money unit (``currency``), objective and each cost term
     (rows ``..._krw_bn``, in that unit), renewable energy deliverable (MW and
     share, beside the share required), substations used, and MW in each province
-    that hosts a campus in any result (``mw <Name (code)>``). Differences
-    are numeric (result minus the first); text rows read "differs" where
-    they differ.
+    that hosts a campus in any result (``mw <Name (code)>``). When any result
+    reinforces the grid (``Scenario(reinforce=True)``), three rows more:
+    ``reinforcement_krw_bn`` (0 for a plan that does not reinforce),
+    ``projects_built`` (how many) and ``projects`` (their names, with the units
+    of a modular one; the lines of a generic uprate counted under its name:
+    :func:`siting.reinforcements.generic`); None for a result without a plan.
+    Differences are numeric (result minus the first); text rows read
+    "differs" where they differ.
 
     Parameters
     ----------
@@ -59,7 +65,11 @@ def compare(
     for r in results:
         labels.update(r.province_labels())
     hosts = sorted({str(p) for r in results for p in r.sites["province"]})
-    columns = {n: _column(r, labels=labels, hosts=hosts) for n, r in zip(names, results, strict=True)}
+    grid = any(r.scenario.reinforce for r in results)
+    columns = {
+        n: _column(r, labels=labels, hosts=hosts) | (_projects(r) if grid else {})
+        for n, r in zip(names, results, strict=True)
+    }
     table = pd.DataFrame(columns, dtype=object)
     table.index.name = "metric"
     first = names[0]
@@ -158,6 +168,30 @@ def _column(r: ResultLike, *, labels: Mapping[str, str], hosts: Sequence[str]) -
     }
     col |= {f"mw {labels[p]}": float(bp.get(p, 0.0)) for p in hosts}
     return col
+
+
+def _projects(r: ResultLike) -> dict[str, Any]:
+    """Reinforcement cost, and the projects built: how many and which (None without a plan)."""
+    if not r.status.has_solution:
+        return dict.fromkeys(("reinforcement_krw_bn", "projects_built", "projects"))
+    table = r.reinforcements
+    if table is None:
+        return {"reinforcement_krw_bn": 0.0, "projects_built": 0, "projects": ""}
+    built = table[table["units_built"] > 0]
+    lines = generic(built)
+    names = [
+        str(n or pid) + (f" ({k} units)" if k > 1 else "")
+        for n, pid, k in zip(built["name"], built["project_id"], built["units_built"], strict=True)
+    ]
+    names = [n for n, g in zip(names, lines, strict=True) if not g] + [
+        f"{name} ({k} line{'' if k == 1 else 's'})"
+        for name, k in built[lines].groupby("name", sort=False).size().items()
+    ]
+    return {
+        "reinforcement_krw_bn": float(r.costs.get("reinforcement", 0.0)),
+        "projects_built": len(built),
+        "projects": ", ".join(names),
+    }
 
 
 def _difference(a: Any, b: Any) -> Any:

@@ -26,7 +26,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from . import renewable_map, style
+from . import plot_reinforcements, renewable_map, style
 from ._result_types import LIMIT_COLUMNS, ResultLike
 from .comparison import named_results
 from .data import SitingData
@@ -426,13 +426,14 @@ def _title(result: ResultLike, label: str | None = None) -> str:
 
 
 def _layers(
-    ax: Axes, result: ResultLike, prov: gpd.GeoDataFrame, crs: str, *, max_labels: int
+    ax: Axes, result: ResultLike, prov: gpd.GeoDataFrame, crs: str, *, max_labels: int, unbuilt: bool
 ) -> list[Artist]:
-    """Everything above the provinces (campuses, renewables, substations, flows, limits); legend handles."""
+    """Campuses, projects, renewables, substations, flows and limits, above the provinces; legend handles."""
     lines = result.lines.to_crs(crs)
     subs = result.substations.to_crs(crs)
-    labels = Labels()  # written last, clear of every marker: the renewables' first, then the substations'
+    labels = Labels()  # written last, clear of every marker: the projects', renewables', substations'
     handles = _campuses(ax, result.sites.to_crs(crs), subs, result.scenario.tiers_mw)
+    handles += plot_reinforcements.draw(ax, result, crs, labels=labels, unbuilt=unbuilt)
     handles += renewable_map.draw(ax, result, crs, labels=labels)
     handles += _substations(ax, subs, max_labels=max_labels, labels=labels)
     handles += _flows(ax, lines)
@@ -463,27 +464,25 @@ def plot_siting(
     max_labels: int = 10,
     mw_max: float | None = None,
     table: bool = True,
+    unbuilt: bool = True,
 ) -> Axes:
     """Map a siting result: what was built, and what binds.
 
-    Drawn, bottom to top: provinces shaded by MW hosted (colour bar) with the
-    excluded region hatched; every line in blue-grey, lines that carry new flow
-    coloured and widened by their loading (colour bar); the renewables that
-    serve the plan (new build as triangles by technology, surplus used as
-    hexagons, area ~ average MW on the campuses' scale, each labelled:
-    :mod:`siting.renewable_map`); campuses' connections; substations (used
-    ones ringed, full ones filled red); campuses sized by MW (the smallest
-    tiers at :data:`siting.style.MIN_MARKER_AREA`), over their substations;
-    bottleneck lines, loaded to at least :data:`BOTTLENECK_LOADING` of
-    their residual capacity, thick and dark red with a white halo and a
-    diamond at their middle, so that 3 km lines show at national scale; and the
-    busiest substations named with their load and headroom. A result without
-    a plan maps what binds instead: the substations, lines and provinces its
-    diagnosis names (magenta, the largest named with the MW they are short),
-    the headroom there is, and the diagnosis in a box. Everything is drawn on
-    ``ax`` alone (colour bars are inset axes of it), so the map fits a grid of
-    subplots. Artists that carry the answer have the ``gid`` listed in
-    :data:`GIDS` (they become element ids in SVG).
+    Drawn, bottom to top: provinces shaded by MW hosted (colour bar) with the excluded region
+    hatched; every line in blue-grey, lines that carry new flow coloured and widened by their
+    loading (colour bar); the renewables that serve the plan (new build as triangles by technology,
+    surplus used as hexagons, area ~ average MW on the campuses' scale, each labelled:
+    :mod:`siting.renewable_map`); campuses' connections; substations (used ones ringed, full ones
+    filled red); campuses sized by MW (the smallest tiers at :data:`siting.style.MIN_MARKER_AREA`),
+    over their substations; bottleneck lines, loaded to at least :data:`BOTTLENECK_LOADING` of their
+    residual capacity, thick and dark red with a white halo and a diamond at their middle, so that 3
+    km lines show at national scale; and the busiest substations named with their load and headroom;
+    the grid projects built, in cyan (:mod:`siting.plot_reinforcements`). A result without a plan
+    maps what binds instead: the substations, lines and provinces its diagnosis names (magenta, the
+    largest named with the MW they are short), the headroom there is, and the diagnosis in a box.
+    Everything is drawn on ``ax`` alone (colour bars are inset axes of it), so the map fits a grid
+    of subplots. Artists that carry the answer have the ``gid`` listed in :data:`GIDS` (they become
+    element ids in SVG).
 
     Parameters
     ----------
@@ -502,6 +501,8 @@ def plot_siting(
         total (:func:`plot_comparison` shares one scale).
     table : bool, default True
         Show MW by province in the top right corner.
+    unbuilt : bool, default True
+        Draw the candidate reinforcements not built, faint.
 
     Returns
     -------
@@ -525,7 +526,7 @@ def plot_siting(
     frame(ax, prov.total_bounds)
     scale_bar(ax, crs)
     excluded = _provinces(ax, prov, top, shade=placed > 0 or mw_max is not None) + _buffer(ax, result, crs)
-    handles = _layers(ax, result, prov, crs, max_labels=max_labels) + excluded
+    handles = _layers(ax, result, prov, crs, max_labels=max_labels, unbuilt=unbuilt) + excluded
     _note(ax, result, prov, table=table and placed > 0)
     if handles:
         ax.legend(

@@ -71,6 +71,11 @@ GIDS: Final = {
     "upgrade_label": "siting-upgrade-label",
     "scale_bar": "siting-scale-bar",
     "exclusion_buffer": "siting-exclusion-buffer",
+    "reinforcement_lines": "siting-reinforcement-lines",
+    "reinforcement_uprates": "siting-reinforcement-uprates",
+    "reinforcement_substations": "siting-reinforcement-substations",
+    "reinforcement_candidates": "siting-reinforcement-candidates",
+    "reinforcement_label": "siting-reinforcement-label",
 }
 #: A box on the screen: (left, bottom, right, top), pixels.
 Box = tuple[float, ...]
@@ -93,6 +98,7 @@ MARKERS: Final = (
     "bottleneck_marks",
     "binding_substations",
     "binding_marks",
+    "reinforcement_substations",
 )
 LABEL_SIZE: Final = 6.0
 

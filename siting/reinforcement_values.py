@@ -48,7 +48,11 @@ def _holding(project_id: str) -> type[Family]:
 
 
 def project_values(
-    data: SitingData, result: SitingResult, *, families: Sequence[type[Family]] | None = None
+    data: SitingData,
+    result: SitingResult,
+    *,
+    families: Sequence[type[Family]] | None = None,
+    only: Sequence[str] | None = None,
 ) -> pd.DataFrame:
     """Each project the plan builds, re-solved without it: its cost, what it saves, the campuses it keeps.
 
@@ -60,6 +64,10 @@ def project_values(
         A plan of a scenario with ``reinforce=True``.
     families : sequence of Family subclasses, optional
         As given to :func:`siting.solve` for ``result`` (default the built-in ones).
+    only : sequence of str, optional
+        Project ids to value (each a solve), of those built; default every
+        project built. A plan that builds many uprates of a generic row may
+        value its costliest few.
 
     Returns
     -------
@@ -75,7 +83,8 @@ def project_values(
     Raises
     ------
     siting.UsageError
-        When ``result`` has no plan or its scenario does not reinforce.
+        When ``result`` has no plan or its scenario does not reinforce, or
+        ``only`` names a project the plan does not build.
 
     Examples
     --------
@@ -92,8 +101,17 @@ def project_values(
         )
     base = tuple(DEFAULT_FAMILIES if families is None else families)
     plan = set(zip(result.sites["site_id"], result.sites["substation_id"], strict=True))
+    built = result.reinforcements[result.reinforcements["units_built"] > 0]
+    if only is not None:
+        missing = sorted(set(only) - set(built["project_id"]))
+        if missing:
+            raise UsageError(
+                f"project_values: only={missing} are not projects the plan builds; fix: pick ids from "
+                "result.reinforcements where built is True"
+            )
+        built = built[built["project_id"].isin(list(only))]
     rows = []
-    for r in result.reinforcements[result.reinforcements["units_built"] > 0].itertuples():
+    for r in built.itertuples():
         held = _holding(str(r.project_id))
         without = solve(data, result.scenario, families=[held if f is Reinforcement else f for f in base])
         found = without.status.has_solution

@@ -22,7 +22,7 @@ from .rules import line_type
 if TYPE_CHECKING:
     from .data import SitingData
 
-__all__ = ["projects", "PROJECT_COLUMNS"]
+__all__ = ["generic", "projects", "PROJECT_COLUMNS"]
 
 #: Columns of :func:`projects`, in order.
 PROJECT_COLUMNS: Final[tuple[str, ...]] = (
@@ -210,3 +210,31 @@ def _substations(rows: gpd.GeoDataFrame) -> list[dict[str, object]]:
         }
         for _, row in rows.iterrows()
     ]
+
+
+def generic(table: pd.DataFrame) -> pd.Series:
+    """Whether each project is one line of a generic uprate (id ``"<row>:<line_id>"``), not a named row.
+
+    Parameters
+    ----------
+    table : DataFrame
+        With ``project_id``, ``kind`` and ``line_id``: :func:`projects`, or
+        ``SitingResult.reinforcements``.
+
+    Returns
+    -------
+    Series of bool
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"project_id": ["UP:L7", "UP-L3", "HV"], "kind": ["uprate", "uprate", "hvdc"],
+    ...                   "line_id": ["L7", "L3", None]})
+    >>> generic(t).tolist()
+    [True, False, False]
+    """
+    ends = [
+        kind == "uprate" and isinstance(line, str) and str(pid).endswith(":" + line)
+        for pid, kind, line in zip(table["project_id"], table["kind"], table["line_id"], strict=True)
+    ]
+    return pd.Series(ends, index=table.index, dtype=bool)

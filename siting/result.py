@@ -226,7 +226,7 @@ class SitingResult:
         units built), flow_mw (MW it carries: a new line or link, |flow| +
         |renewable flow|; an uprate, its line's flow above today's residual;
         a substation, its load above today's headroom), line_flow_mw and
-        renewable_flow_mw (new lines: signed, from -> to), geometry (the
+        renewable_flow_mw (new lines: signed, from -> to), source, geometry (the
         line's route for an uprate, a straight line between the buses for a
         new one, the substation's point); None otherwise or without a plan.
     exclusion_buffer : GeoSeries or None

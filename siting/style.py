@@ -26,6 +26,7 @@ __all__ = [
     "BINDS",
     "BINDS_TEXT",
     "BOTTLENECK",
+    "CANDIDATE",
     "CAMPUS",
     "CAMPUS_AREA_PER_MW",
     "CAPITAL_REGION",
@@ -45,6 +46,7 @@ __all__ = [
     "OTHER_TECH",
     "PANEL_EDGE",
     "PROVINCE_EDGE",
+    "REINFORCEMENT",
     "SUBSTATION",
     "SURPLUS",
     "TECH_COLOR",
@@ -104,6 +106,11 @@ TECH_COLOR: Final = {
     "tidal": "#26a69a",
 }
 OTHER_TECH: Final = "green"
+#: A transmission reinforcement the plan builds (a new line or link, an uprate, a substation expansion):
+#: a cyan of its own, apart from the voltages, the loading scale, the campuses and the limits.
+REINFORCEMENT: Final = "#00b8d4"
+#: A candidate reinforcement the plan does not build (drawn faint).
+CANDIDATE: Final = "#4dd0e1"
 #: Renewable surplus (curtailed or held-back energy) that serves a plan.
 SURPLUS: Final = "#7e57c2"
 #: Lines and substations by voltage, kV: (colour, line width in points).

@@ -14,18 +14,19 @@ import base64
 import html
 import re
 from importlib import resources
-from typing import TYPE_CHECKING, Any, NamedTuple, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import geopandas as gpd
 import numpy as np
-import pandas as pd
 import shapely
 
-from . import renewable_map, style
+from . import renewable_map, style, webmap_reinforcements
 from .plot import binding_limits
 from .report import line_label
 from .style import krw_bn, mw
 from .webmap_panels import legend_panel, title_panel
+from .webmap_parts import PANES, Drawing, add, escaped, require_folium
+from .webmap_reinforcements import LAYER as REINFORCEMENTS
 from .why_here import why_here
 
 if TYPE_CHECKING:
@@ -47,11 +48,10 @@ LAYERS = (
     "Campuses",
     "Limits that bind",
     "Upgrades: value per MW",
+    REINFORCEMENTS,
 )
 #: Layers drawn but switched off until the user turns them on.
 HIDDEN = (LAYERS[8],)
-#: Leaflet panes, bottom to top: a fixed stacking, even when layers are toggled.
-PANES = ("siting-areas", "siting-lines", "siting-points", "siting-sites", "siting-limits")
 #: Leaflet class names set on the drawn paths (for styling and tests).
 CLASSES = {
     "line": "siting-line",
@@ -86,14 +86,6 @@ CSS = """
 """
 
 
-def _require_folium() -> None:
-    """Raise an ImportError that names the extra to install when folium is missing."""
-    try:
-        import folium  # noqa: F401
-    except ImportError as exc:  # pragma: no cover - folium ships with the web extra
-        raise ImportError("the interactive map needs folium: pip install 'siting[web]'") from exc
-
-
 def _raw(text: str) -> Element:
     """A folium element that renders ``text`` verbatim (no Jinja parsing of its content)."""
     from branca.element import Element
@@ -119,47 +111,6 @@ def _leaflet() -> str:
     return f"<style>{css}</style>\n<script>{js}</script>"
 
 
-def _geojson(frame: gpd.GeoDataFrame, columns: list[str]) -> dict:
-    """GeoJSON of ``columns`` with coordinates rounded to 1e-5 degrees (about 1 m)."""
-    geom = shapely.transform(frame.geometry.to_numpy(), lambda xy: np.round(xy, 5))
-    out = gpd.GeoDataFrame(frame[columns].reset_index(drop=True), geometry=geom, crs=frame.crs)
-    return out.__geo_interface__
-
-
-class _Drawing(NamedTuple):
-    """One GeoJson layer: ``style[i]`` styles row i of ``frame``; popups and tooltips are HTML."""
-
-    layer: str
-    frame: gpd.GeoDataFrame
-    style: list[dict]
-    pane: str
-    popup: list[str] | None = None
-    tooltip: list[str] | None = None
-    point: bool = False
-
-
-def _add(group: folium.FeatureGroup, d: _Drawing) -> None:
-    """Add ``d`` to ``group`` as folium GeoJson (features keep their row number as id)."""
-    _require_folium()
-    import folium
-
-    text = {k: v for k, v in {"popup": d.popup, "tip": d.tooltip}.items() if v is not None}
-    styles = [{"fill": True, **s} for s in d.style] if d.point else d.style
-    folium.GeoJson(
-        _geojson(d.frame.assign(**text), list(text)),
-        style_function=lambda f: styles[int(f["id"])],
-        marker=folium.CircleMarker() if d.point else None,
-        popup=folium.GeoJsonPopup(["popup"], labels=False) if d.popup else None,
-        tooltip=folium.GeoJsonTooltip(["tip"], labels=False) if d.tooltip else None,
-        pane=d.pane,
-    ).add_to(group)
-
-
-def _text(value: Any, fallback: Any = "") -> str:
-    """Escaped text of ``value``, or of ``fallback`` when it is missing (None, NaN or empty)."""
-    return html.escape(str(fallback if value is None or value == "" or pd.isna(value) else value))
-
-
 def _binding(result: ResultLike) -> dict[str, dict[str, str]]:
     """The limits the diagnosis names, by table (:func:`siting.plot.binding_limits`), as id -> HTML reason."""
     out: dict[str, dict[str, str]] = {}
@@ -170,10 +121,10 @@ def _binding(result: ResultLike) -> dict[str, dict[str, str]]:
     return out
 
 
-def _areas(result: ResultLike, names: dict, top: float) -> list[_Drawing]:
+def _areas(result: ResultLike, names: dict, top: float) -> list[Drawing]:
     prov = result.provinces
     tips = [
-        f"<b>{_text(r.name)}</b> ({r.code})<br>{mw(r.capacity_mw)} placed in {r.campuses} campus"
+        f"<b>{escaped(r.name)}</b> ({r.code})<br>{mw(r.capacity_mw)} placed in {r.campuses} campus"
         f"{'' if r.campuses == 1 else 'es'}"
         for r in prov.itertuples()
     ]
@@ -186,11 +137,11 @@ def _areas(result: ResultLike, names: dict, top: float) -> list[_Drawing]:
         }
         for placed in prov["capacity_mw"]
     ]
-    out = [_Drawing(LAYERS[0], prov, styles, "siting-areas", tooltip=tips)]
+    out = [Drawing(LAYERS[0], prov, styles, "siting-areas", tooltip=tips)]
     excl = prov[prov["excluded"]]
     if len(excl):
         tips = [
-            f"<b>{_text(n)}</b> ({c})<br>Excluded region: no campuses here"
+            f"<b>{escaped(n)}</b> ({c})<br>Excluded region: no campuses here"
             for n, c in zip(excl["name"], excl["code"], strict=True)
         ]
         styles = [
@@ -202,11 +153,11 @@ def _areas(result: ResultLike, names: dict, top: float) -> list[_Drawing]:
                 "dashArray": "4 3",
             }
         ] * len(excl)
-        out.append(_Drawing(LAYERS[1], excl, styles, "siting-areas", tooltip=tips))
+        out.append(Drawing(LAYERS[1], excl, styles, "siting-areas", tooltip=tips))
     return out
 
 
-def _lines(result: ResultLike, sub_names: dict, binding: dict) -> list[_Drawing]:
+def _lines(result: ResultLike, sub_names: dict, binding: dict) -> list[Drawing]:
     lines = result.lines
     lines = lines.assign(busy=lines["flow_mw"].abs() > 1e-6).sort_values(
         ["busy", "voltage_kv"], kind="stable"
@@ -226,22 +177,23 @@ def _lines(result: ResultLike, sub_names: dict, binding: dict) -> list[_Drawing]
         )
         a, b = (r.from_id, r.to_id) if r.flow_mw >= 0 else (r.to_id, r.from_id)
         flow = (
-            f"{abs(r.flow_mw):,.0f} MW from {_text(sub_names.get(a), a)} to {_text(sub_names.get(b), b)}"
+            f"{abs(r.flow_mw):,.0f} MW from {escaped(sub_names.get(a), a)} to {escaped(sub_names.get(b), b)}"
             if r.busy
             else "0 MW"
         )
         popup.append(
-            f"<b>Line {_text(line_label(r.name, r.line_id, r.length_km))}</b><br>Id: {_text(r.line_id)}<br>"
+            f"<b>Line {escaped(line_label(r.name, r.line_id, r.length_km))}</b><br>"
+            f"Id: {escaped(r.line_id)}<br>"
             f"Voltage: {r.voltage_kv:,.0f} kV {'AC' if ac else 'HVDC'}, {r.length_km:,.1f} km long<br>"
             f"New flow: {flow}<br>"
             f"Residual capacity (left for new load): {mw(r.residual_mw)}<br>"
             f"Loading: {min(r.loading, 9.99):.0%} of residual capacity<br>Rating: {mw(r.capacity_mw)}"
             + binding["lines"].get(r.line_id, "")
         )
-    return [_Drawing(LAYERS[2], lines, styles, "siting-lines", popup=popup)]
+    return [Drawing(LAYERS[2], lines, styles, "siting-lines", popup=popup)]
 
 
-def _renewables(result: ResultLike) -> list[_Drawing]:
+def _renewables(result: ResultLike) -> list[Drawing]:
     ren = result.renewables
     if ren is None or not len(ren):
         return []
@@ -258,17 +210,17 @@ def _renewables(result: ResultLike) -> list[_Drawing]:
         for t, size in zip(ren["technology"], ren["capacity_mw"], strict=True)
     ]
     popup = [
-        f"<b>{_text(r.get('name'), r['site_id'])}</b><br>"
-        f"Technology: {_text(r['technology'].replace('_', ' '))}<br>"
+        f"<b>{escaped(r.get('name'), r['site_id'])}</b><br>"
+        f"Technology: {escaped(r['technology'].replace('_', ' '))}<br>"
         f"Capacity: {mw(r['capacity_mw'])}<br>Capacity factor: {r['capacity_factor']:.0%} "
         f"(about {r['capacity_mw'] * r['capacity_factor']:,.0f} MW on average)<br>"
-        f"Status: {_text(r.get('status'), 'operating')}"
+        f"Status: {escaped(r.get('status'), 'operating')}"
         for _, r in ren.iterrows()
     ]
-    return [_Drawing(LAYERS[3], ren, styles, "siting-points", popup=popup, point=True)]
+    return [Drawing(LAYERS[3], ren, styles, "siting-points", popup=popup, point=True)]
 
 
-def _supply(result: ResultLike, names: dict) -> list[_Drawing]:
+def _supply(result: ResultLike, names: dict) -> list[Drawing]:
     """The renewables serving the plan (:func:`siting.renewable_map.serving`), sized as campuses."""
     rows = renewable_map.serving(result)
     if not len(rows):
@@ -288,7 +240,7 @@ def _supply(result: ResultLike, names: dict) -> list[_Drawing]:
     money = result.scenario.costs.currency
     popup = [renewable_map.popup(r, names, currency=money) for r in rows.itertuples()]
     tips = [html.escape(renewable_map.label(r, names)) for r in rows.itertuples()]
-    return [_Drawing(LAYERS[4], rows, styles, "siting-points", popup=popup, tooltip=tips, point=True)]
+    return [Drawing(LAYERS[4], rows, styles, "siting-points", popup=popup, tooltip=tips, point=True)]
 
 
 def _supply_text(r: Any) -> str:
@@ -312,7 +264,7 @@ def _renewable_text(r: Any) -> str:
     return out + (f"<br>Renewables taken in here: {', '.join(taken)}" if taken else "")
 
 
-def _substations(result: ResultLike, names: dict, binding: dict) -> list[_Drawing]:
+def _substations(result: ResultLike, names: dict, binding: dict) -> list[Drawing]:
     subs = result.substations.sort_values("load_mw", kind="stable")  # used on top
     styles, popup = [], []
     for r in subs.itertuples():
@@ -329,18 +281,18 @@ def _substations(result: ResultLike, names: dict, binding: dict) -> list[_Drawin
             }
         )
         popup.append(
-            f"<b>Substation {_text(r.name, r.substation_id)}</b> ({_text(r.substation_id)})<br>"
-            f"Voltage: {r.voltage_kv:,.0f} kV; province: {_text(names.get(r.province), r.province)}<br>"
+            f"<b>Substation {escaped(r.name, r.substation_id)}</b> ({escaped(r.substation_id)})<br>"
+            f"Voltage: {r.voltage_kv:,.0f} kV; province: {escaped(names.get(r.province), r.province)}<br>"
             f"Campus load connected: {mw(r.load_mw)}<br>Headroom for new load: {mw(r.headroom_mw)}"
             + (f" ({r.utilization:.0%} used)" if r.headroom_mw > 0 else "")
             + f"<br>Supply for new load here: {_supply_text(r)}"
             + _renewable_text(r)
             + binding["substations"].get(r.substation_id, "")
         )
-    return [_Drawing(LAYERS[5], subs, styles, "siting-points", popup=popup, point=True)]
+    return [Drawing(LAYERS[5], subs, styles, "siting-points", popup=popup, point=True)]
 
 
-def _campuses(result: ResultLike, names: dict, sub_names: dict) -> list[_Drawing]:
+def _campuses(result: ResultLike, names: dict, sub_names: dict) -> list[Drawing]:
     sites = result.sites
     if not len(sites):
         return []
@@ -360,23 +312,24 @@ def _campuses(result: ResultLike, names: dict, sub_names: dict) -> list[_Drawing
         for size in pts["capacity_mw"]
     ]
     popup = [
-        f"<b>Campus {_text(r.site_id)}</b><br>"
-        f"Province: {_text(names.get(r.province), r.province)} ({_text(r.province)})<br>"
-        f"Size: {mw(r.capacity_mw)}<br>Substation: {_text(sub_names.get(r.substation_id), r.substation_id)} "
-        f"({_text(r.substation_id)}), {r.connection_kv:,.0f} kV<br>Connection: {r.connection_km:,.1f} km"
-        f"<br><b>Why here</b><br>Costs: {_text(w.costs)}<br>"
-        + (f"Not per campus: {_text(w.plan_costs)}<br>" if w.plan_costs else "")
-        + f"Renewables: {_text(w.renewables)}<br>Limits that bind: {_text(w.limits)}"
+        f"<b>Campus {escaped(r.site_id)}</b><br>"
+        f"Province: {escaped(names.get(r.province), r.province)} ({escaped(r.province)})<br>"
+        f"Size: {mw(r.capacity_mw)}<br>"
+        f"Substation: {escaped(sub_names.get(r.substation_id), r.substation_id)} "
+        f"({escaped(r.substation_id)}), {r.connection_kv:,.0f} kV<br>Connection: {r.connection_km:,.1f} km"
+        f"<br><b>Why here</b><br>Costs: {escaped(w.costs)}<br>"
+        + (f"Not per campus: {escaped(w.plan_costs)}<br>" if w.plan_costs else "")
+        + f"Renewables: {escaped(w.renewables)}<br>Limits that bind: {escaped(w.limits)}"
         for r, w in zip(pts.itertuples(), why_here(result).itertuples(), strict=True)
     ]
     return [
-        _Drawing(
+        Drawing(
             LAYERS[6],
             links,
             [{"color": style.CONNECTION, "weight": 1.5, "opacity": 0.9}] * len(links),
             "siting-sites",
         ),
-        _Drawing(
+        Drawing(
             LAYERS[6],
             pts,
             styles,
@@ -388,7 +341,7 @@ def _campuses(result: ResultLike, names: dict, sub_names: dict) -> list[_Drawing
     ]
 
 
-def _limits(result: ResultLike, binding: dict) -> list[_Drawing]:
+def _limits(result: ResultLike, binding: dict) -> list[Drawing]:
     """Lines, substations and provinces that the diagnosis names, outlined in magenta."""
     out = []
     lines = result.lines[result.lines["line_id"].isin(binding["lines"])]
@@ -398,18 +351,18 @@ def _limits(result: ResultLike, binding: dict) -> list[_Drawing]:
             for v, k in zip(lines["voltage_kv"], lines["kind"], strict=True)
         ]
         popup = [
-            f"<b>Line {_text(line_label(n, i, km))}</b>: limit that binds{binding['lines'][i]}"
+            f"<b>Line {escaped(line_label(n, i, km))}</b>: limit that binds{binding['lines'][i]}"
             for n, i, km in zip(lines["name"], lines["line_id"], lines["length_km"], strict=True)
         ]
-        out.append(_Drawing(LAYERS[7], lines, styles, "siting-limits", popup=popup))
+        out.append(Drawing(LAYERS[7], lines, styles, "siting-limits", popup=popup))
     subs = result.substations[result.substations["substation_id"].isin(binding["substations"])]
     if len(subs):
         popup = [
-            f"<b>Substation {_text(n, i)}</b>: limit that binds{binding['substations'][i]}"
+            f"<b>Substation {escaped(n, i)}</b>: limit that binds{binding['substations'][i]}"
             for n, i in zip(subs["name"], subs["substation_id"], strict=True)
         ]
         out.append(
-            _Drawing(
+            Drawing(
                 LAYERS[7],
                 subs,
                 [{"radius": 10, "color": style.BINDS, "weight": 3, "fill": False}] * len(subs),
@@ -421,11 +374,11 @@ def _limits(result: ResultLike, binding: dict) -> list[_Drawing]:
     prov = result.provinces[result.provinces["code"].isin(binding["provinces"])]
     if len(prov):
         popup = [
-            f"<b>{_text(n, c)}</b>: limit that binds{binding['provinces'][c]}"
+            f"<b>{escaped(n, c)}</b>: limit that binds{binding['provinces'][c]}"
             for n, c in zip(prov["name"], prov["code"], strict=True)
         ]
         out.append(
-            _Drawing(
+            Drawing(
                 LAYERS[7],
                 prov,
                 [{"color": style.BINDS, "weight": 3, "fill": False}] * len(prov),
@@ -436,7 +389,7 @@ def _limits(result: ResultLike, binding: dict) -> list[_Drawing]:
     return out
 
 
-def _upgrades(result: ResultLike, sub_names: dict) -> list[_Drawing]:
+def _upgrades(result: ResultLike, sub_names: dict) -> list[Drawing]:
     """Lines and substations whose upgrade would lower the cost, coloured by KRW bn per MW (plan fixed)."""
     ln = result.lines[result.lines["capacity_value_bn_per_mw"].fillna(0.0) > 1e-9]
     st = result.substations[result.substations["supply_value_bn_per_mw"].fillna(0.0) > 1e-9]
@@ -455,15 +408,15 @@ def _upgrades(result: ResultLike, sub_names: dict) -> list[_Drawing]:
             {"color": style.upgrade_color(x, top), "weight": 3 + 5 * x / top, "opacity": 0.95} for x in v
         ]
         popup = [
-            f"<b>Upgrade line {_text(line_label(r.name, r.line_id, r.length_km))}</b><br>"
+            f"<b>Upgrade line {escaped(line_label(r.name, r.line_id, r.length_km))}</b><br>"
             "One more MW of residual capacity saves "
             f"{krw_bn(r.capacity_value_bn_per_mw, digits=4, currency=money)}<br>"
             f"Residual capacity: {mw(r.residual_mw)}; "
-            f"new flow {mw(abs(r.flow_mw))} between {_text(sub_names.get(r.from_id), r.from_id)} and "
-            f"{_text(sub_names.get(r.to_id), r.to_id)}" + note
+            f"new flow {mw(abs(r.flow_mw))} between {escaped(sub_names.get(r.from_id), r.from_id)} and "
+            f"{escaped(sub_names.get(r.to_id), r.to_id)}" + note
             for r in ln.itertuples()
         ]
-        out.append(_Drawing(LAYERS[8], ln, styles, "siting-limits", popup=popup))
+        out.append(Drawing(LAYERS[8], ln, styles, "siting-limits", popup=popup))
     if len(st):
         v = st["supply_value_bn_per_mw"].to_numpy()
         styles = [
@@ -477,12 +430,12 @@ def _upgrades(result: ResultLike, sub_names: dict) -> list[_Drawing]:
             for x in v
         ]
         popup = [
-            f"<b>Supply at {_text(r.name, r.substation_id)}</b><br>One more MW of supply for new load here "
+            f"<b>Supply at {escaped(r.name, r.substation_id)}</b><br>One more MW of supply for new load here "
             f"saves {krw_bn(r.supply_value_bn_per_mw, digits=4, currency=money)}<br>"
             f"Supply: {_supply_text(r)}" + note
             for r in st.itertuples()
         ]
-        out.append(_Drawing(LAYERS[8], st, styles, "siting-limits", popup=popup, point=True))
+        out.append(Drawing(LAYERS[8], st, styles, "siting-limits", popup=popup, point=True))
     return out
 
 
@@ -499,7 +452,7 @@ def _offline_page(m: folium.Map) -> Figure:
     return root
 
 
-def _draw(m: folium.Map, drawings: list[_Drawing]) -> list[str]:
+def _draw(m: folium.Map, drawings: list[Drawing]) -> list[str]:
     """Add ``drawings`` to ``m``, one feature group per layer, with a layer control; the layers drawn."""
     import folium
 
@@ -508,7 +461,7 @@ def _draw(m: folium.Map, drawings: list[_Drawing]) -> list[str]:
         if d.layer not in groups:
             groups[d.layer] = folium.FeatureGroup(name=d.layer, show=d.layer not in HIDDEN)
             groups[d.layer].add_to(m)
-        _add(groups[d.layer], d)
+        add(groups[d.layer], d)
     folium.LayerControl(collapsed=False).add_to(m)
     return list(groups)
 
@@ -525,8 +478,9 @@ def explore(result: ResultLike, *, tiles: str | None = None, **kwargs: Any) -> f
     faint), campuses sized by MW with their connections, for an
     infeasible result, the limits that the diagnosis names and, switched off
     until turned on, the lines and substations whose upgrade would lower the
-    cost (:func:`siting.upgrade_values`). Click anything for its figures with
-    units.
+    cost (:func:`siting.upgrade_values`), and the grid projects a reinforcing
+    plan builds (:mod:`siting.webmap_reinforcements`). Click anything for its
+    figures with units.
 
     The page is self-contained: Leaflet is inlined and nothing is fetched, so
     ``explore(result).save("plan.html")`` opens offline. Paths carry the
@@ -559,7 +513,7 @@ def explore(result: ResultLike, *, tiles: str | None = None, **kwargs: Any) -> f
     (False, True)
     >>> m.save("plan.html")  # doctest: +SKIP
     """
-    _require_folium()
+    require_folium()
     import folium
 
     prov = result.provinces
@@ -583,6 +537,7 @@ def explore(result: ResultLike, *, tiles: str | None = None, **kwargs: Any) -> f
             *_campuses(result, names, sub_names),
             *_limits(result, binding),
             *_upgrades(result, sub_names),
+            *webmap_reinforcements.drawings(result, sub_names),
         ],
     )
     panels = title_panel(result, names) + legend_panel(result, top_mw=top, binds=LAYERS[7] in drawn)

@@ -63,11 +63,12 @@ def title_panel(result: ResultLike, province_names: dict) -> str:
     return f'<div class="siting-box siting-title">{head}{body}</div>'
 
 
-def _swatch_line(color: str, width: float, dash: str = "") -> str:
+def _swatch_line(color: str, width: float, dash: str = "", *, opacity: float = 1.0) -> str:
     """A short line in SVG, as a line layer draws it."""
     return (
         f'<svg width="28" height="10"><line x1="1" y1="5" x2="27" y2="5" stroke="{color}" '
-        f'stroke-width="{width}" stroke-dasharray="{dash}" stroke-linecap="round"/></svg>'
+        f'stroke-width="{width}" stroke-dasharray="{dash}" stroke-opacity="{opacity:g}" '
+        'stroke-linecap="round"/></svg>'
     )
 
 
@@ -155,8 +156,33 @@ def _supply_rows(result: ResultLike) -> list[str]:
     return out
 
 
+def _reinforcement_rows(result: ResultLike) -> list[str]:
+    """The grid projects: each kind built, and the candidates not built (none without the table)."""
+    table = result.reinforcements
+    if table is None or table.empty:
+        return []
+    built = table[table["units_built"] > 0]
+    color, kinds = style.REINFORCEMENT, set(built["kind"])
+    out = ["<h4>Reinforcements</h4>"]
+    if kinds & {"ac_line", "hvdc"}:
+        out.append(f"<div>{_swatch_line(color, 6, '10 6')}new line or HVDC link built</div>")
+    if "uprate" in kinds:
+        out.append(f"<div>{_swatch_line(color, 9, opacity=0.45)}line uprated</div>")
+    if "substation" in kinds:
+        ring = (
+            f'<svg width="28" height="28"><circle cx="14" cy="14" r="11" fill="none" stroke="{color}" '
+            'stroke-width="3"/></svg>'
+        )
+        out.append(f"<div>{ring}substation expanded</div>")
+    if not len(built):
+        out.append("<div>none built</div>")
+    if (table["units_built"] <= 0).any():
+        out.append(f"<div>{_swatch_line(style.CANDIDATE, 2, '2 5')}candidate not built</div>")
+    return out
+
+
 def legend_panel(result: ResultLike, *, top_mw: float, binds: bool) -> str:
-    """The legend: campuses, renewables serving the plan, the grid by voltage, the colour scales, provinces.
+    """The legend: campuses, renewables serving the plan, reinforcements, the grid, colour scales, provinces.
 
     Parameters
     ----------
@@ -179,7 +205,8 @@ def legend_panel(result: ResultLike, *, top_mw: float, binds: bool) -> str:
     >>> "345 kV" in legend_panel(res, top_mw=400.0, binds=False)
     True
     """
-    rows = _campus_rows(result) + _supply_rows(result) + _grid_rows(result, binds=binds)
+    rows = _campus_rows(result) + _supply_rows(result) + _reinforcement_rows(result)
+    rows += _grid_rows(result, binds=binds)
     rows += _area_rows(result, top_mw=top_mw)
     return (
         f'<details open class="siting-box siting-legend"><summary>Legend</summary>{"".join(rows)}</details>'

@@ -55,7 +55,7 @@ def toy_infeasible(toy_data):
 #: one, so that under ``--dist worksteal`` the second worker takes 02 from the end of the first's
 #: queue instead of the first running 04 and 02 back to back (slow tier: 14.2 min in 04, 02, 01 order
 #: on two cores, the two back to back).
-NOTEBOOK_ORDER = ("04_analysis", "01_quickstart", "02_scenarios", "03_your_own_data")
+NOTEBOOK_ORDER = ("04_analysis", "01_quickstart", "02_scenarios", "05_reinforcement", "03_your_own_data")
 
 
 #: Calls in a docstring example that solve a model (each 5-40 s on Korea, mostly the solver's root on

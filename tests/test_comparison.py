@@ -1,5 +1,6 @@
 """plot_comparison takes results as compare does: a list, or a dict of name to result."""
 
+import pandas as pd
 import pytest
 
 import siting
@@ -28,3 +29,50 @@ def test_plot_comparison_names_a_list_by_scenario_made_unique(small):
 def test_plot_comparison_needs_a_result(results):
     with pytest.raises(siting.SitingError, match="one result or more, got 0"):
         siting.plot_comparison(results)
+
+
+@pytest.fixture(scope="module")
+def reinforced():
+    """The toy plan that builds an uprate, an HVDC link and two units of substation headroom."""
+    from tests.test_reinforcement_maps import reinforced_plan
+
+    return reinforced_plan()
+
+
+def test_compare_lists_the_projects_built(reinforced):
+    from tests.test_reinforcement_maps import reinforced_case, unbuilt_plan
+
+    data, sc = reinforced_case()
+    today = siting.solve(data, sc.replace(reinforce=False))
+    assert today.status == "infeasible"  # the toy needs its projects
+    none = unbuilt_plan()
+    t = siting.compare({"today": today, "none built": none, "reinforced": reinforced})
+    rows = reinforced.reinforcements.set_index("project_id")
+    cost = float(rows["cost_krw_bn"].sum())
+    assert cost > 0 and reinforced.costs["reinforcement"] == pytest.approx(cost)
+    assert t.loc["reinforcement_krw_bn"].tolist()[:3] == [None, 0.0, pytest.approx(cost)]
+    assert t.loc["projects_built"].tolist()[:3] == [None, 0, 3]
+    assert t.loc["projects"].tolist()[:3] == [None, "", "up3, hv, sub (2 units)"]
+    assert t.at["projects_built", "reinforced - today"] is None
+    pair = siting.compare({"none built": none, "reinforced": reinforced})
+    assert pair.at["projects_built", "difference"] == 3 and pair.at["projects", "difference"] == "differs"
+    assert pair.at["reinforcement_krw_bn", "difference"] == pytest.approx(cost)
+
+
+def test_compare_rows_only_when_a_result_reinforces(small):
+    t = siting.compare([small, small])
+    assert not {"reinforcement_krw_bn", "projects_built", "projects"} & set(t.index)
+
+
+def test_compare_counts_a_generic_uprate_under_its_name(reinforced, small):
+    import dataclasses
+
+    table = reinforced.reinforcements.copy()
+    table.loc[table.project_id == "up3", ["project_id", "name"]] = ["G:L3", "Reconductor"]
+    extra = table[table.project_id == "G:L3"].assign(project_id="G:L5", line_id="L5")
+    table = pd.concat([table, extra], ignore_index=True)
+    res = dataclasses.replace(reinforced, reinforcements=table)
+    t = siting.compare({"plain": small, "generic": res})
+    assert t.at["projects", "generic"] == "hv, sub (2 units), Reconductor (2 lines)"
+    assert t.at["projects_built", "generic"] == 4
+    assert t.at["projects_built", "plain"] == 0 and t.at["reinforcement_krw_bn", "plain"] == 0.0

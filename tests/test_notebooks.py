@@ -22,8 +22,14 @@ NOTEBOOKS = sorted((Path(__file__).resolve().parent.parent / "notebooks").glob("
 CELL_TIMEOUT_S = 900
 
 
-def test_there_are_the_four_notebooks():
-    assert [p.stem for p in NOTEBOOKS] == ["01_quickstart", "02_scenarios", "03_your_own_data", "04_analysis"]
+def test_there_are_the_five_notebooks():
+    assert [p.stem for p in NOTEBOOKS] == [
+        "01_quickstart",
+        "02_scenarios",
+        "03_your_own_data",
+        "04_analysis",
+        "05_reinforcement",
+    ]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
@@ -40,7 +46,7 @@ SCALED = [p for p in NOTEBOOKS if "SITING_QUICK" in nbformat.read(p, as_version=
 
 
 def test_the_korean_notebooks_have_a_quick_switch():
-    assert [p.stem for p in SCALED] == ["01_quickstart", "02_scenarios", "04_analysis"]
+    assert [p.stem for p in SCALED] == ["01_quickstart", "02_scenarios", "04_analysis", "05_reinforcement"]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])

@@ -435,3 +435,18 @@ def test_project_values_needs_a_reinforcing_plan(toy_data):
     res = siting.solve(toy_data, siting.Scenario(target_mw=100, grid_spacing_km=5, min_host_provinces=1))
     with pytest.raises(siting.UsageError, match="reinforce=True"):
         siting.project_values(toy_data, res)
+
+
+def test_project_values_of_the_projects_asked_for():
+    """``only`` values the projects named, as the full call values them, and refuses one not built."""
+    from tests.test_reinforcement_maps import reinforced_case
+
+    data, sc = reinforced_case()  # builds up3, hv and sub (2 units); not ac
+    res = siting.solve(data, sc)
+    every = siting.project_values(data, res).set_index("project_id")
+    assert sorted(every.index) == ["hv", "sub", "up3"]
+    some = siting.project_values(data, res, only=["sub", "hv"]).set_index("project_id")
+    assert sorted(some.index) == ["hv", "sub"]
+    pd.testing.assert_frame_equal(some.sort_index(), every.loc[["hv", "sub"]].sort_index())
+    with pytest.raises(siting.UsageError, match=r"only=\['ac'\].*fix:"):
+        siting.project_values(data, res, only=["ac"])

@@ -65,7 +65,8 @@ def popups(fc: dict) -> list[str]:
 
 def test_layers_campuses_and_popups(toy_result):
     layers = groups(toy_result.explore())
-    assert list(layers) == [name for name in LAYERS if name != "Limits that bind"]  # in order, no empty layer
+    absent = ("Limits that bind", "Reinforcements")  # a plan, and no reinforce
+    assert list(layers) == [name for name in LAYERS if name not in absent]  # in order, no empty layer
     links, campuses = layers["Campuses"]
     assert len(campuses["features"]) == len(links["features"]) == len(toy_result.sites) >= 3
     for text in popups(campuses):

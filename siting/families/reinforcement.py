@@ -88,6 +88,7 @@ REINFORCEMENT_COLUMNS = (
     "flow_mw",
     "line_flow_mw",
     "renewable_flow_mw",
+    "source",
 )
 
 
@@ -202,6 +203,7 @@ class Reinforcement(Family):
                     "flow_mw": carried,
                     "line_flow_mw": f,
                     "renewable_flow_mw": g,
+                    "source": r.source,
                 }
             )
         sol.reinforcements = pd.DataFrame(rows, columns=list(REINFORCEMENT_COLUMNS))
