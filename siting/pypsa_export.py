@@ -198,7 +198,7 @@ def _set_limits(n: Any, result: ResultLike) -> None:
 
 
 def _add_injections(n: Any, result: ResultLike) -> None:
-    """The plan's supply used (generators, ``p_set``) and its campuses (loads, ``p_set``) at their buses."""
+    """The plan's supply used (generators, ``p_set``), its campuses and exports (loads) at their buses."""
     for carrier in (SUPPLY_CARRIER, CAMPUS_CARRIER):
         if carrier not in n.carriers.index:
             n.add("Carrier", carrier)
@@ -220,3 +220,12 @@ def _add_injections(n: Any, result: ResultLike) -> None:
         carrier=CAMPUS_CARRIER,
         p_set=sites["capacity_mw"].to_numpy(),
     )
+    if "export_mw" in subs.columns:  # held-back generation the export links built carry out
+        out = subs[subs["export_mw"] > 0]
+        n.add(
+            "Load",
+            ("siting export " + out["substation_id"]).to_numpy(),
+            bus=out["substation_id"].to_numpy(),
+            carrier=SUPPLY_CARRIER,
+            p_set=out["export_mw"].to_numpy(),
+        )

@@ -35,7 +35,7 @@ def candidates(rows: list[dict]) -> pd.DataFrame:
     """A reinforcements layer from partial rows (every project a toy ASSUMPTION)."""
     cols = ["project_id", "name", "kind", "source", "line_id", "from_id", "to_id", "substation_id",
             "capacity_mw", "uprate_factor", "cost_krw_bn", "cost_per_km_krw_bn", "voltage_kv",
-            "reactance", "max_units"]  # fmt: skip
+            "reactance", "max_units", "export_mw"]  # fmt: skip
     out = pd.DataFrame(
         [{"name": r["project_id"], "source": "ASSUMPTION: toy", **r} for r in rows], columns=cols
     )
@@ -285,7 +285,10 @@ def test_checks_pass_on_the_plan(built_plan):
     ("units", "message"),
     [
         ({"up3": 0}, "lines over residual capacity"),  # L3's flow above today's residual: not built
-        ({"ac": 0}, "new lines carry more than added_mw x units"),  # flow on a line not built
+        (
+            {"ac": 0},
+            "new lines carry more than \\(added_mw - export_mw\\) x units",
+        ),  # flow on a line not built
         ({"ac": 1}, "new lines carry more|Kirchhoff"),  # one unit: 60 MW, and twice the reactance
         ({"ac": 3}, "outside 0..max_units"),
     ],
