@@ -125,6 +125,7 @@ def test_forcing_an_export_link_makes_the_plan_dearer():
     assert west.export_mw == pytest.approx(330.0)
     assert west.supply_used_mw == pytest.approx(west.supply_mw)  # used up: 330 out, 20 to the campus
     assert forced.reinforcements.set_index("project_id").at["ec", "export_mw"] == pytest.approx(330.0)
+    assert "exports 330 MW of today's held-back generation, forced" in forced.summary()
     used = free.substations.set_index("substation_id")["supply_used_mw"]
     assert west.supply_used_mw - west.export_mw < used["s-west"] - 1.0  # less of the West for the campus
     # the same link without its export hurts nothing: the plan stays as cheap
@@ -214,3 +215,13 @@ def test_project_values_release_a_forced_project(exporting):
     free = siting.solve(data, res.scenario.replace(build_projects=()))
     assert values.at["ec", "objective_without_krw_bn"] == pytest.approx(free.objective, rel=1e-9)
     assert values.at["ec", "saves_krw_bn"] < 0
+
+
+def test_pypsa_export_draws_the_export(exporting):
+    """The PyPSA network balances: supply used (with the export) against campuses and the export load."""
+    data, res = exporting
+    n = res.to_pypsa(data=data)
+    loads = n.loads.set_index("bus")["p_set"].groupby(level=0).sum()
+    campus = res.substations.set_index("substation_id")["load_mw"]
+    assert loads["s-west"] - campus.get("s-west", 0.0) == pytest.approx(330.0)
+    assert n.generators["p_set"].sum() == pytest.approx(n.loads["p_set"].sum())
