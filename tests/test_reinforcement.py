@@ -80,13 +80,24 @@ def with_units(data: siting.SitingData, units: dict[str, int]) -> siting.SitingD
     return data.replace(lines=lines, substations=subs, reinforcements=None)
 
 
-def brute_force(data: siting.SitingData, sc: siting.Scenario) -> tuple[float | None, dict[str, int] | None]:
-    """The least plan + project cost over every number of units of every project (None: none feasible)."""
+def brute_force(
+    data: siting.SitingData, sc: siting.Scenario, *, build=None, forced: tuple[str, ...] = ()
+) -> tuple[float | None, dict[str, int] | None]:
+    """The least plan + project cost over every number of units of every project (None: none feasible).
+
+    ``build(data, units)`` writes the projects into the data (default :func:`with_units`); the
+    projects of ``forced`` are built at least once.
+    """
     table = projects(data)
+    build = build or with_units
     best: tuple[float | None, dict[str, int] | None] = (None, None)
-    for combo in itertools.product(*(range(int(k) + 1) for k in table["max_units"])):
+    ranges = [
+        range(1 if p in forced else 0, int(k) + 1)
+        for p, k in zip(table.project_id, table.max_units, strict=True)
+    ]
+    for combo in itertools.product(*ranges):
         units = dict(zip(table["project_id"], combo, strict=True))
-        res = siting.solve(with_units(data, units), sc.replace(reinforce=False))
+        res = siting.solve(build(data, units), sc.replace(reinforce=False, build_projects=()))
         if res.status != "optimal":
             continue
         total = res.objective + float((table["cost_krw_bn"] * np.array(combo)).sum())

@@ -14,7 +14,6 @@ optimum of one reinforcing solve.
 from __future__ import annotations
 
 import dataclasses
-import itertools
 
 import numpy as np
 import pytest
@@ -24,7 +23,7 @@ from siting.families import Network, Reinforcement
 from siting.reinforcements import projects
 from siting.testing import assert_result_valid
 
-from .test_reinforcement import PROJECTS, candidates, middle, with_units
+from .test_reinforcement import PROJECTS, brute_force, candidates, middle, with_units
 
 #: The toy's plants by the substation they supply (tests/toy.py): s-west 350 MW, s-east 400 MW.
 PLANT_AT = {"s-west": "p-west", "s-east": "p-east"}
@@ -51,22 +50,6 @@ def built(data: siting.SitingData, units: dict[str, int]) -> siting.SitingData:
     return out.replace(lines=lines, plants=plants)
 
 
-def brute_force(data, sc, forced=()):
-    """The least plan + project cost over every build (the projects of ``forced`` built at least once)."""
-    table = projects(data)
-    ranges = [
-        range(1 if p in forced else 0, int(k) + 1)
-        for p, k in zip(table.project_id, table.max_units, strict=True)
-    ]
-    best = None
-    for combo in itertools.product(*ranges):
-        res = siting.solve(built(data, dict(zip(table.project_id, combo, strict=True))), sc)
-        if res.status == "optimal":
-            total = res.objective + float((table.cost_krw_bn * np.array(combo)).sum())
-            best = total if best is None else min(best, total)
-    return best
-
-
 def units_of(res) -> dict[str, int]:
     return res.reinforcements.set_index("project_id")["units_built"].to_dict()
 
@@ -86,7 +69,7 @@ def test_brute_force_with_an_export_link(target_mw, headroom, cost, forced):
         reinforcements=candidates([PROJECTS[0], {**EXPORT, "cost_krw_bn": cost}, PROJECTS[3]])
     )
     res = siting.solve(data, sc.replace(reinforce=True, build_projects=forced))
-    best = brute_force(data, sc, forced)
+    best, _ = brute_force(data, sc, build=built, forced=forced)
     if best is None:
         assert res.status == "infeasible"
         return
