@@ -132,6 +132,21 @@ def test_forcing_an_export_link_can_make_the_plan_infeasible():
     assert set(res.diagnosis.limits["family"]) == {"supply"}
 
 
+def test_export_link_in_the_dc_model():
+    """DC power flow: 320 MW out of the West costs the plan more, 330 MW leaves no plan (the flows
+    follow the reactances, so less of the remaining supply reaches s-mid2 than in the transport model)."""
+    data, sc = hungry(0.0)
+    sc = sc.replace(flow_model="dc", build_projects=("ec",))
+    plain = siting.solve(data, sc)
+    assert_result_valid(plain, data)
+    data, _ = hungry(320.0)
+    res = siting.solve(data, sc)
+    assert_result_valid(res, data)
+    assert res.objective > plain.objective + 1e-6
+    assert res.substations.set_index("substation_id").at["s-west", "export_mw"] == pytest.approx(320.0)
+    assert siting.solve(hungry(330.0)[0], sc).status == "infeasible"
+
+
 @pytest.fixture(scope="module")
 def exporting():
     data, sc = hungry(330.0)
