@@ -46,7 +46,11 @@ factors; :mod:`siting.families.security` refuses them); in the DC model a new
 AC line must join buses that today's AC lines already connect (else the
 cycles it closes need two projects at once); in an elastic model that
 relaxes the line limits (the diagnosis), the flows are unbounded, so no M
-is valid and new AC lines of the DC model are held unbuilt there. The
+is valid and new AC lines of the DC model are held unbuilt there. An
+export leaves the problem at ``from_id``: in the DC model it is not a
+flow on the new line (Kirchhoff's law holds for the campuses' flows only),
+exact for HVDC links, an approximation for a new AC line with an export;
+with N-1 an export link's outage re-routes only the campuses' flow on it. The
 model has no time dimension: ``earliest_year`` is not read.
 """
 
