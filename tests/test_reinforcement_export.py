@@ -223,3 +223,14 @@ def test_pypsa_export_draws_the_export(exporting):
     campus = res.substations.set_index("substation_id")["load_mw"]
     assert loads["s-west"] - campus.get("s-west", 0.0) == pytest.approx(330.0)
     assert n.generators["p_set"].sum() == pytest.approx(n.loads["p_set"].sum())
+
+
+def test_bundled_exports_fit_the_held_back_generation():
+    """The East Coast stages together carry out no more than the east coast's supply for new load."""
+    data = siting.load_korea()
+    table = projects(data).set_index("project_id")
+    assert (table["export_mw"] <= table["added_mw"]).all()
+    east = data.plants.loc[data.plants["export_region"] == "east_coast", "supply_mw"].sum()
+    stages = table.loc[["KR-HVDC-EC1", "KR-HVDC-EC2"], "export_mw"]
+    assert (stages > 0).all() and stages.sum() <= east + 0.01  # plants.csv rounds each share to 1 kW
+    assert table.at["KR-HVDC-WS1", "export_mw"] == 0.0  # Honam solar is not supply for new load
