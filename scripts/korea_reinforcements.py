@@ -96,6 +96,26 @@ RECONDUCTOR_COST_PER_KM_RANGE: Final[tuple[float, float]] = (0.3 * 46.0 / 96.6, 
 #: ("HTLS Conductor" presentation, scribd.com/document/85586269).
 UPRATE_FACTOR_RANGE: Final[tuple[float, float]] = (1.5, 2.0)
 
+#: East-coast generation held back today, MW: about 18 GW generated, about 11 GW
+#: can leave the region (KBS 2025-06-20); ``plants.csv`` shares the same 7 GW
+#: among the east-coast plants as their supply for new load.
+EAST_COAST_HELD_BACK_MW: Final[float] = 18000.0 - 11000.0
+
+#: MW of held-back generation each East Coast stage carries to the capital
+#: region (ASSUMPTION, range 0 to the stage's 4,000 MW each): the links are
+#: built to carry the east coast's held-back generation out, so stage 1 carries
+#: its full capacity and stage 2 the rest of the 7 GW held back (a full 4 GW
+#: would take 8 GW out of the 7 GW ``plants.csv`` holds there, and no plan could
+#: build both stages).
+EAST_COAST_EXPORT_MW: Final[tuple[float, float]] = (4000.0, EAST_COAST_HELD_BACK_MW - 4000.0)
+
+#: MW the West Sea link draws at its Gunsan end (ASSUMPTION, range 0 – 2,000):
+#: 0. It carries Honam solar, which is not supply for new load in the model
+#: (``plants.csv`` gives renewables 0 there; their energy is the renewable
+#: surplus, an average), and the bundled supply at Gunsan is 15 MW: a 2 GW draw
+#: there would take conventional supply the link does not carry.
+WEST_SEA_EXPORT_MW: Final[float] = 0.0
+
 _SIN_HANUL = End(
     "name",
     "Sin-Hanul",
@@ -129,11 +149,13 @@ CANDIDATES: Final[list[dict[str, object]]] = [
             "Sin-Anseong – Sin-Gapyeong 765 kV line (80 km, one circuit; Aju Business Daily 2010-04-20)",
         ),
         "capacity_mw": 4000.0,
+        "export_mw": EAST_COAST_EXPORT_MW[0],
         "cost_krw_bn": _mid(EAST_COAST_COST_RANGE),
         "earliest_year": 2026,
         "source": "4 GW of the 8 GW go to Sin-Gapyeong (Dong-A Ilbo 2025-11-25); Uljin – Gapyeong 230 km, "
         "completion target 2026 (Electrical Industry News 2023-11-23); ASSUMPTION: cost "
-        f"{_range(EAST_COAST_COST_RANGE, 'KRW bn')} (middle used; data/geo/README.md)",
+        f"{_range(EAST_COAST_COST_RANGE, 'KRW bn')} (middle used; data/geo/README.md); ASSUMPTION: "
+        f"export {EAST_COAST_EXPORT_MW[0]:,.0f} MW of the 7,000 MW held back (KBS 2025-06-20; range 0-4,000)",
     },
     {
         "project_id": "KR-HVDC-EC2",
@@ -142,10 +164,13 @@ CANDIDATES: Final[list[dict[str, object]]] = [
         "from": _SIN_HANUL,
         "to": End("name", "Dong-Seoul", "the Dong-Seoul converter in Hanam (Maeil Business 2025-05-26)"),
         "capacity_mw": 4000.0,
+        "export_mw": EAST_COAST_EXPORT_MW[1],
         "cost_krw_bn": _mid(EAST_COAST_COST_RANGE),
         "source": "4 GW of the 8 GW go to Dong-Seoul (Dong-A Ilbo 2025-11-25); Uljin – Hanam 280 km, delayed "
         "by the Dong-Seoul converter permit (Asia Economy 2025-05-27); ASSUMPTION: cost "
-        f"{_range(EAST_COAST_COST_RANGE, 'KRW bn')} (middle used; data/geo/README.md)",
+        f"{_range(EAST_COAST_COST_RANGE, 'KRW bn')} (middle used; data/geo/README.md); ASSUMPTION: "
+        f"export {EAST_COAST_EXPORT_MW[1]:,.0f} MW, the rest of the 7,000 MW held back after stage 1 "
+        "(KBS 2025-06-20; range 0-4,000)",
     },
     {
         "project_id": "KR-HVDC-WS1",
@@ -165,10 +190,12 @@ CANDIDATES: Final[list[dict[str, object]]] = [
             "the city",
         ),
         "capacity_mw": 2000.0,
+        "export_mw": WEST_SEA_EXPORT_MW,
         "cost_krw_bn": 2800.0,
         "earliest_year": 2030,
         "source": "2 GW 525 kV bipole VSC (Asia Economy 2026-02-10); 2.8 trillion KRW (Asia Economy "
-        "2025-11-25); 220 km, moved up to 2030 (Asia Economy 2025-12-24)",
+        "2025-11-25); 220 km, moved up to 2030 (Asia Economy 2025-12-24); ASSUMPTION: export 0 MW (range "
+        "0-2,000): the Honam solar it carries is not supply for new load in the model (data/geo/README.md)",
     },
     {
         "project_id": "KR-AC-BDS",
@@ -178,6 +205,7 @@ CANDIDATES: Final[list[dict[str, object]]] = [
         "to": End("name", "Sin-Tangjeong", "the project's own end (Sintangjeong)"),
         "voltage_kv": 345.0,
         "capacity_mw": 1300.0,
+        "export_mw": 0.0,
         "route_km": BUK_DANGJIN_ROUTE_KM,
         "cost_krw_bn": round(_mid(AC345_COST_PER_KM_RANGE) * BUK_DANGJIN_ROUTE_KM, 1),
         "earliest_year": 2024,

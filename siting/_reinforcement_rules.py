@@ -32,6 +32,7 @@ ID_COLUMNS = ("from_id", "to_id", "line_id", "substation_id")
 #: Optional numeric columns of the layer (NaN where not given).
 NUMBER_COLUMNS = (
     "capacity_mw",
+    "export_mw",
     "uprate_factor",
     "voltage_kv",
     "reactance",
@@ -95,7 +96,7 @@ def check_reinforcements(
     """
     if "kind" not in frame.columns or "project_id" not in frame.columns:
         return []  # check_layer reports the missing columns
-    problems = _texts(frame) + _needed_ids(frame) + _positive(frame) + _units(frame)
+    problems = _texts(frame) + _needed_ids(frame) + _positive(frame) + _units(frame) + _exports(frame)
     if substations is not None and "substation_id" in substations.columns:
         known = set(V.id_strings(substations["substation_id"]).dropna())
         problems += _unknown(frame, ("from_id", "to_id"), ("ac_line", "hvdc"), known, "substations")
@@ -199,6 +200,31 @@ def _units(frame: pd.DataFrame) -> list[str]:
     ]
 
 
+def _exports(frame: pd.DataFrame) -> list[str]:
+    """``export_mw`` on a kind that is not a link, or outside ``0..capacity_mw``."""
+    export = number(frame, "export_mw")
+    given = export.notna()
+    if not given.any():
+        return []
+    problems = []
+    other = given & ~_kinds(frame, "ac_line", "hvdc") & (export != 0)
+    if other.any():
+        problems.append(
+            f"layer '{LAYER}', column 'export_mw': given in {_rows(frame, other)}, which are not ac_line or "
+            "hvdc projects; fix: leave it empty (only a new line or link carries held-back generation out)."
+        )
+    cap = number(frame, "capacity_mw")
+    links = given & _kinds(frame, "ac_line", "hvdc")
+    bad = links & ~(np.isfinite(export) & (export >= 0) & ~(export > cap))
+    if bad.any():
+        problems.append(
+            f"layer '{LAYER}', column 'export_mw': outside 0..capacity_mw in {_rows(frame, bad)}; fix: give "
+            "the MW of today's held-back generation one unit carries out, finite, >= 0 and at most its "
+            "capacity_mw (or leave it empty for 0)."
+        )
+    return problems
+
+
 def _unknown(
     frame: pd.DataFrame, cols: Iterable[str], kinds: Iterable[str], known: set[str], layer: str
 ) -> list[str]:
@@ -247,7 +273,7 @@ def validated_layer(frame: pd.DataFrame) -> gpd.GeoDataFrame:
 
     Ids are text (``None`` where a kind does not use them), numeric columns
     float (NaN where not given), ``max_units`` int (default 1),
-    ``earliest_year`` a nullable int; geometry the given route in EPSG:4326,
+    ``export_mw`` 0 where not given, ``earliest_year`` a nullable int; geometry the given route in EPSG:4326,
     ``None`` where there is none (a straight line between the buses).
 
     Examples
@@ -273,6 +299,7 @@ def validated_layer(frame: pd.DataFrame) -> gpd.GeoDataFrame:
     gdf = gdf.set_geometry(route.where(route.notna() & ~route.is_empty, None))
     for col in NUMBER_COLUMNS:
         gdf[col] = number(gdf, col).astype(float)
+    gdf["export_mw"] = gdf["export_mw"].fillna(0.0)
     gdf["max_units"] = number(gdf, "max_units").fillna(1).astype(int)
     gdf["earliest_year"] = number(gdf, "earliest_year").round().astype("Int64")
     return gdf.reset_index(drop=True)

@@ -43,7 +43,7 @@ class NewLine(NamedTuple):
     kind: str
     length_km: float
     reactance: float
-    #: MW it may carry: ``added_mw`` x the units built (or x its unit's binary).
+    #: MW it may carry: ``added_mw - export_mw`` x the units built (or x its unit's binary).
     capacity: pulp.LpAffineExpression
     #: MW it carries at most, every unit built.
     most: float
@@ -89,6 +89,7 @@ class ModelLike(Protocol):
     added_capacity: dict[str, pulp.LpAffineExpression]
     new_lines: list[NewLine]
     added_headroom: dict[int, pulp.LpAffineExpression]
+    exports: dict[int, pulp.LpAffineExpression]
     fixed_with_plan: list[pulp.LpVariable]
     limit_rows: dict[tuple[str, Hashable], list[str]]
 

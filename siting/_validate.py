@@ -136,6 +136,7 @@ REINFORCEMENTS = LayerSpec(
         "line_id": "str",
         "substation_id": "str",
         "capacity_mw": "number",
+        "export_mw": "number",
         "uprate_factor": "number",
         "voltage_kv": "number",
         "reactance": "number",

@@ -61,6 +61,7 @@ def assemble(
         sol,
         incentive_per_mw=scenario.costs.renewable_incentive_per_mw,
         added=_added(sol, "substation", "substation_id"),
+        exported=_exported(sol),
     )
     renewable_supply = _renewable_supply(data, graph, sol)
     sites = _sites(cand, sel, substations)
@@ -127,6 +128,14 @@ def _added(sol: Solution | None, kind: str, at: str) -> pd.Series:
         return pd.Series(dtype=float)
     rows = table[table["kind"] == kind]
     return (rows["added_mw"] * rows["units_built"]).groupby(rows[at]).sum()
+
+
+def _exported(sol: Solution | None) -> pd.Series:
+    """MW the links built carry out of the problem (``export_mw`` as built), summed by ``from_id``."""
+    table = sol.reinforcements if sol is not None else None
+    if table is None:
+        return pd.Series(dtype=float)
+    return table["export_mw"].groupby(table["from_id"]).sum()
 
 
 def _by_node(sol: Solution | None, key: str, n: int) -> np.ndarray:
@@ -242,10 +251,12 @@ def _substations(
     *,
     incentive_per_mw: float,
     added: pd.Series,
+    exported: pd.Series,
 ) -> gpd.GeoDataFrame:
     """Every substation: campus load, supply used, renewable energy and its sources, values of its limits.
 
-    ``added``: headroom the substation projects built add, by substation id (utilization reads it too).
+    ``added``: headroom the substation projects built add, by substation id (utilization reads it too);
+    ``exported``: held-back generation the links built carry out from there, by substation id.
     """
     load = np.zeros(len(subs))
     np.add.at(load, sel["substation"].to_numpy(), sel["tier_mw"].to_numpy())
@@ -267,6 +278,7 @@ def _substations(
             "utilization": _per_mw(load, head + extra),
             "supply_mw": np.array([graph.nodes[s]["supply_mw"] for s in ids]),
             "supply_used_mw": sol.supply_used_mw if sol is not None else 0.0,
+            "export_mw": ids.map(exported).fillna(0.0).to_numpy(dtype=float),
             "build_peak_mw": build_peak,
             "surplus_mw": sup.surplus_mw,
             "surplus_used_mw": _by_node(sol, "surplus", len(subs)),

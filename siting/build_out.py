@@ -7,7 +7,9 @@ what any plan can do (:func:`siting.options.effective_headroom`, the
 eligibility of options, the exact reduction :func:`siting.options.reduce_options`,
 each group's count): those bounds stay valid when they are taken on the grid
 with every project built as many times as it may be (:func:`built_out`,
-:func:`headroom_bound`), since building more never takes capacity away.
+:func:`headroom_bound`), since building more never takes capacity away. An
+export link's draw at its ``from_id`` does take supply away: the bounds leave
+it out (the most the campuses could have), so they stay upper bounds.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from ._errors import ScenarioError
+from ._validate import show_ids
 from .data import SitingData
 from .reinforcements import PROJECT_COLUMNS, projects
 from .scenario import Scenario
@@ -33,7 +36,8 @@ def offered(data: SitingData, scenario: Scenario) -> pd.DataFrame:
     Raises
     ------
     siting.ScenarioError
-        When ``reinforce`` is on and the data has no reinforcements.
+        When ``reinforce`` is on and the data has no reinforcements, or
+        ``build_projects`` names projects the data does not hold.
 
     Examples
     --------
@@ -49,6 +53,14 @@ def offered(data: SitingData, scenario: Scenario) -> pd.DataFrame:
             "scenario field 'reinforce' = True, but the data has no reinforcement projects (layer "
             "'reinforcements' missing or empty); fix: load a reinforcements layer "
             "(SitingData.from_files(..., reinforcements=...)) or set reinforce=False."
+        )
+    unknown = [p for p in scenario.build_projects if p not in set(table["project_id"])]
+    if unknown:
+        raise ScenarioError(
+            f"scenario field 'build_projects': {unknown} are not projects of the data (layer "
+            f"'reinforcements'; projects: {show_ids(table['project_id'])}); fix: use ids of "
+            "siting.reinforcements.projects(data) (a generic uprate's are '<project_id>:<line_id>'), "
+            "or drop them."
         )
     return table
 
@@ -80,8 +92,8 @@ def built_out(G: nx.MultiGraph, table: pd.DataFrame) -> nx.MultiGraph:
     An uprate raises its line's ``residual_mw`` (at least 0, as the model
     reads it) by ``added_mw x max_units``;
     a new AC line or HVDC link becomes an edge keyed by its ``project_id``
-    with that residual. Substation projects are not on the graph (see
-    :func:`headroom_bound`).
+    with ``(added_mw - export_mw) x max_units``, what it leaves the campuses.
+    Substation projects are not on the graph (see :func:`headroom_bound`).
 
     Examples
     --------
@@ -89,10 +101,10 @@ def built_out(G: nx.MultiGraph, table: pd.DataFrame) -> nx.MultiGraph:
     >>> _ = G.add_edge("a", "b", key="l1", residual_mw=10.0)
     >>> t = pd.DataFrame({"project_id": ["u", "n"], "kind": ["uprate", "hvdc"], "line_id": ["l1", ""],
     ...     "from_id": ["a", "a"], "to_id": ["b", "b"], "added_mw": [5.0, 7.0], "max_units": [2, 1],
-    ...     "length_km": [1.0, 1.0], "reactance": [0.1, float("nan")]})
+    ...     "length_km": [1.0, 1.0], "reactance": [0.1, float("nan")], "export_mw": [0.0, 2.0]})
     >>> H = built_out(G, t)
     >>> H.edges["a", "b", "l1"]["residual_mw"], H.edges["a", "b", "n"]["residual_mw"]
-    (20.0, 7.0)
+    (20.0, 5.0)
     """
     lines = table[table["kind"].isin(["uprate", *NEW_LINE_KINDS])]
     if lines.empty:
@@ -100,12 +112,13 @@ def built_out(G: nx.MultiGraph, table: pd.DataFrame) -> nx.MultiGraph:
     H = G.copy()
     ends = {k: (u, v) for u, v, k in G.edges(keys=True)}
     for r in lines.itertuples():
-        most = float(r.added_mw) * int(r.max_units)
         if r.kind == "uprate":
+            most = float(r.added_mw) * int(r.max_units)
             u, v = ends[r.line_id]
             edge = H.edges[u, v, r.line_id]
             edge["residual_mw"] = max(float(edge["residual_mw"]), 0.0) + most
         else:
+            most = (float(r.added_mw) - float(r.export_mw)) * int(r.max_units)
             H.add_edge(
                 r.from_id,
                 r.to_id,

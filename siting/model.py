@@ -125,9 +125,11 @@ class SitingModel(LazySites):
         Per substation position, the peak supply (MW) and the average energy
         (MW) of the renewables built for the campuses (set by the
         renewable-build family; empty without it).
-    added_capacity, new_lines, added_headroom
+    added_capacity, new_lines, added_headroom, exports
         What reinforcements built add (:mod:`siting.families.reinforcement`): MW by line id,
-        new flow paths (:class:`siting._types.NewLine`), headroom by substation position.
+        new flow paths (:class:`siting._types.NewLine`), headroom by substation position, and
+        the held-back generation export links carry out, MW by substation position (a draw
+        the network balances there).
     fixed_with_plan : list of pulp.LpVariable
         Variables that :meth:`settle` fixes at their solved values with the plan: they carry
         cost terms its stages do not price (renewables, reinforcements built), which must not move.
@@ -142,7 +144,7 @@ class SitingModel(LazySites):
     holds: ClassVar[frozenset[str]] = frozenset(
         "prob data scenario cand opts graph headroom elastic x mw groups y group_mw group_options total load "
         "terms slacks fixed_with_plan limit_rows slack on_rhs options_by groups_by check_time "
-        "build_peak build_energy added_capacity new_lines added_headroom".split()
+        "build_peak build_energy added_capacity new_lines added_headroom exports".split()
     )
 
     def __init__(
@@ -218,6 +220,7 @@ class SitingModel(LazySites):
         self.added_capacity: dict[str, pulp.LpAffineExpression] = {}
         self.new_lines: list[NewLine] = []
         self.added_headroom: dict[int, pulp.LpAffineExpression] = {}
+        self.exports: dict[int, pulp.LpAffineExpression] = {}
         self.fixed_with_plan: list[pulp.LpVariable] = []
         self.limit_rows: dict[tuple[str, Hashable], list[str]] = {}
         self.site_rows: set[Hashable] = set()

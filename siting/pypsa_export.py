@@ -198,7 +198,7 @@ def _set_limits(n: Any, result: ResultLike) -> None:
 
 
 def _add_injections(n: Any, result: ResultLike) -> None:
-    """The plan's supply used (generators, ``p_set``) and its campuses (loads, ``p_set``) at their buses."""
+    """The plan's supply used (generators, ``p_set``), its campuses and exports (loads) at their buses."""
     for carrier in (SUPPLY_CARRIER, CAMPUS_CARRIER):
         if carrier not in n.carriers.index:
             n.add("Carrier", carrier)
@@ -213,10 +213,14 @@ def _add_injections(n: Any, result: ResultLike) -> None:
         p_set=used["supply_used_mw"].to_numpy(),
     )
     sites = result.sites
+    # held-back generation the export links built carry out: a load of the supply's carrier
+    out = subs[subs["export_mw"] > 0] if "export_mw" in subs.columns else subs.iloc[:0]
     n.add(
         "Load",
-        ("campus " + sites["site_id"].astype(str)).to_numpy(),
-        bus=sites["substation_id"].to_numpy(),
-        carrier=CAMPUS_CARRIER,
-        p_set=sites["capacity_mw"].to_numpy(),
+        np.r_[
+            ("campus " + sites["site_id"].astype(str)).to_numpy(), ("siting export " + out["substation_id"])
+        ],
+        bus=np.r_[sites["substation_id"].to_numpy(), out["substation_id"].to_numpy()],
+        carrier=[CAMPUS_CARRIER] * len(sites) + [SUPPLY_CARRIER] * len(out),
+        p_set=np.r_[sites["capacity_mw"].to_numpy(dtype=float), out["export_mw"].to_numpy(dtype=float)],
     )

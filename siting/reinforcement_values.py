@@ -113,7 +113,11 @@ def project_values(
     rows = []
     for r in built.itertuples():
         held = _holding(str(r.project_id))
-        without = solve(data, result.scenario, families=[held if f is Reinforcement else f for f in base])
+        # a project of build_projects is re-solved without it too: it is no longer forced
+        sc = result.scenario.replace(
+            build_projects=tuple(p for p in result.scenario.build_projects if p != r.project_id)
+        )
+        without = solve(data, sc, families=[held if f is Reinforcement else f for f in base])
         found = without.status.has_solution
         other = set(zip(without.sites["site_id"], without.sites["substation_id"], strict=True))
         objective = float(without.objective) if found and without.objective is not None else np.nan

@@ -34,6 +34,7 @@ PROJECT_COLUMNS: Final[tuple[str, ...]] = (
     "line_id",
     "substation_id",
     "added_mw",
+    "export_mw",
     "reactance",
     "length_km",
     "cost_krw_bn",
@@ -43,7 +44,7 @@ PROJECT_COLUMNS: Final[tuple[str, ...]] = (
 )
 
 _TEXT = ("project_id", "name", "kind", "from_id", "to_id", "line_id", "substation_id", "source")
-_FLOAT = ("added_mw", "reactance", "length_km", "cost_krw_bn")
+_FLOAT = ("added_mw", "export_mw", "reactance", "length_km", "cost_krw_bn")
 
 
 def projects(data: SitingData) -> pd.DataFrame:
@@ -60,7 +61,13 @@ def projects(data: SitingData) -> pd.DataFrame:
     line's ends, has the line's length and reactance, adds
     ``(uprate_factor - 1) x`` the line's ``capacity_mw`` and costs
     ``cost_per_km_krw_bn x length_km``. A ``substation`` row adds
-    ``capacity_mw`` of headroom at ``substation_id``.
+    ``capacity_mw`` of headroom at ``substation_id``. ``export_mw`` (new
+    lines and links; 0 elsewhere and where not given) is the MW of today's
+    held-back generation one built unit carries from ``from_id`` out of the
+    siting problem, to load beyond ``to_id`` that the model does not hold
+    (the capital region's own demand): a fixed draw at ``from_id`` when
+    built, leaving ``added_mw - export_mw`` per unit for the campuses' flows
+    (:mod:`siting.families.reinforcement`).
 
     Parameters
     ----------
@@ -126,6 +133,7 @@ def _common(row: pd.Series) -> dict[str, object]:
         "to_id": None,
         "line_id": None,
         "substation_id": None,
+        "export_mw": 0.0,
         "reactance": np.nan,
         "length_km": np.nan,
         "max_units": int(row["max_units"]),
@@ -164,6 +172,7 @@ def _links(rows: gpd.GeoDataFrame, data: SitingData) -> list[dict[str, object]]:
                 "from_id": row["from_id"],
                 "to_id": row["to_id"],
                 "added_mw": float(row["capacity_mw"]),
+                "export_mw": float(row["export_mw"]),
                 "reactance": float(reactance),
                 "length_km": float(km),
                 "cost_krw_bn": float(row["cost_krw_bn"]),

@@ -94,16 +94,25 @@ def _plan(result: ResultLike) -> list[str]:
 
 
 def reinforcement_line(result: ResultLike) -> str:
-    """The reinforcements built, each with its units, cost and MW carried, or "none".
+    """The reinforcements built, each with its units, cost, MW carried and exported, or "none".
+
+    A project the scenario forces (``build_projects``) says so.
 
     Examples
     --------
     >>> import pandas as pd, siting
     >>> from types import SimpleNamespace
     >>> t = pd.DataFrame({"project_id": ["a", "b"], "name": ["HVDC east", "Uprate L3"], "units_built": [1, 0],
-    ...     "max_units": [1, 1], "cost_krw_bn": [400.0, 0.0], "flow_mw": [950.0, 0.0]})
+    ...     "max_units": [1, 1], "cost_krw_bn": [400.0, 0.0], "flow_mw": [950.0, 0.0],
+    ...     "export_mw": [0.0, 0.0]})
     >>> reinforcement_line(SimpleNamespace(reinforcements=t, scenario=siting.Scenario(target_mw=1)))
     'Reinforcements built: HVDC east (1/1 units, 400.0 KRW bn, carries 950 MW); 1 of 2 candidates'
+    >>> t["export_mw"] = [2000.0, 0.0]
+    >>> sc = siting.Scenario(target_mw=1, reinforce=True, build_projects=("a",))
+    >>> print(reinforcement_line(SimpleNamespace(reinforcements=t, scenario=sc)))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    Reinforcements built: HVDC east (1/1 units, 400.0 KRW bn, carries 950 MW, exports 2,000 MW of
+    today's held-back generation, forced); 1 of 2 candidates
     """
     table = result.reinforcements
     if table is None:
@@ -112,9 +121,13 @@ def reinforcement_line(result: ResultLike) -> str:
     if built.empty:
         return f"Reinforcements built: none of {len(table)} candidates"
     cur = result.scenario.costs.currency
+    forced = set(result.scenario.build_projects)
     parts = [
         f"{r.name or r.project_id} ({r.units_built}/{r.max_units} units, {r.cost_krw_bn:,.1f} {cur}, "
-        f"carries {r.flow_mw:,.0f} MW)"
+        f"carries {r.flow_mw:,.0f} MW"
+        + (f", exports {r.export_mw:,.0f} MW of today's held-back generation" if r.export_mw > 0 else "")
+        + (", forced" if r.project_id in forced else "")
+        + ")"
         for r in built.itertuples()
     ]
     return f"Reinforcements built: {'; '.join(parts)}; {len(built)} of {len(table)} candidates"

@@ -157,7 +157,9 @@ class SitingResult:
     substations : GeoDataFrame
         Every substation: substation_id, name, province, voltage_kv, load_mw,
         headroom_mw, headroom_added_mw (by the substation projects built),
-        utilization (of the two), supply_mw, supply_used_mw, build_peak_mw
+        utilization (of the two), supply_mw, supply_used_mw (with the
+        export), export_mw (held-back generation the export links built
+        carry out from there, a draw besides the campuses), build_peak_mw
         (supply the renewables built add there at the peak), surplus_mw
         (renewable surplus stranded there, average MW), surplus_used_mw,
         build_energy_mw (new-build energy taken there), renewable_delivered_mw

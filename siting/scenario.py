@@ -53,7 +53,14 @@ KW_PER_GPU = 1.3
 #: The key of ``exclude_buffer_km`` that names the provinces ``exclude_capital_region`` excludes.
 CAPITAL_REGION = "capital_region"
 #: Fields that take several values (TOML arrays; ``siting run --set`` also takes ``a,b``).
-LIST_FIELDS = ("tiers_mw", "exclude_provinces", "exclusion_files", "renewable_status", "renewable_build")
+LIST_FIELDS = (
+    "tiers_mw",
+    "exclude_provinces",
+    "exclusion_files",
+    "renewable_status",
+    "renewable_build",
+    "build_projects",
+)
 #: The scenarios bundled with siting (``scenarios/`` in the repository, ``siting.bundled_scenarios``).
 BUNDLED_SCENARIOS = ("korea_default",)
 
@@ -185,6 +192,12 @@ class Scenario:
         (:mod:`siting.families.reinforcement`). With ``n_minus_1``, uprates,
         HVDC links and substation projects only (a new AC line would change
         the outage factors).
+    build_projects : tuple of str, default ()
+        Project ids (of :func:`siting.reinforcements.projects`) built
+        whatever they cost, at least once each; the other projects are still
+        chosen. Needs ``reinforce``; ids the data does not hold are refused
+        when solving. The question "this link is being built anyway: what does
+        it do to my campuses?" (an export link can take supply from them).
     max_line_loading : float, default 1
         Largest share of each line's residual capacity the campus supply
         flow may use, (0-1]. Below 1 the line-loading family caps every
@@ -242,6 +255,7 @@ class Scenario:
     flow_model: FlowModel = "transport"
     n_minus_1: bool = False
     reinforce: bool = False
+    build_projects: tuple[str, ...] = ()
     max_line_loading: float = 1.0
     costs: Costs = field(default_factory=Costs)
     solver: SolverName = "highs"
@@ -258,6 +272,7 @@ class Scenario:
         object.__setattr__(self, "exclusion_files", tuple(str(p) for p in self.exclusion_files))
         object.__setattr__(self, "renewable_status", tuple(self.renewable_status))
         object.__setattr__(self, "renewable_build", tuple(self.renewable_build))
+        object.__setattr__(self, "build_projects", tuple(str(p) for p in self.build_projects))
         self._check_siting_rules()
         self._check_network_rules()
         self._check_solver_options()
@@ -276,6 +291,7 @@ class Scenario:
             raise ScenarioError(f"scenario field 'name' = {self.name!r}: must be text.")
         check_bool("n_minus_1", self.n_minus_1)
         check_bool("reinforce", self.reinforce)
+        check_sequence("build_projects", self.build_projects, "('KR-HVDC-EC1',)")
         if not isinstance(self.costs, Costs):
             raise ScenarioError(f"scenario field 'costs' = {self.costs!r}: must be a siting.Costs.")
 
@@ -351,6 +367,12 @@ class Scenario:
                 "flow goes; fix: set flow_model='dc' (or n_minus_1=False)."
             )
         check_range("max_line_loading", self.max_line_loading, 0, 1, lo_open=True)
+        if self.build_projects and not self.reinforce:
+            raise ScenarioError(
+                f"scenario field 'build_projects' = {list(self.build_projects)!r} needs reinforce=True: "
+                "projects are built only when the model holds the reinforcements; fix: set "
+                "reinforce=True (or build_projects=())."
+            )
 
     def _check_solver_options(self) -> None:
         """The solver, its time limit, gap and threads."""

@@ -35,7 +35,7 @@ def candidates(rows: list[dict]) -> pd.DataFrame:
     """A reinforcements layer from partial rows (every project a toy ASSUMPTION)."""
     cols = ["project_id", "name", "kind", "source", "line_id", "from_id", "to_id", "substation_id",
             "capacity_mw", "uprate_factor", "cost_krw_bn", "cost_per_km_krw_bn", "voltage_kv",
-            "reactance", "max_units"]  # fmt: skip
+            "reactance", "max_units", "export_mw"]  # fmt: skip
     out = pd.DataFrame(
         [{"name": r["project_id"], "source": "ASSUMPTION: toy", **r} for r in rows], columns=cols
     )
@@ -80,13 +80,24 @@ def with_units(data: siting.SitingData, units: dict[str, int]) -> siting.SitingD
     return data.replace(lines=lines, substations=subs, reinforcements=None)
 
 
-def brute_force(data: siting.SitingData, sc: siting.Scenario) -> tuple[float | None, dict[str, int] | None]:
-    """The least plan + project cost over every number of units of every project (None: none feasible)."""
+def brute_force(
+    data: siting.SitingData, sc: siting.Scenario, *, build=None, forced: tuple[str, ...] = ()
+) -> tuple[float | None, dict[str, int] | None]:
+    """The least plan + project cost over every number of units of every project (None: none feasible).
+
+    ``build(data, units)`` writes the projects into the data (default :func:`with_units`); the
+    projects of ``forced`` are built at least once.
+    """
     table = projects(data)
+    build = build or with_units
     best: tuple[float | None, dict[str, int] | None] = (None, None)
-    for combo in itertools.product(*(range(int(k) + 1) for k in table["max_units"])):
+    ranges = [
+        range(1 if p in forced else 0, int(k) + 1)
+        for p, k in zip(table.project_id, table.max_units, strict=True)
+    ]
+    for combo in itertools.product(*ranges):
         units = dict(zip(table["project_id"], combo, strict=True))
-        res = siting.solve(with_units(data, units), sc.replace(reinforce=False))
+        res = siting.solve(build(data, units), sc.replace(reinforce=False, build_projects=()))
         if res.status != "optimal":
             continue
         total = res.objective + float((table["cost_krw_bn"] * np.array(combo)).sum())
@@ -285,7 +296,10 @@ def test_checks_pass_on_the_plan(built_plan):
     ("units", "message"),
     [
         ({"up3": 0}, "lines over residual capacity"),  # L3's flow above today's residual: not built
-        ({"ac": 0}, "new lines carry more than added_mw x units"),  # flow on a line not built
+        (
+            {"ac": 0},
+            "new lines carry more than \\(added_mw - export_mw\\) x units",
+        ),  # flow on a line not built
         ({"ac": 1}, "new lines carry more|Kirchhoff"),  # one unit: 60 MW, and twice the reactance
         ({"ac": 3}, "outside 0..max_units"),
     ],

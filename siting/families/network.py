@@ -28,7 +28,7 @@ import pulp
 from .._utils import safe_name
 from ..constants import LINES, NETWORK, SUPPLY
 from ._base import Family, Settling, Stage, linear, upper_value, value
-from .reinforcement import NEW_LINE_KEY, NewLine, added_line_mw, new_line_flows
+from .reinforcement import NEW_LINE_KEY, NewLine, added_line_mw, exported_mw, new_line_flows
 
 if TYPE_CHECKING:
     from .._result_types import ResultLike
@@ -89,13 +89,15 @@ class Network(Family):
 
     Limits: ``lines`` (a line's residual capacity) and ``supply`` (supply for
     new load at a substation, plus the peak credit of renewables built there
-    (``build_peak``): an unserved-load slack). Provides the campus
+    (``build_peak``): an unserved-load slack). The held-back generation that
+    export links built carry out (``exports``) is a draw in the balance at
+    their ``from_id``, served like the campuses' load. Provides the campus
     supply flows (``SitingModel.line_flows``) and the ``transmission`` cost
     term.
     """
 
     name = NETWORK
-    reads = ("build_peak", "added_capacity", "new_lines")
+    reads = ("build_peak", "added_capacity", "new_lines", "exports")
     provides = ("line_flows", "transmission")
     limits = {
         LINES: "line {name}: residual capacity exceeded by {mw:,.1f} MW",
@@ -144,6 +146,8 @@ class Network(Family):
                 expr += self.supply[n]
             if n in m.load:
                 expr += m.slack(SUPPLY, sid) - m.load[n]
+            if n in m.exports:  # held-back generation a link built carries out of the problem
+                expr -= m.exports[n]
             inj[n] = expr
         for n in range(len(ids)):
             expr = inj[n] + ac_in[n] + dc_in[n]
@@ -218,7 +222,8 @@ class Network(Family):
         Supply used within supply (with the peak credit of new build there);
         |flow| + |renewable flow| within residual capacity plus the uprates
         built (one capacity per line, shared); balance at every substation,
-        with the flows of the new lines built; with ``flow_model = "dc"``,
+        with the flows of the new lines built and the exports drawn at their
+        ``from_id`` (the data's ``export_mw`` x units built); with ``flow_model = "dc"``,
         the reactance-weighted flow around every AC cycle is zero (from a
         cycle basis of today's AC lines and the new ones built, not the PTDFs).
         """
@@ -244,7 +249,12 @@ class Network(Family):
         inflow = np.zeros(len(s))
         np.add.at(inflow, s.index.get_indexer(ends["to_id"]), f)
         np.subtract.at(inflow, s.index.get_indexer(ends["from_id"]), f)
-        balance = s["supply_used_mw"] - s["load_mw"] + inflow
+        export = exported_mw(result, data).reindex(s.index, fill_value=0.0)
+        if "export_mw" in s.columns:
+            assert np.allclose(s["export_mw"].to_numpy(dtype=float), export.to_numpy(), atol=tol), (
+                "substations' export_mw differs from the export links built (export_mw x units)"
+            )
+        balance = s["supply_used_mw"] - s["load_mw"] - export + inflow
         assert (balance.abs() < tol * 10).all(), (
             f"node balance broken at {list(balance.index[balance.abs() >= tol * 10])[:5]}"
         )

@@ -11,9 +11,17 @@ in one place per effect, which the other families read:
   family's shared row both take the line's capacity from
   :func:`siting.families.network.flow_paths`;
 - an ``ac_line`` or ``hvdc`` project is a new flow path between its buses
-  (``SitingModel.new_lines``) with ``|flow| (+ |renewable flow|) <= added_mw x u``;
-  the network balances and prices its flow like a line's, and the
-  renewable flow may use it too, sharing its capacity;
+  (``SitingModel.new_lines``) with ``|flow| (+ |renewable flow|) <= (added_mw -
+  export_mw) x u``; the network balances and prices its flow like a line's,
+  and the renewable flow may use it too, sharing its capacity;
+- its ``export_mw x u`` (``SitingModel.exports``) is today's held-back
+  generation the line carries out of the problem, to load the model does
+  not hold (the capital region's): a fixed draw at ``from_id`` that the
+  network's balance serves from the supply for new load, competing with the
+  campuses for that supply and for the lines around ``from_id``. An export
+  link can so make the campuses' plan dearer or infeasible: building it is
+  never free of consequence, and ``Scenario.build_projects`` asks what it
+  does when it is built anyway;
 - a ``substation`` project adds ``added_mw x u`` of headroom there
   (``SitingModel.added_headroom``, read by the headroom family).
 
@@ -30,12 +38,19 @@ path gives a smaller valid M. Each unit of a modular AC line is its own circuit
 (its own binary ``on``, units built in order), so that parallel units
 split the flow as the physics does. HVDC links stay controllable.
 
+Projects in ``Scenario.build_projects`` are built at least once whatever
+they cost (``u >= 1``; a modular one may be built more).
+
 Limitations: with N-1, no new AC lines (they would change the outage
 factors; :mod:`siting.families.security` refuses them); in the DC model a new
 AC line must join buses that today's AC lines already connect (else the
 cycles it closes need two projects at once); in an elastic model that
 relaxes the line limits (the diagnosis), the flows are unbounded, so no M
-is valid and new AC lines of the DC model are held unbuilt there. The
+is valid and new AC lines of the DC model are held unbuilt there. An
+export leaves the problem at ``from_id``: in the DC model it is not a
+flow on the new line (Kirchhoff's law holds for the campuses' flows only),
+exact for HVDC links, an approximation for a new AC line with an export;
+with N-1 an export link's outage re-routes only the campuses' flow on it. The
 model has no time dimension: ``earliest_year`` is not read.
 """
 
@@ -70,6 +85,7 @@ __all__ = [
     "Reinforcement",
     "added_headroom_mw",
     "added_line_mw",
+    "exported_mw",
     "new_line_flows",
 ]
 
@@ -88,6 +104,8 @@ REINFORCEMENT_COLUMNS = (
     "flow_mw",
     "line_flow_mw",
     "renewable_flow_mw",
+    "unit_export_mw",
+    "export_mw",
     "source",
 )
 
@@ -95,13 +113,13 @@ REINFORCEMENT_COLUMNS = (
 class Reinforcement(Family):
     """Build ``u[p]`` units of each project; its effects enter the rows of the other families.
 
-    Provides ``added_capacity``, ``new_lines``, ``added_headroom`` and the
-    ``reinforcement`` cost term; the network, renewable, line-loading and
-    headroom families read them. Not relaxed: it has no limits of its own.
+    Provides ``added_capacity``, ``new_lines``, ``added_headroom``,
+    ``exports`` and the ``reinforcement`` cost term; the network, renewable,
+    line-loading and headroom families read them. Not relaxed: it has no limits of its own.
     """
 
     name = REINFORCEMENT
-    provides = ("added_capacity", "new_lines", "added_headroom", REINFORCEMENT)
+    provides = ("added_capacity", "new_lines", "added_headroom", "exports", REINFORCEMENT)
 
     @classmethod
     def enabled(cls, scenario: Scenario) -> bool:
@@ -114,12 +132,14 @@ class Reinforcement(Family):
         self.units: dict[str, pulp.LpVariable] = {}
         dc = m.scenario.flow_model == "dc"
         pos = {sid: i for i, sid in enumerate(m.data.substations["substation_id"])}
+        forced = set(m.scenario.build_projects)
         cost = []
         for r in self.table.itertuples():
             # no valid M when line limits are relaxed: DC AC lines stay unbuilt (module docstring)
             held = dc and r.kind == "ac_line" and LINES in m.elastic
+            low = 1 if r.project_id in forced and not held else 0
             u = pulp.LpVariable(
-                f"u_{safe_name(r.project_id)}", 0, 0 if held else int(r.max_units), pulp.LpInteger
+                f"u_{safe_name(r.project_id)}", low, 0 if held else int(r.max_units), pulp.LpInteger
             )
             self.units[r.project_id] = u
             m.fixed_with_plan.append(u)
@@ -135,7 +155,10 @@ class Reinforcement(Family):
         # the paths' M read every uprate's most, so they come after all uprates are in
         paths = _PathFinder(m) if dc and (lines["kind"] == "ac_line").any() else None
         for r in lines.itertuples():
-            u, added = self.units[r.project_id], float(r.added_mw)
+            u, added = self.units[r.project_id], float(r.added_mw) - float(r.export_mw)
+            if float(r.export_mw) > 0:
+                n = pos[r.from_id]
+                m.exports[n] = m.exports.get(n, 0) + float(r.export_mw) * u
             if paths is not None and r.kind == "ac_line":
                 m.new_lines.extend(self._circuits(m, r, u, paths))
                 continue
@@ -148,9 +171,10 @@ class Reinforcement(Family):
     def _circuits(self, m: ModelLike, r: Any, u: pulp.LpVariable, paths: _PathFinder) -> list[NewLine]:
         """The units of a DC AC line (a projects row) as circuits, each with its binary, path and M.
 
-        Units are built in order (``on[j] >= on[j + 1]``), so that equal plans are one.
+        Units are built in order (``on[j] >= on[j + 1]``), so that equal plans are one. Each
+        circuit's capacity for the campuses is ``added_mw - export_mw``.
         """
-        pid, k, added = str(r.project_id), int(r.max_units), float(r.added_mw)
+        pid, k, added = str(r.project_id), int(r.max_units), float(r.added_mw) - float(r.export_mw)
         path, big_m = paths.find(pid, r.from_id, r.to_id)
         on = (
             [u]
@@ -203,6 +227,8 @@ class Reinforcement(Family):
                     "flow_mw": carried,
                     "line_flow_mw": f,
                     "renewable_flow_mw": g,
+                    "unit_export_mw": float(r.export_mw),
+                    "export_mw": float(r.export_mw) * units,
                     "source": r.source,
                 }
             )
@@ -210,16 +236,19 @@ class Reinforcement(Family):
 
     @classmethod
     def check(cls, result: ResultLike, data: SitingData, tol: float) -> None:
-        """Units within ``0..max_units``, costs, and new lines within ``added_mw x units``.
+        """Units within ``0..max_units``, forced projects built, costs, exports, and new lines' flows.
 
         From the result's ``reinforcements`` table and the projects of the
         data (:func:`siting.reinforcements.projects`): every project has a
         row; units are whole and within ``0..max_units``; ``built`` says
-        whether any is; each row's cost is the unit cost x units and the
-        ``reinforcement`` cost term their sum; a new line or link carries
-        ``|flow| + |renewable flow| <= added_mw x units`` (nothing when not
-        built). What uprates and substation projects add is checked by the
-        network, renewable, line-loading and headroom checks.
+        whether any is; the projects of ``build_projects`` are built; each
+        row's cost is the unit cost x units and the ``reinforcement`` cost
+        term their sum; each row's ``export_mw`` is the data's ``export_mw``
+        x units; a new line or link carries ``|flow| + |renewable flow| <=
+        (added_mw - export_mw) x units`` (nothing when not built). What
+        uprates and substation projects add, and the exports drawn at the
+        links' ``from_id``, are checked by the network, renewable,
+        line-loading and headroom checks.
         """
         if not result.scenario.reinforce:
             return
@@ -234,6 +263,11 @@ class Reinforcement(Family):
         bad = rep.index[(units < 0) | (units > most)]
         assert len(bad) == 0, f"units built outside 0..max_units: {list(bad)}"
         assert (rep["built"].to_numpy(dtype=bool) == (units > 0)).all(), "built disagrees with units_built"
+        unbuilt = [p for p in result.scenario.build_projects if not rep.at[p, "units_built"] > 0]
+        assert not unbuilt, f"projects of build_projects not built: {unbuilt}"
+        export = table.loc[rep.index, "export_mw"].to_numpy(dtype=float) * units
+        bad = rep.index[np.abs(rep["export_mw"].to_numpy(dtype=float) - export) > tol]
+        assert len(bad) == 0, f"export_mw is not the project's export_mw x units built: {list(bad)}"
         cost = table.loc[rep.index, "cost_krw_bn"].to_numpy(dtype=float) * units
         assert np.allclose(rep["cost_krw_bn"].to_numpy(dtype=float), cost, rtol=1e-9, atol=1e-9), (
             "a project's cost is not its unit cost x units built"
@@ -243,10 +277,11 @@ class Reinforcement(Family):
             f"reinforcement cost term {term} != {cost.sum()} (unit costs x units built)"
         )
         new = new_line_flows(result, data)
-        over = new["line_flow_mw"].abs() + new["renewable_flow_mw"].abs() - new["added_mw"] * new["units"]
+        room = (new["added_mw"] - new["export_mw"]) * new["units"]
+        over = new["line_flow_mw"].abs() + new["renewable_flow_mw"].abs() - room
         bad = new.index[over > tol]
         assert len(bad) == 0, (
-            f"new lines carry more than added_mw x units built (0 if not built): {list(bad)}"
+            f"new lines carry more than (added_mw - export_mw) x units built (0 if not built): {list(bad)}"
         )
 
 
@@ -326,15 +361,27 @@ def added_headroom_mw(result: ResultLike, data: SitingData) -> pd.Series:
     return (t["added_mw"] * t["units"]).groupby(t["substation_id"]).sum()
 
 
+def exported_mw(result: ResultLike, data: SitingData) -> pd.Series:
+    """MW the links built carry out of the problem, by their ``from_id`` (for the families' checks).
+
+    The data's ``export_mw`` per unit x the result's units built: a draw the
+    balance at ``from_id`` serves.
+    """
+    t = _with_units(result, data, ("ac_line", "hvdc"))
+    if t.empty:
+        return pd.Series(dtype=float)
+    return (t["export_mw"] * t["units"]).groupby(t["from_id"]).sum()
+
+
 def new_line_flows(result: ResultLike, data: SitingData) -> pd.DataFrame:
-    """New lines and links: ends, kind, reactance, length, ``added_mw`` (data); units and flows (result).
+    """New lines and links: ends, kind, reactance, length, ``added_mw``, ``export_mw`` (data); units, flows.
 
     Indexed by ``project_id``; ``line_flow_mw`` (signed, from -> to) and
     ``renewable_flow_mw`` from the result's ``reinforcements`` table.
     """
     t = _with_units(result, data, ("ac_line", "hvdc"))
-    cols = ["from_id", "to_id", "kind", "reactance", "length_km", "added_mw", "units", "line_flow_mw",
-            "renewable_flow_mw"]  # fmt: skip
+    cols = ["from_id", "to_id", "kind", "reactance", "length_km", "added_mw", "export_mw", "units",
+            "line_flow_mw", "renewable_flow_mw"]  # fmt: skip
     if t.empty:
         return pd.DataFrame(columns=cols)
     rep = result.reinforcements.set_index("project_id")  # type: ignore[union-attr]

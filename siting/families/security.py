@@ -41,7 +41,7 @@ from .._utils import safe_name
 from ..constants import LINES, SECURITY
 from ..grid import islands, lodf
 from ._base import Family, value
-from .reinforcement import NEW_LINE_KEY, added_line_mw, new_line_flows
+from .reinforcement import NEW_LINE_KEY, added_line_mw, exported_mw, new_line_flows
 
 if TYPE_CHECKING:
     from .._result_types import ResultLike
@@ -202,7 +202,9 @@ def _with_new_links(m: ModelLike) -> nx.MultiGraph:
 def _post_outage_flows(result: ResultLike, data: SitingData) -> dict[str, dict[str, float]]:
     """For each outage that keeps the AC network connected: MW by which each line exceeds its residual.
 
-    Injections are the result's (supply used - load, plus HVDC inflow); the
+    Injections are the result's (supply used - load - the exports of the
+    links built, plus HVDC inflow; an export link's outage re-routes only the
+    campuses' flow on it, its export is held as a draw); the
     lost line's own flow is re-routed by solving the DC power flow of the
     network without it. Only lines over their residual (``|flow| + |renewable
     flow|``) appear.
@@ -212,7 +214,8 @@ def _post_outage_flows(result: ResultLike, data: SitingData) -> dict[str, dict[s
     added = added_line_mw(result, data).reindex(dl.index, fill_value=0.0)
     capacity = dl["residual_mw"].clip(lower=0.0) + added  # with the uprates built
     subs = result.substations.set_index("substation_id")
-    p = (subs["supply_used_mw"] - subs["load_mw"]).to_dict()
+    export = exported_mw(result, data).reindex(subs.index, fill_value=0.0)  # drawn by export links built
+    p = (subs["supply_used_mw"] - subs["load_mw"] - export).to_dict()
     new = new_line_flows(result, data)  # new HVDC links built: injections at their ends, and outages
     links = new.loc[new["units"] > 0, ["from_id", "to_id", "line_flow_mw"]]
     links = links.rename(columns={"line_flow_mw": "flow_mw"})
