@@ -10,6 +10,7 @@ plan exists), what the project therefore saves, and which campuses move.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -34,6 +35,35 @@ PROJECT_VALUE_COLUMNS = (
     "saves_krw_bn",
     "campuses_moved",
 )
+
+
+def _without(
+    data: SitingData,
+    result: SitingResult,
+    r: Any,
+    base: tuple[type[Family], ...],
+    plan: set[tuple[Any, Any]],
+) -> dict[str, Any]:
+    """One row of :func:`project_values`: the plan re-solved with project ``r`` (a row) unbuilt."""
+    held = _holding(str(r.project_id))
+    # a project of build_projects is re-solved without it too: it is no longer forced
+    sc = result.scenario.replace(
+        build_projects=tuple(p for p in result.scenario.build_projects if p != r.project_id)
+    )
+    without = solve(data, sc, families=[held if f is Reinforcement else f for f in base])
+    found = without.status.has_solution
+    other = set(zip(without.sites["site_id"], without.sites["substation_id"], strict=True))
+    objective = float(without.objective) if found and without.objective is not None else np.nan
+    return {
+        "project_id": r.project_id,
+        "name": r.name,
+        "units_built": int(r.units_built),
+        "cost_krw_bn": float(r.cost_krw_bn),
+        "status_without": str(without.status),
+        "objective_without_krw_bn": objective,
+        "saves_krw_bn": objective - float(result.objective or 0.0) if found else np.inf,
+        "campuses_moved": len(plan - other) if found else len(plan),
+    }
 
 
 def _holding(project_id: str) -> type[Family]:
@@ -110,27 +140,5 @@ def project_values(
                 "result.reinforcements where built is True"
             )
         built = built[built["project_id"].isin(list(only))]
-    rows = []
-    for r in built.itertuples():
-        held = _holding(str(r.project_id))
-        # a project of build_projects is re-solved without it too: it is no longer forced
-        sc = result.scenario.replace(
-            build_projects=tuple(p for p in result.scenario.build_projects if p != r.project_id)
-        )
-        without = solve(data, sc, families=[held if f is Reinforcement else f for f in base])
-        found = without.status.has_solution
-        other = set(zip(without.sites["site_id"], without.sites["substation_id"], strict=True))
-        objective = float(without.objective) if found and without.objective is not None else np.nan
-        rows.append(
-            {
-                "project_id": r.project_id,
-                "name": r.name,
-                "units_built": int(r.units_built),
-                "cost_krw_bn": float(r.cost_krw_bn),
-                "status_without": str(without.status),
-                "objective_without_krw_bn": objective,
-                "saves_krw_bn": objective - float(result.objective or 0.0) if found else np.inf,
-                "campuses_moved": len(plan - other) if found else len(plan),
-            }
-        )
+    rows = [_without(data, result, r, base, plan) for r in built.itertuples()]
     return pd.DataFrame(rows, columns=list(PROJECT_VALUE_COLUMNS))

@@ -13,10 +13,10 @@ import os
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
+from ._bundled import BUNDLED_SCENARIOS, bundled_scenario_path
 from ._checks import (
     check_bool,
     check_choice,
@@ -61,32 +61,9 @@ LIST_FIELDS = (
     "renewable_build",
     "build_projects",
 )
-#: The scenarios bundled with siting (``scenarios/`` in the repository, ``siting.bundled_scenarios``).
-BUNDLED_SCENARIOS = ("korea_default",)
-
 #: Power usage effectiveness of a new Korean build; 1.2-1.5 is typical
 #: (ASSUMPTION: a middle value).
 PUE = 1.3
-
-
-def bundled_scenario_path(name: str = "korea_default") -> Path:
-    """Path of a bundled scenario file, from an installed wheel or a source checkout.
-
-    Parameters
-    ----------
-    name : str, default "korea_default"
-        One of :data:`BUNDLED_SCENARIOS`.
-
-    Examples
-    --------
-    >>> bundled_scenario_path().name
-    'korea_default.toml'
-    """
-    check_choice("bundled scenario", name, BUNDLED_SCENARIOS)
-    try:
-        return Path(str(resources.files("siting.bundled_scenarios") / f"{name}.toml"))
-    except ModuleNotFoundError:  # running from a source tree that is not installed
-        return Path(__file__).resolve().parent.parent / "scenarios" / f"{name}.toml"
 
 
 @dataclass(frozen=True, kw_only=True)
