@@ -161,22 +161,27 @@ def cheap(pid: str, cost: float = 0.01) -> list[dict]:
     return [{**p, "cost_krw_bn": cost} if p["project_id"] == pid else p for p in PROJECTS]
 
 
-@pytest.mark.parametrize("flow_model", ["transport", "dc"])
+#: The cases, each for both flow models: (target, headroom, projects, what the optimum does).
+BUILD_CASES = [
+    (100, None, PROJECTS, "not built"),  # today's grid serves it: no project is worth its cost
+    # s-mid full: the campus goes to s-mid2; feasible without, but the cheap link west -> mid2
+    # is shorter than L3 + L4 and saves more transmission than it costs
+    (100, {"s-mid": 0}, cheap("hv"), "built"),
+    (200, None, PROJECTS, "needed"),  # infeasible without any project
+    (400, None, PROJECTS, "infeasible"),  # beyond the headroom with every expansion built
+    ("renewable", None, PROJECTS, "needed"),  # the renewable energy shares the lines, new and uprated
+    ("loading", None, PROJECTS, "needed"),  # lines loaded to 90 % of their capacity, uprates included
+]
+#: The quick tier keeps one case a project is built in per flow model; the rest run in the slow tier.
+QUICK_BUILDS = {("transport", 100, "built"), ("dc", 200, "needed")}
+
+
 @pytest.mark.parametrize(
-    ("target_mw", "headroom", "rows", "expect"),
+    ("flow_model", "target_mw", "headroom", "rows", "expect"),
     [
-        # today's grid serves it: no project is worth its cost
-        pytest.param(100, None, PROJECTS, "not built", marks=pytest.mark.slow),
-        # s-mid full: the campus goes to s-mid2; feasible without, but the cheap link west -> mid2
-        # is shorter than L3 + L4 and saves more transmission than it costs
-        (100, {"s-mid": 0}, cheap("hv"), "built"),
-        (200, None, PROJECTS, "needed"),  # infeasible without any project
-        # beyond the headroom with every expansion built
-        pytest.param(400, None, PROJECTS, "infeasible", marks=pytest.mark.slow),
-        # the renewable energy shares the lines, new and uprated
-        pytest.param("renewable", None, PROJECTS, "needed", marks=pytest.mark.slow),
-        # lines loaded to 90 % of their capacity, uprates included
-        pytest.param("loading", None, PROJECTS, "needed", marks=pytest.mark.slow),
+        pytest.param(flow, *case, marks=() if (flow, case[0], case[3]) in QUICK_BUILDS else pytest.mark.slow)
+        for case in BUILD_CASES
+        for flow in ("transport", "dc")
     ],
 )
 def test_brute_force_over_every_build(flow_model, target_mw, headroom, rows, expect):
@@ -357,7 +362,9 @@ def test_reinforce_round_trips():
         siting.Scenario(target_mw=100, reinforce="yes")
 
 
-@pytest.mark.parametrize("target_mw", [100, 150, 200])
+@pytest.mark.parametrize(
+    "target_mw", [pytest.param(100, marks=pytest.mark.slow), 150, pytest.param(200, marks=pytest.mark.slow)]
+)
 def test_brute_force_with_n_minus_1(target_mw):
     """N-1 with an uprate, an HVDC link (an outage too) and a substation project; today's grid fails all."""
     data, sc = middle(target_mw=target_mw, flow_model="dc", n_minus_1=True)

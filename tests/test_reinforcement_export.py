@@ -57,7 +57,8 @@ def units_of(res) -> dict[str, int]:
 @pytest.mark.parametrize(
     ("target_mw", "headroom", "cost", "forced"),
     [
-        (100, {"s-mid": 0}, 5.0, ()),  # the link's 40 MW for campuses vs its 60 MW taken from the West
+        # the link's 40 MW for campuses vs its 60 MW taken from the West
+        pytest.param(100, {"s-mid": 0}, 5.0, (), marks=pytest.mark.slow),
         (100, {"s-mid": 0}, 0.01, ()),  # cheap: built, its 40 MW shorter than L3 + L4
         (200, None, 5.0, ()),  # infeasible without a project
         (200, None, 5.0, ("exp",)),  # the export link built whatever it does

@@ -47,7 +47,7 @@ def resolve_order(families: Sequence[type[Family]], *, given: Collection[str] = 
     --------
     >>> from siting.families import LineLoading, Network, Target
     >>> # the model holds these (the renewable-build and reinforcement families fill them when on)
-    >>> given = ("build_peak", "added_capacity", "new_lines")
+    >>> given = ("build_peak", "added_capacity", "new_lines", "exports")
     >>> [f.__name__ for f in resolve_order([LineLoading, Target, Network], given=given)]
     ['Target', 'Network', 'LineLoading']
     """
