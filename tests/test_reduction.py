@@ -106,7 +106,7 @@ UNPROVEN_10KM = (
 @pytest.mark.parametrize(
     "name",
     [
-        "30km",
+        pytest.param("30km", marks=pytest.mark.slow),  # toys in the quick tier: test_bruteforce.py
         pytest.param("30km_share", marks=pytest.mark.slow),
         pytest.param("10km", marks=[pytest.mark.slow, pytest.mark.xfail(reason=UNPROVEN_10KM)]),
     ],

@@ -31,7 +31,9 @@ def test_toy_results_verify(toy_data, case):
     assert_result_valid(res, toy_data)
 
 
-@pytest.mark.parametrize("spacing_km", [50, pytest.param(10, marks=pytest.mark.slow)], ids=["50km", "10km"])
+# Korea end to end runs in the quick tier through the notebooks and the CLI tests; these in the slow one
+@pytest.mark.slow
+@pytest.mark.parametrize("spacing_km", [50, 10], ids=["50km", "10km"])
 def test_korea_default_scenario_verifies(korea, spacing_km):
     from pathlib import Path
 

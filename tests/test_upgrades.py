@@ -144,7 +144,8 @@ def test_elastic_upgrade_values_match_finite_difference():
         assert gained == pytest.approx(up.at[lid, "mw_per_mw"], abs=1e-6)
 
 
-@pytest.mark.parametrize("spacing_km", [40, pytest.param(10, marks=pytest.mark.slow)], ids=["40km", "10km"])
+@pytest.mark.slow  # the quick tier checks the toy's prices (test_line_price_matches_finite_difference)
+@pytest.mark.parametrize("spacing_km", [40, 10], ids=["40km", "10km"])
 def test_korea_line_price_matches_finite_difference(korea_generic_154, spacing_km):
     """Korea: the most valuable line, raised by 1 MW, saves what its price says.
 
