@@ -59,7 +59,14 @@ from .grid import build_grid
 from .options import OPTION_COST_COLUMNS
 from .postsolve import PRICE_STEP_MW, Solution
 from .scenario import Scenario
-from .solvers import Deadline, OutOfTime, SolveReport, solve_lp_duals, solve_problem, variable_maker
+from .solvers import (
+    Deadline,
+    SolveReport,
+    check_deadline,
+    solve_lp_duals,
+    solve_problem,
+    variable_maker,
+)
 
 __all__ = ["PRICE_STEP_MW", "SitingModel", "Solution"]
 
@@ -247,8 +254,7 @@ class SitingModel(LazySites):
         Families that add many rows call it now and then, so that a time
         limit also bounds the model build.
         """
-        if self.deadline is not None and self.deadline.expired:
-            raise OutOfTime(where)
+        check_deadline(self.deadline, where)
 
     def slack(self, limit: str, key: Hashable) -> pulp.LpVariable | int:
         """A non-negative slack on ``(limit, key)`` when ``limit`` is elastic, else 0."""

@@ -26,7 +26,7 @@ from .candidates import BLOCK_CELLS, CandidateGrid, Candidates, grid_ids, substa
 from .data import SitingData
 from .grid import deliverable_mw
 from .scenario import Scenario
-from .solvers import Deadline, OutOfTime
+from .solvers import Deadline, check_deadline
 
 __all__ = [
     "build_options",
@@ -553,8 +553,7 @@ def stream_options(
     # a last empty block, so that an empty grid goes through the same steps
     blocks = grid.blocks(max_cells=block_cells, reach_km=_reach_km(data, scenario, head))
     for block in itertools.chain(blocks, [grid.candidates(np.empty((0, 2)), ids=False)]):
-        if deadline is not None and deadline.expired:
-            raise OutOfTime("building the candidate sites and their options")
+        check_deadline(deadline, "building the candidate sites and their options")
         pool.add(block, _option_columns(data, scenario, block, head))
         if pool.rows() > pool_rows:
             pool.cut(bound, tiers)

@@ -38,7 +38,7 @@ from .data import SitingData
 from .grid import build_grid, check_connected
 from .options import build_options, effective_headroom, reduce_options, stream_options
 from .scenario import Scenario
-from .solvers import Deadline, OutOfTime
+from .solvers import Deadline, OutOfTime, check_deadline
 
 __all__ = ["STAGE_FIELDS", "Prepared", "Stages", "prepare", "prepared_for", "stage_key"]
 
@@ -269,14 +269,14 @@ class Prepared:
                 )
                 sec["candidates"] = sec.pop("streamed")
                 return Stages(st.cand, excluded, G, head, st.options_all, st.opts, sec)
-            _check(deadline, "before the candidate sites")
+            check_deadline(deadline, "before the candidate sites")
             cand = self._all_candidates(scenario, sec)
-            _check(deadline, "after the candidate sites, before their options")
+            check_deadline(deadline, "after the candidate sites, before their options")
             all_opts = self._get(
                 "options", scenario, lambda: build_options(data, scenario, cand, headroom=head), sec
             )
             if reduce:
-                _check(deadline, "after the options, before their reduction")
+                check_deadline(deadline, "after the options, before their reduction")
                 reduced = functools.partial(reduce_options, all_opts, data, scenario, headroom=head)
                 opts = self._get("reduction", scenario, reduced, sec)
             else:
@@ -328,9 +328,9 @@ class Prepared:
         (checked before and after the candidates) it raises
         :class:`siting.solvers.OutOfTime`.
         """
-        _check(deadline, "before every candidate's options")
+        check_deadline(deadline, "before every candidate's options")
         cand = self._all_candidates(scenario, {})
-        _check(deadline, "after every candidate, before their options")
+        check_deadline(deadline, "after every candidate, before their options")
         head = headroom_bound(self.data, scenario)
         opts = self._get(
             "nominal_options", scenario, lambda: build_options(self.data, scenario, cand, headroom=head), {}
@@ -383,12 +383,6 @@ def prepare(
     if scenario is not None:
         out.stages(scenario, reduce=reduce)
     return out
-
-
-def _check(deadline: Deadline | None, where: str) -> None:
-    """Raise :class:`OutOfTime` (saying ``where``) once ``deadline`` has passed."""
-    if deadline is not None and deadline.expired:
-        raise OutOfTime(where)
 
 
 def prepared_for(

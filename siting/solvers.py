@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 __all__ = [
     "Deadline",
     "LpDuals",
+    "check_deadline",
     "OutOfTime",
     "SolveReport",
     "solve_lp_duals",
@@ -88,6 +89,22 @@ class Deadline:
     def expired(self) -> bool:
         """Whether less than :data:`MIN_SOLVE_S` is left."""
         return self.remaining() < MIN_SOLVE_S
+
+
+def check_deadline(deadline: Deadline | None, where: str) -> None:
+    """Raise :class:`OutOfTime` (saying ``where``) once ``deadline`` has passed; no deadline, no check.
+
+    Examples
+    --------
+    >>> check_deadline(None, "anywhere"), check_deadline(Deadline(60.0), "here")
+    (None, None)
+    >>> check_deadline(Deadline(0.0), "building the model")
+    Traceback (most recent call last):
+    ...
+    siting.solvers.OutOfTime: building the model
+    """
+    if deadline is not None and deadline.expired:
+        raise OutOfTime(where)
 
 
 @dataclass(frozen=True)
