@@ -178,15 +178,20 @@ def _projects(r: ResultLike) -> dict[str, Any]:
     if table is None:
         return {"reinforcement_krw_bn": 0.0, "projects_built": 0, "projects": ""}
     built = table[table["units_built"] > 0]
-    names = [
-        f"{name} ({k} line{'' if k == 1 else 's'})" if k else str(name or pid) + (f" ({u} units)" if u > 1 else "")
-        for pid, name, k, u in grouped(built)[["project_id", "name", "lines", "units_built"]].itertuples(index=False)
-    ]
+    items = grouped(built)[["project_id", "name", "lines", "units_built"]]
+    names = [_item_name(pid, name, k, u) for pid, name, k, u in items.itertuples(index=False)]
     return {
         "reinforcement_krw_bn": float(r.costs.get("reinforcement", 0.0)),
         "projects_built": len(built),
         "projects": ", ".join(names),
     }
+
+
+def _item_name(pid: str, name: str | None, lines: int, units: int) -> str:
+    """A project built, with its units when several, or a generic uprate with its count of lines."""
+    if lines:
+        return f"{name} ({lines} line{'' if lines == 1 else 's'})"
+    return f"{name or pid}" + (f" ({units} units)" if units > 1 else "")
 
 
 def _difference(a: Any, b: Any) -> Any:

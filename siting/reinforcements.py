@@ -276,8 +276,9 @@ def grouped(table: pd.DataFrame, *, sums: Sequence[str] = ("cost_krw_bn",)) -> p
     Examples
     --------
     >>> import pandas as pd
-    >>> t = pd.DataFrame({"project_id": ["UP:L7", "HV", "UP:L3"], "name": ["Reconductor", "HVDC", "Reconductor"],
-    ...     "kind": ["uprate", "hvdc", "uprate"], "line_id": ["L7", None, "L3"], "cost_krw_bn": [2.0, 900.0, 3.5]})
+    >>> t = pd.DataFrame({"project_id": ["UP:L7", "HV", "UP:L3"], "kind": ["uprate", "hvdc", "uprate"],
+    ...     "name": ["Reconductor", "HVDC", "Reconductor"], "line_id": ["L7", None, "L3"],
+    ...     "cost_krw_bn": [2.0, 900.0, 3.5]})
     >>> grouped(t)[["project_id", "name", "lines", "cost_krw_bn"]].values.tolist()
     [['HV', 'HVDC', 0, 900.0], ['UP', 'Reconductor', 2, 5.5]]
     """
@@ -290,7 +291,7 @@ def grouped(table: pd.DataFrame, *, sums: Sequence[str] = ("cost_krw_bn",)) -> p
     plain = plain.assign(lines=lines.astype(int), _key=key)
     agg: dict[str, str] = {c: "first" for c in plain.columns if c != "_key"}
     agg |= {c: "sum" for c in (*sums, "lines")}
-    out = plain.groupby("_key", sort=False).agg(agg)  # type: ignore[arg-type]
+    out = plain.groupby("_key", sort=False).agg(agg)
     out["project_id"] = out.index.astype(object)
     out = out.sort_values("lines", key=lambda n: n > 0, kind="stable")
     return out.reset_index(drop=True)

@@ -107,9 +107,9 @@ def reinforcement_line(result: ResultLike) -> str:
     --------
     >>> import pandas as pd, siting
     >>> from types import SimpleNamespace
-    >>> t = pd.DataFrame({"project_id": ["a", "b"], "name": ["HVDC east", "Uprate L3"], "kind": ["hvdc", "uprate"],
-    ...     "line_id": [None, "L3"], "units_built": [1, 0], "max_units": [1, 1], "cost_krw_bn": [400.0, 0.0],
-    ...     "flow_mw": [950.0, 0.0], "export_mw": [0.0, 0.0]})
+    >>> t = pd.DataFrame({"project_id": ["a", "b"], "name": ["HVDC east", "Uprate L3"],
+    ...     "kind": ["hvdc", "uprate"], "line_id": [None, "L3"], "units_built": [1, 0], "max_units": [1, 1],
+    ...     "cost_krw_bn": [400.0, 0.0], "flow_mw": [950.0, 0.0], "export_mw": [0.0, 0.0]})
     >>> reinforcement_line(SimpleNamespace(reinforcements=t, scenario=siting.Scenario(target_mw=1)))
     'Reinforcements built: HVDC east (1/1 units, 400.0 KRW bn, carries 950 MW); 1 of 2 candidates'
     >>> t["export_mw"] = [2000.0, 0.0]

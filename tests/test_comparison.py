@@ -70,7 +70,8 @@ def _generic(reinforced):
 
     table = reinforced.reinforcements.copy()
     table.loc[table.project_id == "up3", ["project_id", "name"]] = ["G:L3", "Reconductor"]
-    extra = table[table.project_id == "G:L3"].assign(project_id="G:L5", line_id="L5", cost_krw_bn=2.5, flow_mw=7.0)
+    extra = table[table.project_id == "G:L3"]
+    extra = extra.assign(project_id="G:L5", line_id="L5", cost_krw_bn=2.5, flow_mw=7.0)
     table = pd.concat([table, extra], ignore_index=True)
     return dataclasses.replace(reinforced, reinforcements=table)
 
