@@ -433,7 +433,8 @@ def _fmt_progress(solver: str, model: dict[str, Any], p: dict[str, Any]) -> str:
     )
 
 
-def main() -> None:
+def parse_args() -> argparse.Namespace:
+    """The command line (``--quick`` filled in as 10 km, 1 GW, 10 s; no naive run where it has no model)."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--resolutions", type=float, nargs="+", default=[5.0, 2.0, 1.0, 0.5, 0.25], help="km")
     ap.add_argument("--solver", default="cbc,highs", help="comma-separated: cbc, highs, scip (progress only)")
@@ -448,19 +449,25 @@ def main() -> None:
     ap.add_argument("--no-progress", action="store_true", help="no solves of the exported model")
     ap.add_argument("--child", help=argparse.SUPPRESS)
     args = ap.parse_args()
-    if args.child:
-        child(json.loads(args.child))
-        return
-    seeds = args.seeds or [0, 1, 2]
+    args.seeds = args.seeds or ([0] if args.quick else [0, 1, 2])
     if args.quick:
         args.resolutions, args.time_limit = [10.0], min(args.time_limit, 10.0)
-        seeds, args.target_mw = args.seeds or [0], args.target_mw or 1000.0
+        args.target_mw = args.target_mw or 1000.0
     if args.flow_model == "dc" and not args.no_naive:
         print("the naive model covers the transport model only: no naive runs")
         args.no_naive = True
     if args.reinforce and not args.no_naive:
         print("the naive model has no reinforcements: no naive runs")
         args.no_naive = True
+    return args
+
+
+def main() -> None:
+    args = parse_args()
+    if args.child:
+        child(json.loads(args.child))
+        return
+    seeds = args.seeds
     solvers = [s.strip() for s in args.solver.split(",") if s.strip()]
     machine = {
         "machine": platform.machine(),
