@@ -14,10 +14,10 @@ this measures the first (on the default Korean scenario, usually the only) integ
 
 Run by ``bench_national.py``, one child process per export and per solve::
 
-    python benchmarks/solver_progress.py export KM TARGET_MW FLOW_MODEL LIMIT_S FILE.mps
+    python benchmarks/solver_progress.py export KM TARGET_MW FLOW_MODEL LIMIT_S FILE.mps [REINFORCE]
     python benchmarks/solver_progress.py solve {highs,scip} FILE.mps SEED MIP_GAP LIMIT_S
 
-each printing one JSON line.
+each printing one JSON line (``REINFORCE`` ``True``: every bundled candidate reinforcement offered).
 """
 
 from __future__ import annotations
@@ -47,11 +47,15 @@ GRACE_S = 600.0
 MEDIAN_KEYS = ("seconds", *GAP_MARKS, "gap", "root_gap", "root_cut_gap", "objective", "nodes")
 
 
-def scenario(km: float, target_mw: float | None, flow_model: str | None, time_limit: float) -> Any:
-    """The default Korean scenario at ``km``, optionally with another target and flow model."""
+def scenario(
+    km: float, target_mw: float | None, flow_model: str | None, time_limit: float, *, reinforce: bool = False
+) -> Any:
+    """The default Korean scenario at ``km``, optionally with another target and flow model, and every
+    bundled candidate reinforcement offered."""
     import siting
 
     sc = siting.Scenario.from_toml(SCENARIO).replace(grid_spacing_km=km, time_limit_s=time_limit)
+    sc = sc.replace(reinforce=reinforce)
     if target_mw is not None:
         sc = sc.replace(target_mw=target_mw)
     return sc if flow_model is None else sc.replace(flow_model=flow_model)
@@ -331,6 +335,7 @@ def measure(
     time_limit: float,
     seeds: list[int],
     solvers: list[str],
+    reinforce: bool = False,
 ) -> dict[str, Any]:
     """Export the model at ``km`` once, then solve the file with each of ``solvers`` per seed.
 
@@ -340,7 +345,7 @@ def measure(
     """
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"siting_{km:g}km.mps"
-        model = _child(["export", km, target_mw, flow_model, time_limit, path], time_limit)
+        model = _child(["export", km, target_mw, flow_model, time_limit, path, reinforce], time_limit)
         out: dict[str, Any] = {"model": model}
         if "lp_bound" not in model:
             return out
@@ -372,6 +377,7 @@ def main(argv: list[str]) -> None:
             None if target == "None" else float(target),
             None if flow == "None" else flow,
             float(limit),
+            reinforce=argv[6:7] == ["True"],
         )
         out = export(sc, Path(file))
     else:

@@ -116,12 +116,21 @@ EAST_COAST_EXPORT_MW: Final[tuple[float, float]] = (4000.0, EAST_COAST_HELD_BACK
 #: there would take conventional supply the link does not carry.
 WEST_SEA_EXPORT_MW: Final[float] = 0.0
 
-_SIN_HANUL = End(
-    "name",
-    "Sin-Hanul",
-    "the East Coast converter stands at KHNP's Hanul site in Uljin (Electrical Industry News 2023-11-23); "
-    "the bundled 765 kV bus named Sin-Hanul serves that site (the 154 kV tee named Uljin cannot take a "
-    "4 GW converter)",
+#: The bundled bus that the East Coast converter's held-back generation enters: the
+#: 345 kV bus where ``plants.csv`` attaches Hanul's supply for new load.
+HANUL_345_BUS: Final[str] = "b345-37.090-129.381"
+
+_EAST_COAST_CONVERTER = End(
+    "id",
+    HANUL_345_BUS,
+    "the East Coast converter stands inside KHNP's Shin-Hanul 1-2 site of the Hanul complex in Uljin "
+    "(KHNP board 2018-06-07, reported by Yonhap 2021-05-18; Electrical Industry News 2023-11-23). The "
+    "bundled grid draws the complex as four buses within 2.1 km of each other, tied by 0.8-1.2 km 345 kV "
+    "lines; the link starts at the one where plants.csv attaches the generation it is built to carry "
+    "out (GPPD's Hanul), this 345 kV bus. From the 765 kV bus named Sin-Hanul, 1.2 km away, that supply "
+    "would first cross the complex's own ties, which the lines layer rates like any line (a residual "
+    "share of their rating), and too little of it reaches Sin-Hanul for a 4 GW export (max-flow, "
+    "data/geo/README.md). The 154 kV tee named Uljin cannot take a 4 GW converter",
 )
 
 
@@ -140,7 +149,7 @@ CANDIDATES: Final[list[dict[str, object]]] = [
         "project_id": "KR-HVDC-EC1",
         "name": "East Coast – Sin-Gapyeong 500 kV HVDC (stage 1, under construction)",
         "kind": "hvdc",
-        "from": _SIN_HANUL,
+        "from": _EAST_COAST_CONVERTER,
         "to": End(
             "id",
             "b765-37.617-127.503",
@@ -161,7 +170,7 @@ CANDIDATES: Final[list[dict[str, object]]] = [
         "project_id": "KR-HVDC-EC2",
         "name": "East Coast – Dong-Seoul (Hanam) 500 kV HVDC (stage 2, delayed)",
         "kind": "hvdc",
-        "from": _SIN_HANUL,
+        "from": _EAST_COAST_CONVERTER,
         "to": End("name", "Dong-Seoul", "the Dong-Seoul converter in Hanam (Maeil Business 2025-05-26)"),
         "capacity_mw": 4000.0,
         "export_mw": EAST_COAST_EXPORT_MW[1],

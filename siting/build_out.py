@@ -31,13 +31,18 @@ NEW_LINE_KINDS = {"ac_line": "ac", "hvdc": "hvdc"}
 
 
 def offered(data: SitingData, scenario: Scenario) -> pd.DataFrame:
-    """The projects a scenario may build: every project of the data with ``reinforce``, else none.
+    """The projects a scenario may build: with ``reinforce``, those of the data available by its ``year``.
+
+    A project is available when the scenario has no ``year``, the project no
+    ``earliest_year``, or ``earliest_year <= year``; without ``reinforce``
+    no project is offered.
 
     Raises
     ------
     siting.ScenarioError
         When ``reinforce`` is on and the data has no reinforcements, or
-        ``build_projects`` names projects the data does not hold.
+        ``build_projects`` names projects the data does not hold or that
+        are not available by ``year``.
 
     Examples
     --------
@@ -62,7 +67,19 @@ def offered(data: SitingData, scenario: Scenario) -> pd.DataFrame:
             "siting.reinforcements.projects(data) (a generic uprate's are '<project_id>:<line_id>'), "
             "or drop them."
         )
-    return table
+    if scenario.year is None:
+        return table
+    late = (table["earliest_year"].fillna(scenario.year) > scenario.year).to_numpy(dtype=bool)
+    forced = table[late & table["project_id"].isin(scenario.build_projects).to_numpy()]
+    if len(forced):
+        ids, years = forced["project_id"], forced["earliest_year"]
+        late_ids = ", ".join(f"{p} {y}" for p, y in zip(ids, years, strict=True))
+        raise ScenarioError(
+            f"scenario field 'build_projects' forces projects not available by scenario field 'year' "
+            f"= {scenario.year} (column 'earliest_year' of layer 'reinforcements': {late_ids}); fix: set "
+            f"year to {int(years.max())} or later, or drop them from build_projects."
+        )
+    return table[~late].reset_index(drop=True)
 
 
 def headroom_bound(data: SitingData, scenario: Scenario) -> np.ndarray:

@@ -13,7 +13,7 @@ import pandas as pd
 
 from ._errors import SitingError
 from ._result_types import ResultLike
-from .reinforcements import generic
+from .reinforcements import grouped
 
 __all__ = ["compare", "named_results"]
 
@@ -32,7 +32,7 @@ def compare(
     ``reinforcement_krw_bn`` (0 for a plan that does not reinforce),
     ``projects_built`` (how many) and ``projects`` (their names, with the units
     of a modular one; the lines of a generic uprate counted under its name:
-    :func:`siting.reinforcements.generic`); None for a result without a plan.
+    :func:`siting.reinforcements.grouped`); None for a result without a plan.
     Differences are numeric (result minus the first); text rows read
     "differs" where they differ.
 
@@ -178,20 +178,20 @@ def _projects(r: ResultLike) -> dict[str, Any]:
     if table is None:
         return {"reinforcement_krw_bn": 0.0, "projects_built": 0, "projects": ""}
     built = table[table["units_built"] > 0]
-    lines = generic(built)
-    names = [
-        str(n or pid) + (f" ({k} units)" if k > 1 else "")
-        for n, pid, k in zip(built["name"], built["project_id"], built["units_built"], strict=True)
-    ]
-    names = [n for n, g in zip(names, lines, strict=True) if not g] + [
-        f"{name} ({k} line{'' if k == 1 else 's'})"
-        for name, k in built[lines].groupby("name", sort=False).size().items()
-    ]
+    items = grouped(built)[["project_id", "name", "lines", "units_built"]]
+    names = [_item_name(pid, name, k, u) for pid, name, k, u in items.itertuples(index=False)]
     return {
         "reinforcement_krw_bn": float(r.costs.get("reinforcement", 0.0)),
         "projects_built": len(built),
         "projects": ", ".join(names),
     }
+
+
+def _item_name(pid: str, name: str | None, lines: int, units: int) -> str:
+    """A project built, with its units when several, or a generic uprate with its count of lines."""
+    if lines:
+        return f"{name} ({lines} line{'' if lines == 1 else 's'})"
+    return f"{name or pid}" + (f" ({units} units)" if units > 1 else "")
 
 
 def _difference(a: Any, b: Any) -> Any:

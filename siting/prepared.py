@@ -51,8 +51,9 @@ _CANDIDATES = (
     "max_connection_km",
 )
 _GRID = ("renewable_status", "renewable_build", "costs.renewable_technologies", "costs.discount_rate")
-#: The headroom bounds of a reinforcing scenario take every candidate project built (:mod:`siting.build_out`).
-_BOUNDS = ("reinforce",)
+#: The headroom bounds of a reinforcing scenario take every candidate project offered built
+#: (:mod:`siting.build_out`): those available by ``year``.
+_BOUNDS = ("reinforce", "year")
 _OPTION_COSTS = (
     "costs.connection_fixed",
     "costs.connection_per_km",

@@ -10,6 +10,7 @@ never the layer's rules.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Final
 
 import geopandas as gpd
@@ -22,7 +23,7 @@ from .rules import line_type
 if TYPE_CHECKING:
     from .data import SitingData
 
-__all__ = ["generic", "projects", "PROJECT_COLUMNS"]
+__all__ = ["generic", "grouped", "projects", "PROJECT_COLUMNS"]
 
 #: Columns of :func:`projects`, in order.
 PROJECT_COLUMNS: Final[tuple[str, ...]] = (
@@ -247,3 +248,50 @@ def generic(table: pd.DataFrame) -> pd.Series:
         for pid, kind, line in zip(table["project_id"], table["kind"], table["line_id"], strict=True)
     ]
     return pd.Series(ends, index=table.index, dtype=bool)
+
+
+def grouped(table: pd.DataFrame, *, sums: Sequence[str] = ("cost_krw_bn",)) -> pd.DataFrame:
+    """Projects as a reader counts them: each named project alone, the lines of a generic uprate together.
+
+    The lines of one generic uprate row (:func:`generic`, ids
+    ``"<project_id>:<line_id>"``) become one row, keyed by the layer row's
+    ``project_id``, with their count in ``lines`` and the sums of ``sums``;
+    every other column is its first line's. Named projects come first, in the
+    table's order, then the generic rows in order of their first line.
+
+    Parameters
+    ----------
+    table : DataFrame
+        With ``project_id``, ``kind``, ``line_id`` and the columns of
+        ``sums``: :func:`projects`, or rows of ``SitingResult.reinforcements``.
+    sums : sequence of str, default ("cost_krw_bn",)
+        Numeric (or boolean) columns added up over a generic row's lines.
+
+    Returns
+    -------
+    DataFrame
+        The table's columns (no geometry) and ``lines``: how many lines a row
+        stands for, 0 for a named project.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"project_id": ["UP:L7", "HV", "UP:L3"], "kind": ["uprate", "hvdc", "uprate"],
+    ...     "name": ["Reconductor", "HVDC", "Reconductor"], "line_id": ["L7", None, "L3"],
+    ...     "cost_krw_bn": [2.0, 900.0, 3.5]})
+    >>> grouped(t)[["project_id", "name", "lines", "cost_krw_bn"]].values.tolist()
+    [['HV', 'HVDC', 0, 900.0], ['UP', 'Reconductor', 2, 5.5]]
+    """
+    lines = generic(table).to_numpy()
+    key = [
+        pid[: -len(line) - 1] if g else pid
+        for pid, line, g in zip(table["project_id"], table["line_id"], lines, strict=True)
+    ]
+    plain = pd.DataFrame(table.drop(columns="geometry", errors="ignore"))
+    plain = plain.assign(lines=lines.astype(int), _key=key)
+    agg: dict[str, str] = {c: "first" for c in plain.columns if c != "_key"}
+    agg |= {c: "sum" for c in (*sums, "lines")}
+    out = plain.groupby("_key", sort=False).agg(agg)
+    out["project_id"] = out.index.astype(object)
+    out = out.sort_values("lines", key=lambda n: n > 0, kind="stable")
+    return out.reset_index(drop=True)

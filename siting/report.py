@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from typing import Any
 
 from ._result_types import SITE_COST_COLUMNS, DiagnosisLike, ResultLike
 from .candidates import DROP_REASONS
 from .constants import Status
 from .exclusions import exclusion_text
+from .reinforcements import grouped
 
 __all__ = ["summary", "describe", "dropped_summary", "line_label", "overbuild_note", "renewable_line"]
 
@@ -96,15 +98,18 @@ def _plan(result: ResultLike) -> list[str]:
 def reinforcement_line(result: ResultLike) -> str:
     """The reinforcements built, each with its units, cost, MW carried and exported, or "none".
 
-    A project the scenario forces (``build_projects``) says so.
+    A project the scenario forces (``build_projects``) says so. The lines of
+    a generic uprate built are counted under its name, with their total
+    cost and MW (:func:`siting.reinforcements.grouped`, as in
+    :func:`siting.compare`).
 
     Examples
     --------
     >>> import pandas as pd, siting
     >>> from types import SimpleNamespace
-    >>> t = pd.DataFrame({"project_id": ["a", "b"], "name": ["HVDC east", "Uprate L3"], "units_built": [1, 0],
-    ...     "max_units": [1, 1], "cost_krw_bn": [400.0, 0.0], "flow_mw": [950.0, 0.0],
-    ...     "export_mw": [0.0, 0.0]})
+    >>> t = pd.DataFrame({"project_id": ["a", "b"], "name": ["HVDC east", "Uprate L3"],
+    ...     "kind": ["hvdc", "uprate"], "line_id": [None, "L3"], "units_built": [1, 0], "max_units": [1, 1],
+    ...     "cost_krw_bn": [400.0, 0.0], "flow_mw": [950.0, 0.0], "export_mw": [0.0, 0.0]})
     >>> reinforcement_line(SimpleNamespace(reinforcements=t, scenario=siting.Scenario(target_mw=1)))
     'Reinforcements built: HVDC east (1/1 units, 400.0 KRW bn, carries 950 MW); 1 of 2 candidates'
     >>> t["export_mw"] = [2000.0, 0.0]
@@ -113,24 +118,42 @@ def reinforcement_line(result: ResultLike) -> str:
     ... # doctest: +NORMALIZE_WHITESPACE
     Reinforcements built: HVDC east (1/1 units, 400.0 KRW bn, carries 950 MW, exports 2,000 MW of
     today's held-back generation, forced); 1 of 2 candidates
+    >>> up = pd.DataFrame({"project_id": ["U:L1", "U:L2"], "name": "Reconductor 154 kV", "kind": "uprate",
+    ...     "line_id": ["L1", "L2"], "units_built": 1, "max_units": 1, "cost_krw_bn": [1.5, 2.0],
+    ...     "flow_mw": [30.0, 45.0], "export_mw": 0.0})
+    >>> reinforcement_line(SimpleNamespace(reinforcements=up, scenario=siting.Scenario(target_mw=1)))
+    'Reinforcements built: Reconductor 154 kV ×2 lines (3.5 KRW bn, carry 75 MW in all); 2 of 2 candidates'
     """
     table = result.reinforcements
     if table is None:
         return "Reinforcements built: none (reinforce is off)"
     built = table[table["units_built"] > 0]
     if built.empty:
-        return f"Reinforcements built: none of {len(table)} candidates"
+        return f"Reinforcements built: none of {len(table):,} candidates"
     cur = result.scenario.costs.currency
-    forced = set(result.scenario.build_projects)
-    parts = [
+    items = grouped(
+        built.assign(forced=built["project_id"].isin(set(result.scenario.build_projects))),
+        sums=("cost_krw_bn", "flow_mw", "export_mw", "forced"),
+    )
+    parts = [_built_item(r, cur) for r in items.itertuples()]
+    return f"Reinforcements built: {'; '.join(parts)}; {len(built):,} of {len(table):,} candidates"
+
+
+def _built_item(r: Any, cur: str) -> str:
+    """One project built, or the lines of one generic uprate built, for :func:`reinforcement_line`."""
+    if r.lines:
+        forced = f", {r.forced} forced" if r.forced else ""
+        return (
+            f"{r.name} ×{r.lines} line{'' if r.lines == 1 else 's'} ({r.cost_krw_bn:,.1f} {cur}, "
+            f"carry {r.flow_mw:,.0f} MW in all{forced})"
+        )
+    return (
         f"{r.name or r.project_id} ({r.units_built}/{r.max_units} units, {r.cost_krw_bn:,.1f} {cur}, "
         f"carries {r.flow_mw:,.0f} MW"
         + (f", exports {r.export_mw:,.0f} MW of today's held-back generation" if r.export_mw > 0 else "")
-        + (", forced" if r.project_id in forced else "")
+        + (", forced" if r.forced else "")
         + ")"
-        for r in built.itertuples()
-    ]
-    return f"Reinforcements built: {'; '.join(parts)}; {len(built)} of {len(table)} candidates"
+    )
 
 
 def renewable_line(result: ResultLike) -> str:

@@ -222,7 +222,8 @@ class SitingResult:
         :meth:`summary`.
     reinforcements : GeoDataFrame or None
         With ``Scenario(reinforce=True)``: one row per candidate project
-        (:func:`siting.reinforcements.projects`): project_id, name, kind,
+        offered (:func:`siting.reinforcements.projects`, those available by
+        ``Scenario.year``): project_id, name, kind,
         from_id, to_id, line_id, substation_id, added_mw (per unit),
         max_units, units_built, built, unit_cost_krw_bn, cost_krw_bn (of the
         units built), flow_mw (MW it carries: a new line or link, |flow| +

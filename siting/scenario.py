@@ -175,6 +175,10 @@ class Scenario:
         chosen. Needs ``reinforce``; ids the data does not hold are refused
         when solving. The question "this link is being built anyway: what does
         it do to my campuses?" (an export link can take supply from them).
+    year : int, optional
+        The year the plan is for: projects whose ``earliest_year`` is later
+        are not offered (forcing one is a ScenarioError). ``None``: every
+        project, whatever its ``earliest_year``.
     max_line_loading : float, default 1
         Largest share of each line's residual capacity the campus supply
         flow may use, (0-1]. Below 1 the line-loading family caps every
@@ -233,6 +237,7 @@ class Scenario:
     n_minus_1: bool = False
     reinforce: bool = False
     build_projects: tuple[str, ...] = ()
+    year: int | None = None
     max_line_loading: float = 1.0
     costs: Costs = field(default_factory=Costs)
     solver: SolverName = "highs"
@@ -344,6 +349,8 @@ class Scenario:
                 "flow goes; fix: set flow_model='dc' (or n_minus_1=False)."
             )
         check_range("max_line_loading", self.max_line_loading, 0, 1, lo_open=True)
+        if self.year is not None:
+            check_whole("year", self.year, 1900)
         if self.build_projects and not self.reinforce:
             raise ScenarioError(
                 f"scenario field 'build_projects' = {list(self.build_projects)!r} needs reinforce=True: "

@@ -1,7 +1,8 @@
 """benchmarks/bench_national.py: its --quick smoke run writes the JSON shape, and its naive model
 (every option, written by hand) reaches the library's optimum on toy cases of the renewable rules;
 benchmarks/solver_progress.py: the exported model's LP bound, root gap and times to 1 % / 0.1 %
-read from a solve's trace, SCIP beside HiGHS or reported absent; the goals list."""
+read from a solve's trace, SCIP beside HiGHS or reported absent; the goals list; ``--reinforce``
+reaching the solve and marking its rows."""
 
 import importlib.util
 import json
@@ -274,3 +275,63 @@ def test_goals_read_the_medians_of_the_default_scenario():
     assert all(g["met"] is None for g in bench.goals(results, target_mw=1000.0, flow_model="transport"))
     never = bench.goals([_row(1.0, None, {"time_to_1pct_s": None})], target_mw=None, flow_model="transport")
     assert [g["met"] for g in never if g["goal"] == to1["goal"]] == [False]
+
+
+def test_reinforce_reaches_the_library_solve(tmp_path, monkeypatch):
+    """``run_library(..., reinforce=True)`` solves with the candidates: on a toy the 200 MW that today's
+    grid cannot take become feasible, and the run reports the projects built and their cost."""
+    from .test_reinforcement import PROJECTS, candidates, middle
+
+    data, sc = middle(target_mw=200)
+    data = data.replace(reinforcements=candidates(PROJECTS))
+    toml = tmp_path / "toy.toml"
+    sc.to_toml(toml)
+    bench = _bench()
+    monkeypatch.setattr(bench, "SCENARIO", toml)
+    monkeypatch.setattr(siting, "load_korea", lambda: data)
+    today = bench.run_library(sc.grid_spacing_km, "highs", 60.0, None)
+    assert today["status"] == "infeasible" and "projects_built" not in today
+    run = bench.run_library(sc.grid_spacing_km, "highs", 60.0, None, reinforce=True)
+    res = siting.solve(data, sc.replace(reinforce=True))
+    assert run["status"] == str(res.status) == "optimal"
+    assert run["objective"] == pytest.approx(res.objective, rel=1e-9)
+    assert run["projects_built"] == int((res.reinforcements["units_built"] > 0).sum()) > 0
+    assert res.costs["reinforcement"] > 0
+    assert run["reinforcement_krw_bn"] == pytest.approx(res.costs["reinforcement"])
+
+
+def test_reinforce_rows_are_marked_without_naive_runs_or_goals(tmp_path, monkeypatch):
+    """``--reinforce``: every run and the export get ``reinforce``, the rows and the JSON say so, no
+    naive run, and a fast proven 5 km row does not count for issue 21's goals (another scenario)."""
+    import types
+
+    bench = _bench()
+    specs, exports = [], []
+
+    def measure(spec):
+        specs.append(spec)
+        return {"status": "optimal", "total_s": 1.0, "objective": 1.0, "gap": 0.0, "seed": spec["seed"],
+                "stages_s": {"solve": 1.0}, "peak_mb": 1.0, "cells": 1, "options": 1, "variables": 1,
+                "constraints": 1, "projects_built": 2, "reinforcement_krw_bn": 3.0}  # fmt: skip
+
+    def progress(km, **kwargs):
+        exports.append(kwargs)
+        return {"model": {}}  # the export's record; no solver ran on it
+
+    monkeypatch.setattr(bench, "measure", measure)
+    monkeypatch.setitem(sys.modules, "solver_progress", types.SimpleNamespace(measure=progress))
+    out = tmp_path / "bench.json"
+    argv = ["bench_national.py", "--resolutions", "5", "--solver", "highs", "--seeds", "0", "--reinforce"]
+    monkeypatch.setattr(sys, "argv", [*argv, "--json", str(out)])
+    bench.main()
+    report = json.loads(out.read_text())
+    assert report["reinforce"] is True
+    assert [(r["km"], r["reinforce"]) for r in report["results"]] == [(5.0, True)]
+    assert "naive" not in report["results"][0] and report["results"][0]["library"]["projects_built"] == 2
+    assert [s["model"] for s in specs] == ["library"] and all(s["reinforce"] for s in specs)
+    assert [e["reinforce"] for e in exports] == [True]
+    assert all(g["measured_median_s"] is None for g in report["goals"])
+    # the same row without --reinforce is the default scenario's: the 5 km goal reads it
+    row = {**report["results"][0], "reinforce": False}
+    five = bench.goals([row], target_mw=None, flow_model="transport")[0]
+    assert (five["measured_median_s"], five["met"]) == (1.0, True)

@@ -64,15 +64,34 @@ def test_compare_rows_only_when_a_result_reinforces(small):
     assert not {"reinforcement_krw_bn", "projects_built", "projects"} & set(t.index)
 
 
-def test_compare_counts_a_generic_uprate_under_its_name(reinforced, small):
+def _generic(reinforced):
+    """The reinforced plan with its uprate of L3 renamed a line of generic uprate G, and L5 built as well."""
     import dataclasses
 
     table = reinforced.reinforcements.copy()
     table.loc[table.project_id == "up3", ["project_id", "name"]] = ["G:L3", "Reconductor"]
-    extra = table[table.project_id == "G:L3"].assign(project_id="G:L5", line_id="L5")
+    extra = table[table.project_id == "G:L3"]
+    extra = extra.assign(project_id="G:L5", line_id="L5", cost_krw_bn=2.5, flow_mw=7.0)
     table = pd.concat([table, extra], ignore_index=True)
-    res = dataclasses.replace(reinforced, reinforcements=table)
+    return dataclasses.replace(reinforced, reinforcements=table)
+
+
+def test_compare_counts_a_generic_uprate_under_its_name(reinforced, small):
+    res = _generic(reinforced)
     t = siting.compare({"plain": small, "generic": res})
     assert t.at["projects", "generic"] == "hv, sub (2 units), Reconductor (2 lines)"
     assert t.at["projects_built", "generic"] == 4
     assert t.at["projects_built", "plain"] == 0 and t.at["reinforcement_krw_bn", "plain"] == 0.0
+
+
+def test_summary_counts_a_generic_uprate_under_its_name_as_compare_does(reinforced):
+    """The summary's line names a generic uprate once, with its lines' count, total cost and MW."""
+    res = _generic(reinforced)
+    line = next(s for s in res.summary().splitlines() if s.startswith("Reinforcements built:"))
+    lines = res.reinforcements[res.reinforcements.project_id.str.startswith("G:")]
+    cost, flow = lines.cost_krw_bn.sum(), lines.flow_mw.sum()
+    assert len(lines) == 2 and cost > lines.cost_krw_bn.max() and flow > lines.flow_mw.max()
+    assert line.count("Reconductor") == 1
+    assert f"Reconductor ×2 lines ({cost:,.1f} KRW bn, carry {flow:,.0f} MW in all)" in line
+    assert line.index("hv (") < line.index("sub (") < line.index("Reconductor")  # named first, as in compare
+    assert line.endswith(f"; 4 of {len(res.reinforcements)} candidates")

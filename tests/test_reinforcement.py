@@ -35,7 +35,7 @@ def candidates(rows: list[dict]) -> pd.DataFrame:
     """A reinforcements layer from partial rows (every project a toy ASSUMPTION)."""
     cols = ["project_id", "name", "kind", "source", "line_id", "from_id", "to_id", "substation_id",
             "capacity_mw", "uprate_factor", "cost_krw_bn", "cost_per_km_krw_bn", "voltage_kv",
-            "reactance", "max_units", "export_mw"]  # fmt: skip
+            "reactance", "max_units", "export_mw", "earliest_year"]  # fmt: skip
     out = pd.DataFrame(
         [{"name": r["project_id"], "source": "ASSUMPTION: toy", **r} for r in rows], columns=cols
     )

@@ -235,3 +235,36 @@ def test_bundled_exports_fit_the_held_back_generation():
     stages = table.loc[["KR-HVDC-EC1", "KR-HVDC-EC2"], "export_mw"]
     assert (stages > 0).all() and stages.sum() <= east + 0.01  # plants.csv rounds each share to 1 kW
     assert table.at["KR-HVDC-WS1", "export_mw"] == 0.0  # Honam solar is not supply for new load
+
+
+def test_east_coast_stages_start_where_their_export_can_reach(korea):
+    """Each East Coast stage leaves from the bus where plants.csv attaches Hanul, and the network can
+    bring that bus its export over residual capacities (a max-flow from every supply for new load):
+    a larger export than the bus can ever receive would make any plan that builds the stage infeasible."""
+    from siting.grid import build_grid, deliverable_mw
+
+    table = projects(korea).set_index("project_id")
+    hanul = korea.plants.loc[korea.plants["name"].eq("Hanul"), "substation_id"]
+    nodes = korea.substations["substation_id"].tolist()
+    G = build_grid(korea, siting.Scenario.korea_default())
+    for stage in ("KR-HVDC-EC1", "KR-HVDC-EC2"):
+        start = table.at[stage, "from_id"]
+        reach = deliverable_mw(G, nodes, only=np.array([n == start for n in nodes]))[nodes.index(start)]
+        assert reach >= table.at[stage, "export_mw"], (stage, reach)
+        assert hanul.tolist() == [start], stage
+
+
+def test_forcing_the_first_east_coast_stage_is_feasible(korea):
+    """Forced with its bundled 4,000 MW export, stage 1 leaves a 1 GW plan feasible (from the 765 kV
+    Sin-Hanul bus it was infeasible: the ties inside the Hanul complex could not carry the export).
+
+    Only stage 1 is offered and the renewable rules are off, so the solve stays a few seconds."""
+    layer = korea.reinforcements
+    data = korea.replace(reinforcements=layer[layer["project_id"].eq("KR-HVDC-EC1")])
+    sc = siting.Scenario(target_mw=1000, grid_spacing_km=30, renewable_share=0.0, renewable_build=(),
+                         reinforce=True, build_projects=("KR-HVDC-EC1",))  # fmt: skip
+    res = siting.solve(data, sc)
+    assert res.status == "optimal", str(res.diagnosis)
+    row = res.reinforcements.set_index("project_id").loc["KR-HVDC-EC1"]
+    assert row["built"] and row["units_built"] == 1
+    assert_result_valid(res, data)

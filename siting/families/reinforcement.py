@@ -51,7 +51,8 @@ export leaves the problem at ``from_id``: in the DC model it is not a
 flow on the new line (Kirchhoff's law holds for the campuses' flows only),
 exact for HVDC links, an approximation for a new AC line with an export;
 with N-1 an export link's outage re-routes only the campuses' flow on it. The
-model has no time dimension: ``earliest_year`` is not read.
+model has no time dimension: ``earliest_year`` is read only against
+``Scenario.year`` (a project not available by then is not offered).
 """
 
 from __future__ import annotations
@@ -239,20 +240,22 @@ class Reinforcement(Family):
         """Units within ``0..max_units``, forced projects built, costs, exports, and new lines' flows.
 
         From the result's ``reinforcements`` table and the projects of the
-        data (:func:`siting.reinforcements.projects`): every project has a
-        row; units are whole and within ``0..max_units``; ``built`` says
-        whether any is; the projects of ``build_projects`` are built; each
-        row's cost is the unit cost x units and the ``reinforcement`` cost
-        term their sum; each row's ``export_mw`` is the data's ``export_mw``
-        x units; a new line or link carries ``|flow| + |renewable flow| <=
-        (added_mw - export_mw) x units`` (nothing when not built). What
-        uprates and substation projects add, and the exports drawn at the
-        links' ``from_id``, are checked by the network, renewable,
-        line-loading and headroom checks.
+        data (:func:`siting.reinforcements.projects`): every project
+        available by the scenario's ``year`` has a row, and no other; units
+        are whole and within ``0..max_units``; ``built`` says whether any is;
+        the projects of ``build_projects`` are built; each row's cost is the
+        unit cost x units and the ``reinforcement`` cost term their sum; each
+        row's ``export_mw`` is the data's ``export_mw`` x units; a new line or
+        link carries ``|flow| + |renewable flow| <= (added_mw - export_mw) x
+        units`` (nothing when not built). What uprates and substation projects
+        add, and the exports drawn at the links' ``from_id``, are checked by
+        the network, renewable, line-loading and headroom checks.
         """
         if not result.scenario.reinforce:
             return
         table = projects(data).set_index("project_id")
+        if (year := result.scenario.year) is not None:  # projects not available by the year are not offered
+            table = table[~(table["earliest_year"].fillna(year) > year).to_numpy(dtype=bool)]
         rep = result.reinforcements
         assert rep is not None, "reinforce is on but the result has no reinforcements table"
         rep = rep.set_index("project_id")
@@ -335,12 +338,12 @@ def _units(result: ResultLike) -> pd.Series:
 
 
 def _with_units(result: ResultLike, data: SitingData, kinds: tuple[str, ...]) -> pd.DataFrame:
-    """The data's projects of ``kinds`` with the result's units built (none when it does not reinforce)."""
+    """The result's projects of ``kinds`` (those offered) with their units built (none without reinforce)."""
     units = _units(result)
     if units.empty:
         return pd.DataFrame(columns=["project_id", "kind", "added_mw", "units"])
     table = projects(data)
-    table = table[table["kind"].isin(kinds)].copy()
+    table = table[table["kind"].isin(kinds) & table["project_id"].isin(units.index)].copy()
     table["units"] = table["project_id"].map(units).fillna(0.0).to_numpy(dtype=float)
     return table
 
