@@ -85,7 +85,10 @@ def _quiet_stdout_fd() -> Iterator[None]:
 
 
 def build(a: Arrays, *, mip_gap: float, threads: int) -> highspy.Highs:
-    """A silent HiGHS instance holding the model ``a`` (integrality where ``a["integer"]``)."""
+    """A silent HiGHS instance holding the model ``a`` (integrality where ``a["integer"]``).
+
+    ``a["start"]``, when given, is a plan to start from (one value per column).
+    """
     import highspy
 
     with _quiet_stdout_fd():  # no banner: the solver says nothing unless the caller asks
@@ -104,6 +107,11 @@ def build(a: Arrays, *, mip_gap: float, threads: int) -> highspy.Highs:
     if len(a["row_lo"]):
         m, nz = len(a["row_lo"]), len(a["index"])
         h.addRows(m, a["row_lo"], a["row_hi"], nz, a["starts"][:-1], a["index"], a["value"])
+    if "start" in a:  # a plan to start from (HiGHS ignores it unless it meets every row)
+        start = highspy.HighsSolution()
+        start.col_value = a["start"].tolist()
+        start.value_valid = True
+        h.setSolution(start)
     return h
 
 

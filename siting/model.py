@@ -46,6 +46,7 @@ from . import postsolve
 from ._errors import UsageError
 from ._lazy_sites import LazySites
 from ._log import logger
+from ._restricted_start import restricted_start
 from ._tie_break import TIE_BREAK_MAX_GAP, tie_break, untie
 from ._types import NewLine
 from ._utils import safe_name
@@ -430,13 +431,18 @@ class SitingModel(LazySites):
         report's objective and bound leave the tie-break out (:func:`siting._tie_break.untie`).
         """
         t0 = time.perf_counter()
-        if relaxation:
-            self._separate_relaxation(deadline)
+        # a first plan from the groups the relaxation uses: the first solve's incumbent
+        start = relaxation and restricted_start(
+            self, deadline, relaxed=self._separate_relaxation(deadline), **options
+        )
         kept: tuple[dict[str, float | None], SolveReport] | None = None  # the last plan meeting every row
         sense = float(self.prob.sense)  # +1 minimise, -1 maximise
         bound = -np.inf  # the best bound of any round, times sense (the highest, when minimising)
         while True:
-            report = solve_problem(self.prob, time_limit_s=max(deadline.remaining(), 0.0), **options)
+            report = solve_problem(
+                self.prob, time_limit_s=max(deadline.remaining(), 0.0), warm_start=start, **options
+            )
+            start = False  # later rounds have rows the plan may break
             if report.bound is not None:
                 bound = max(bound, sense * report.bound)
             if not report.status.has_solution:
@@ -462,8 +468,11 @@ class SitingModel(LazySites):
         own = self.prob.objective is self._objective  # the cost, not a settling stage's or a frontier's
         return untie(replace(report, seconds=time.perf_counter() - t0), self, own=own)
 
-    def _separate_relaxation(self, deadline: Deadline) -> None:
+    def _separate_relaxation(self, deadline: Deadline) -> bool:
         """Add the lazy rows that the LP relaxation breaks, until it breaks none or time is up.
+
+        Returns whether the variables hold the relaxation's optimum with
+        every lazy row it breaks added (then solved once more).
 
         The site rows of a lazy model and the rows of families that generate
         them (:attr:`Family.separates`, the N-1 family): each row added here
@@ -474,15 +483,16 @@ class SitingModel(LazySites):
         instead of 141 s end to end, 2 cores; ``benchmarks/README.md``).
         """
         if not (self.lazy or any(f.separates for f in self.families)):
-            return
+            return False
         while not deadline.expired:
             lp = solve_lp_duals(self.prob, time_limit_s=deadline.remaining())
             if lp.status != Status.OPTIMAL:
-                return
+                return False
             added = self.separate_sites() + sum(f.separate(self) for f in self.families if f.separates)
             logger.debug("rows added after the LP relaxation: %d", added)
             if not added:
-                return
+                return True
+        return False
 
     def _restore(self, values: dict[str, float | None], report: SolveReport, *, bound: float) -> SolveReport:
         """Put a kept plan's values back (columns added since read 0); its report, gap against ``bound``."""

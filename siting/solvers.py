@@ -134,7 +134,13 @@ class SolveReport:
 
 
 def _make_solver(
-    solver: SolverName, time_limit_s: float, mip_gap: float, threads: int, log: Path
+    solver: SolverName,
+    time_limit_s: float,
+    mip_gap: float,
+    threads: int,
+    log: Path,
+    *,
+    warm_start: bool = False,
 ) -> pulp.LpSolver:
     if solver not in SOLVERS:
         raise ScenarioError(f"solver = {solver!r}: must be one of {list(SOLVERS)}.")
@@ -143,7 +149,12 @@ def _make_solver(
     else:
         # PuLP passes "-sec" with "timeMode elapsed": CBC counts wall time
         made = pulp.PULP_CBC_CMD(
-            msg=False, timeLimit=time_limit_s, gapRel=mip_gap, threads=threads, logPath=str(log)
+            msg=False,
+            timeLimit=time_limit_s,
+            gapRel=mip_gap,
+            threads=threads,
+            logPath=str(log),
+            warmStart=warm_start,
         )
     if not made.available():
         raise ScenarioError(
@@ -160,6 +171,7 @@ def solve_problem(
     time_limit_s: float = 300.0,
     mip_gap: float = 1e-4,
     threads: int = 1,
+    warm_start: bool = False,
 ) -> SolveReport:
     """Solve ``prob`` in place with CBC or HiGHS.
 
@@ -172,6 +184,10 @@ def solve_problem(
     mip_gap : float, default 1e-4
         Relative gap at which the solver may stop.
     threads : int, default 1
+    warm_start : bool, default False
+        Start from the variables' values (``varValue``; ``None`` counts as 0),
+        as PuLP's ``warmStart`` does: a plan that meets every row is the
+        solver's first incumbent; one that does not is ignored.
 
     Returns
     -------
@@ -195,11 +211,11 @@ def solve_problem(
         )
     if solver == "highs":
         status, objective, bound = _solve_highs(
-            prob, time_limit_s=time_limit_s, mip_gap=mip_gap, threads=threads
+            prob, time_limit_s=time_limit_s, mip_gap=mip_gap, threads=threads, warm_start=warm_start
         )
     else:
         status, objective, bound = _solve_cbc(
-            prob, time_limit_s=time_limit_s, mip_gap=mip_gap, threads=threads
+            prob, time_limit_s=time_limit_s, mip_gap=mip_gap, threads=threads, warm_start=warm_start
         )
     seconds = time.perf_counter() - t0
     gap = None
@@ -214,12 +230,12 @@ def solve_problem(
 
 
 def _solve_cbc(
-    prob: pulp.LpProblem, *, time_limit_s: float, mip_gap: float, threads: int
+    prob: pulp.LpProblem, *, time_limit_s: float, mip_gap: float, threads: int, warm_start: bool = False
 ) -> tuple[Status, float | None, float | None]:
     """CBC through PuLP (a subprocess that PuLP waits for; ``-sec`` counts wall time)."""
     with tempfile.TemporaryDirectory() as tmp:
         log = Path(tmp) / "solver.log"
-        prob.solve(_make_solver("cbc", time_limit_s, mip_gap, threads, log))
+        prob.solve(_make_solver("cbc", time_limit_s, mip_gap, threads, log, warm_start=warm_start))
         bound = _cbc_bound(log.read_text(errors="replace")) if log.exists() else None
     sol = prob.sol_status
     objective = float(pulp.value(prob.objective)) if sol in (1, 2) else None
@@ -291,7 +307,7 @@ def _arrays(
 
 
 def _solve_highs(
-    prob: pulp.LpProblem, *, time_limit_s: float, mip_gap: float, threads: int
+    prob: pulp.LpProblem, *, time_limit_s: float, mip_gap: float, threads: int, warm_start: bool = False
 ) -> tuple[Status, float | None, float | None]:
     """HiGHS through highspy directly (:mod:`siting._highs`), within ``time_limit_s`` of wall time.
 
@@ -305,6 +321,8 @@ def _solve_highs(
         variables, a = _arrays(prob, time_limit_s=time_limit_s)
     except OutOfTime:
         return Status.NO_SOLUTION, None, None
+    if warm_start:  # HiGHS checks the plan and keeps it as its first incumbent only when it is one
+        a["start"] = np.array([0.0 if v.varValue is None else v.varValue for v in variables], dtype=float)
     left = max(time_limit_s - (time.perf_counter() - t0), MIN_SOLVE_S)
     out = _highs.solve(a, left=left, mip_gap=mip_gap, threads=threads)
     if out is None:

@@ -1,0 +1,96 @@
+"""A first plan from the LP relaxation: the integer model on the groups the relaxation uses.
+
+On the Korean default the LP relaxation is within 0.6-0.9 % of the optimum,
+but HiGHS takes 20-30 s to find a plan that close on its own
+(``benchmarks/README.md``). The relaxation spreads its campuses over some
+70-80 groups (substation and tier) of 2,100-2,500; the integer model with
+every other group held at zero is small, and solved to a loose gap it gives
+a plan within about 0.05 % of the optimum in 2-3 s. That plan is the full
+solve's first incumbent, and the time limit's answer when the full solve
+finds nothing better. It restricts, never changes, the model: the full solve
+still proves the optimum over every group.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Final
+
+from .constants import Status
+from .solvers import Deadline, solve_lp_duals, solve_problem
+
+if TYPE_CHECKING:
+    from .constants import SolverName
+    from .model import SitingModel
+
+__all__ = ["START_GAP", "START_SHARE", "restricted_start"]
+
+#: Relative gap to which the restricted model is solved: a start, not a proof.
+START_GAP: Final[float] = 5e-3
+#: Share of the time left that the restricted solve may take; the rest is the full solve's.
+START_SHARE: Final[float] = 0.25
+#: A group whose count the relaxation leaves at or below this is held at zero.
+UNUSED: Final[float] = 1e-6
+
+
+def restricted_start(
+    m: SitingModel,
+    deadline: Deadline,
+    *,
+    solver: SolverName,
+    mip_gap: float,
+    threads: int,
+    relaxed: bool = False,
+) -> bool:
+    """Solve ``m`` with the groups its LP relaxation leaves unused held at zero; the plan stays in ``m``.
+
+    Parameters
+    ----------
+    m : SitingModel
+        A built model.
+    deadline : Deadline
+        The call's budget; the restricted solve takes at most :data:`START_SHARE` of what is left.
+    solver, mip_gap, threads
+        As for the full solve; the gap is at least :data:`START_GAP`.
+    relaxed : bool, default False
+        The variables already hold the LP relaxation's solution (after
+        :meth:`SitingModel._separate_relaxation`); otherwise it is solved here.
+
+    Returns
+    -------
+    bool
+        Whether a plan was found: then the variables hold it, ready for a
+        warm start (:func:`siting.solvers.solve_problem`, ``warm_start=True``).
+        Every bound it changed is restored either way.
+
+    Examples
+    --------
+    >>> import siting
+    >>> from siting.model import SitingModel
+    >>> data, sc = siting.load_korea(), siting.Scenario(target_mw=800, grid_spacing_km=40)
+    >>> st = siting.prepare(data, sc).stages(sc)
+    >>> m = SitingModel.build(data, sc, st.candidates, st.options, graph=st.graph, headroom=st.headroom)
+    >>> restricted_start(m, Deadline(60), solver="highs", mip_gap=1e-4, threads=1)
+    True
+    >>> float(sum(v.varValue * mw for v, mw in zip(m.y, m.group_mw))) >= 800
+    True
+    """
+    if not relaxed and solve_lp_duals(m.prob, time_limit_s=deadline.remaining()).status != Status.OPTIMAL:
+        return False
+    unused = [v for v in m.y if (v.varValue or 0.0) <= UNUSED and (v.upBound is None or v.upBound > 0)]
+    if not unused or len(unused) == len(m.y):
+        return False  # nothing to restrict (the full model itself), or nothing left to place
+    kept = [v.upBound for v in unused]
+    try:
+        for v in unused:
+            v.upBound = 0
+        report = solve_problem(
+            m.prob,
+            solver=solver,
+            time_limit_s=deadline.remaining() * START_SHARE,
+            mip_gap=max(mip_gap, START_GAP),
+            threads=threads,
+        )
+    finally:
+        for v, upper in zip(unused, kept, strict=True):
+            v.upBound = upper
+    return report.status.has_solution
