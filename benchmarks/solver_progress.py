@@ -15,9 +15,13 @@ this measures the first (on the default Korean scenario, usually the only) integ
 Run by ``bench_national.py``, one child process per export and per solve::
 
     python benchmarks/solver_progress.py export KM TARGET_MW FLOW_MODEL LIMIT_S FILE.mps [REINFORCE]
-    python benchmarks/solver_progress.py solve {highs,scip} FILE.mps SEED MIP_GAP LIMIT_S
+    python benchmarks/solver_progress.py solve {highs,highs-cold,scip} FILE.mps SEED MIP_GAP LIMIT_S
 
 each printing one JSON line (``REINFORCE`` ``True``: every bundled candidate reinforcement offered).
+The export also runs the library's restricted start (:mod:`siting._restricted_start`) and keeps its
+plan beside the file: ``highs`` starts from it, as the library does, its times counted from the
+start's own solve (the start's gap against the LP bound is the first point of the trace);
+``highs-cold`` solves the same file without it; SCIP runs without it.
 """
 
 from __future__ import annotations
@@ -32,6 +36,8 @@ import tempfile
 import time
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIO = ROOT / "scenarios" / "korea_default.toml"
@@ -69,6 +75,7 @@ def export(sc: Any, path: Path) -> dict[str, Any]:
     """
     import siting
     from siting import _highs
+    from siting._restricted_start import restricted_start
     from siting.pipeline import _Run
     from siting.prepared import Prepared
     from siting.solvers import Deadline, _arrays
@@ -79,13 +86,24 @@ def export(sc: Any, path: Path) -> dict[str, Any]:
     if run.necessary():
         raise SystemExit(f"the scenario fails a necessary condition: {run.necessary()}")
     model = run.build()
-    model._separate_relaxation(Deadline(sc.time_limit_s))
-    _, a = _arrays(model.prob)
+    relaxed = model._separate_relaxation(Deadline(sc.time_limit_s))
+    variables, a = _arrays(model.prob)
     h = _highs.build(a, mip_gap=sc.mip_gap, threads=1)
     h.writeModel(str(path))
     seconds = time.perf_counter() - t0
+    t1 = time.perf_counter()
+    limits = dict(solver="highs", mip_gap=sc.mip_gap, threads=1, relaxed=relaxed)
+    started = restricted_start(model, Deadline(sc.time_limit_s), **limits)
+    start_s = time.perf_counter() - t1
+    start = None
+    if started:
+        start = float(np.dot(a["cost"], [v.varValue or 0.0 for v in variables]) + a["offset"])
+        np.save(_start_file(path), np.array([v.varValue or 0.0 for v in variables]))
     lp = lp_bound(path)
     return {
+        "start_s": start_s,
+        "start_objective": start,
+        "start_gap_to_lp": None if start is None or lp["lp_bound"] is None else gap(start, lp["lp_bound"]),
         "columns": len(a["cost"]),
         "integers": int(a["integer"].sum()),
         "rows": len(a["row_lo"]),
@@ -94,6 +112,11 @@ def export(sc: Any, path: Path) -> dict[str, Any]:
         "export_s": seconds,
         **lp,
     }
+
+
+def _start_file(path: Path) -> Path:
+    """Where :func:`export` keeps the restricted start's plan for the model in ``path``."""
+    return path.with_suffix(".start.npy")
 
 
 def _highs_on(path: Path, options: dict[str, Any]) -> Any:
@@ -196,9 +219,19 @@ def summary(trace: Trace, *, lp: float | None, final: tuple[float, float], secon
 
 
 def solve_highs(
-    path: Path, *, seed: int, mip_gap: float, time_limit: float, lp: float | None
+    path: Path,
+    *,
+    seed: int,
+    mip_gap: float,
+    time_limit: float,
+    lp: float | None,
+    start: tuple[float, float] | None = None,
 ) -> dict[str, Any]:
-    """Solve the MPS ``path`` with HiGHS (the library's options, one thread, ``seed``), traced."""
+    """Solve the MPS ``path`` with HiGHS (the library's options, one thread, ``seed``), traced.
+
+    ``start``: (seconds, objective) of the restricted start kept beside the file, which the solve
+    starts from; every time then counts from the start's own solve.
+    """
     from siting._highs import HIGHS_MIP_OPTIONS
 
     options = {
@@ -210,11 +243,26 @@ def solve_highs(
     }
     h = _highs_on(path, options)
     trace = Trace()
+    offset, known_plan, known_bound = 0.0, math.inf, -math.inf  # with a start: its plan, the LP bound
+    if start is not None:
+        import highspy
+
+        offset, objective = start
+        h.setOptionValue("time_limit", max(time_limit - offset, 0.0))  # the limit counts the start's solve
+        plan = highspy.HighsSolution()
+        plan.col_value = np.load(_start_file(path)).tolist()
+        plan.value_valid = True
+        h.setSolution(plan)
+        known_plan, known_bound = objective, -math.inf if lp is None else lp
+        trace.add(offset, known_plan, known_bound, 0)
 
     def record(e: Any) -> None:
         d = e.data_out
         trace.add(
-            float(d.running_time), float(d.mip_primal_bound), float(d.mip_dual_bound), int(d.mip_node_count)
+            offset + float(d.running_time),
+            min(float(d.mip_primal_bound), known_plan),  # before HiGHS reads the start it knows no plan
+            max(float(d.mip_dual_bound), known_bound),  # nor, before its root LP, a bound
+            int(d.mip_node_count),
         )
 
     h.cbMipInterrupt += record
@@ -222,13 +270,14 @@ def solve_highs(
     h.cbMipLogging += record
     t = time.perf_counter()
     h.run()
-    seconds = time.perf_counter() - t
+    seconds = offset + time.perf_counter() - t
     info = h.getInfo()
     primal = float(info.objective_function_value) if info.primal_solution_status == 2 else math.inf
     out = summary(trace, lp=lp, final=(primal, float(info.mip_dual_bound)), seconds=seconds)
     status = h.modelStatusToString(h.getModelStatus())
     return {
-        "solver": "highs",
+        "solver": "highs" if start is not None else "highs-cold",
+        "start_s": offset,
         "seed": seed,
         "status": status,
         "seconds": seconds,
@@ -353,9 +402,11 @@ def measure(
             if solver == "scip" and not scip_installed():
                 out[solver] = {"status": "not installed (pip install pyscipopt, extra 'scip')"}
                 continue
+            start = [model["start_s"], model["start_objective"]] if solver == "highs" else [None, None]
             runs = [
                 _child(
-                    ["solve", solver, path, seed, model["mip_gap"], time_limit, model["lp_bound"]], time_limit
+                    ["solve", solver, path, seed, model["mip_gap"], time_limit, model["lp_bound"], *start],
+                    time_limit,
                 )
                 for seed in seeds
             ]
@@ -381,10 +432,14 @@ def main(argv: list[str]) -> None:
         )
         out = export(sc, Path(file))
     else:
-        solver, file, seed, mip_gap, limit, lp = argv[1:7]
-        run = solve_highs if solver == "highs" else solve_scip
+        solver, file, seed, mip_gap, limit, lp, start_s, start_objective = argv[1:9]
         bound = None if lp == "None" else float(lp)
-        out = run(Path(file), seed=int(seed), mip_gap=float(mip_gap), time_limit=float(limit), lp=bound)
+        common = dict(seed=int(seed), mip_gap=float(mip_gap), time_limit=float(limit), lp=bound)
+        if solver == "scip":
+            out = solve_scip(Path(file), **common)
+        else:
+            start = None if start_objective == "None" else (float(start_s), float(start_objective))
+            out = solve_highs(Path(file), start=start if solver == "highs" else None, **common)
     print(json.dumps(out))
 
 

@@ -155,7 +155,17 @@ def test_progress_on_a_tiny_korean_scenario(tmp_path):
     assert path.stat().st_size > 0 and model["columns"] > model["integers"] > 0
     assert model["lp_bound"] is not None
     run = sp.solve_highs(path, seed=1, mip_gap=model["mip_gap"], time_limit=3.0, lp=model["lp_bound"])
-    assert run["seed"] == 1 and run["seconds"] > 0
+    assert run["seed"] == 1 and run["seconds"] > 0 and run["solver"] == "highs-cold"
+    _assert_progress(run, model["lp_bound"])
+    # the library's restricted start, kept beside the file: the solve begins from it, its time counted
+    assert model["start_objective"] >= model["lp_bound"] - 1e-6 and model["start_s"] > 0
+    start = (model["start_s"], model["start_objective"])
+    run = sp.solve_highs(
+        path, seed=1, mip_gap=model["mip_gap"], time_limit=3.0, lp=model["lp_bound"], start=start
+    )
+    assert run["solver"] == "highs" and run["seconds"] >= model["start_s"]
+    assert run["trace"][0][:2] == [round(model["start_s"], 3), model["start_objective"]]
+    assert run["objective"] <= model["start_objective"] + 1e-6  # never worse than where it started
     _assert_progress(run, model["lp_bound"])
 
 
