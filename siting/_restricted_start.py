@@ -20,7 +20,7 @@ from .solvers import Deadline, solve_lp_duals, solve_problem
 
 if TYPE_CHECKING:
     from .constants import SolverName
-    from .model import SitingModel
+    from ._types import ModelLike
 
 __all__ = ["START_GAP", "START_SHARE", "restricted_start"]
 
@@ -33,7 +33,7 @@ UNUSED: Final[float] = 1e-6
 
 
 def restricted_start(
-    m: SitingModel,
+    m: ModelLike,
     deadline: Deadline,
     *,
     solver: SolverName,
@@ -45,7 +45,7 @@ def restricted_start(
 
     Parameters
     ----------
-    m : SitingModel
+    m : ModelLike
         A built model.
     deadline : Deadline
         The call's budget; the restricted solve takes at most :data:`START_SHARE` of what is left.
@@ -53,7 +53,7 @@ def restricted_start(
         As for the full solve; the gap is at least :data:`START_GAP`.
     relaxed : bool, default False
         The variables already hold the LP relaxation's solution (after
-        :meth:`SitingModel._separate_relaxation`); otherwise it is solved here.
+        ``SitingModel._separate_relaxation``); otherwise it is solved here.
 
     Returns
     -------

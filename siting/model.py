@@ -431,10 +431,10 @@ class SitingModel(LazySites):
         report's objective and bound leave the tie-break out (:func:`siting._tie_break.untie`).
         """
         t0 = time.perf_counter()
-        # a first plan from the groups the relaxation uses: the first solve's incumbent
-        start = relaxation and restricted_start(
-            self, deadline, relaxed=self._separate_relaxation(deadline), **options
-        )
+        relaxed = relaxation and self._separate_relaxation(deadline)
+        # with restricted_start, a plan from the groups the relaxation uses: the first incumbent
+        start = relaxation and self.scenario.restricted_start
+        start = start and restricted_start(self, deadline, relaxed=relaxed, **options)
         kept: tuple[dict[str, float | None], SolveReport] | None = None  # the last plan meeting every row
         sense = float(self.prob.sense)  # +1 minimise, -1 maximise
         bound = -np.inf  # the best bound of any round, times sense (the highest, when minimising)

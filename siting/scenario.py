@@ -1,8 +1,7 @@
 """What to build and under which rules: :class:`Scenario` and its cost terms.
 
-Every field has a documented default except the target. Values are checked
-when a scenario is created; a bad one raises :class:`~siting.ScenarioError`
-naming the field, the value and the allowed range.
+Every field but the target has a documented default. Values are checked when a scenario is
+created; a bad one raises :class:`~siting.ScenarioError` naming field, value and allowed range.
 """
 
 from __future__ import annotations
@@ -61,8 +60,7 @@ LIST_FIELDS = (
     "renewable_build",
     "build_projects",
 )
-#: Power usage effectiveness of a new Korean build; 1.2-1.5 is typical
-#: (ASSUMPTION: a middle value).
+#: Power usage effectiveness of a new Korean build; 1.2-1.5 is typical (ASSUMPTION: a middle value).
 PUE = 1.3
 
 
@@ -187,17 +185,20 @@ class Scenario:
     costs : Costs
         Cost coefficients.
     solver : {"highs", "cbc"}, default "highs"
-        HiGHS (``highspy``, installed with siting) proves the bundled Korean
-        scenarios optimal several times faster than CBC (10 km grid, 4 GW:
-        55 s against a 1.6 % gap after 300 s on 2 cores); CBC ships with
-        PuLP and gives the same optimum, more slowly.
+        HiGHS (``highspy``, installed with siting) proves the Korean default
+        several times faster than CBC (10 km, 4 GW: 55 s against a 1.6 % gap
+        after 300 s, 2 cores); CBC (with PuLP) gives the same optimum.
     time_limit_s : float, default 300
-        Solver time limit; a run stopped by it reports ``status="feasible"``
-        and the gap.
+        Time limit; a run it stops reports ``status="feasible"`` and the gap.
     mip_gap : float, default 1e-4
         Relative MIP gap at which the solver may stop.
     threads : int, default 1
         Solver threads; 1 keeps runs deterministic.
+    restricted_start : bool, default False
+        Before the integer solve, solve the model on the groups its LP
+        relaxation uses and start from that plan (:mod:`siting._restricted_start`):
+        on the Korean default a plan within 1 % in 2-3 s, not 20-30 s, for
+        short time limits; no faster to the proof, slower on small models.
 
     ``solver``, ``time_limit_s``, ``mip_gap`` and ``threads`` are defaults that
     :func:`siting.solve` can override per call.
@@ -244,6 +245,7 @@ class Scenario:
     time_limit_s: float = 300.0
     mip_gap: float = 1e-4
     threads: int = 1
+    restricted_start: bool = False
     gpus: int | None = None
 
     def __post_init__(self) -> None:
@@ -364,6 +366,7 @@ class Scenario:
         check_range("time_limit_s", self.time_limit_s, 0, 7 * 86400, lo_open=True)
         check_range("mip_gap", self.mip_gap, 0, 1)
         check_whole("threads", self.threads, 1)
+        check_bool("restricted_start", self.restricted_start)
 
     @property
     def overbuild_mw(self) -> float:

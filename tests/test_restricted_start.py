@@ -58,11 +58,9 @@ def test_the_start_uses_only_the_relaxations_groups_meets_every_row_and_restores
 
 
 @pytest.mark.parametrize("solver", ["highs", "cbc"])
-def test_the_first_solve_starts_from_it_and_the_optimum_is_the_cold_one(toy_data, monkeypatch, solver):
-    cold = _model(toy_data, solver=solver)
-    with monkeypatch.context() as mp:
-        mp.setattr(siting.model, "restricted_start", lambda *a, **k: False)
-        best = cold.solve().objective
+def test_with_the_option_the_first_solve_starts_from_it_and_the_optimum_is_the_cold_one(
+    toy_data, monkeypatch, solver
+):
     starts = []
 
     def watched(prob, **kw):
@@ -70,10 +68,11 @@ def test_the_first_solve_starts_from_it_and_the_optimum_is_the_cold_one(toy_data
         return solve_problem(prob, **kw)
 
     monkeypatch.setattr(siting.model, "solve_problem", watched)
-    report = _model(toy_data, solver=solver).solve()
-    assert starts[0] is True
-    assert report.status == "optimal"
-    assert report.objective == pytest.approx(best, rel=1e-9, abs=1e-9)
+    cold = _model(toy_data, solver=solver).solve()  # the default: no restricted start
+    report = _model(toy_data, solver=solver, restricted_start=True).solve()
+    assert starts == [False, True]
+    assert report.status == cold.status == "optimal"
+    assert report.objective == pytest.approx(cold.objective, rel=1e-9, abs=1e-9)
 
 
 @pytest.mark.parametrize("solver", ["highs", "cbc"])

@@ -309,7 +309,9 @@ def test_lines_named_with_id_and_length(toy_infeasible):
 
 def test_cli_writes_html(tmp_path):
     toml = tmp_path / "small.toml"
-    toml.write_text('name = "small"\ntarget_mw = 600\ngrid_spacing_km = 40\nmin_host_provinces = 1\n')
+    toml.write_text(
+        'name = "small"\ntarget_mw = 600\ngrid_spacing_km = 40\nmin_host_provinces = 1\nrenewable_share = 0\n'
+    )
     assert main(["run", str(toml), "--out", str(tmp_path / "out"), "--html"]) == 0
     page = (tmp_path / "out" / "small.html").read_text(encoding="utf-8")
     assert "Campuses" in page and not REMOTE.search(page)
