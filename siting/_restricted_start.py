@@ -19,8 +19,8 @@ from .constants import Status
 from .solvers import Deadline, solve_lp_duals, solve_problem
 
 if TYPE_CHECKING:
-    from .constants import SolverName
     from ._types import ModelLike
+    from .constants import SolverName
 
 __all__ = ["START_GAP", "START_SHARE", "restricted_start"]
 
