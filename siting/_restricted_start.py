@@ -22,12 +22,17 @@ if TYPE_CHECKING:
     from ._types import ModelLike
     from .constants import SolverName
 
-__all__ = ["START_GAP", "START_SHARE", "restricted_start"]
+__all__ = ["START_GAP", "START_MOST_S", "START_SHARE", "restricted_start"]
 
 #: Relative gap to which the restricted model is solved: a start, not a proof.
 START_GAP: Final[float] = 5e-3
 #: Share of the time left that the restricted solve may take; the rest is the full solve's.
 START_SHARE: Final[float] = 0.25
+#: Most seconds the restricted solve may take: a start is worth having early or not at all. It
+#: takes 2.2-2.4 s on the Korean default at 1-10 km and 6.3 s on a 1 GW build-out at 30 km; on
+#: the DC model at 5 km it ran to its 30 s share for a plan 3.5 % above the LP bound, and the
+#: full solve from it was slower (``benchmarks/README.md``).
+START_MOST_S: Final[float] = 15.0
 #: A group whose count the relaxation leaves at or below this is held at zero.
 UNUSED: Final[float] = 1e-6
 
@@ -48,7 +53,8 @@ def restricted_start(
     m : ModelLike
         A built model.
     deadline : Deadline
-        The call's budget; the restricted solve takes at most :data:`START_SHARE` of what is left.
+        The call's budget; the restricted solve takes at most :data:`START_SHARE` of what is
+        left, and at most :data:`START_MOST_S`.
     solver, mip_gap, threads
         As for the full solve; the gap is at least :data:`START_GAP`.
     relaxed : bool, default False
@@ -86,7 +92,7 @@ def restricted_start(
         report = solve_problem(
             m.prob,
             solver=solver,
-            time_limit_s=deadline.remaining() * START_SHARE,
+            time_limit_s=min(deadline.remaining() * START_SHARE, START_MOST_S),
             mip_gap=max(mip_gap, START_GAP),
             threads=threads,
         )

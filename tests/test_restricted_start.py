@@ -88,3 +88,18 @@ def test_a_start_that_breaks_a_row_is_ignored(solver):
     report = solve_problem(p, solver=solver, warm_start=True, mip_gap=0.0)
     assert report.status == "optimal"
     assert report.objective == pytest.approx(10.0)  # x = (2, 2, 0)
+
+
+def test_the_restricted_solve_takes_a_quarter_of_the_time_left_and_at_most_the_cap(toy_data, monkeypatch):
+    import siting._restricted_start as rs
+
+    limits = []
+
+    def watched(prob, **kw):
+        limits.append(kw["time_limit_s"])
+        return solve_problem(prob, **kw)
+
+    monkeypatch.setattr(rs, "solve_problem", watched)
+    for seconds in (8.0, 600.0):
+        assert restricted_start(_model(toy_data), Deadline(seconds), solver="highs", mip_gap=0.0, threads=1)
+    assert limits[0] <= 8.0 * rs.START_SHARE and limits[1] == rs.START_MOST_S < 600.0 * rs.START_SHARE
