@@ -68,8 +68,8 @@ _REDUCTION = ("tiers_mw", "min_spacing_km")
 
 
 #: Grid cells (land area / spacing squared) above which :meth:`Prepared.stages` streams the
-#: default grid instead of holding every candidate and option (a block's worth).
-STREAM_CELLS = BLOCK_CELLS
+#: default grid instead of holding every candidate and option (four blocks' worth).
+STREAM_CELLS = 4 * BLOCK_CELLS
 
 
 def _union(*groups: tuple[str, ...]) -> tuple[str, ...]:
