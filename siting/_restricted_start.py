@@ -1,11 +1,11 @@
 """A first plan from the LP relaxation: the integer model on the groups the relaxation uses.
 
-On the Korean default the LP relaxation is within 0.6-0.9 % of the optimum,
-but HiGHS takes 20-30 s to find a plan that close on its own
+On the Korean default the LP relaxation is within 0.6-0.8 % of the optimum,
+but HiGHS takes about 20 s to find a plan within 1 % on its own
 (``benchmarks/README.md``). The relaxation spreads its campuses over some
 70-80 groups (substation and tier) of 2,100-2,500; the integer model with
 every other group held at zero is small, and solved to a loose gap it gives
-a plan within about 0.05 % of the optimum in 2-3 s. That plan is the full
+a plan within 0.04-0.25 % of the optimum in 2-3 s. That plan is the full
 solve's first incumbent, and the time limit's answer when the full solve
 finds nothing better. It restricts, never changes, the model: the full solve
 still proves the optimum over every group.
