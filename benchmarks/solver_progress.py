@@ -97,8 +97,9 @@ def export(sc: Any, path: Path) -> dict[str, Any]:
     start_s = time.perf_counter() - t1
     start = None
     if started:
-        start = float(np.dot(a["cost"], [v.varValue or 0.0 for v in variables]) + a["offset"])
-        np.save(_start_file(path), np.array([v.varValue or 0.0 for v in variables]))
+        plan = np.array([v.varValue or 0.0 for v in variables])
+        start = float(np.dot(a["cost"], plan) + a["offset"])
+        np.save(_start_file(path), plan)
     lp = lp_bound(path)
     return {
         "start_s": start_s,
