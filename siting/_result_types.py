@@ -23,6 +23,7 @@ __all__ = [
     "LIMIT_COLUMNS",
     "RENEWABLE_SUPPLY_COLUMNS",
     "UPGRADE_COLUMNS",
+    "PROJECT_FINDING_COLUMNS",
     "SITE_COST_COLUMNS",
     "DiagnosisLike",
     "ResultLike",
@@ -32,6 +33,10 @@ __all__ = [
 LIMIT_COLUMNS = ["family", "id", "name", "province", "over_mw", "text"]
 #: The columns of :attr:`siting.result.Diagnosis.upgrades`.
 UPGRADE_COLUMNS = ["kind", "id", "name", "mw_per_mw"]
+#: The columns of :attr:`siting.result.Diagnosis.projects`.
+PROJECT_FINDING_COLUMNS = [
+    "project_id", "name", "kind", "status", "units_built", "max_units", "cost_krw_bn", "limits", "text",
+]  # fmt: skip
 
 #: The columns of :attr:`siting.result.SitingResult.renewable_supply` (and a geometry).
 RENEWABLE_SUPPLY_COLUMNS = [
@@ -62,6 +67,7 @@ class DiagnosisLike(Protocol):
     max_achievable_mw: float | None
     max_achievable_bound_mw: float | None
     cut_short: str
+    projects: pd.DataFrame
 
     def table(self, by: Literal["limit", "family", "province"] = ...) -> pd.DataFrame:
         """The limits that must give, one row each or summed by family or province."""

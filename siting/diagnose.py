@@ -6,7 +6,10 @@ rebuilt with slacks on the families' limits: once to find the most MW that
 fits within every limit, and once to find which limits must give, and by how
 many MW, to reach the target. Each family names its limits in words. With the
 second model's plan fixed, raising each headroom, line and supply limit by
-1 MW says how many MW of relaxation that MW saves (``upgrades``).
+1 MW says how many MW of relaxation that MW saves (``upgrades``), and the
+reinforcement projects it concerns are named: those the least relaxation
+builds, and those that would act on a limit that must give but are not built,
+with why (``projects``, :mod:`siting.diagnose_projects`).
 """
 
 from __future__ import annotations
@@ -22,9 +25,10 @@ from ._log import Stages
 from .candidates import DROP_REASONS, Candidates
 from .constants import HEADROOM, LINES, PROVINCE_CAP, SPACING, SUPPLY, TARGET
 from .data import SitingData
+from .diagnose_projects import project_findings
 from .families import DEFAULT_FAMILIES, Family
 from .model import SitingModel
-from .result import LIMIT_COLUMNS, UPGRADE_COLUMNS, Diagnosis
+from .result import LIMIT_COLUMNS, PROJECT_FINDING_COLUMNS, UPGRADE_COLUMNS, Diagnosis
 from .scenario import Scenario
 from .solvers import Deadline, OutOfTime, SolveReport
 
@@ -217,6 +221,7 @@ class _Findings:
     max_bound: float | None = None
     limits: list[dict[str, object]] = field(default_factory=list)
     upgrades: list[dict[str, object]] = field(default_factory=list)
+    projects: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=PROJECT_FINDING_COLUMNS))
     cut: list[str] = field(default_factory=list)
 
     def diagnosis(self, scenario: Scenario) -> Diagnosis:
@@ -234,6 +239,7 @@ class _Findings:
             upgrades=pd.DataFrame(self.upgrades, columns=UPGRADE_COLUMNS)
             .sort_values(["mw_per_mw", "kind"], ascending=[False, True], kind="stable")
             .reset_index(drop=True),
+            projects=self.projects,
         )
 
 
@@ -275,8 +281,10 @@ def _limits_that_give(run: _Elastic, found: _Findings) -> None:
                 found.upgrades.append(
                     {"kind": kind, "id": key, "name": names.get((limit, key), str(key)), "mw_per_mw": mw}
                 )
-        slacks = relaxed.read(time_limit_s=run.limit_s()).slacks
-        found.limits = _relaxations(run.data, run.scenario, run.enabled, slacks)
+        sol = relaxed.read(time_limit_s=run.limit_s())
+        found.limits = _relaxations(run.data, run.scenario, run.enabled, sol.slacks)
+        limits = pd.DataFrame(found.limits, columns=LIMIT_COLUMNS)
+        found.projects = project_findings(run.data, relaxed, limits, built=sol.reinforcements)
 
 
 def _limit_names(data: SitingData, enabled: Sequence[type[Family]]) -> dict[tuple[str, Hashable], str]:

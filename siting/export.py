@@ -85,7 +85,9 @@ def diagnosis_table(diagnosis: DiagnosisLike | None) -> pd.DataFrame:
     -------
     DataFrame
         Columns :data:`siting.result.LIMIT_COLUMNS`; ``family`` is
-        "necessary", "max_achievable" or the limit's family; ``id`` is text.
+        "necessary", "max_achievable", the limit's family, or "project" (a
+        row of :attr:`siting.result.Diagnosis.projects`, ``id`` its
+        ``project_id``); ``id`` is text.
         Empty when there is no diagnosis.
 
     Examples
@@ -115,7 +117,12 @@ def diagnosis_table(diagnosis: DiagnosisLike | None) -> pd.DataFrame:
             }
         )
     limits = d.table().assign(id=lambda f: f["id"].astype(str))
-    out = pd.concat([pd.DataFrame(rows, columns=LIMIT_COLUMNS), limits], ignore_index=True)
+    parts = [pd.DataFrame(rows, columns=LIMIT_COLUMNS), limits]
+    if len(d.projects):
+        p = d.projects
+        parts.append(pd.DataFrame({"family": "project", "id": p["project_id"].astype(str), "name": p["name"],
+                                   "province": "", "over_mw": np.nan, "text": p["text"]}))  # fmt: skip
+    out = pd.concat(parts, ignore_index=True)
     return out.astype({"over_mw": float})
 
 

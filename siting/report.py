@@ -11,6 +11,8 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
+import pandas as pd
+
 from ._result_types import SITE_COST_COLUMNS, DiagnosisLike, ResultLike
 from .candidates import DROP_REASONS
 from .constants import Status
@@ -281,7 +283,21 @@ def describe(diagnosis: DiagnosisLike, *, names: Mapping[str, str] | None = None
         out.append(most)
     if len(d.limits):
         out += _limits(d, names=names or {}, top=top)
+    if len(d.projects):
+        out += _projects(d.projects, top=top)
     return "\n".join(out) if out else "(no diagnosis)"
+
+
+def _projects(table: pd.DataFrame, *, top: int) -> list[str]:
+    """The reinforcement projects the diagnosis concerns: built ones first, then the ``top`` unbuilt."""
+    out = [f"- reinforcement {t}" for t in table.loc[table["status"] == "built", "text"]]
+    rest = table[table["status"] != "built"]
+    if len(rest):
+        out.append(f"- reinforcement projects that would act on these limits, not built ({len(rest)}):")
+        out += [f"    {t}" for t in rest["text"].head(top)]
+        if len(rest) > top:
+            out.append(f"    ... {len(rest) - top} more: Diagnosis.projects")
+    return out
 
 
 def _limits(d: DiagnosisLike, *, names: Mapping[str, str], top: int) -> list[str]:

@@ -22,7 +22,7 @@ import pandas as pd
 from . import export
 from . import report as text
 from ._errors import SitingError
-from ._result_types import LIMIT_COLUMNS, RENEWABLE_SUPPLY_COLUMNS, UPGRADE_COLUMNS
+from ._result_types import LIMIT_COLUMNS, PROJECT_FINDING_COLUMNS, RENEWABLE_SUPPLY_COLUMNS, UPGRADE_COLUMNS
 from .comparison import compare
 from .constants import Status
 from .settings import GEOGRAPHIC_CRS
@@ -72,6 +72,15 @@ class Diagnosis:
         (``mw_per_mw``, from :meth:`siting.model.SitingModel.prices`):
         ``kind`` (headroom, line, supply), ``id``, ``name``; largest first,
         only the limits worth something.
+    projects : DataFrame
+        Reinforcement projects the relaxation concerns
+        (:func:`siting.diagnose_projects.project_findings`): those the least
+        relaxation builds (``status`` "built": the limits must give even with
+        them), and those that would act on a limit that must give but are
+        left unbuilt ("not offered" with ``reinforce`` off, "not available"
+        by ``Scenario.year``, "held" new AC lines of the DC diagnosis, "not
+        built"), each with ``text`` and the fix. Empty without a
+        reinforcements layer.
     """
 
     necessary: list[str] = field(default_factory=list)
@@ -80,6 +89,7 @@ class Diagnosis:
     max_achievable_bound_mw: float | None = None
     cut_short: str = ""
     upgrades: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=UPGRADE_COLUMNS))
+    projects: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=PROJECT_FINDING_COLUMNS))
 
     def table(self, by: Literal["limit", "family", "province"] = "limit") -> pd.DataFrame:
         """The limits that must give, one row each or summed, largest first.
