@@ -55,7 +55,7 @@ from .candidates import Candidates
 from .constants import HEADROOM, SolverName, Status
 from .data import SitingData
 from .families import DEFAULT_FAMILIES, Family, resolve_order
-from .families._base import linear
+from .families._base import linear, value
 from .grid import build_grid
 from .options import OPTION_COST_COLUMNS
 from .postsolve import PRICE_STEP_MW, Solution
@@ -448,15 +448,23 @@ class SitingModel(LazySites):
             if not report.status.has_solution:
                 break
             # a plan breaking only site rows is one when its counts have whole sites (read() assigns them)
-            whole = not self._shared_sites() or (
-                postsolve.assign_sites(self, time_limit_s=max(deadline.remaining(), 1.0)) is not None
+            shared = bool(self._shared_sites())
+            plan = (
+                postsolve.assign_sites(self, time_limit_s=max(deadline.remaining(), 1.0)) if shared else None
             )
+            whole = not shared or plan is not None
             sites = self.separate_sites()
             rows = sum(f.separate(self) for f in self.families)
             logger.debug("rows added after a solve: %d (%d sites)", sites + rows, sites)
             if not rows and whole:
                 kept = ({v.name: v.varValue for v in self.prob.variables()}, report)
             if not sites + rows:
+                break
+            done = (
+                None if rows or plan is None else self._on_whole_sites(plan, report, sense * bound, **options)
+            )
+            if done is not None:
+                report = done
                 break
             if deadline.expired:
                 report = replace(report, status=Status.FEASIBLE if not rows and whole else Status.NO_SOLUTION)
@@ -493,6 +501,38 @@ class SitingModel(LazySites):
             if not added:
                 return True
         return False
+
+    def _on_whole_sites(
+        self, plan: np.ndarray, report: SolveReport, bound: float, *, mip_gap: float, **_: Any
+    ) -> SolveReport | None:
+        """The plan on whole sites as the optimum when its cost is within ``mip_gap`` of ``bound``; else None.
+
+        A plan that breaks only site rows, its counts moved onto whole sites
+        (``plan``, :func:`siting.postsolve.assign_sites`), meets every row of
+        the complete model, and each round's bound is a bound of it (the
+        rounds solve relaxations of it). When the two are within the gap the
+        next round cannot prove more, so the plan is put in the variables
+        and returned as optimal. Only for the model's own cost (not a
+        settling stage's, a frontier's or an elastic model's slack).
+        """
+        own = self.prob.objective is self._objective and self.prob.sense == pulp.LpMinimize
+        if self.elastic or not own or report.objective is None:
+            return None
+        x = np.fromiter((value(v) for v in self.x), float, len(self.x))
+        cost = float(report.objective) + float(np.dot(self.objective_cost, plan - x))
+        if not np.isfinite(bound) or cost - bound > mip_gap * max(abs(cost), 1e-9):
+            logger.debug("plan on whole sites %.6f, bound %.6f: another round", cost, bound)
+            return None
+        for v, on in zip(self.x, plan, strict=True):
+            v.varValue = float(on)
+        bound = min(bound, cost)
+        return replace(
+            report,
+            status=Status.OPTIMAL,
+            objective=cost,
+            bound=bound,
+            gap=(cost - bound) / max(abs(cost), 1e-9),
+        )
 
     def _restore(self, values: dict[str, float | None], report: SolveReport, *, bound: float) -> SolveReport:
         """Put a kept plan's values back (columns added since read 0); its report, gap against ``bound``."""

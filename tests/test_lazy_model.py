@@ -296,3 +296,32 @@ def test_a_plan_whose_counts_have_no_whole_sites_is_not_kept(toy_data, monkeypat
     assert m.site_rows  # the plan broke a site row
     assert postsolve.assign_sites(m, time_limit_s=10) is None
     assert report.status == Status.NO_SOLUTION
+
+
+@pytest.mark.parametrize("gap", [0.0, 0.5])
+def test_a_shared_site_plan_within_the_gap_on_whole_sites_ends_the_search(toy_data, monkeypatch, gap):
+    """The first lazy plan shares a site. Moved onto whole sites it meets every row; when its cost is
+    within the gap of the round's bound it is the answer (one solve), else a second round proves more.
+    Either way the reported cost is what the plan read back costs, and within the gap of the optimum."""
+    import siting.model
+
+    sc = siting.Scenario(
+        grid_spacing_km=3, solver="highs", mip_gap=0.0, renewable_share=0.0, **CONFLICTS["two_tiers"]
+    )
+    lazy, full = _models(toy_data, sc)
+    best = full.solve().objective
+    solves = []
+
+    def counted(prob, **kw):
+        solves.append(len(lazy.site_rows))
+        return solve_problem(prob, **kw)
+
+    monkeypatch.setattr(siting.model, "solve_problem", counted)
+    report = lazy.solve(mip_gap=gap, relaxation=False)
+    assert report.status == "optimal" and lazy.site_rows  # the first plan shared a site
+    assert len(solves) == (1 if gap else 2)
+    sol = lazy.read()
+    assert np.bincount(lazy.opts["site"].to_numpy()[sol.chosen]).max() == 1
+    assert report.objective == pytest.approx(sum(sol.costs.values()), rel=1e-9)
+    assert best - 1e-6 <= report.objective <= best / (1 - gap) + 1e-6
+    assert report.bound <= best + 1e-6
