@@ -427,7 +427,9 @@ class SitingModel(LazySites):
         time ends on a plan that breaks a family's row, the last plan that
         broke none (only site rows, its counts on whole sites) is restored and returned as
         ``feasible``, its gap taken against the best bound of any round (each round's model is a
-        relaxation of the whole one); without such a plan the status is ``no_solution``. The
+        relaxation of the whole one); without such a plan the status is ``no_solution``. A plan
+        that breaks only site rows ends the search as ``optimal`` when, on whole sites, it is within
+        ``mip_gap`` of the best bound (:meth:`_on_whole_sites`). The
         report's objective and bound leave the tie-break out (:func:`siting._tie_break.untie`).
         """
         t0 = time.perf_counter()
