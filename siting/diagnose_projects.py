@@ -48,7 +48,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Hashable
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import pandas as pd
 
@@ -62,6 +62,7 @@ from .reinforcements import projects
 if TYPE_CHECKING:
     from .data import SitingData
     from .model import SitingModel
+    from .scenario import Scenario
 
 __all__ = ["project_findings", "supply_cut"]
 
@@ -233,27 +234,26 @@ def _acting(table: pd.DataFrame, m: SitingModel, limits: pd.DataFrame) -> dict[s
     return dict(out)
 
 
-def _why(r: object, units: int, sc: object, on: set[str], m: SitingModel) -> tuple[str, str]:
+def _why(r: Any, units: int, sc: Scenario, on: set[str], m: SitingModel) -> tuple[str, str]:
     """A project's status and the words after its name (with the fix when there is one)."""
-    cost = float(r.cost_krw_bn)  # type: ignore[attr-defined]
+    cost = float(r.cost_krw_bn)
     if units:
-        most = int(r.max_units)  # type: ignore[attr-defined]
+        most = int(r.max_units)
         return "built", (
             f"is built by the least relaxation: {units} of {most} unit{'s' if most != 1 else ''}, "
             f"{cost * units:,.1f} KRW bn; the limits above must give even with it"
         )
-    if not sc.reinforce:  # type: ignore[attr-defined]
+    if not sc.reinforce:
         return "not offered", (
             f"is not built: reinforce is off ({cost:,.1f} KRW bn per unit); fix: Scenario(reinforce=True) "
             "to choose it with the campuses"
         )
-    if r.project_id not in on:  # type: ignore[attr-defined]
-        year = sc.year  # type: ignore[attr-defined]
+    if r.project_id not in on:
         return "not available", (
-            f"is not built: its earliest_year {int(r.earliest_year)} is after the scenario's year {year}; "  # type: ignore[attr-defined]
-            "fix: a later year, or year=None"
+            f"is not built: its earliest_year {int(r.earliest_year)} is after the scenario's year "
+            f"{sc.year}; fix: a later year, or year=None"
         )
-    if sc.flow_model == "dc" and r.kind == "ac_line" and LINES in m.elastic:  # type: ignore[attr-defined]
+    if sc.flow_model == "dc" and r.kind == "ac_line" and LINES in m.elastic:
         return "held", (
             "is not built: the DC diagnosis relaxes the line limits, so no big-M is valid for a new AC "
             "line and it is held unbuilt; fix: diagnose with flow_model='transport' to see what it adds"
