@@ -93,3 +93,18 @@ def test_headroom_names_the_project_the_year_leaves_out():
     assert "earliest_year 2032 is after the scenario's year 2030; fix: a later year" in text
     late = siting.solve(data, sc.replace(reinforce=True, year=2032))
     assert late.status == "optimal" and late.reinforcements.set_index("project_id").at["subm", "built"]
+
+
+def test_headroom_short_before_any_solve_says_what_unoffered_projects_add():
+    """The target exceeds the headroom in reach (a necessary condition, no relaxation solved): the
+    words add what the substation projects the scenario does not offer would add, and the fix."""
+    data, sc = middle({"s-mid": 100, "s-mid2": 0}, target_mw=150)
+    sub = {**SUB_MID, "capacity_mw": 50.0}
+    data = data.replace(lines=data.lines.assign(residual_mw=1000.0), reinforcements=candidates([sub]))
+    [off] = siting.solve(data, sc).diagnosis.necessary
+    assert off.endswith("would add 50 MW there; fix: Scenario(reinforce=True)")
+    [early] = siting.solve(data, sc.replace(reinforce=True, year=2030)).diagnosis.necessary
+    assert "earliest_year after the scenario's year 2030" in early
+    assert siting.solve(data, sc.replace(reinforce=True, year=2032)).status == "optimal"
+    [bare] = siting.solve(data.replace(reinforcements=None), sc).diagnosis.necessary
+    assert bare.endswith("reachable from allowed sites")

@@ -10,6 +10,7 @@ import pandas as pd
 
 from ..build_out import headroom_bound
 from ..constants import HEADROOM
+from ..reinforcements import projects
 from ._base import Family
 from .reinforcement import added_headroom_mw
 
@@ -57,7 +58,7 @@ class Headroom(Family):
         if headroom < scenario.target_mw:
             return [
                 f"target {scenario.target_mw:,.0f} MW exceeds the {headroom:,.0f} MW of headroom at the "
-                f"{len(reach)} substations reachable from allowed sites"
+                f"{len(reach)} substations reachable from allowed sites{_unoffered(data, scenario, at)}"
             ]
         return []
 
@@ -78,3 +79,19 @@ class Headroom(Family):
         head = head + added_headroom_mw(result, data).reindex(head.index, fill_value=0.0)
         over = s.index[s["load_mw"] > head.loc[s.index] + tol]
         assert len(over) == 0, f"substations over headroom: {list(over)}"
+
+
+def _unoffered(data: SitingData, scenario: Scenario, at: list[int]) -> str:
+    """What the data's substation projects the scenario does not offer would add at ``at``, in words."""
+    table = projects(data)
+    if not (table["kind"] == "substation").any():
+        return ""
+    every = scenario.replace(reinforce=True, year=None, build_projects=())
+    more = float(headroom_bound(data, every)[at].sum() - headroom_bound(data, scenario)[at].sum())
+    if more <= 0:
+        return ""
+    if not scenario.reinforce:
+        why, fix = "reinforce is off", "Scenario(reinforce=True)"
+    else:
+        why, fix = f"earliest_year after the scenario's year {scenario.year}", "a later year, or year=None"
+    return f"; the data's substation projects not offered ({why}) would add {more:,.0f} MW there; fix: {fix}"
