@@ -72,7 +72,8 @@ def restricted_start(
     --------
     >>> import siting
     >>> from siting.model import SitingModel
-    >>> data, sc = siting.load_korea(), siting.Scenario(target_mw=800, grid_spacing_km=40)
+    >>> data = siting.load_korea()
+    >>> sc = siting.Scenario(target_mw=800, grid_spacing_km=40, renewable_share=0.0, min_host_provinces=1)
     >>> st = siting.prepare(data, sc).stages(sc)
     >>> m = SitingModel.build(data, sc, st.candidates, st.options, graph=st.graph, headroom=st.headroom)
     >>> restricted_start(m, Deadline(60), solver="highs", mip_gap=1e-4, threads=1)

@@ -29,7 +29,8 @@ bundled project across the cut around it is named, and not offered.
 
 >>> import pandas as pd, siting
 >>> from siting.model import SitingModel
->>> data, sc = siting.load_korea(), siting.Scenario(target_mw=800, grid_spacing_km=40)
+>>> data = siting.load_korea()
+>>> sc = siting.Scenario(target_mw=800, grid_spacing_km=40, renewable_share=0.0, min_host_provinces=1)
 >>> st = siting.prepare(data, sc).stages(sc)
 >>> m = SitingModel.build(data, sc, st.candidates, st.options, graph=st.graph, headroom=st.headroom)
 >>> str(m.solve().status)

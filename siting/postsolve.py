@@ -15,7 +15,8 @@ Examples
 >>> import siting
 >>> from siting.model import SitingModel
 >>> from siting.postsolve import prices, read, settle
->>> data, sc = siting.load_korea(), siting.Scenario(target_mw=800, grid_spacing_km=40)
+>>> data = siting.load_korea()
+>>> sc = siting.Scenario(target_mw=800, grid_spacing_km=40, renewable_share=0.0, min_host_provinces=1)
 >>> st = siting.prepare(data, sc).stages(sc)
 >>> m = SitingModel.build(data, sc, st.candidates, st.options, graph=st.graph, headroom=st.headroom)
 >>> str(m.solve().status)
