@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -195,14 +195,19 @@ class CandidateGrid:
         The first reason that applies, in the order of :data:`DROP_REASONS`.
         """
         reason = np.full(len(geoms), "", dtype=object)
-        checks = [
-            ("excluded_province", shapely.intersects(self.core, geoms)),
-            ("buffer", ~clear_of(self.zones, geoms)),
-            ("exclusion_area", shapely.intersects(self.excluded, geoms)),
-            ("off_land", shapely.distance(self.provinces.union_all(), geoms) > PROVINCE_SNAP_KM * 1000.0),
+        checks: list[tuple[str, Callable[[np.ndarray], np.ndarray]]] = [
+            ("excluded_province", lambda g: shapely.intersects(self.core, g)),
+            ("buffer", lambda g: ~clear_of(self.zones, g)),
+            ("exclusion_area", lambda g: shapely.intersects(self.excluded, g)),
+            (
+                "off_land",
+                lambda g: ~shapely.dwithin(self.provinces.union_all(), g, PROVINCE_SNAP_KM * 1000.0),
+            ),
         ]
-        for why, hit in checks:
-            reason[(reason == "") & np.asarray(hit, dtype=bool)] = why
+        for why, hit in checks:  # each check only on the geometries no earlier one named
+            todo = np.flatnonzero(reason == "")
+            if len(todo):
+                reason[todo[np.asarray(hit(geoms[todo]), dtype=bool)]] = why
         return reason
 
     def excluded_points(self) -> pd.DataFrame:
