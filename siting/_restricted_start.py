@@ -22,7 +22,15 @@ if TYPE_CHECKING:
     from ._types import ModelLike
     from .constants import SolverName
 
-__all__ = ["START_GAP", "START_MOST_S", "START_SHARE", "restricted_start"]
+__all__ = [
+    "START_GAP",
+    "START_LEAST_S",
+    "START_MOST_S",
+    "START_SHARE",
+    "START_SHORT_SHARE",
+    "restricted_start",
+    "start_seconds",
+]
 
 #: Relative gap to which the restricted model is solved: a start, not a proof.
 START_GAP: Final[float] = 5e-3
@@ -33,6 +41,12 @@ START_SHARE: Final[float] = 0.25
 #: the DC model at 5 km it ran to its 30 s share for a plan 3.5 % above the LP bound, and the
 #: full solve from it was slower (``benchmarks/README.md``).
 START_MOST_S: Final[float] = 15.0
+#: With little time left (under 20 s), the restricted solve may take up to this many seconds, and
+#: at most :data:`START_SHORT_SHARE` of what is left: a plan within 1 % needs it (2.2-2.4 s on the
+#: Korean default), where the full solve alone takes about 20 s to reach 1 %.
+START_LEAST_S: Final[float] = 5.0
+#: The most of a short budget the restricted solve may take (see :data:`START_LEAST_S`).
+START_SHORT_SHARE: Final[float] = 0.6
 #: A group whose count the relaxation leaves at or below this is held at zero.
 UNUSED: Final[float] = 1e-6
 
@@ -53,8 +67,8 @@ def restricted_start(
     m : ModelLike
         A built model.
     deadline : Deadline
-        The call's budget; the restricted solve takes at most :data:`START_SHARE` of what is
-        left, and at most :data:`START_MOST_S`.
+        The call's budget; the restricted solve takes at most :func:`start_seconds` of what
+        is left.
     solver, mip_gap, threads
         As for the full solve; the gap is at least :data:`START_GAP`.
     relaxed : bool, default False
@@ -93,7 +107,7 @@ def restricted_start(
         report = solve_problem(
             m.prob,
             solver=solver,
-            time_limit_s=min(deadline.remaining() * START_SHARE, START_MOST_S),
+            time_limit_s=start_seconds(deadline.remaining()),
             mip_gap=max(mip_gap, START_GAP),
             threads=threads,
         )
@@ -101,3 +115,18 @@ def restricted_start(
         for v, upper in zip(unused, kept, strict=True):
             v.upBound = upper
     return report.status.has_solution
+
+
+def start_seconds(left: float) -> float:
+    """Seconds the restricted solve may take when ``left`` seconds are left.
+
+    :data:`START_SHARE` of them, at most :data:`START_MOST_S`; but with
+    little left, up to :data:`START_LEAST_S` and at most
+    :data:`START_SHORT_SHARE` of them.
+
+    Examples
+    --------
+    >>> [round(start_seconds(s), 2) for s in (4.0, 8.0, 20.0, 40.0, 600.0)]
+    [2.4, 4.8, 5.0, 10.0, 15.0]
+    """
+    return min(START_MOST_S, max(START_SHARE * left, min(START_LEAST_S, START_SHORT_SHARE * left)))

@@ -90,7 +90,8 @@ def test_a_start_that_breaks_a_row_is_ignored(solver):
     assert report.objective == pytest.approx(10.0)  # x = (2, 2, 0)
 
 
-def test_the_restricted_solve_takes_a_quarter_of_the_time_left_and_at_most_the_cap(toy_data, monkeypatch):
+def test_the_restricted_solve_takes_its_share_of_the_time_left_and_at_most_the_cap(toy_data, monkeypatch):
+    """A quarter of a long budget, at most the cap; more than a quarter of a short one, at most 60 %."""
     import siting._restricted_start as rs
 
     limits = []
@@ -102,4 +103,5 @@ def test_the_restricted_solve_takes_a_quarter_of_the_time_left_and_at_most_the_c
     monkeypatch.setattr(rs, "solve_problem", watched)
     for seconds in (8.0, 600.0):
         assert restricted_start(_model(toy_data), Deadline(seconds), solver="highs", mip_gap=0.0, threads=1)
-    assert limits[0] <= 8.0 * rs.START_SHARE and limits[1] == rs.START_MOST_S < 600.0 * rs.START_SHARE
+    assert 8.0 * rs.START_SHARE < limits[0] <= 8.0 * rs.START_SHORT_SHARE
+    assert limits[1] == rs.START_MOST_S < 600.0 * rs.START_SHARE
