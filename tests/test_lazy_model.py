@@ -37,6 +37,20 @@ def _models(data, sc, **kw):
     return [SitingModel.build(data, sc, cand, opts, graph=G, lazy=lazy, **kw) for lazy in (True, False)]
 
 
+def _site_rows_at_each_solve(model, monkeypatch) -> list[int]:
+    """The number of site rows ``model`` holds at each integer solve from now on (filled as it solves)."""
+    import siting.model
+
+    rows: list[int] = []
+
+    def counted(prob, **kw):
+        rows.append(len(model.site_rows))
+        return solve_problem(prob, **kw)
+
+    monkeypatch.setattr(siting.model, "solve_problem", counted)
+    return rows
+
+
 @pytest.mark.parametrize("name", sorted(CONFLICTS))
 def test_lazy_model_equals_complete_model(toy_data, name):
     sc = siting.Scenario(
@@ -99,13 +113,7 @@ def test_site_rows_the_relaxation_breaks_come_before_the_first_integer_solve(toy
     )
     lazy, full = _models(toy_data, sc)
     best = full.solve().objective
-    rows_at_solve = []
-
-    def counted(prob, **kw):
-        rows_at_solve.append(len(lazy.site_rows))
-        return solve_problem(prob, **kw)
-
-    monkeypatch.setattr(siting.model, "solve_problem", counted)
+    rows_at_solve = _site_rows_at_each_solve(lazy, monkeypatch)
     report = lazy.solve()
     assert rows_at_solve[0] > 0  # site rows before the first integer solve: from the relaxation
     assert report.objective == pytest.approx(best, rel=1e-9)
@@ -310,13 +318,7 @@ def test_a_shared_site_plan_within_the_gap_on_whole_sites_ends_the_search(toy_da
     )
     lazy, full = _models(toy_data, sc)
     best = full.solve().objective
-    solves = []
-
-    def counted(prob, **kw):
-        solves.append(len(lazy.site_rows))
-        return solve_problem(prob, **kw)
-
-    monkeypatch.setattr(siting.model, "solve_problem", counted)
+    solves = _site_rows_at_each_solve(lazy, monkeypatch)
     report = lazy.solve(mip_gap=gap, relaxation=False)
     assert report.status == "optimal" and lazy.site_rows  # the first plan shared a site
     assert len(solves) == (1 if gap else 2)
