@@ -22,7 +22,7 @@ demo: $(STAMP)
 # force on toys, Korea at coarse spacing, the docstring examples that do not solve on Korea, the
 # notebooks with SITING_QUICK=1, the browser test),
 # one pytest worker per core, each taking the next test when free. About 5 minutes on two cores
-# (5 m 17 s measured in a fresh clone with the install, nothing else running; budget 6 minutes).
+# (5 m 37 s measured in a fresh clone with the install, nothing else running; budget 6 minutes).
 test: $(STAMP)
 	$(VENV)/bin/ruff check siting tests scripts benchmarks
 	$(VENV)/bin/ruff format --check siting tests scripts benchmarks
