@@ -56,7 +56,7 @@ import pandas as pd
 from ._result_types import PROJECT_FINDING_COLUMNS
 from .build_out import offered
 from .constants import HEADROOM, LINES, SUPPLY
-from .families._base import value
+from .families._base import net_flow, value
 from .families.network import flow_paths
 from .reinforcements import projects
 
@@ -106,8 +106,8 @@ def _room(m: SitingModel) -> _Room:
     """Every line of the solved plan seen from each end: can more power come in on it (module docstring)."""
     into: _Room = defaultdict(list)
     for p in flow_paths(m):
-        f = _net(m.line_flows, p.line_id)
-        used = abs(f) + abs(_net(m.renewable_flows, p.line_id))
+        f = net_flow(m.line_flows, p.line_id)
+        used = abs(f) + abs(net_flow(m.renewable_flows, p.line_id))
         room = value(p.capacity) - used > ROOM_TOL_MW
         # more power from_id -> to_id when there is room or the flow runs to -> from; and back
         into[p.to_id].append((p.from_id, p.line_id, room or f < -ROOM_TOL_MW))
@@ -126,13 +126,6 @@ def _cut(into: _Room, node: str) -> tuple[set[str], set[str]]:
                 todo.append(there)
     cut = {lid for here in region for there, lid, _ in into[here] if there not in region}
     return region, cut
-
-
-def _net(flows: dict, key: str) -> float:
-    if key not in flows:
-        return 0.0
-    plus, minus, _ = flows[key]
-    return value(plus) - value(minus)
 
 
 def project_findings(

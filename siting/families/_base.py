@@ -42,7 +42,7 @@ if TYPE_CHECKING:
     from ..data import SitingData
     from ..scenario import Scenario
 
-__all__ = ["Family", "Settling", "Stage", "linear", "upper_value", "value"]
+__all__ = ["Family", "Settling", "Stage", "linear", "net_flow", "upper_value", "value"]
 
 
 def linear(pairs: Iterable[tuple[Any, float]]) -> pulp.LpAffineExpression:
@@ -56,6 +56,24 @@ def value(v: Any) -> float:
         return float(v)
     val = pulp.value(v)
     return float(val) if val is not None else 0.0
+
+
+def net_flow(flows: dict[str, tuple[pulp.LpVariable, pulp.LpVariable, float]], key: str) -> float:
+    """The solved net flow ``plus - minus`` on ``key`` of a flows dict (0 when there is no flow there).
+
+    ``flows`` as ``SitingModel.line_flows`` or ``renewable_flows``: key -> (plus, minus, length).
+
+    Examples
+    --------
+    >>> plus, minus = pulp.LpVariable("p"), pulp.LpVariable("m")
+    >>> plus.varValue, minus.varValue = 30.0, 5.0
+    >>> net_flow({"L1": (plus, minus, 12.0)}, "L1"), net_flow({}, "L2")
+    (25.0, 0.0)
+    """
+    if key not in flows:
+        return 0.0
+    plus, minus, _ = flows[key]
+    return value(plus) - value(minus)
 
 
 def upper_value(expr: pulp.LpAffineExpression) -> float:

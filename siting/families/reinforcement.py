@@ -70,7 +70,7 @@ from .._utils import safe_name
 from ..build_out import offered
 from ..constants import LINES
 from ..reinforcements import PROJECT_COLUMNS, projects
-from ._base import Family, linear, upper_value, value
+from ._base import Family, linear, net_flow, upper_value, value
 
 if TYPE_CHECKING:
     from .._result_types import ResultLike
@@ -204,7 +204,7 @@ class Reinforcement(Family):
             units = round(value(self.units[r.project_id]))
             f = g = carried = np.nan
             if r.kind == "uprate":
-                f, g = _net(m.line_flows, r.line_id), _net(m.renewable_flows, r.line_id)
+                f, g = net_flow(m.line_flows, r.line_id), net_flow(m.renewable_flows, r.line_id)
                 residual = max(float(m.graph.edges[r.from_id, r.to_id, r.line_id]["residual_mw"]), 0.0)
                 carried = max(abs(f) + abs(g) - residual, 0.0)
                 f = g = np.nan
@@ -213,8 +213,8 @@ class Reinforcement(Family):
                 carried = max(value(m.load.get(n, 0)) - today[n], 0.0)
             else:
                 keys = [NEW_LINE_KEY.format(c.id) for c in m.new_lines if c.project_id == r.project_id]
-                fs = [_net(m.line_flows, key) for key in keys]
-                gs = [_net(m.renewable_flows, key) for key in keys]
+                fs = [net_flow(m.line_flows, key) for key in keys]
+                gs = [net_flow(m.renewable_flows, key) for key in keys]
                 f, g = float(sum(fs)), float(sum(gs))
                 carried = float(sum(abs(a) + abs(b) for a, b in zip(fs, gs, strict=True)))
             rows.append(
@@ -286,14 +286,6 @@ class Reinforcement(Family):
         assert len(bad) == 0, (
             f"new lines carry more than (added_mw - export_mw) x units built (0 if not built): {list(bad)}"
         )
-
-
-def _net(flows: dict[str, tuple[pulp.LpVariable, pulp.LpVariable, float]], key: str) -> float:
-    """The solved net flow ``plus - minus`` on ``key`` (0 when the family has no flow there)."""
-    if key not in flows:
-        return 0.0
-    plus, minus, _ = flows[key]
-    return value(plus) - value(minus)
 
 
 class _PathFinder:
