@@ -172,6 +172,7 @@ def solve_problem(
     mip_gap: float = 1e-4,
     threads: int = 1,
     warm_start: bool = False,
+    one_each: Mapping[str, int] | None = None,
 ) -> SolveReport:
     """Solve ``prob`` in place with CBC or HiGHS.
 
@@ -188,6 +189,12 @@ def solve_problem(
         Start from the variables' values (``varValue``; ``None`` counts as 0),
         as PuLP's ``warmStart`` does: a plan that meets every row is the
         solver's first incumbent; one that does not is ignored.
+    one_each : mapping of str to int, optional
+        Rows the caller leaves out and adds when a plan breaks them: the
+        columns named here (by variable name) hold at most one in total per
+        key. HiGHS stops at its first improving plan that breaks one (status
+        ``feasible``, with its bound), since a plan the caller rejects is not
+        worth proving; CBC, which has no such callback, solves to the end.
 
     Returns
     -------
@@ -211,7 +218,12 @@ def solve_problem(
         )
     if solver == "highs":
         status, objective, bound = _solve_highs(
-            prob, time_limit_s=time_limit_s, mip_gap=mip_gap, threads=threads, warm_start=warm_start
+            prob,
+            time_limit_s=time_limit_s,
+            mip_gap=mip_gap,
+            threads=threads,
+            warm_start=warm_start,
+            one_each=one_each,
         )
     else:
         status, objective, bound = _solve_cbc(
@@ -307,7 +319,13 @@ def _arrays(
 
 
 def _solve_highs(
-    prob: pulp.LpProblem, *, time_limit_s: float, mip_gap: float, threads: int, warm_start: bool = False
+    prob: pulp.LpProblem,
+    *,
+    time_limit_s: float,
+    mip_gap: float,
+    threads: int,
+    warm_start: bool = False,
+    one_each: Mapping[str, int] | None = None,
 ) -> tuple[Status, float | None, float | None]:
     """HiGHS through highspy directly (:mod:`siting._highs`), within ``time_limit_s`` of wall time.
 
@@ -323,6 +341,8 @@ def _solve_highs(
         return Status.NO_SOLUTION, None, None
     if warm_start:  # HiGHS checks the plan and keeps it as its first incumbent only when it is one
         a["start"] = np.array([0.0 if v.varValue is None else v.varValue for v in variables], dtype=float)
+    if one_each:  # HiGHS stops at a plan that breaks one of these rows (:func:`siting._highs.run`)
+        a["one_each"] = np.array([one_each.get(v.name, -1) for v in variables], dtype=np.int64)
     left = max(time_limit_s - (time.perf_counter() - t0), MIN_SOLVE_S)
     out = _highs.solve(a, left=left, mip_gap=mip_gap, threads=threads)
     if out is None:

@@ -183,3 +183,39 @@ def test_highs_child_process_gives_the_same_plan(toy_data, monkeypatch):
     assert str(child.status) == str(here.status) == "optimal"
     assert child.objective == pytest.approx(here.objective, rel=1e-9)
     assert _plan(child) == _plan(here)
+
+
+def _knapsack_with_two_forced():
+    """A 0-1 knapsack on 8 weight rows (HiGHS needs a search) whose columns x_0 and x_1 are held at 1."""
+    import numpy as np
+    import pulp
+
+    rng = np.random.default_rng(7)
+    n = 60
+    w = rng.integers(10, 100, size=(8, n))
+    v = rng.integers(10, 100, size=n) + w.mean(axis=0)
+    x = [
+        pulp.LpVariable(f"x_{i}", lowBound=1 if i < 2 else 0, upBound=1, cat=pulp.LpBinary) for i in range(n)
+    ]
+    p = pulp.LpProblem("knap", pulp.LpMaximize)
+    p += pulp.lpSum(float(v[i]) * x[i] for i in range(n))
+    for k in range(8):
+        p += pulp.lpSum(int(w[k, i]) * x[i] for i in range(n)) <= int(w[k].sum() // 2), f"w{k}"
+    return p, x
+
+
+@pytest.mark.parametrize("child", [False, True])
+def test_highs_stops_at_the_first_plan_that_breaks_a_row_left_out(monkeypatch, child):
+    """``one_each``: every plan puts x_0 and x_1 (one key) at 1; HiGHS stops at its first plan, feasible
+    with a bound, in process and in the child. Without it, the same model is solved to its optimum."""
+    from siting import _highs
+    from siting.solvers import solve_problem
+
+    if child:
+        monkeypatch.setattr(_highs, "HIGHS_SUBPROCESS_MIN_COLUMNS", 0)
+    p, x = _knapsack_with_two_forced()
+    stopped = solve_problem(p, solver="highs", time_limit_s=120, mip_gap=0.0, one_each={"x_0": 0, "x_1": 0})
+    assert stopped.status == "feasible" and stopped.bound is not None and stopped.gap > 0
+    assert x[0].varValue + x[1].varValue == pytest.approx(2)  # the plan, which breaks the row left out
+    optimal = solve_problem(p, solver="highs", time_limit_s=120, mip_gap=0.0, one_each={"x_0": 0, "x_2": 1})
+    assert optimal.status == "optimal" and optimal.objective >= stopped.objective
