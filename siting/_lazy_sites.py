@@ -130,6 +130,19 @@ class LazySites:
         """
         return self.add_site_rows(self._shared_sites())
 
+    def sites_without_row(self) -> dict[str, int]:
+        """The site (by number) of each option in the model whose site has no row yet, by column name.
+
+        What :func:`siting.solvers.solve_problem` takes as ``one_each``: HiGHS
+        stops at a plan that shares one of these sites, which the next round
+        adds as a row anyway. Empty for a model that is not lazy.
+        """
+        if not self.lazy:
+            return {}
+        site = self.opts["site"].to_numpy()
+        rowed = np.isin(site, np.fromiter(self.site_rows, dtype=site.dtype, count=len(self.site_rows)))
+        return {self.x[k].name: int(site[k]) for k in np.flatnonzero(self.active & ~rowed).tolist()}
+
     def _shared_sites(self) -> list[int]:
         """The sites (by number) that the solved values give more than one campus."""
         x = np.fromiter((value(v) for v in self.x), float, len(self.x))

@@ -423,53 +423,69 @@ class SitingModel(LazySites):
         Lazy rows (sites, and rows a family generates) are first separated
         on the LP relaxation (:meth:`_separate_relaxation`;
         ``relaxation=False`` skips it where the plan is fixed and the model
-        is an LP already), so that few integer solves are needed. When the
-        time ends on a plan that breaks a family's row, the last plan that
-        broke none (only site rows, its counts on whole sites) is restored and returned as
-        ``feasible``, its gap taken against the best bound of any round (each round's model is a
-        relaxation of the whole one); without such a plan the status is ``no_solution``. A plan
-        that breaks only site rows ends the search as ``optimal`` when, on whole sites, it is within
-        ``mip_gap`` of the best bound (:meth:`_on_whole_sites`). The
-        report's objective and bound leave the tie-break out (:func:`siting._tie_break.untie`).
+        is an LP already), so that few integer solves are needed. HiGHS
+        stops a round at its first plan that shares a site without a row
+        (``one_each``): the row is added and the next round starts (should
+        HiGHS end on a later plan that shares none, the next round starts
+        from that plan and runs to its end). The best plan that meets every
+        row (one that breaks only site rows counts, its counts moved onto
+        whole sites) is kept across rounds (:meth:`_keep`); the first round
+        starts from the restricted start's plan, later ones cold. When the
+        time ends on a plan that breaks a row, the kept plan is returned as
+        ``feasible``, its gap taken against the best bound of any round (each
+        round's model is a relaxation of the whole one); without one the
+        status is ``no_solution``. The kept plan ends the search as
+        ``optimal`` when it is within ``mip_gap`` of the best bound
+        (:meth:`_within_gap`). The report's objective and bound leave the
+        tie-break out (:func:`siting._tie_break.untie`).
         """
         t0 = time.perf_counter()
         relaxed = relaxation and self._separate_relaxation(deadline)
+        kept: tuple[dict[str, float | None], SolveReport] | None = None  # the best plan meeting every row
         # with restricted_start, a plan from the groups the relaxation uses: the first incumbent
-        start = relaxation and self.scenario.restricted_start
-        start = start and restricted_start(self, deadline, relaxed=relaxed, **options)
-        kept: tuple[dict[str, float | None], SolveReport] | None = None  # the last plan meeting every row
+        if (
+            relaxation
+            and self.scenario.restricted_start
+            and restricted_start(self, deadline, relaxed=relaxed, **options)
+        ):
+            planned = SolveReport(
+                status=Status.FEASIBLE,
+                objective=value(self.prob.objective),
+                bound=None,
+                gap=None,
+                seconds=0.0,
+                solver=options["solver"],
+            )
+            kept = self._keep(planned, kept, deadline)[1]
         sense = float(self.prob.sense)  # +1 minimise, -1 maximise
         bound = -np.inf  # the best bound of any round, times sense (the highest, when minimising)
+        start = kept is not None  # the first round starts from the restricted start's plan
+        stop_on_shared = True
         while True:
             report = solve_problem(
-                self.prob, time_limit_s=max(deadline.remaining(), 0.0), warm_start=start, **options
+                self.prob,
+                time_limit_s=max(deadline.remaining(), 0.0),
+                warm_start=start,
+                one_each=self.sites_without_row() if stop_on_shared else None,
+                **options,
             )
-            start = False  # later rounds have rows the plan may break
+            # later rounds start cold: from the kept plan they took longer (benchmarks/README.md)
+            start = False
             if report.bound is not None:
                 bound = max(bound, sense * report.bound)
             if not report.status.has_solution:
                 break
-            # a plan breaking only site rows is one when its counts have whole sites (read() assigns them)
-            shared = bool(self._shared_sites())
-            plan = (
-                postsolve.assign_sites(self, time_limit_s=max(deadline.remaining(), 1.0)) if shared else None
-            )
-            whole = not shared or plan is not None
-            sites = self.separate_sites()
-            rows = sum(f.separate(self) for f in self.families)
-            logger.debug("rows added after a solve: %d (%d sites)", sites + rows, sites)
-            if not rows and whole:
-                kept = ({v.name: v.varValue for v in self.prob.variables()}, report)
-            if not sites + rows:
+            added, kept = self._keep(report, kept, deadline)
+            if not added and (report.status == Status.OPTIMAL or deadline.expired):
                 break
-            done = (
-                None if rows or plan is None else self._on_whole_sites(plan, report, sense * bound, **options)
-            )
+            if not added:  # stopped at a plan sharing a site, HiGHS kept a later one that breaks no row:
+                start, stop_on_shared = True, False  # go on from it (kept) without stopping again
+            done = None if kept is None else self._within_gap(*kept, bound=sense * bound, **options)
             if done is not None:
                 report = done
                 break
             if deadline.expired:
-                report = replace(report, status=Status.FEASIBLE if not rows and whole else Status.NO_SOLUTION)
+                report = replace(report, status=Status.NO_SOLUTION)
                 break
         if kept is not None and report.status in (Status.NO_SOLUTION, Status.FEASIBLE):
             report = self._restore(*kept, bound=sense * bound)
@@ -477,6 +493,40 @@ class SitingModel(LazySites):
             report = replace(report, objective=None, bound=None, gap=None)
         own = self.prob.objective is self._objective  # the cost, not a settling stage's or a frontier's
         return untie(replace(report, seconds=time.perf_counter() - t0), self, own=own)
+
+    def _keep(
+        self,
+        report: SolveReport,
+        kept: tuple[dict[str, float | None], SolveReport] | None,
+        deadline: Deadline,
+    ) -> tuple[int, tuple[dict[str, float | None], SolveReport] | None]:
+        """Add the rows the plan breaks; keep it instead of ``kept`` if it meets every row and costs less.
+
+        Returns the number of rows added and the plan kept. A plan that breaks
+        only site rows meets every row once its counts are moved onto whole
+        sites (:func:`siting.postsolve.assign_sites`, when they can be), at
+        the cost of the moves; that plan is what is kept, and it is left in
+        the variables (so that the restricted start's plan, moved so, can
+        start round one).
+        """
+        shared = bool(self._shared_sites())
+        plan = postsolve.assign_sites(self, time_limit_s=max(deadline.remaining(), 1.0)) if shared else None
+        sites = self.separate_sites()
+        rows = sum(f.separate(self) for f in self.families)
+        logger.debug("rows added after a solve: %d (%d sites)", sites + rows, sites)
+        if rows or (shared and plan is None) or report.objective is None:
+            return sites + rows, kept
+        objective = float(report.objective)
+        if plan is not None:
+            x = np.fromiter((value(v) for v in self.x), float, len(self.x))
+            objective += float(np.dot(self.objective_cost, plan - x))
+            for v, on in zip(self.x, plan, strict=True):
+                v.varValue = float(on)
+        before = None if kept is None else kept[1].objective
+        if before is None or float(self.prob.sense) * (objective - before) < 0:
+            logger.debug("plan meeting every row kept: %.6f", objective)
+            kept = ({v.name: v.varValue for v in self.prob.variables()}, replace(report, objective=objective))
+        return sites + rows, kept
 
     def _separate_relaxation(self, deadline: Deadline) -> bool:
         """Add the lazy rows that the LP relaxation breaks, until it breaks none or time is up.
@@ -504,42 +554,42 @@ class SitingModel(LazySites):
                 return True
         return False
 
-    def _on_whole_sites(
-        self, plan: np.ndarray, report: SolveReport, bound: float, *, mip_gap: float, **_: Any
+    def _within_gap(
+        self, values: dict[str, float | None], report: SolveReport, *, bound: float, mip_gap: float, **_: Any
     ) -> SolveReport | None:
-        """The plan on whole sites as the optimum when its cost is within ``mip_gap`` of ``bound``; else None.
+        """The kept plan as the optimum when its cost is within ``mip_gap`` of ``bound``; else None.
 
-        A plan that breaks only site rows, its counts moved onto whole sites
-        (``plan``, :func:`siting.postsolve.assign_sites`), meets every row of
-        the complete model, and each round's bound is a bound of it (the
-        rounds solve relaxations of it). When the two are within the gap the
-        next round cannot prove more, so the plan is put in the variables
-        and returned as optimal. Only for the model's own cost (not a
-        settling stage's, a frontier's or an elastic model's slack).
+        The kept plan meets every row of the complete model (:meth:`_keep`),
+        and each round's bound is a bound of it (the rounds solve relaxations
+        of it). When the two are within the gap the next round cannot prove
+        more, so the plan is put in the variables and returned as optimal.
+        Only for the model's own cost (not a settling stage's, a frontier's
+        or an elastic model's slack).
         """
         own = self.prob.objective is self._objective and self.prob.sense == pulp.LpMinimize
-        if self.elastic or not own or report.objective is None:
+        cost = report.objective
+        if self.elastic or not own or cost is None:
             return None
-        x = np.fromiter((value(v) for v in self.x), float, len(self.x))
-        cost = float(report.objective) + float(np.dot(self.objective_cost, plan - x))
         if not np.isfinite(bound) or cost - bound > mip_gap * max(abs(cost), 1e-9):
-            logger.debug("plan on whole sites %.6f, bound %.6f: another round", cost, bound)
+            logger.debug("kept plan %.6f, bound %.6f: another round", cost, bound)
             return None
-        for v, on in zip(self.x, plan, strict=True):
-            v.varValue = float(on)
+        self._put(values)
         bound = min(bound, cost)
         return replace(
             report,
             status=Status.OPTIMAL,
-            objective=cost,
             bound=bound,
             gap=(cost - bound) / max(abs(cost), 1e-9),
         )
 
-    def _restore(self, values: dict[str, float | None], report: SolveReport, *, bound: float) -> SolveReport:
-        """Put a kept plan's values back (columns added since read 0); its report, gap against ``bound``."""
+    def _put(self, values: dict[str, float | None]) -> None:
+        """Put a kept plan's values in the variables (columns added since, at 0)."""
         for v in self.prob.variables():
             v.varValue = values.get(v.name, 0.0)
+
+    def _restore(self, values: dict[str, float | None], report: SolveReport, *, bound: float) -> SolveReport:
+        """Put a kept plan's values back (columns added since read 0); its report, gap against ``bound``."""
+        self._put(values)
         objective = report.objective
         if objective is None or not np.isfinite(bound):
             return replace(report, status=Status.FEASIBLE)
