@@ -42,7 +42,7 @@ import numpy as np
 import pandas as pd
 import pulp
 
-from . import postsolve
+from . import _kept_plan, postsolve
 from ._errors import UsageError
 from ._lazy_sites import LazySites
 from ._log import logger
@@ -429,19 +429,19 @@ class SitingModel(LazySites):
         HiGHS end on a later plan that shares none, the next round starts
         from that plan and runs to its end). The best plan that meets every
         row (one that breaks only site rows counts, its counts moved onto
-        whole sites) is kept across rounds (:meth:`_keep`); the first round
+        whole sites) is kept across rounds (:func:`siting._kept_plan.keep`); the first round
         starts from the restricted start's plan, later ones cold. When the
         time ends on a plan that breaks a row, the kept plan is returned as
         ``feasible``, its gap taken against the best bound of any round (each
         round's model is a relaxation of the whole one); without one the
         status is ``no_solution``. The kept plan ends the search as
         ``optimal`` when it is within ``mip_gap`` of the best bound
-        (:meth:`_within_gap`). The report's objective and bound leave the
+        (:func:`siting._kept_plan.within_gap`). The report's objective and bound leave the
         tie-break out (:func:`siting._tie_break.untie`).
         """
         t0 = time.perf_counter()
         relaxed = relaxation and self._separate_relaxation(deadline)
-        kept: tuple[dict[str, float | None], SolveReport] | None = None  # the best plan meeting every row
+        kept: _kept_plan.Kept | None = None  # the best plan meeting every row
         # with restricted_start, a plan from the groups the relaxation uses: the first incumbent
         if (
             relaxation
@@ -456,7 +456,7 @@ class SitingModel(LazySites):
                 seconds=0.0,
                 solver=options["solver"],
             )
-            kept = self._keep(planned, kept, deadline)[1]
+            kept = _kept_plan.keep(self, planned, kept, deadline)[1]
         sense = float(self.prob.sense)  # +1 minimise, -1 maximise
         bound = -np.inf  # the best bound of any round, times sense (the highest, when minimising)
         start = kept is not None  # the first round starts from the restricted start's plan
@@ -475,12 +475,14 @@ class SitingModel(LazySites):
                 bound = max(bound, sense * report.bound)
             if not report.status.has_solution:
                 break
-            added, kept = self._keep(report, kept, deadline)
+            added, kept = _kept_plan.keep(self, report, kept, deadline)
             if not added and (report.status == Status.OPTIMAL or deadline.expired):
                 break
             if not added:  # stopped at a plan sharing a site, HiGHS kept a later one that breaks no row:
                 start, stop_on_shared = True, False  # go on from it (kept) without stopping again
-            done = None if kept is None else self._within_gap(*kept, bound=sense * bound, **options)
+            done = (
+                None if kept is None else _kept_plan.within_gap(self, *kept, bound=sense * bound, **options)
+            )
             if done is not None:
                 report = done
                 break
@@ -488,45 +490,11 @@ class SitingModel(LazySites):
                 report = replace(report, status=Status.NO_SOLUTION)
                 break
         if kept is not None and report.status in (Status.NO_SOLUTION, Status.FEASIBLE):
-            report = self._restore(*kept, bound=sense * bound)
+            report = _kept_plan.restore(self, *kept, bound=sense * bound)
         elif report.status == Status.NO_SOLUTION:
             report = replace(report, objective=None, bound=None, gap=None)
         own = self.prob.objective is self._objective  # the cost, not a settling stage's or a frontier's
         return untie(replace(report, seconds=time.perf_counter() - t0), self, own=own)
-
-    def _keep(
-        self,
-        report: SolveReport,
-        kept: tuple[dict[str, float | None], SolveReport] | None,
-        deadline: Deadline,
-    ) -> tuple[int, tuple[dict[str, float | None], SolveReport] | None]:
-        """Add the rows the plan breaks; keep it instead of ``kept`` if it meets every row and costs less.
-
-        Returns the number of rows added and the plan kept. A plan that breaks
-        only site rows meets every row once its counts are moved onto whole
-        sites (:func:`siting.postsolve.assign_sites`, when they can be), at
-        the cost of the moves; that plan is what is kept, and it is left in
-        the variables (so that the restricted start's plan, moved so, can
-        start round one).
-        """
-        shared = bool(self._shared_sites())
-        plan = postsolve.assign_sites(self, time_limit_s=max(deadline.remaining(), 1.0)) if shared else None
-        sites = self.separate_sites()
-        rows = sum(f.separate(self) for f in self.families)
-        logger.debug("rows added after a solve: %d (%d sites)", sites + rows, sites)
-        if rows or (shared and plan is None) or report.objective is None:
-            return sites + rows, kept
-        objective = float(report.objective)
-        if plan is not None:
-            x = np.fromiter((value(v) for v in self.x), float, len(self.x))
-            objective += float(np.dot(self.objective_cost, plan - x))
-            for v, on in zip(self.x, plan, strict=True):
-                v.varValue = float(on)
-        before = None if kept is None else kept[1].objective
-        if before is None or float(self.prob.sense) * (objective - before) < 0:
-            logger.debug("plan meeting every row kept: %.6f", objective)
-            kept = ({v.name: v.varValue for v in self.prob.variables()}, replace(report, objective=objective))
-        return sites + rows, kept
 
     def _separate_relaxation(self, deadline: Deadline) -> bool:
         """Add the lazy rows that the LP relaxation breaks, until it breaks none or time is up.
@@ -553,49 +521,6 @@ class SitingModel(LazySites):
             if not added:
                 return True
         return False
-
-    def _within_gap(
-        self, values: dict[str, float | None], report: SolveReport, *, bound: float, mip_gap: float, **_: Any
-    ) -> SolveReport | None:
-        """The kept plan as the optimum when its cost is within ``mip_gap`` of ``bound``; else None.
-
-        The kept plan meets every row of the complete model (:meth:`_keep`),
-        and each round's bound is a bound of it (the rounds solve relaxations
-        of it). When the two are within the gap the next round cannot prove
-        more, so the plan is put in the variables and returned as optimal.
-        Only for the model's own cost (not a settling stage's, a frontier's
-        or an elastic model's slack).
-        """
-        own = self.prob.objective is self._objective and self.prob.sense == pulp.LpMinimize
-        cost = report.objective
-        if self.elastic or not own or cost is None:
-            return None
-        if not np.isfinite(bound) or cost - bound > mip_gap * max(abs(cost), 1e-9):
-            logger.debug("kept plan %.6f, bound %.6f: another round", cost, bound)
-            return None
-        self._put(values)
-        bound = min(bound, cost)
-        return replace(
-            report,
-            status=Status.OPTIMAL,
-            bound=bound,
-            gap=(cost - bound) / max(abs(cost), 1e-9),
-        )
-
-    def _put(self, values: dict[str, float | None]) -> None:
-        """Put a kept plan's values in the variables (columns added since, at 0)."""
-        for v in self.prob.variables():
-            v.varValue = values.get(v.name, 0.0)
-
-    def _restore(self, values: dict[str, float | None], report: SolveReport, *, bound: float) -> SolveReport:
-        """Put a kept plan's values back (columns added since read 0); its report, gap against ``bound``."""
-        self._put(values)
-        objective = report.objective
-        if objective is None or not np.isfinite(bound):
-            return replace(report, status=Status.FEASIBLE)
-        bound = min(bound, objective) if self.prob.sense == pulp.LpMinimize else max(bound, objective)
-        gap = abs(objective - bound) / max(abs(objective), 1e-9)
-        return replace(report, status=Status.FEASIBLE, bound=bound, gap=gap)
 
     def fix_plan(self) -> dict[str, tuple[float | None, float | None]]:
         """Fix every count and site at its solved value: :func:`siting.postsolve.fix_plan`."""
