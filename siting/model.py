@@ -429,15 +429,15 @@ class SitingModel(LazySites):
         HiGHS end on a later plan that shares none, the next round starts
         from that plan and runs to its end). The best plan that meets every
         row (one that breaks only site rows counts, its counts moved onto
-        whole sites) is kept across rounds (:func:`siting._kept_plan.keep`); the first round
-        starts from the restricted start's plan, later ones cold. When the
-        time ends on a plan that breaks a row, the kept plan is returned as
-        ``feasible``, its gap taken against the best bound of any round (each
-        round's model is a relaxation of the whole one); without one the
-        status is ``no_solution``. The kept plan ends the search as
-        ``optimal`` when it is within ``mip_gap`` of the best bound
-        (:func:`siting._kept_plan.within_gap`). The report's objective and bound leave the
-        tie-break out (:func:`siting._tie_break.untie`).
+        whole sites) is kept across rounds (:func:`siting._kept_plan.keep`);
+        the first round starts from the restricted start's plan, later ones
+        cold. When the time ends on a plan that breaks a row, the kept plan
+        is returned as ``feasible``, its gap taken against the best bound of
+        any round (each round's model is a relaxation of the whole one);
+        without one the status is ``no_solution``. The kept plan ends the
+        search as ``optimal`` when it is within ``mip_gap`` of the best bound
+        (:func:`siting._kept_plan.within_gap`). The report's objective and
+        bound leave the tie-break out (:func:`siting._tie_break.untie`).
         """
         t0 = time.perf_counter()
         relaxed = relaxation and self._separate_relaxation(deadline)

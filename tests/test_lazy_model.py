@@ -202,9 +202,7 @@ def test_new_columns_join_the_models_objective_not_one_set_in_its_place(toy_data
 
 
 @pytest.mark.parametrize("sense", [1, -1], ids=["minimise", "maximise"])
-def test_time_limit_on_a_plan_that_breaks_a_row_keeps_the_plan_that_broke_none(
-    toy_data, monkeypatch, sense
-):
+def test_time_limit_on_a_plan_that_breaks_a_row_keeps_the_plan_that_broke_none(toy_data, monkeypatch, sense):
     """Round 1's plan breaks only a site row (read() settles those), round 2's breaks a family's row
     and the time is up: round 1's plan comes back as feasible, its gap against the best bound of both
     (the highest when minimising, the lowest when maximising, e.g. pareto's host count)."""
