@@ -80,8 +80,7 @@ class LazySites:
             return np.ones(len(self.opts), dtype=bool)
         order = self._ranked
         grp = self._group[order]
-        site = self.opts["site"].to_numpy()[order]
-        free = ~np.isin(site, np.fromiter(self.site_rows, dtype=site.dtype, count=len(self.site_rows)))
+        free = ~self._on_rowed_site()[order]
         # free options ranked before each, counted from the first option of all groups, then of its group
         seen: np.ndarray = np.cumsum(free) - free
         start = np.r_[0, np.flatnonzero(grp[1:] != grp[:-1]) + 1]
@@ -140,8 +139,13 @@ class LazySites:
         if not self.lazy:
             return {}
         site = self.opts["site"].to_numpy()
-        rowed = np.isin(site, np.fromiter(self.site_rows, dtype=site.dtype, count=len(self.site_rows)))
-        return {self.x[k].name: int(site[k]) for k in np.flatnonzero(self.active & ~rowed).tolist()}
+        free = np.flatnonzero(self.active & ~self._on_rowed_site())
+        return {self.x[k].name: int(site[k]) for k in free.tolist()}
+
+    def _on_rowed_site(self) -> np.ndarray:
+        """Whether each option's site has a row "at most one campus" (one bool per option)."""
+        site = self.opts["site"].to_numpy()
+        return np.isin(site, np.fromiter(self.site_rows, dtype=site.dtype, count=len(self.site_rows)))
 
     def _shared_sites(self) -> list[int]:
         """The sites (by number) that the solved values give more than one campus."""
