@@ -390,7 +390,7 @@ def _binding(
             handles += draw(ax, part, over[name], labels)
     labels.sort(key=lambda t: -t[0])
     top = [(x, y, text) for _, x, y, text in labels[:max_labels]]
-    names.add(top, gid=GIDS["binding_label"], color=style.BINDS_TEXT)
+    names.add(top, gid=GIDS["binding_label"], color=style.BINDS_TEXT, over_furniture=True)  # the answer
     return handles
 
 
@@ -427,8 +427,11 @@ def _title(result: ResultLike, label: str | None = None) -> str:
 
 def _layers(
     ax: Axes, result: ResultLike, prov: gpd.GeoDataFrame, crs: str, *, max_labels: int, unbuilt: bool
-) -> list[Artist]:
-    """Campuses, projects, renewables, substations, flows and limits, above the provinces; legend handles."""
+) -> tuple[list[Artist], Labels]:
+    """Campuses, projects, renewables, substations, flows and limits, above the provinces.
+
+    Returns the legend handles and the labels, to be placed once the legend and notes are drawn.
+    """
     lines = result.lines.to_crs(crs)
     subs = result.substations.to_crs(crs)
     labels = Labels()  # written last, clear of every marker: the projects', renewables', substations'
@@ -441,8 +444,7 @@ def _layers(
         handles += _headroom(ax, subs, prov.loc[prov["excluded"], "code"].tolist())
     limits = binding_limits(result)
     handles += _binding(ax, limits, prov=prov, subs=subs, lines=lines, max_labels=max_labels, names=labels)
-    labels.place(ax)
-    return handles
+    return handles, labels
 
 
 def _note(ax: Axes, result: ResultLike, prov: gpd.GeoDataFrame, *, table: bool) -> None:
@@ -526,12 +528,14 @@ def plot_siting(
     frame(ax, prov.total_bounds)
     scale_bar(ax, crs)
     excluded = _provinces(ax, prov, top, shade=placed > 0 or mw_max is not None) + _buffer(ax, result, crs)
-    handles = _layers(ax, result, prov, crs, max_labels=max_labels, unbuilt=unbuilt) + excluded
+    handles, labels = _layers(ax, result, prov, crs, max_labels=max_labels, unbuilt=unbuilt)
+    handles += excluded
     _note(ax, result, prov, table=table and placed > 0)
     if handles:
         ax.legend(
             handles=handles, loc="lower right", fontsize=7, frameon=True, framealpha=0.9, labelspacing=0.9
         )
+    labels.place(ax)  # clear of the markers, the legend, the note and the colour bars
     ax.set_title(textwrap.fill(title or _title(result), 70), fontsize=10)
     return ax
 

@@ -162,6 +162,23 @@ def marker_boxes(ax: Axes, gids: Sequence[str] = ()) -> list[Box]:
     return out
 
 
+def furniture_boxes(ax: Axes) -> list[Box]:
+    """The pixel boxes of what ``ax`` shows over the map: its legend, boxed notes and colour bars.
+
+    Labels keep clear of them (:meth:`Labels.place`); a label under the legend was cut in two on the
+    README's figure.
+    """
+    fig = ax.get_figure()
+    assert fig is not None
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    parts = [a.get_window_extent(renderer) for a in (ax.get_legend(),) if a is not None]
+    for note in (t for t in ax.texts if t.get_bbox_patch() is not None):
+        note.update_bbox_position_size(renderer)  # its box is laid out when drawn: lay it out now
+        parts.append(note.get_bbox_patch().get_window_extent(renderer))  # type: ignore[union-attr]
+    parts += [b for b in (c.get_tightbbox(renderer) for c in ax.child_axes) if b is not None]
+    return [tuple(b.extents) for b in parts]
+
+
 def _fits(box: Box, centre: tuple[float, float], placed: list[Box], obstacles: Sequence[Box]) -> bool:
     """Whether ``box`` keeps a gap from every label in ``placed`` and clear of every marker but its own."""
     gap = 3.0  # pixels between labels, room for the halo
@@ -201,15 +218,19 @@ def place_labels(
     color: str = style.INK,
     placed: list[Box] | None = None,
     obstacles: Sequence[Box] = (),
+    furniture: Sequence[Box] = (),
+    over_furniture: bool = False,
     over_markers: bool = False,
 ) -> None:
     """Write each ``(x, y, text)`` at the first of :data:`CORNERS` where it overlaps nothing written before.
 
     Labels are tried in the order given, so put the important ones first; one
     that fits nowhere is left out (its marker stays), or, with
-    ``over_markers``, written at the first corner clear of the other labels
-    even if it covers a marker (where every label is the answer, e.g. the
-    upgrades map's most valuable limits). Each is measured as
+    ``over_furniture``, written at the first corner clear of the markers even if
+    it covers the ``furniture`` (:func:`furniture_boxes`: the legend, notes, colour
+    bars), or with ``over_markers`` at the first corner clear of the other labels
+    even if it covers a marker or the furniture (where every label is the answer,
+    e.g. the upgrades map's most valuable limits). Each is measured as
     rendered (its window extent). ``placed`` holds the boxes (pixels) of labels
     written before, by another call: pass one list to calls whose labels must
     keep apart; the boxes written here are added. ``obstacles`` are marker
@@ -220,7 +241,8 @@ def place_labels(
         return
     ax.apply_aspect()
     placed = [] if placed is None else placed
-    passes = (obstacles, ()) if over_markers else (obstacles,)
+    clear = [*obstacles, *furniture]
+    passes = [clear, *([obstacles] if over_furniture else []), *([()] if over_markers else [])]
     for x, y, text in items:
         centre = tuple(ax.transData.transform((x, y)))
         for corner, avoid in ((c, a) for a in passes for c in CORNERS):
@@ -239,18 +261,32 @@ class Labels:
     """
 
     def __init__(self) -> None:
-        self.groups: list[tuple[list[tuple[float, float, str]], str, str]] = []
+        self.groups: list[tuple[list[tuple[float, float, str]], str, str, bool]] = []
 
-    def add(self, items: Sequence[tuple[float, float, str]], *, gid: str, color: str = style.INK) -> None:
-        """Keep ``items`` back, to be written with ``gid`` and ``color``."""
-        self.groups.append((list(items), gid, color))
+    def add(
+        self,
+        items: Sequence[tuple[float, float, str]],
+        *,
+        gid: str,
+        color: str = style.INK,
+        over_furniture: bool = False,
+    ) -> None:
+        """Keep ``items`` back, for ``gid`` and ``color`` (``over_furniture``: :func:`place_labels`)."""
+        self.groups.append((list(items), gid, color, over_furniture))
 
     def place(self, ax: Axes) -> None:
-        """Write every group (:func:`place_labels`), clear of the markers of :func:`marker_boxes`."""
+        """Write every group (:func:`place_labels`), clear of the markers and of the furniture.
+
+        The markers are :func:`marker_boxes`', the furniture :func:`furniture_boxes`' (legend,
+        notes, colour bars): draw those first.
+        """
         ax.apply_aspect()
-        obstacles, placed = marker_boxes(ax), list[Box]()
-        for items, gid, color in self.groups:
-            place_labels(ax, items, gid=gid, color=color, placed=placed, obstacles=obstacles)
+        obstacles, furniture, placed = marker_boxes(ax), furniture_boxes(ax), list[Box]()
+        for items, gid, color, over in self.groups:
+            place_labels(
+                ax, items, gid=gid, color=color, placed=placed, obstacles=obstacles, furniture=furniture,
+                over_furniture=over,
+            )  # fmt: skip
 
 
 def scale_bar(ax: Axes, crs: str, *, loc: str = "upper left") -> None:

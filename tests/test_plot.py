@@ -123,6 +123,27 @@ def test_labels_do_not_overlap(toy_result, size):
     assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1 :])
 
 
+@pytest.mark.parametrize("size", [(3.0, 2.0), (5.0, 3.0), (9.0, 6.0), (9.0, 11.0)])
+def test_labels_keep_clear_of_legend_note_and_colour_bars(toy_result, size):
+    """A label under the legend was cut in two on the README's figure (Suncheon, 1 km): substation
+    labels are placed after the legend, the province table and the colour bars, clear of them, or
+    left out (the labels of what binds are written over them instead: the infeasible map's answer,
+    test_infeasible_lines_and_provinces_drawn)."""
+    _, ax = plt.subplots(figsize=size, dpi=100)
+    siting.plot_siting(toy_result, ax=ax)
+    ax.figure.canvas.draw()
+    furniture = [ax.get_legend().get_window_extent(), *(c.get_tightbbox() for c in ax.child_axes)]
+    furniture += [t.get_bbox_patch().get_window_extent() for t in by_gid(ax, GIDS["province_table"])]
+    assert len(furniture) == 4
+    labels = [t for t in ax.texts if t.get_gid() == GIDS["substation_label"]]
+    assert labels or size[0] < 5  # the smallest map may have room for none
+    for t in labels:
+        px, py = ax.transData.transform(t.xy)
+        for f in furniture:
+            if not f.contains(px, py):  # a point under the legend may keep its label there
+                assert not t.get_window_extent().overlaps(f), (t.get_text(), size)
+
+
 def test_labels_capped(toy_result):
     ax = siting.plot_siting(toy_result, max_labels=2)
     used = toy_result.substations[toy_result.substations.load_mw > 0]
