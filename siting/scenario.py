@@ -113,7 +113,7 @@ class Scenario:
 
     The defaults are neutral starting points for any grid; the bundled
     Korean scenario (:meth:`korea_default`, ``scenarios/korea_default.toml``)
-    sets a finer grid (5 km), a tighter share cap (0.35), more hosts (5) and
+    sets a finer grid (1 km), a tighter share cap (0.35), more hosts (5) and
     a 10 km buffer around the capital region.
     min_spacing_km : float, default 0
         Least distance between two campuses (0 = off).
@@ -434,7 +434,7 @@ class Scenario:
 
         ``Scenario(target_mw=4000)`` is *not* this scenario: the class
         defaults are neutral for any grid, while the Korean scenario sets
-        candidates every 5 km (default 10), a province share cap of 0.35
+        candidates every 1 km (default 10), a province share cap of 0.35
         (0.5), 5 host provinces (3), a 10 km buffer around the capital
         region (0) and dearer land in the metropolitan cities. ``siting run
         scenarios/korea_default.toml`` (``make demo``) solves the same.
@@ -448,7 +448,7 @@ class Scenario:
         --------
         >>> sc = Scenario.korea_default(target_mw=2000)
         >>> sc.name, sc.target_mw, sc.grid_spacing_km, sc.province_share_cap, sc.exclude_buffer_km
-        ('korea_default', 2000, 5, 0.35, 10.0)
+        ('korea_default', 2000, 1, 0.35, 10.0)
         """
         return cls.from_toml(bundled_scenario_path("korea_default")).replace(**changes)
 

@@ -63,7 +63,7 @@ def test_the_bundled_scenario_round_trips(tmp_path):
     sc = Scenario.from_toml(ROOT / "scenarios" / "korea_default.toml")
     sc.to_toml(tmp_path / "again.toml")
     assert Scenario.from_toml(tmp_path / "again.toml") == sc
-    assert sc.costs.site_per_mw_by_province["KR-26"] == 1.0 and sc.grid_spacing_km == 5
+    assert sc.costs.site_per_mw_by_province["KR-26"] == 1.0 and sc.grid_spacing_km == 1
 
 
 def test_a_result_writes_the_scenario_that_rebuilds_it(toy_data, tmp_path):
