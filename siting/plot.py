@@ -529,12 +529,9 @@ def plot_siting(
     scale_bar(ax, crs)
     excluded = _provinces(ax, prov, top, shade=placed > 0 or mw_max is not None) + _buffer(ax, result, crs)
     handles, labels = _layers(ax, result, prov, crs, max_labels=max_labels, unbuilt=unbuilt)
-    handles += excluded
     _note(ax, result, prov, table=table and placed > 0)
-    if handles:
-        ax.legend(
-            handles=handles, loc="lower right", fontsize=7, frameon=True, framealpha=0.9, labelspacing=0.9
-        )
+    if handles + excluded:
+        ax.legend(handles=handles + excluded, loc="lower right", fontsize=7, framealpha=0.9, labelspacing=0.9)
     labels.place(ax)  # clear of the markers, the legend, the note and the colour bars
     ax.set_title(textwrap.fill(title or _title(result), 70), fontsize=10)
     return ax
