@@ -170,13 +170,17 @@ def furniture_boxes(ax: Axes) -> list[Box]:
     """
     fig = ax.get_figure()
     assert fig is not None
-    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
-    parts = [a.get_window_extent(renderer) for a in (ax.get_legend(),) if a is not None]
-    for note in (t for t in ax.texts if t.get_bbox_patch() is not None):
-        note.update_bbox_position_size(renderer)  # its box is laid out when drawn: lay it out now
-        parts.append(note.get_bbox_patch().get_window_extent(renderer))  # type: ignore[union-attr]
-    parts += [b for b in (c.get_tightbbox(renderer) for c in ax.child_axes) if b is not None]
-    return [tuple(b.extents) for b in parts]
+    parts = [legend.get_window_extent() for legend in (ax.get_legend(),) if legend is not None]
+    parts += [b for b in (c.get_tightbbox() for c in ax.child_axes) if b is not None]
+    out = [tuple(b.extents) for b in parts]
+    for note in ax.texts:
+        patch = note.get_bbox_patch()  # laid out only when drawn: its text's box and the patch's pad
+        if patch is not None:
+            size = note.get_fontproperties().get_size_in_points()  # the box's pad is a share of it
+            pad = getattr(patch.get_boxstyle(), "pad", 0.0) * size * fig.dpi / 72.0
+            x0, y0, x1, y1 = note.get_window_extent().extents
+            out.append((x0 - pad, y0 - pad, x1 + pad, y1 + pad))
+    return out
 
 
 def _fits(box: Box, centre: tuple[float, float], placed: list[Box], obstacles: Sequence[Box]) -> bool:

@@ -144,6 +144,17 @@ def test_labels_keep_clear_of_legend_note_and_colour_bars(toy_result, size):
                 assert not t.get_window_extent().overlaps(f), (t.get_text(), size)
 
 
+def test_draws_on_a_canvas_without_a_renderer_of_its_own(toy_result):
+    """Labels measure the legend and notes without asking the canvas for a renderer: SVG's has none."""
+    from matplotlib.backends.backend_svg import FigureCanvasSVG
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(9.0, 6.0))
+    FigureCanvasSVG(fig)
+    ax = siting.plot_siting(toy_result, ax=fig.add_subplot())
+    assert by_gid(ax, GIDS["substation_label"]) and ax.get_legend() is not None
+
+
 def test_labels_capped(toy_result):
     ax = siting.plot_siting(toy_result, max_labels=2)
     used = toy_result.substations[toy_result.substations.load_mw > 0]
