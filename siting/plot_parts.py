@@ -170,7 +170,8 @@ def furniture_boxes(ax: Axes) -> list[Box]:
     """
     fig = ax.get_figure()
     assert fig is not None
-    parts = [legend.get_window_extent() for legend in (ax.get_legend(),) if legend is not None]
+    legend = ax.get_legend()
+    parts = [] if legend is None else [legend.get_window_extent()]
     parts += [b for b in (c.get_tightbbox() for c in ax.child_axes) if b is not None]
     out = [tuple(b.extents) for b in parts]
     for note in ax.texts:
