@@ -462,11 +462,13 @@ class SitingModel(LazySites):
         start = kept is not None  # the first round starts from the restricted start's plan
         stop_on_shared = True
         while True:
+            # no time left, no solve: nor the site keys (a second on the diagnosis's million columns)
+            shared_stops = stop_on_shared and not deadline.expired
             report = solve_problem(
                 self.prob,
                 time_limit_s=max(deadline.remaining(), 0.0),
                 warm_start=start,
-                one_each=self.sites_without_row() if stop_on_shared else None,
+                one_each=self.sites_without_row() if shared_stops else None,
                 **options,
             )
             # later rounds start cold: from the kept plan they took longer (benchmarks/README.md)
@@ -514,7 +516,7 @@ class SitingModel(LazySites):
             return False
         while not deadline.expired:
             lp = solve_lp_duals(self.prob, time_limit_s=deadline.remaining())
-            if lp.status != Status.OPTIMAL:
+            if lp.status != Status.OPTIMAL or deadline.expired:  # no time left to use the rows
                 return False
             added = self.separate_sites() + sum(f.separate(self) for f in self.families if f.separates)
             logger.debug("rows added after the LP relaxation: %d", added)

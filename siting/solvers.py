@@ -15,6 +15,8 @@ import tempfile
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import islice
+from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
@@ -45,7 +47,10 @@ __all__ = [
 #: grid, reading the solver's answer) finishes before the call returns.
 #: Measured: 1.7 s over 40 s on the naive Korean model at 2 km (256,000
 #: variables, 2 shared cores; 31 s over before the budget covered the whole
-#: call), 0.1-0.2 s on the toy region's naive 0.5 km model.
+#: call), 0.1-0.2 s on the toy region's naive 0.5 km model; 0.7-1.4 s over
+#: 40 s on the diagnosis of an infeasible 1 km scenario (1.3 million columns;
+#: two runs at once on 2 cores), 1.9-3.1 s before the hand-over to the
+#: solver looked at the clock (:data:`HAND_OVER_CHECK_NONZEROS`).
 TIME_LIMIT_MARGIN_S: Final[float] = 3.0
 #: Shortest time limit given to a solver, seconds: with less left, no solve starts.
 MIN_SOLVE_S: Final[float] = 0.05
@@ -262,15 +267,59 @@ def _solve_cbc(
     return status, objective, bound
 
 
+#: Nonzeros handed to the solver between two looks at the clock (a few hundredths of a second).
+HAND_OVER_CHECK_NONZEROS: Final[int] = 50_000
+
+
+class _HandOverClock:
+    """Counts the nonzeros handed over and raises :class:`OutOfTime` past ``time_limit_s``."""
+
+    def __init__(self, time_limit_s: float) -> None:
+        self.end = time.perf_counter() + time_limit_s
+        self.since_look = 0
+
+    def look(self) -> None:
+        """Raise :class:`OutOfTime` once the time is up."""
+        self.since_look = 0
+        if time.perf_counter() > self.end:
+            raise OutOfTime("passing the model to the solver")
+
+    def count(self, nonzeros: int) -> None:
+        """Add ``nonzeros``; :meth:`look` once :data:`HAND_OVER_CHECK_NONZEROS` have passed."""
+        self.since_look += nonzeros
+        if self.since_look >= HAND_OVER_CHECK_NONZEROS:
+            self.look()
+
+
+def _columns(prob: pulp.LpProblem, clock: _HandOverClock) -> list[pulp.LpVariable]:
+    """The variables of the objective and the rows, by name, as :meth:`pulp.LpProblem.variables` lists them.
+
+    PuLP's own walk cannot be stopped (1.3 s on a 1.3-million-column
+    model, the diagnosis's elastic model at 1 km); this one looks at
+    ``clock`` as it goes. A variable in neither the objective nor a row is
+    left out: it does not change the solve, and keeps its value.
+    """
+    found: dict[int, pulp.LpVariable] = {}
+    objective = prob.objective if prob.objective is not None else ()
+    for expr in (objective, *prob.constraints.values()):
+        terms = iter(expr)
+        while chunk := list(islice(terms, HAND_OVER_CHECK_NONZEROS)):
+            found.update(zip(map(id, chunk), chunk, strict=True))
+            clock.count(len(chunk))
+    return sorted(found.values(), key=attrgetter("name"))
+
+
 def _arrays(
     prob: pulp.LpProblem, *, time_limit_s: float = math.inf
 ) -> tuple[list[pulp.LpVariable], dict[str, np.ndarray]]:
     """The problem as arrays: column costs, bounds and integrality; rows in compressed sparse form.
 
-    Raises :class:`OutOfTime` when it takes longer than ``time_limit_s``.
+    Raises :class:`OutOfTime` when it takes longer than ``time_limit_s``
+    (a look at the clock every :data:`HAND_OVER_CHECK_NONZEROS` nonzeros).
     """
-    t0 = time.perf_counter()
-    variables = prob.variables()
+    clock = _HandOverClock(time_limit_s)
+    clock.look()
+    variables = _columns(prob, clock)
     pos = {id(v): i for i, v in enumerate(variables)}  # by identity: no name lookups per nonzero
     inf = math.inf
     cost = np.zeros(len(variables))
@@ -286,9 +335,8 @@ def _arrays(
     value: list[float] = []
     rhs: list[float] = []
     senses: list[int] = []
-    for r, c in enumerate(prob.constraints.values()):
-        if r % 5000 == 0 and time.perf_counter() - t0 > time_limit_s:
-            raise OutOfTime("passing the model to the solver")
+    for c in prob.constraints.values():
+        clock.count(len(c) + 1)
         index.extend([pos[id(v)] for v in c])
         value.extend(c.values())
         lengths.append(len(c))
@@ -374,9 +422,6 @@ class LpDuals:
     row : dict of str to float
         By constraint name: d objective / d right-hand side (for the problem's
         own sense: a binding ``<=`` row of a minimisation has a value <= 0).
-    col : dict of str to float
-        By variable name: the reduced cost, d objective / d the bound the
-        variable sits at (0 for a variable between its bounds).
     saving : dict
         By limit (the keys of ``limits``): how much the objective falls per
         unit when the limit is raised by ``step``, from re-solving.
@@ -385,7 +430,6 @@ class LpDuals:
     status: Status
     objective: float | None
     row: dict[str, float]
-    col: dict[str, float]
     saving: dict[Any, float] = field(default_factory=dict)
 
 
@@ -428,18 +472,18 @@ def solve_lp_duals(
     """
     end = time.perf_counter() + time_limit_s
     if time_limit_s < MIN_SOLVE_S:
-        return LpDuals(Status.NO_SOLUTION, None, {}, {})
+        return LpDuals(Status.NO_SOLUTION, None, {})
     try:
         variables, a = _arrays(prob, time_limit_s=time_limit_s)
     except OutOfTime:
-        return LpDuals(Status.NO_SOLUTION, None, {}, {})
+        return LpDuals(Status.NO_SOLUTION, None, {})
     a = {**a, "integer": np.zeros_like(a["integer"])}
     h = _highs.build(a, mip_gap=0.0, threads=1)
     _highs.run(h, left=max(end - time.perf_counter(), MIN_SOLVE_S))  # what is left after the hand-over
     out = _highs.solution(h, duals=True)
     status = _highs.status(out)
     if status != Status.OPTIMAL or not bool(out["has_dual"]):
-        return LpDuals(status if status != Status.OPTIMAL else Status.NO_SOLUTION, None, {}, {})
+        return LpDuals(status if status != Status.OPTIMAL else Status.NO_SOLUTION, None, {})
     may_save = _limits_that_may_save(prob, variables, a, out, limits or {})
     saving = dict.fromkeys(limits or {}, 0.0) | _savings(h, a, out, may_save, step=step, end=end)
     _set_values(variables, out["col"])
@@ -448,7 +492,6 @@ def solve_lp_duals(
         status=status,
         objective=sign * float(out["objective"]),
         row=dict(zip(prob.constraints, (sign * out["row_dual"]).tolist(), strict=True)),
-        col={v.name: sign * float(d) for v, d in zip(variables, out["col_dual"], strict=True)},
         saving=saving,
     )
 

@@ -146,6 +146,31 @@ def test_arrays_hand_off():
     assert a["starts"].dtype == np.int32 and a["index"].dtype == np.int32
 
 
+def test_hand_over_looks_at_the_clock_inside_long_rows(monkeypatch):
+    """The objective and each row are walked in chunks with a look at the clock between them, so a
+    hand-over that outlasts its limit stops (PuLP's own walk, 1.3 s on the diagnosis's 1.3-million-
+    column model at 1 km, could not); columns come by name, as PuLP lists them, without the unused."""
+    import pulp
+
+    from siting import solvers
+
+    monkeypatch.setattr(solvers, "HAND_OVER_CHECK_NONZEROS", 10)
+    looks = []
+    real_look = solvers._HandOverClock.look
+    monkeypatch.setattr(solvers._HandOverClock, "look", lambda self: looks.append(1) or real_look(self))
+    p = pulp.LpProblem("t", pulp.LpMinimize)
+    xs = [pulp.LpVariable(f"x{i:03d}", 0, 1) for i in reversed(range(100))]
+    unused = pulp.LpVariable("unused", 0, 1)
+    p += pulp.lpSum(xs)
+    p += pulp.lpSum(xs) >= 5, "five"
+    variables, _ = solvers._arrays(p)
+    assert [v.name for v in variables] == sorted(v.name for v in xs)
+    assert len(looks) >= 1 + 2 * 100 // 10  # the start, then every ten nonzeros of the two long rows
+    with pytest.raises(solvers.OutOfTime, match="passing the model"):
+        solvers._arrays(p, time_limit_s=0.0)
+    assert solvers.solve_problem(p, solver="highs").objective == 5.0 and unused.varValue is None
+
+
 def test_highs_gets_the_library_options_and_skips_unknown_ones(monkeypatch):
     """Every HiGHS instance carries HIGHS_MIP_OPTIONS; an option this HiGHS lacks leaves the rest as set."""
     import pulp
